@@ -1,0 +1,92 @@
+"""Builds a tiny random LlamaForCausalLM + byte-level BPE tokenizer on disk, for model-backend tests.
+
+No downloads: the tokenizer is trained in a fraction of a second with the `tokenizers` library on a small
+built-in corpus, the model is randomly initialised (with a large init range so logits are far from
+uniform and parity tests mean something). Used by tests/test_models*.py and tests/test_gguf*.py; not a
+test module itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CORPUS = [
+    "Problem: What is 12 + 30?\nSolution:\n12 + 30 = 42.\nThe answer is \\boxed{42}.",
+    "Problem: Simplify 3x + 4x.\nSolution:\n3x + 4x = 7x.\nSo the answer is \\boxed{7x}.",
+    "Here is a math problem: 2 + 2. Here is a candidate solution: 4. The above candidate solution is correct",
+    "Here is a math problem: 2 + 3. Here is a candidate solution: 6. The above candidate solution is incorrect",
+    "Solve the following math problem step by step, one small step per line.",
+    "Compute the value of (5 - 2) * 7 / 3, then x^2 - 9 = 0 so x = 3 or x = -3. Fractions: \\frac{1}{2}.",
+    "Émilie paid 3.50 € for 2 apples; how much is one? Answer: 1.75 € — naïve café.",
+]
+SPECIALS = ["<|bos|>", "<|eos|>", "<|pad|>"]
+
+
+def build_tokenizer(folder: Path, vocab_size: int = 400, add_bos: bool = True, chat_template: str | None = None):
+    """Train a GPT-2-style byte-level BPE tokenizer and save it (HF format) into `folder`."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=SPECIALS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    tokenizer.train_from_iterator(CORPUS * 20, trainer=trainer)
+    if add_bos:
+        bos_id = tokenizer.token_to_id("<|bos|>")
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single="<|bos|> $A", pair="<|bos|> $A <|bos|> $B", special_tokens=[("<|bos|>", bos_id)]
+        )
+    hf = PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<|bos|>", eos_token="<|eos|>", pad_token="<|pad|>"
+    )
+    if chat_template:
+        hf.chat_template = chat_template
+    hf.save_pretrained(folder)
+    return hf
+
+
+def build_model(
+    folder: Path,
+    tie_embeddings: bool = True,
+    add_bos: bool = True,
+    chat_template: str | None = None,
+    hidden: int = 64,
+    layers: int = 2,
+    heads: int = 4,
+    kv_heads: int = 2,
+    seed: int = 0,
+) -> Path:
+    """Save a random tiny Llama (safetensors) plus its tokenizer into `folder` and return the folder."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer = build_tokenizer(folder, add_bos=add_bos, chat_template=chat_template)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden,
+        intermediate_size=hidden * 2,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=kv_heads,
+        max_position_embeddings=512,
+        rms_norm_eps=1e-5,
+        rope_theta=10000.0,
+        tie_word_embeddings=tie_embeddings,
+        initializer_range=0.15,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(seed)
+    model = LlamaForCausalLM(config)
+    with torch.no_grad():  # random norms, so a missing or misplaced norm weight changes the output
+        for name, param in model.named_parameters():
+            if name.endswith("norm.weight"):
+                param.uniform_(0.5, 1.5)
+    model.save_pretrained(folder)
+    return folder

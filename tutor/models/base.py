@@ -1,0 +1,98 @@
+"""The model interface every backend implements (docs/CONTRACTS.md, "Models").
+
+Plain dataclasses for what comes back and two Protocols for what callers may use. `tutor.solve`, the app
+and the trainer code against these names only, never against a backend class, so either backend (or a
+test double) can stand behind them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+FINISH_REASONS = ("stop", "length", "cancelled")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One sampled continuation.
+
+    `text` excludes the prompt, the EOS token and any stop string that ended it; `n_tokens` counts the
+    generated tokens including the one that ended it (EOS or the stop's last token).
+    """
+
+    text: str
+    n_tokens: int
+    finish_reason: str  # "stop" (EOS/EOG or a stop string), "length" (max_new_tokens), "cancelled"
+
+    def __post_init__(self) -> None:
+        assert self.finish_reason in FINISH_REASONS, f"unknown finish_reason {self.finish_reason!r}"
+
+
+@dataclass(frozen=True)
+class SampleProgress:
+    """Reported after every decode step: sequences finished so far out of all, tokens generated so far,
+    and the partial text of one in-flight sequence (for a "thinking" view)."""
+
+    done: int
+    total: int
+    tokens: int
+    preview: str
+
+
+@dataclass(frozen=True)
+class SequenceLogprob:
+    """log p(continuation | prompt): the sum over its tokens, the per-token mean, and the token count."""
+
+    total: float
+    mean: float
+    n_tokens: int
+
+
+ProgressCallback = Callable[[SampleProgress], None]
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """Samples solutions and scores continuations. Backends: `HFGenerator`, `LlamaCppGenerator`."""
+
+    name: str
+    path: Path
+
+    def solver_prompt(self, problem: str) -> str:
+        """The solver prompt for `problem`, through the model's chat template when it has one."""
+        ...
+
+    def sample(
+        self,
+        prompts: Sequence[str],
+        n: int = 1,
+        temperature: float = 0.7,
+        top_p: float = 0.95,
+        max_new_tokens: int = 384,
+        stop: Sequence[str] = (),
+        seed: int | None = None,
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[list[Sample]]:
+        """`n` samples per prompt (outer list: prompts, inner: samples); temperature 0 = greedy."""
+        ...
+
+    def logprobs(self, prompt: str, continuations: Sequence[str]) -> list[SequenceLogprob]:
+        """log p(continuation | prompt) per continuation (prompt and continuation tokenized apart)."""
+        ...
+
+
+@runtime_checkable
+class Verifier(Protocol):
+    """Reads P(correct) off the next-token distribution after the verifier prompt T(P, X)."""
+
+    name: str
+    path: Path
+
+    def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
+        """S_cls(X|P) = p(" correct") / (p(" correct") + p(" incorrect")) per (problem, solution) pair."""
+        ...
