@@ -13,8 +13,48 @@ from tutor.errors import StepwiseError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trainer", description="Train and evaluate Stepwise models.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_data_commands(commands)
     return parser
+
+
+def _add_data_commands(commands: argparse._SubParsersAction) -> None:
+    """`trainer data synth` and `trainer data tokenizer` (library: trainer.data)."""
+    data = commands.add_parser("data", help="make training data and the tokenizer")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    synth = data_commands.add_parser("synth", help="write synthetic train/validation/test JSONL")
+    synth.add_argument("--n", type=int, default=50_000, help="unique problems over all splits")
+    synth.add_argument("--seed", type=int, default=0, help="same seed -> byte-identical files")
+    synth.add_argument("--out", required=True, help="output folder")
+    synth.add_argument("--validation-fraction", type=float, default=0.02)
+    synth.add_argument("--test-fraction", type=float, default=0.02)
+    synth.add_argument("--no-verify", dest="verify", action="store_false",
+                       help="skip re-checking each answer against sympy (faster; tests always verify)")
+    synth.set_defaults(func=_data_synth)
+    tok = data_commands.add_parser("tokenizer", help="train the byte-level BPE tokenizer on JSONL problems")
+    tok.add_argument("data", nargs="+", help="JSONL files (synthetic, MATH or GSM8K)")
+    tok.add_argument("--out", required=True, help="output folder for the Hugging Face tokenizer files")
+    tok.add_argument("--vocab-size", type=int, default=3072)
+    tok.set_defaults(func=_data_tokenizer)
+
+
+def _data_synth(args: argparse.Namespace) -> int:
+    from trainer.data.synth import SynthConfig, write_splits
+
+    config = SynthConfig(n=args.n, seed=args.seed, validation_fraction=args.validation_fraction,
+                         test_fraction=args.test_fraction, verify=args.verify, progress=sys.stderr.isatty())
+    sizes = write_splits(config, args.out)
+    print(" ".join(f"{split}={count}" for split, count in sizes.items()), "->", args.out)
+    return 0
+
+
+def _data_tokenizer(args: argparse.Namespace) -> int:
+    from trainer.data.loaders import load_problems
+    from trainer.data.tokenizer import corpus_texts, train_tokenizer
+
+    problems = [item for path in args.data for item in load_problems(path)]
+    print("tokenizer ->", train_tokenizer(corpus_texts(problems), args.out, vocab_size=args.vocab_size))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
