@@ -1,0 +1,115 @@
+"""What a solve returns: every sample, the ranked clusters, the winner, its confidence and why.
+
+`SolveResult.to_dict()` is the JSON the CLI prints and the store keeps; `from_dict()` reads it back.
+"""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tutor.errors import DataError
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class SampleRecord:
+    """One sampled solution with its extracted answer (None = "no final answer") and verifier score."""
+
+    index: int
+    text: str
+    answer: str | None
+    score: float | None = None
+    """S_cls from the verifier; None when the strategy did not need this sample scored."""
+    n_tokens: int = 0
+    finish_reason: str = "stop"
+    """"stop", "length" (ran out of tokens) or "cancelled" (cut short by the user)."""
+
+
+@dataclass
+class RankedCluster:
+    """An answer cluster after re-ranking; members are sample indices, best-scored first."""
+
+    answer: str
+    members: list[int]
+    votes: int
+    score: float | None
+    """The strategy's cluster score: votes (maj1), best member score (rr_*), summed scores (wrr_*)."""
+    mean_score: float | None = None
+    max_score: float | None = None
+    in_top_k: bool = True
+    """Whether the cluster was among the top-k by vote that a *_topk strategy re-ranks."""
+
+
+@dataclass
+class SymbolicCheck:
+    """The sympy cross-check of a directly computable problem, a signal separate from the vote."""
+
+    status: str
+    """"agree", "disagree", "not_applicable" (not a computable problem) or "unknown" (timed out/failed)."""
+    answer: str | None = None
+    """The answer sympy computed (LaTeX), when it computed one."""
+    kind: str | None = None
+    """What was recognised: "arithmetic", "equation", "gcd", "lcm", "mod"."""
+    detail: str = ""
+
+
+@dataclass
+class SolveResult:
+    problem: str
+    samples: list[SampleRecord]
+    clusters: list[RankedCluster]
+    """Ranked by the strategy: clusters[0] is the winner (empty when no sample gave an answer)."""
+    answer: str | None
+    confidence: float
+    """Probability that `answer` is correct (calibrated when the model ships a calibration.json)."""
+    reasons: list[str] = field(default_factory=list)
+    symbolic: SymbolicCheck | None = None
+    cancelled: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: sampling, grading, verifying, total."""
+    strategy: str = "rr_topk"
+    config: dict[str, Any] = field(default_factory=dict)
+    model: str = ""
+
+    @property
+    def winner(self) -> RankedCluster | None:
+        return self.clusters[0] if self.clusters else None
+
+    @property
+    def best_solution(self) -> SampleRecord | None:
+        """The winning cluster's best-scored member: the solution to show the student."""
+        if not self.clusters:
+            return None
+        return self.samples_by_index[self.clusters[0].members[0]]
+
+    @property
+    def samples_by_index(self) -> dict[int, SampleRecord]:
+        return {sample.index: sample for sample in self.samples}
+
+    @property
+    def unanswered(self) -> list[SampleRecord]:
+        """Samples with no final answer: in no cluster, but kept visible."""
+        return [sample for sample in self.samples if sample.answer is None]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SolveResult":
+        """Read back `to_dict()` output; a malformed or newer record is a DataError, not a crash."""
+        data = dict(data)
+        version = data.pop("schema_version", SCHEMA_VERSION)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise DataError(f"solve result schema {version!r} is newer than this Stepwise ({SCHEMA_VERSION}); upgrade")
+        try:
+            symbolic = data.pop("symbolic", None)
+            return cls(
+                samples=[SampleRecord(**sample) for sample in data.pop("samples", [])],
+                clusters=[RankedCluster(**cluster) for cluster in data.pop("clusters", [])],
+                symbolic=SymbolicCheck(**symbolic) if symbolic else None,
+                **data,
+            )
+        except TypeError as exc:  # missing or unknown fields
+            raise DataError(f"malformed solve result: {exc}") from exc

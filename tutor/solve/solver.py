@@ -1,0 +1,225 @@
+"""The solving engine: sample N solutions, cluster their answers, re-rank, attach a calibrated confidence.
+
+    from tutor.models import load
+    from tutor.solve import Solver, SolveConfig
+    generator, verifier = load(None)
+    result = Solver(generator, verifier, SolveConfig(n=16, k=8)).solve("Solve 3x + 7 = 22")
+    print(result.answer, result.confidence, result.reasons)
+
+Works with any objects that implement the Generator/Verifier protocols of `tutor.models.base` (a test
+double included); this module imports neither torch nor Qt.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.errors import DataError, ModelLoadError
+from tutor.grading import cluster_answers, extract_answer, is_equivalent
+from tutor.prompts import SOLVER_STOP
+from tutor.solve import calibration as calib
+from tutor.solve.config import SolveConfig
+from tutor.solve.result import RankedCluster, SampleRecord, SolveResult
+from tutor.solve.strategies import rank, samples_to_score, vote_order
+from tutor.solve.symbolic import cross_check
+
+if TYPE_CHECKING:
+    from tutor.models.base import Generator, Verifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SolveEvent:
+    """Progress of one solve, for a progress bar or the GUI's "thinking" view."""
+
+    stage: str
+    """"sampling", "grading", "verifying" or "done"."""
+    done: int = 0
+    """Sampling: sequences finished; verifying: solutions scored."""
+    total: int = 0
+    tokens: int = 0
+    """Tokens generated so far (sampling)."""
+    preview: str = ""
+    """Partial text of one in-flight solution (sampling)."""
+
+
+EventCallback = Callable[[SolveEvent], None]
+
+
+class Solver:
+    """Solution-cluster re-ranking over a generator and a verifier (Liu et al. 2023, METHOD.md)."""
+
+    def __init__(
+        self,
+        generator: "Generator",
+        verifier: "Verifier",
+        config: SolveConfig | None = None,
+        calibration: calib.Calibration | None = None,
+    ):
+        """calibration: None loads `calibration.json` stored with the generator's model, if any."""
+        self.generator = generator
+        self.verifier = verifier
+        self.config = config or SolveConfig()
+        self.calibration_note = ""
+        if calibration is None:
+            try:
+                calibration = calib.load_calibration(getattr(generator, "path", None))
+            except ModelLoadError as exc:  # a broken calibration must not stop the tutor from solving
+                log.warning("%s", exc)
+                self.calibration_note = "uncalibrated: calibration.json is unreadable"
+        self.calibration = calibration
+
+    def solve(
+        self, problem: str, on_event: EventCallback | None = None, cancel: threading.Event | None = None
+    ) -> SolveResult:
+        """Solve one problem. A set `cancel` stops sampling promptly and returns a partial result."""
+        if not isinstance(problem, str) or not problem.strip():
+            raise DataError("the problem is empty: type a math problem to solve")
+        emit = on_event or (lambda event: None)
+        cancel = cancel or threading.Event()
+        config = self.config
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+
+        samples = self._sample(problem, emit, cancel)
+        timings["sampling"] = time.perf_counter() - started
+
+        mark = time.perf_counter()
+        emit(SolveEvent("grading", len(samples), len(samples)))
+        clusters = cluster_answers([sample.answer for sample in samples], timeout=config.grading_timeout)
+        timings["grading"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        needed = samples_to_score(config.strategy, clusters, config.k)
+        wanted = self._indices_to_score(samples, clusters, needed)
+        self._score(problem, samples, wanted, emit, cancel)
+        timings["verifying"] = time.perf_counter() - mark
+
+        scores = [sample.score for sample in samples]
+        cancelled = cancel.is_set()
+        strategy = config.strategy
+        if any(scores[i] is None for i in needed):
+            strategy = "maj1"  # cancelled before the verifier finished: the vote is all we have
+        ranked = rank(strategy, clusters, scores, config.k)
+        answer = ranked[0].answer if ranked else None
+
+        mark = time.perf_counter()
+        symbolic = None
+        if config.symbolic_check and not cancelled:
+            symbolic = cross_check(
+                problem,
+                answer,
+                lambda a, b: is_equivalent(a, b, timeout=config.grading_timeout),
+                timeout=config.grading_timeout,
+            )
+        timings["symbolic"] = time.perf_counter() - mark
+
+        confidence, confidence_reason = self._confidence(ranked, len(samples))
+        reasons = self._reasons(ranked, samples, strategy, cancelled, symbolic)
+        reasons.append(confidence_reason)
+        timings["total"] = time.perf_counter() - started
+        result = SolveResult(
+            problem=problem,
+            samples=samples,
+            clusters=ranked,
+            answer=answer,
+            confidence=confidence,
+            reasons=reasons,
+            symbolic=symbolic,
+            cancelled=cancelled,
+            timings=timings,
+            strategy=strategy,
+            config=config.to_dict(),
+            model=getattr(self.generator, "name", ""),
+        )
+        emit(SolveEvent("done", len(samples), config.n))
+        return result
+
+    # ------------------------------------------------------------------ stages
+    def _sample(self, problem: str, emit: EventCallback, cancel: threading.Event) -> list[SampleRecord]:
+        config = self.config
+        greedy = config.strategy == "greedy"
+        n = 1 if greedy else config.n
+        emit(SolveEvent("sampling", 0, n))
+        prompt = self.generator.solver_prompt(problem)
+        outputs = self.generator.sample(
+            [prompt],
+            n=n,
+            temperature=0.0 if greedy else config.temperature,
+            top_p=config.top_p,
+            max_new_tokens=config.max_new_tokens,
+            stop=SOLVER_STOP,
+            seed=config.seed,
+            on_progress=lambda p: emit(SolveEvent("sampling", p.done, p.total, p.tokens, p.preview)),
+            cancel=cancel,
+        )[0]
+        records = []
+        for index, sample in enumerate(outputs):
+            # A solution cut off by a cancel has no trustworthy final answer; keep it visible, unanswered.
+            answer = None if sample.finish_reason == "cancelled" else extract_answer(sample.text)
+            records.append(SampleRecord(index, sample.text, answer, None, sample.n_tokens, sample.finish_reason))
+        return records
+
+    def _indices_to_score(self, samples: list[SampleRecord], clusters, needed: list[int]) -> list[int]:
+        """What the strategy needs, plus the top-k clusters (their scores feed the table and confidence)."""
+        wanted = set(needed)
+        for cluster in vote_order(clusters)[: self.config.k]:
+            wanted.update(cluster.members)
+        if self.config.verify_all_for_display:
+            wanted.update(sample.index for sample in samples if sample.answer is not None)
+        return sorted(wanted)
+
+    def _score(self, problem, samples, indices, emit: EventCallback, cancel: threading.Event) -> None:
+        """Verifier scores for `indices`, in batches so a cancel lands between them."""
+        batch_size = self.config.verify_batch_size
+        emit(SolveEvent("verifying", 0, len(indices)))
+        for start in range(0, len(indices), batch_size):
+            if cancel.is_set():
+                return
+            batch = indices[start : start + batch_size]
+            scores = self.verifier.p_correct([problem] * len(batch), [samples[i].text for i in batch])
+            for i, score in zip(batch, scores):
+                samples[i].score = float(score)
+            emit(SolveEvent("verifying", start + len(batch), len(indices)))
+
+    def _confidence(self, ranked: list[RankedCluster], n_samples: int) -> tuple[float, str]:
+        features = calib.confidence_features(ranked, n_samples)
+        if features is None:
+            return 0.0, "confidence 0: no answer to be confident in"
+        if ranked[0].max_score is None:
+            return calib.uncalibrated_confidence(features, False), "confidence: vote share only (no verifier scores)"
+        if self.calibration is not None:
+            return self.calibration.predict(features), f"confidence calibrated on {self.calibration.n_examples} solves"
+        note = self.calibration_note or "uncalibrated: the model has no calibration.json"
+        return calib.uncalibrated_confidence(features, True), f"confidence {note} (vote share and verifier averaged)"
+
+    def _reasons(self, ranked, samples, strategy, cancelled, symbolic) -> list[str]:
+        n = len(samples)
+        reasons = []
+        if cancelled:
+            finished = sum(sample.finish_reason != "cancelled" for sample in samples)
+            reasons.append(f"cancelled: {finished} of {self.config.n} solutions finished")
+        if strategy != self.config.strategy:
+            reasons.append(f"{self.config.strategy} needs verifier scores; fell back to majority vote")
+        if not ranked:
+            reasons.append("no solution gave a final answer")
+        else:
+            winner = ranked[0]
+            reasons.append(f"{winner.votes} of {n} solutions give {winner.answer}")
+            if winner.max_score is not None:
+                reasons.append(f"verifier: best {winner.max_score:.2f}, mean {winner.mean_score:.2f} in the winning cluster")
+            majority = vote_order(ranked)[0]
+            if majority.answer != winner.answer:
+                reasons.append(
+                    f"re-ranking preferred it to the most common answer {majority.answer} ({majority.votes} votes)"
+                )
+        unanswered = sum(sample.answer is None for sample in samples)
+        if unanswered:
+            reasons.append(f"{unanswered} solution(s) gave no final answer")
+        if symbolic is not None and symbolic.status != "not_applicable":
+            reasons.append(symbolic.detail)
+        return reasons
