@@ -1,0 +1,158 @@
+"""Tests of the app's Qt-light helpers: math rendering, how results are put into words, trainer output
+parsing and the retrain tab's argument building.
+
+Run: python -m pytest tests/test_app_render.py -q
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtGui import QImage, QTextDocument
+
+from tutor.app import math_render, present, runs
+from tutor.app.trainer_process import TrainerEvent, parse_trainer_line
+from tutor.errors import ConfigError, StepwiseError
+
+
+@pytest.fixture(autouse=True)
+def _gui(qapp):
+    """QImage/QPainter need a QGuiApplication."""
+
+
+def _image(png: bytes | None) -> QImage:
+    assert png, "expected a rendered image"
+    image = QImage.fromData(png, "PNG")
+    assert not image.isNull()
+    return image
+
+
+@pytest.mark.parametrize("text, expected", [
+    # delimited math, every delimiter style
+    ("Add $x^2$ and 1", [("text", "Add "), ("math", "x^2"), ("text", " and 1")]),
+    ("So \\(\\frac{1}{2}\\) it is", [("text", "So "), ("math", "\\frac{1}{2}"), ("text", " it is")]),
+    ("$$\\sqrt{2}$$", [("math", "\\sqrt{2}")]),
+    ("\\[a+b\\]", [("math", "a+b")]),
+    # bare LaTeX between English words becomes math; labels and trailing punctuation stay text
+    ("Step 1: x^2 = \\frac{1}{4}, so", [("text", "Step"), ("text", " "), ("text", "1:"), ("text", " "),
+                                         ("math", "x^2 = \\frac{1}{4}"), ("text", ", "), ("text", "so")]),
+    # plain arithmetic without LaTeX hints stays text
+    ("Add 3 and 4 to get 7.", [("text", "Add 3 and 4 to get 7.")]),
+    # an escaped dollar is not a delimiter
+    ("It costs \\$5 and \\$6", [("text", "It costs \\$5 and \\$6")]),
+])
+def test_split_math(text, expected):
+    assert math_render.split_math(text) == expected
+
+
+def test_normalize_rewrites_what_mathtext_lacks():
+    assert math_render.normalize_latex("\\boxed{\\dfrac{1}{2}}") == "\\frac{1}{2}"
+    assert math_render.normalize_latex("x \\le 3 \\text{ and } \\displaystyle y \\ge 1") == "x \\leq 3 \\text{ and }  y \\geq 1"
+    assert math_render.strip_boxed("a \\boxed{\\frac{1}{\\sqrt{2}}} b") == "a \\frac{1}{\\sqrt{2}} b"
+
+
+def test_fraction_root_and_exponent_render_as_taller_images_than_plain_text():
+    plain = _image(math_render.render_formula("x"))
+    fraction = _image(math_render.render_formula("\\frac{1}{2}"))
+    root = _image(math_render.render_formula("\\sqrt{x^{2}+1}"))
+    assert fraction.height() > plain.height() * 1.5, "a fraction stacks numerator over denominator"
+    assert root.height() > plain.height() and root.width() > plain.width()
+
+
+def test_matrix_is_laid_out_as_a_grid():
+    one_row = _image(math_render.render_formula("\\begin{pmatrix}1 & 2\\end{pmatrix}"))
+    two_rows = _image(math_render.render_formula("\\begin{pmatrix}1 & 2\\\\ 3 & 4\\end{pmatrix}"))
+    with_prefix = _image(math_render.render_formula("A = \\begin{bmatrix}1 & 2\\\\ 3 & 4\\end{bmatrix}"))
+    assert two_rows.height() > one_row.height() * 1.5
+    assert abs(two_rows.width() - one_row.width()) <= 2
+    assert with_prefix.width() > two_rows.width()
+
+
+def test_unparseable_math_is_kept_as_raw_latex():
+    assert math_render.render_formula("\\notacommand{x}") is None
+    rendered = math_render.render_html("Then $\\notacommand{x}$ and $\\frac{1}{2}$")
+    assert "<code>\\notacommand{x}</code>" in rendered.html
+    assert len(rendered.images) == 1
+
+
+def test_rendered_html_installs_into_a_document_and_inlines_for_export():
+    rendered = math_render.render_html("One $\\frac{1}{2}$\nTwo $\\sqrt{3}$")
+    assert rendered.html.count("<p>") == 2 and len(rendered.images) == 2
+    document = QTextDocument()
+    rendered.install(document)
+    inlined = rendered.with_data_uris()
+    assert 'src="math:' not in inlined
+    payload = inlined.split("data:image/png;base64,")[1].split('"')[0]
+    assert base64.b64decode(payload).startswith(b"\x89PNG")
+
+
+def test_merge_keeps_image_names_unique():
+    merged = math_render.merge([math_render.render_html("$x^2$"), math_render.render_html("$y^2$")], "<div>{}</div>")
+    assert len(merged.images) == 2 and merged.html.startswith("<div>")
+    for name in merged.images:
+        assert f'src="{name}"' in merged.html
+
+
+def _result(answer="3", confidence=0.8, votes=6, n=8, reasons=(), cancelled=False):
+    winner = SimpleNamespace(answer=answer, votes=votes) if answer is not None else None
+    return SimpleNamespace(answer=answer, confidence=confidence, reasons=list(reasons), cancelled=cancelled,
+                           samples=[object()] * n, clusters=[winner] if winner else [], winner=winner)
+
+
+@pytest.mark.parametrize("confidence, band", [(0.95, "high"), (0.75, "high"), (0.6, "medium"), (0.2, "low"), (0.0, "low")])
+def test_confidence_bands(confidence, band):
+    assert present.confidence_band(confidence).name == band
+
+
+def test_low_confidence_is_said_plainly():
+    assert "not sure" in present.headline(_result(confidence=0.2))
+    assert "samples disagree" in present.headline(_result(confidence=0.2))
+    assert "83%" in present.headline(_result(confidence=0.83))
+    assert present.headline(_result(answer=None)) == present.NO_ANSWER_TEXT
+
+
+def test_reason_line_prefers_the_solvers_reasons():
+    assert present.reason_line(_result(reasons=["6 of 8 agree", "verifier 0.91"])) == "6 of 8 agree; verifier 0.91"
+    assert present.reason_line(_result(reasons=())) == "6 of 8 samples agree"
+
+
+def test_split_steps_drops_blank_lines():
+    assert present.split_steps("a\n\n  b  \n") == ["a", "b"]
+
+
+@pytest.mark.parametrize("line, event", [
+    ("ssft:  45%|████▌     | 45/100 [00:03<00:04, 12.1it/s, loss=2.31]",
+     TrainerEvent(phase="ssft", step=45, total=100, loss=2.31)),
+    ("evaluator: 100%|██████████| 20/20 [00:01<00:00]", TrainerEvent(phase="evaluator", step=20, total=20)),
+    ("INFO trainer.cli: run 7 started: quick.toml", TrainerEvent(run_id=7)),
+    ("INFO trainer: phase multitask starting", TrainerEvent(phase="multitask")),
+    ("INFO just a log line", None),
+])
+def test_parse_trainer_line(line, event):
+    assert parse_trainer_line(line) == event
+
+
+def test_trainer_arguments(tmp_path):
+    assert runs.trainer_arguments(["ssft"], "synthetic", "", None) == ["--phases", "ssft"]
+    with pytest.raises(ConfigError, match="at least one phase"):
+        runs.trainer_arguments([], "synthetic", "", None)
+    with pytest.raises(ConfigError, match="existing JSONL"):
+        runs.trainer_arguments(["ssft"], "jsonl", str(tmp_path / "missing.jsonl"), None)
+    data = tmp_path / "problems.jsonl"
+    data.write_text(json.dumps({"problem": "1+1", "answer": "2"}) + "\n")
+    assert runs.trainer_arguments(["ssft", "multitask"], "jsonl", str(data), None)[-2:] == ["--train-file", str(data)]
+
+
+def test_model_of_run_needs_a_finished_run_with_a_model(tmp_path):
+    row = runs.RunRow(1, "quick", "failed", None, str(tmp_path), "", "boom")
+    with pytest.raises(StepwiseError, match="failed"):
+        runs.model_of_run(row)
+    row = runs.RunRow(1, "quick", "finished", None, str(tmp_path), "", None)
+    with pytest.raises(StepwiseError, match="no exported model"):
+        runs.model_of_run(row)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}")
+    assert runs.model_of_run(row) == tmp_path / "model"

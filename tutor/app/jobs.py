@@ -1,0 +1,146 @@
+"""The library calls the app makes, as plain functions (no Qt): each runs inside a `Worker` or is quick.
+
+Keeping every call into `tutor.models`, `tutor.solve`, `tutor.grading` and `tutor.store` in this one
+module means the views only ever see plain results, and a change in a library signature is fixed here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tutor.errors import StepwiseError
+
+Report = Callable[[Any], None]
+
+
+@dataclass
+class SolvedProblem:
+    """A result as the app holds it: the SolveResult plus its row in the store (None when not stored)."""
+
+    result: Any
+    solve_id: int | None
+    model_name: str
+
+
+# -- models ------------------------------------------------------------------------------------------------
+def load_models(path: str | None, device: str, verifier_path: str | None, *, threads: int = 0,
+                report: Report, cancel: threading.Event) -> tuple[Any, Any]:
+    """(generator, verifier): the verifier of `verifier_path` when given, else the generator model's own."""
+    from tutor.models import load
+
+    options = {"n_threads": threads} if threads and str(path or "").endswith(".gguf") else {}
+    report(f"Loading {path or 'the bundled model'}…")
+    generator, verifier = load(path, device=device, **options)
+    if verifier_path:
+        report(f"Loading verifier {verifier_path}…")
+        _, verifier = load(verifier_path, device=device)
+    return generator, verifier
+
+
+# -- solving -----------------------------------------------------------------------------------------------
+@dataclass
+class Progress:
+    """What the Solve tab shows while a solve runs."""
+
+    stage: str
+    done: int = 0
+    total: int = 0
+    preview: str = ""
+
+
+def describe_progress(event: Any) -> Progress:
+    """Turn whatever the solver reports (sampling progress or a stage event) into a `Progress`."""
+    if isinstance(event, Progress):
+        return event
+    if isinstance(event, str):
+        return Progress(stage=event)
+    stage = str(getattr(event, "stage", "") or "sampling")
+    return Progress(
+        stage=stage,
+        done=int(getattr(event, "done", 0) or 0),
+        total=int(getattr(event, "total", 0) or 0),
+        preview=str(getattr(event, "preview", "") or ""),
+    )
+
+
+def solve_config(settings: Any):
+    from tutor.solve import SolveConfig
+
+    return SolveConfig(n=settings.n, k=settings.k, temperature=settings.temperature, strategy=settings.strategy,
+                       max_new_tokens=settings.max_new_tokens)
+
+
+def solve_problem(generator: Any, verifier: Any, settings: Any, problem: str, *, report: Report,
+                  cancel: threading.Event) -> Any:
+    """Run one solve; the result carries `cancelled=True` when the user stopped it."""
+    from tutor.solve import Solver
+
+    solver = Solver(generator, verifier, solve_config(settings))
+    return solver.solve(problem, on_event=lambda event: report(describe_progress(event)), cancel=cancel)
+
+
+# -- the student's own answer ------------------------------------------------------------------------------
+@dataclass
+class AnswerCheck:
+    """How a student's answer compares with the sampled clusters (the solution itself stays hidden)."""
+
+    verdict: str  # "top", "minority", "none" or "empty"
+    message: str
+    rank: int | None = None  # 1-based rank of the matching cluster
+    votes: int = 0
+
+
+def check_answer(answer: str, result: Any, *, report: Report, cancel: threading.Event) -> AnswerCheck:
+    from tutor.grading import extract_answer, is_equivalent
+
+    answer = answer.strip()
+    if not answer:
+        return AnswerCheck("empty", "Type your final answer first.")
+    candidate = extract_answer(answer) if "\\boxed" in answer else answer
+    total = len(result.samples)
+    for rank, cluster in enumerate(result.clusters, start=1):
+        if cancel.is_set():
+            break
+        if is_equivalent(candidate, cluster.answer):
+            votes = f"{cluster.votes} of {total} samples"
+            if rank == 1:
+                return AnswerCheck("top", f"Your answer matches my top answer ({votes} agree).", rank, cluster.votes)
+            return AnswerCheck("minority", f"Your answer matches a minority answer (rank {rank}; {votes}). "
+                               "Check your work, or reveal the steps.", rank, cluster.votes)
+    return AnswerCheck("none", "Your answer matches none of my samples. Try again, or reveal a step as a hint.")
+
+
+# -- the store ---------------------------------------------------------------------------------------------
+def open_store(path: Path | None = None) -> Any:
+    from tutor.store import Store
+
+    return Store(path)
+
+
+def save_solve(store: Any, result: Any, model_name: str) -> int:
+    return store.save_solve(result.problem, result, model=model_name or None)
+
+
+def list_solves(store: Any, search: str = "") -> list[Any]:
+    if store is None:
+        raise StepwiseError("History is unavailable: the store could not be opened.")
+    return store.solves(search=search, limit=500)
+
+
+def load_solve(store: Any, solve_id: int) -> Any:
+    from tutor.solve import SolveResult
+
+    if store is None:
+        raise StepwiseError("History is unavailable: the store could not be opened.")
+    row = store.solve(solve_id)
+    return SolvedProblem(SolveResult.from_dict(row.result), row.id, row.model or "")
+
+
+def save_mark(store: Any, solve_id: int, correct: bool, comment: str, sample_index: int | None,
+              cluster_answer: str | None) -> None:
+    store.add_mark(solve_id, correct=correct, comment=comment, sample_index=sample_index,
+                   cluster_answer=cluster_answer)

@@ -1,0 +1,74 @@
+"""How a SolveResult is put into words and colours for the student (pure functions, no widgets).
+
+Low confidence is said plainly, never hidden: the headline changes, the band turns amber or red.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Confidence bands: (lowest confidence, name, background colour, what we tell the student).
+BANDS = (
+    (0.75, "high", "#d7f0d2", "I'm fairly confident."),
+    (0.45, "medium", "#fbeec5", "I'm not sure — check this one."),
+    (0.0, "low", "#f8d4d0", "I'm not sure — the samples disagree."),
+)
+NO_ANSWER_TEXT = "I couldn't find an answer — none of the samples ended with a final answer."
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    colour: str
+    verdict: str
+
+
+def confidence_band(confidence: float) -> Band:
+    for lowest, name, colour, verdict in BANDS:
+        if confidence >= lowest:
+            return Band(name, colour, verdict)
+    return Band(*BANDS[-1][1:])
+
+
+def reason_line(result: Any) -> str:
+    """One line saying why: the solver's own reasons when it gave some, else the vote share."""
+    if result.reasons:
+        return "; ".join(result.reasons)
+    winner = result.winner
+    if winner is None:
+        return f"0 of {len(result.samples)} samples gave a final answer"
+    return f"{winner.votes} of {len(result.samples)} samples agree"
+
+
+def headline(result: Any) -> str:
+    """The banner text above the solution."""
+    if result.cancelled and not result.clusters:
+        return "Cancelled before any answer was found."
+    if result.answer is None:
+        return NO_ANSWER_TEXT
+    band = confidence_band(result.confidence)
+    prefix = "(cancelled early) " if result.cancelled else ""
+    return f"{prefix}{band.verdict} Confidence {result.confidence:.0%}"
+
+
+def split_steps(solution: str) -> list[str]:
+    """A solution as its steps: one per non-empty line (our models write one small step per line)."""
+    return [line.strip() for line in solution.splitlines() if line.strip()]
+
+
+def has_boxed(step: str) -> bool:
+    return "\\boxed" in step
+
+
+def answer_latex(answer: str | None) -> str:
+    """The final answer as something the math renderer draws (plain answers stay readable)."""
+    if answer is None:
+        return "(no answer)"
+    return answer if answer.startswith("$") else f"${answer}$"
+
+
+def short_problem(problem: str, limit: int = 60) -> str:
+    flat = re.sub(r"\s+", " ", problem).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,150 @@
+"""Thin QAbstractTableModel adapters over plain Python lists: clusters, history rows, training runs.
+
+Each model is a list of rows plus a tuple of `Column`s (header, how to read the cell, optional colour);
+views replace the whole list with `set_rows` when the underlying data changes. No model computes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+    align_right: bool = False
+
+
+def fmt_score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def fmt_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def one_line(text: str, limit: int = 90) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class ListTableModel(QAbstractTableModel):
+    """A read-only table over `rows`; subclasses declare `columns`."""
+
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, rows: Sequence[Any] = (), parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = list(rows)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> Any:
+        return self._rows[index]
+
+    @property
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.value(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(row)
+        return None
+
+    def background(self, row: Any) -> QColor | None:
+        return None
+
+
+class ClusterTableModel(ListTableModel):
+    """RankedCluster rows of a SolveResult, in the strategy's rank order."""
+
+    columns = (
+        Column("Rank", lambda c: c.rank, align_right=True),
+        Column("Answer", lambda c: c.answer),
+        Column("Votes", lambda c: c.votes, align_right=True),
+        Column("Verifier (best)", lambda c: fmt_score(c.max_score), align_right=True),
+        Column("Verifier (mean)", lambda c: fmt_score(c.mean_score), align_right=True),
+        Column("Re-ranked", lambda c: "yes" if c.in_top_k else "no (outside top-k)"),
+    )
+
+    def background(self, row: Any) -> QColor | None:
+        return QColor("#e3f4e1") if row.rank == 1 else None
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """A RankedCluster with its 1-based rank (the cluster itself knows only its position in a list)."""
+
+    rank: int
+    answer: str
+    votes: int
+    max_score: float | None
+    mean_score: float | None
+    in_top_k: bool
+    members: tuple[int, ...]
+
+    @classmethod
+    def from_result(cls, result: Any) -> list[ClusterRow]:
+        return [cls(rank, c.answer, c.votes, c.max_score, c.mean_score, c.in_top_k, tuple(c.members))
+                for rank, c in enumerate(result.clusters, start=1)]
+
+
+class HistoryTableModel(ListTableModel):
+    """Stored solves, newest first."""
+
+    columns = (
+        Column("When", lambda s: fmt_time(s.created_at)),
+        Column("Problem", lambda s: one_line(s.problem)),
+        Column("Answer", lambda s: s.answer if s.answer is not None else "(none)"),
+        Column("Confidence", lambda s: "—" if s.confidence is None else f"{s.confidence:.0%}", align_right=True),
+        Column("Model", lambda s: s.model or ""),
+    )
+
+
+class RunsTableModel(ListTableModel):
+    """Training runs with the headline numbers of their latest evaluation."""
+
+    columns = (
+        Column("Run", lambda r: r.id, align_right=True),
+        Column("Name", lambda r: r.name),
+        Column("Status", lambda r: r.status),
+        Column("Started", lambda r: fmt_time(r.created_at)),
+        Column("Evaluation", lambda r: r.evaluation),
+        Column("Output", lambda r: r.output_dir or ""),
+    )
+
+    def background(self, row: Any) -> QColor | None:
+        return {"failed": QColor("#fbe3e3"), "running": QColor("#e8f0fe")}.get(row.status)

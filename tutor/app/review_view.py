@@ -1,0 +1,153 @@
+"""The Review tab (teachers): every cluster ranked, each member solution readable, marks into the store.
+
+Select a cluster to list its members (best verifier score first), select a member to read it with math
+rendered; mark the solution or the whole cluster correct/incorrect with an optional comment. Marks go to
+the store and become labelled data for retraining the verifier.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tutor.app import math_render, present
+from tutor.app.jobs import SolvedProblem
+from tutor.app.qt_models import ClusterRow, ClusterTableModel, fmt_score
+from tutor.app.session import Session
+from tutor.app.solve_view import math_browser
+
+
+class ReviewView(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.summary = QLabel("Solve a problem (or open one from History) to review its samples.")
+        self.summary.setWordWrap(True)
+        self.clusters = ClusterTableModel()
+        self.cluster_table = QTableView()
+        self.cluster_table.setModel(self.clusters)
+        self.cluster_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cluster_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.cluster_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.cluster_table.verticalHeader().hide()
+        self.members = QListWidget()
+        self.solution_view = math_browser(120)
+        self.comment = QLineEdit(placeholderText="Optional comment (why it is right or wrong)")
+        self.mark_solution_correct = QPushButton("Solution correct")
+        self.mark_solution_incorrect = QPushButton("Solution incorrect")
+        self.mark_cluster_correct = QPushButton("Whole cluster correct")
+        self.mark_cluster_incorrect = QPushButton("Whole cluster incorrect")
+        self.mark_status = QLabel()
+
+        members_panel = QWidget()
+        members_layout = QVBoxLayout(members_panel)
+        members_layout.setContentsMargins(0, 0, 0, 0)
+        members_layout.addWidget(QLabel("Solutions in the selected cluster (best verifier score first):"))
+        members_layout.addWidget(self.members)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(members_panel)
+        lower.addWidget(self.solution_view)
+        lower.setStretchFactor(1, 2)
+        upper = QSplitter(Qt.Orientation.Vertical)
+        upper.addWidget(self.cluster_table)
+        upper.addWidget(lower)
+        marks = QGridLayout()
+        marks.addWidget(self.comment, 0, 0, 1, 4)
+        for column, button in enumerate((self.mark_solution_correct, self.mark_solution_incorrect,
+                                         self.mark_cluster_correct, self.mark_cluster_incorrect)):
+            marks.addWidget(button, 1, column)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(upper, 1)
+        layout.addLayout(marks)
+        layout.addWidget(self.mark_status)
+
+        self.cluster_table.selectionModel().currentRowChanged.connect(lambda current, _: self._show_cluster(current.row()))
+        self.members.currentRowChanged.connect(self._show_member)
+        self.mark_solution_correct.clicked.connect(lambda: self.mark_solution(True))
+        self.mark_solution_incorrect.clicked.connect(lambda: self.mark_solution(False))
+        self.mark_cluster_correct.clicked.connect(lambda: self.mark_cluster(True))
+        self.mark_cluster_incorrect.clicked.connect(lambda: self.mark_cluster(False))
+        session.solve_finished.connect(self.show_result)
+        session.info.connect(self.mark_status.setText)
+        self._set_mark_buttons()
+
+    def show_result(self, solved: SolvedProblem) -> None:
+        result = solved.result
+        self.clusters.set_rows(ClusterRow.from_result(result))
+        unanswered = len(result.unanswered)
+        self.summary.setText(
+            f"<b>{present.short_problem(result.problem, 100)}</b><br>{len(result.samples)} samples, "
+            f"{len(result.clusters)} answer clusters, {unanswered} without an answer; strategy {result.strategy}."
+        )
+        self.members.clear()
+        self.solution_view.clear()
+        self.mark_status.clear()
+        if result.clusters:
+            self.select_cluster(0)
+        self._set_mark_buttons()
+
+    def select_cluster(self, row: int) -> None:
+        index = self.clusters.index(row, 0)
+        self.cluster_table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _show_cluster(self, row: int) -> None:
+        self.members.clear()
+        if row < 0 or self.session.current is None:
+            return
+        samples = self.session.current.result.samples_by_index
+        for index in self.clusters.row(row).members:
+            sample = samples[index]
+            item = QListWidgetItem(f"Solution #{index + 1} — verifier {fmt_score(sample.score)}, "
+                                   f"{sample.n_tokens} tokens ({sample.finish_reason})")
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            self.members.addItem(item)
+        self.members.setCurrentRow(0)
+        self._set_mark_buttons()
+
+    def _show_member(self, row: int) -> None:
+        sample_index = self.selected_sample()
+        if sample_index is None or self.session.current is None:
+            self.solution_view.clear()
+        else:
+            text = self.session.current.result.samples_by_index[sample_index].text
+            math_render.render_html(text).install(self.solution_view.document())
+        self._set_mark_buttons()
+
+    def selected_sample(self) -> int | None:
+        item = self.members.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def selected_cluster(self) -> ClusterRow | None:
+        row = self.cluster_table.selectionModel().currentIndex().row()
+        return self.clusters.row(row) if 0 <= row < self.clusters.rowCount() else None
+
+    def _set_mark_buttons(self) -> None:
+        stored = self.session.current is not None and self.session.current.solve_id is not None
+        self.mark_solution_correct.setEnabled(stored and self.selected_sample() is not None)
+        self.mark_solution_incorrect.setEnabled(stored and self.selected_sample() is not None)
+        self.mark_cluster_correct.setEnabled(stored and self.selected_cluster() is not None)
+        self.mark_cluster_incorrect.setEnabled(stored and self.selected_cluster() is not None)
+
+    def mark_solution(self, correct: bool) -> None:
+        if self.session.mark(correct, self.comment.text().strip(), sample_index=self.selected_sample()):
+            self.comment.clear()
+
+    def mark_cluster(self, correct: bool) -> None:
+        cluster = self.selected_cluster()
+        if cluster is not None and self.session.mark(correct, self.comment.text().strip(), cluster_answer=cluster.answer):
+            self.comment.clear()

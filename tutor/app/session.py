@@ -1,0 +1,153 @@
+"""The app's state and the only place it calls the library: model, settings, store, current result.
+
+Views call `Session` methods and listen to its signals; the session starts `Worker`s for anything slow
+(loading a model, solving, grading a student's answer) so the GUI thread never waits. Every user-facing
+error is emitted on `error` (the window shows it in the status bar) besides the specific `*_failed` signal.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from tutor.app import jobs
+from tutor.app.jobs import SolvedProblem
+from tutor.app.settings import AppSettings, save_settings
+from tutor.app.workers import Worker, WorkerPool
+from tutor.errors import StepwiseError
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    model_changed = Signal(str)  # the loaded model's name ("" = none)
+    model_failed = Signal(str)
+    solve_started = Signal(str)
+    solve_progress = Signal(object)  # a solve event (see jobs.describe_progress)
+    solve_finished = Signal(object)  # SolvedProblem
+    solve_failed = Signal(str)
+    answer_checked = Signal(object)  # jobs.AnswerCheck
+    history_changed = Signal()
+    error = Signal(str)
+    info = Signal(str)
+
+    def __init__(self, settings: AppSettings, store: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.store = store
+        self.generator: Any = None
+        self.verifier: Any = None
+        self.current: SolvedProblem | None = None
+        self.pool = WorkerPool(self)
+        self._solve_worker: Worker | None = None
+        self.solve_failed.connect(self.error)
+        self.model_failed.connect(self.error)
+
+    # -- model ---------------------------------------------------------------------------------------
+    @property
+    def model_name(self) -> str:
+        return getattr(self.generator, "name", "") if self.generator is not None else ""
+
+    def set_model(self, generator: Any, verifier: Any) -> None:
+        """Use an already loaded generator/verifier pair (tests pass scripted fakes here)."""
+        self.generator, self.verifier = generator, verifier
+        self.model_changed.emit(self.model_name)
+
+    def load_model(self, path: str, device: str | None = None, verifier_path: str = "") -> Worker:
+        """Load (and so validate) a model off the GUI thread; on success it becomes the tutor's model."""
+        worker = Worker(jobs.load_models, path or None, device or self.settings.device, verifier_path or None,
+                        threads=self.settings.threads)
+        worker.finished.connect(lambda pair: self.set_model(*pair))
+        worker.failed.connect(self.model_failed)
+        return self.pool.start(worker)
+
+    def apply_settings(self, settings: AppSettings) -> None:
+        problems = settings.validate()
+        if problems:
+            raise StepwiseError("; ".join(problems))
+        self.settings = settings
+        save_settings(settings)
+
+    # -- solving -------------------------------------------------------------------------------------
+    @property
+    def solving(self) -> bool:
+        return self._solve_worker is not None
+
+    def solve(self, problem: str) -> Worker | None:
+        problem = problem.strip()
+        if not problem:
+            self.solve_failed.emit("Type a problem first.")
+            return None
+        if self.generator is None:
+            self.solve_failed.emit("No model is loaded yet: pick one in Settings (or wait for it to load).")
+            return None
+        if self.solving:
+            return self._solve_worker
+        worker = Worker(jobs.solve_problem, self.generator, self.verifier, self.settings, problem)
+        worker.progress.connect(self.solve_progress)
+        worker.finished.connect(self._on_solved)
+        worker.failed.connect(self.solve_failed)
+        worker.done.connect(self._on_solve_done)
+        self._solve_worker = worker
+        self.solve_started.emit(problem)
+        return self.pool.start(worker)
+
+    def cancel_solve(self) -> None:
+        if self._solve_worker is not None:
+            self._solve_worker.cancel()
+
+    def _on_solve_done(self) -> None:
+        self._solve_worker = None
+
+    def _on_solved(self, result: Any) -> None:
+        solve_id = None
+        if self.store is not None and not getattr(result, "cancelled", False):
+            try:
+                solve_id = jobs.save_solve(self.store, result, self.model_name)
+            except StepwiseError as exc:
+                self.error.emit(f"The result is shown but could not be saved to history: {exc}")
+        self.show_result(SolvedProblem(result, solve_id, self.model_name))
+        if solve_id is not None:
+            self.history_changed.emit()
+
+    def show_result(self, solved: SolvedProblem) -> None:
+        """Make `solved` the current result (a fresh solve, or one re-opened from history)."""
+        self.current = solved
+        self.solve_finished.emit(solved)
+
+    def open_from_history(self, solve_id: int) -> None:
+        try:
+            self.show_result(jobs.load_solve(self.store, solve_id))
+        except StepwiseError as exc:
+            self.error.emit(str(exc))
+
+    # -- checking a student's answer -----------------------------------------------------------------
+    def check_answer(self, answer: str) -> Worker | None:
+        if self.current is None:
+            self.error.emit("Solve a problem first; then I can check your answer against my samples.")
+            return None
+        worker = Worker(jobs.check_answer, answer, self.current.result)
+        worker.finished.connect(self.answer_checked)
+        worker.failed.connect(self.error)
+        return self.pool.start(worker)
+
+    # -- teacher marks -------------------------------------------------------------------------------
+    def mark(self, correct: bool, comment: str, sample_index: int | None = None,
+             cluster_answer: str | None = None) -> bool:
+        """Store a teacher's verdict on one sample or a whole cluster of the current result."""
+        if self.current is None or self.current.solve_id is None or self.store is None:
+            self.error.emit("Only a result saved in history can be marked.")
+            return False
+        try:
+            jobs.save_mark(self.store, self.current.solve_id, correct, comment, sample_index, cluster_answer)
+        except StepwiseError as exc:
+            self.error.emit(str(exc))
+            return False
+        what = f"solution #{sample_index + 1}" if sample_index is not None else f"cluster {cluster_answer}"
+        self.info.emit(f"Marked {what} {'correct' if correct else 'incorrect'}.")
+        return True
+
+    def shutdown(self) -> None:
+        self.pool.shutdown()

@@ -1,0 +1,257 @@
+"""The Solve tab: problem editor with live preview, Solve/Cancel, progress and "thinking", the result.
+
+The result panel shows the confidence banner, the winning solution step by step (math rendered), hint mode
+(reveal one step at a time, answer hidden) and "Check my answer", which grades the student's answer against
+the clusters without revealing the solution. All work goes through `Session`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tutor.app import math_render, present
+from tutor.app.jobs import AnswerCheck, SolvedProblem, describe_progress
+from tutor.app.session import Session
+
+PREVIEW_DELAY_MS = 250
+CHECK_COLOURS = {"top": "#d7f0d2", "minority": "#fbeec5", "none": "#f8d4d0", "empty": "#eeeeee"}
+
+
+def math_browser(min_height: int = 80) -> QTextBrowser:
+    browser = QTextBrowser()
+    browser.setOpenLinks(False)
+    browser.setMinimumHeight(min_height)
+    font = browser.font()
+    font.setPointSize(12)
+    browser.setFont(font)
+    return browser
+
+
+class SolveView(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.revealed_steps = 0
+        self._steps: list[str] = []
+
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("Type a problem; inline LaTeX such as $\\frac{3}{4} + x^2$ is fine.")
+        self.preview = math_browser(60)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.editor.textChanged.connect(self._preview_timer.start)
+
+        self.solve_button = QPushButton("Solve  (Ctrl+Enter)")
+        self.solve_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.hint_mode = QCheckBox("Hint mode: hide the answer, reveal steps one at a time")
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m solutions")
+        self.progress.setValue(0)
+        self.stage_label = QLabel("Ready.")
+        self.thinking = QPlainTextEdit(readOnly=True)
+        self.thinking.setPlaceholderText("While sampling, one solution being written appears here.")
+        self.thinking.setMaximumHeight(90)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.answer_view = math_browser(48)
+        self.answer_view.setMaximumHeight(64)
+        self.steps_view = math_browser(160)
+        self.next_step_button = QPushButton("Reveal next step")
+        self.show_all_button = QPushButton("Show the whole solution")
+        self.student_answer = QLineEdit(placeholderText="Your final answer, e.g. 3/4 or \\frac{3}{4}")
+        self.check_button = QPushButton("Check my answer")
+        self.check_result = QLabel()
+        self.check_result.setWordWrap(True)
+
+        self._layout()
+        self._connect()
+        self.show_empty_result()
+
+    def _layout(self) -> None:
+        problem_box = QGroupBox("Problem")
+        problem_layout = QVBoxLayout(problem_box)
+        editors = QSplitter(Qt.Orientation.Horizontal)
+        editors.addWidget(self.editor)
+        editors.addWidget(self.preview)
+        problem_layout.addWidget(editors)
+        buttons = QHBoxLayout()
+        for widget in (self.solve_button, self.cancel_button, self.hint_mode):
+            buttons.addWidget(widget)
+        buttons.addStretch()
+        problem_layout.addLayout(buttons)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.stage_label, 1)
+        problem_layout.addLayout(progress_row)
+        problem_layout.addWidget(self.thinking)
+
+        result_box = QGroupBox("Result")
+        result_layout = QVBoxLayout(result_box)
+        result_layout.addWidget(self.banner)
+        result_layout.addWidget(self.reason)
+        result_layout.addWidget(self.answer_view)
+        result_layout.addWidget(self.steps_view, 1)
+        reveal_row = QHBoxLayout()
+        reveal_row.addWidget(self.next_step_button)
+        reveal_row.addWidget(self.show_all_button)
+        reveal_row.addStretch()
+        result_layout.addLayout(reveal_row)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.student_answer, 1)
+        check_row.addWidget(self.check_button)
+        result_layout.addLayout(check_row)
+        result_layout.addWidget(self.check_result)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(problem_box)
+        splitter.addWidget(result_box)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.solve_button.clicked.connect(self.solve)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.solve)
+        self.cancel_button.clicked.connect(self.session.cancel_solve)
+        self.next_step_button.clicked.connect(self.reveal_next_step)
+        self.show_all_button.clicked.connect(self.reveal_all)
+        self.check_button.clicked.connect(self.check_answer)
+        self.student_answer.returnPressed.connect(self.check_answer)
+        self.hint_mode.toggled.connect(self._hint_mode_toggled)
+        self.session.solve_started.connect(self._on_started)
+        self.session.solve_progress.connect(self._on_progress)
+        self.session.solve_finished.connect(self.show_result)
+        self.session.solve_failed.connect(self._on_failed)
+        self.session.answer_checked.connect(self._on_checked)
+
+    # -- problem -------------------------------------------------------------------------------------
+    def update_preview(self) -> None:
+        math_render.render_html(self.editor.toPlainText()).install(self.preview.document())
+
+    def solve(self) -> None:
+        self.session.solve(self.editor.toPlainText())
+
+    def _on_started(self, problem: str) -> None:
+        self.solve_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, self.session.settings.n)
+        self.progress.setValue(0)
+        self.stage_label.setText("Sampling solutions…")
+        self.thinking.clear()
+
+    def _on_progress(self, event: object) -> None:
+        progress = describe_progress(event)
+        if progress.total:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(progress.done)
+        if progress.stage == "sampling" and progress.total:
+            self.stage_label.setText(f"Sampling: {progress.done}/{progress.total} solutions finished")
+        else:
+            self.stage_label.setText(progress.stage.capitalize() + "…")
+        if progress.preview:
+            self.thinking.setPlainText(progress.preview)
+            self.thinking.verticalScrollBar().setValue(self.thinking.verticalScrollBar().maximum())
+
+    def _on_failed(self, message: str) -> None:
+        self._idle()
+        self.stage_label.setText(f"Stopped: {message}")
+
+    def _idle(self) -> None:
+        self.solve_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    # -- result --------------------------------------------------------------------------------------
+    def show_empty_result(self) -> None:
+        self.banner.setText("<i>No result yet: type a problem and press Ctrl+Enter.</i>")
+        self.reason.clear()
+        self.answer_view.clear()
+        self.steps_view.clear()
+        for widget in (self.next_step_button, self.show_all_button, self.check_button, self.student_answer):
+            widget.setEnabled(False)
+
+    def show_result(self, solved: SolvedProblem) -> None:
+        self._idle()
+        result = solved.result
+        if self.editor.toPlainText().strip() != result.problem.strip():
+            self.editor.setPlainText(result.problem)
+        self.stage_label.setText("Cancelled." if result.cancelled else f"Done in {result.timings.get('total', 0):.1f} s.")
+        if not result.cancelled:
+            self.progress.setValue(self.progress.maximum())
+        band = present.confidence_band(result.confidence) if result.answer is not None else present.confidence_band(0)
+        self.banner.setText(f"<b>{present.headline(result)}</b>")
+        self.banner.setStyleSheet(f"background-color: {band.colour}; padding: 6px; border-radius: 4px;")
+        self.reason.setText(present.reason_line(result))
+        best = result.best_solution
+        self._steps = present.split_steps(best.text) if best is not None else []
+        self.revealed_steps = 0 if self.hint_mode.isChecked() else len(self._steps)
+        self.check_result.clear()
+        self.student_answer.clear()
+        for widget in (self.next_step_button, self.show_all_button, self.check_button, self.student_answer):
+            widget.setEnabled(result.answer is not None)
+        self._render_steps()
+
+    @property
+    def answer_revealed(self) -> bool:
+        return self.revealed_steps >= len(self._steps)
+
+    def _render_steps(self) -> None:
+        current = self.session.current
+        answer = current.result.answer if current is not None else None
+        if self.answer_revealed:
+            math_render.render_html(f"Answer: {present.answer_latex(answer)}").install(self.answer_view.document())
+        else:
+            self.answer_view.setHtml("<p><i>Answer hidden — reveal the steps, or check your own answer below.</i></p>")
+        parts = []
+        for number, step in enumerate(self._steps[: self.revealed_steps], start=1):
+            colour = "#fff3b0" if present.has_boxed(step) else "transparent"
+            parts.append(math_render.merge([math_render.render_html(step)],
+                                           f'<div style="background-color: {colour}"><b>Step {number}.</b> {{}}</div>'))
+        math_render.merge(parts).install(self.steps_view.document())
+        remaining = len(self._steps) - self.revealed_steps
+        self.next_step_button.setEnabled(remaining > 0)
+        self.show_all_button.setEnabled(remaining > 0)
+        self.next_step_button.setText(f"Reveal next step ({remaining} left)" if remaining else "All steps shown")
+
+    def reveal_next_step(self) -> None:
+        self.revealed_steps = min(self.revealed_steps + 1, len(self._steps))
+        self._render_steps()
+
+    def reveal_all(self) -> None:
+        self.revealed_steps = len(self._steps)
+        self._render_steps()
+
+    def _hint_mode_toggled(self, hidden: bool) -> None:
+        if self.session.current is not None:
+            self.revealed_steps = 0 if hidden else len(self._steps)
+            self._render_steps()
+
+    # -- the student's answer ------------------------------------------------------------------------
+    def check_answer(self) -> None:
+        self.check_result.setText("Checking…")
+        self.session.check_answer(self.student_answer.text())
+
+    def _on_checked(self, check: AnswerCheck) -> None:
+        self.check_result.setText(check.message)
+        self.check_result.setStyleSheet(f"background-color: {CHECK_COLOURS[check.verdict]}; padding: 4px;")
