@@ -82,7 +82,7 @@ def calibration_path(model_path: Path) -> Path:
 
 def load_calibration(model_path: Path | None) -> Calibration | None:
     """The calibration stored with a model; None when it has none; ModelLoadError when it is unreadable."""
-    if model_path is None:
+    if model_path is None or not Path(model_path).exists():
         return None
     path = calibration_path(model_path)
     if not path.is_file():

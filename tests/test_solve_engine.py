@@ -1,0 +1,168 @@
+"""The Solver end to end over a scripted generator/verifier: re-ranking, events, cancellation, results.
+
+Run: python -m pytest tests/test_solve_engine.py -x -q
+"""
+
+import json
+import threading
+import time
+
+import pytest
+from solve_fakes import ScriptedModel, solution
+
+from tutor.errors import ConfigError, DataError
+from tutor.prompts import SOLVER_STOP
+from tutor.solve import Calibration, SolveConfig, SolveResult, Solver
+
+# Three solutions say 4 but the verifier dislikes them; two say 5 and one of those it likes a lot.
+WEAK_FOUR = [solution("4", "guess a"), solution("4", "guess b"), solution("4", "guess c")]
+STRONG_FIVE = [solution("5", "careful"), solution("5", "sloppy")]
+NO_ANSWER = "I am not sure how to finish this"
+SCORES = {WEAK_FOUR[0]: 0.3, WEAK_FOUR[1]: 0.2, WEAK_FOUR[2]: 0.1, STRONG_FIVE[0]: 0.9, STRONG_FIVE[1]: 0.4}
+SCRIPT = WEAK_FOUR + STRONG_FIVE + [NO_ANSWER]
+
+
+def solve(strategy="rr_topk", script=SCRIPT, scores=SCORES, problem="What is 2 + 3?", **config):
+    model = ScriptedModel(script, scores)
+    config = SolveConfig(n=len(script), k=config.pop("k", 8), strategy=strategy, **config)
+    return model, Solver(model, model, config).solve(problem)
+
+
+def test_scr_prefers_the_smaller_cluster_with_the_better_solution():
+    model, result = solve("rr_topk")
+    assert result.answer == "5"
+    assert [c.answer for c in result.clusters] == ["5", "4"]
+    five, four = result.clusters
+    assert (five.votes, four.votes) == (2, 3)
+    assert five.members == [3, 4], "members best-scored first"
+    assert five.max_score == pytest.approx(0.9) and five.mean_score == pytest.approx(0.65)
+    assert result.best_solution.text == STRONG_FIVE[0]
+    assert any("most common answer 4" in reason for reason in result.reasons)
+    assert model.sample_calls[0]["n"] == 6 and model.sample_calls[0]["stop"] == SOLVER_STOP
+
+
+def test_majority_vote_and_scr_agree_when_the_majority_is_also_best():
+    scores = dict(SCORES) | {WEAK_FOUR[0]: 0.95}
+    assert solve("rr_topk", scores=scores)[1].answer == "4"
+    assert solve("maj1")[1].answer == "4"
+
+
+def test_samples_without_an_answer_stay_visible():
+    _, result = solve()
+    assert len(result.samples) == 6
+    assert [s.index for s in result.unanswered] == [5]
+    assert all(5 not in c.members for c in result.clusters)
+    assert any("1 solution(s) gave no final answer" in reason for reason in result.reasons)
+
+
+def test_only_the_top_k_clusters_are_verified():
+    script = WEAK_FOUR + STRONG_FIVE + [solution("6", "lone")]
+    model, result = solve("rr_topk", script=script, k=2)
+    assert solution("6", "lone") not in model.verified
+    assert sorted(model.verified) == sorted(WEAK_FOUR + STRONG_FIVE)
+    assert result.clusters[-1].answer == "6" and not result.clusters[-1].in_top_k
+    assert result.samples[5].score is None
+
+
+def test_greedy_decodes_one_sample_at_temperature_zero():
+    model, result = solve("greedy")
+    assert model.sample_calls[0]["n"] == 1 and model.sample_calls[0]["temperature"] == 0.0
+    assert len(result.samples) == 1 and result.answer == "4"
+
+
+def test_every_strategy_runs_and_round_trips_through_json():
+    for strategy in ("greedy", "maj1", "rr_all", "rr_topk", "wrr", "wrr_topk"):
+        _, result = solve(strategy)
+        assert result.strategy == strategy
+        assert 0.0 <= result.confidence <= 1.0
+        back = SolveResult.from_dict(json.loads(json.dumps(result.to_dict())))
+        assert back == result
+
+
+def test_events_arrive_in_stage_order():
+    model = ScriptedModel(SCRIPT, SCORES)
+    events = []
+    Solver(model, model, SolveConfig(n=6)).solve("What is 2 + 3?", on_event=events.append)
+    stages = [event.stage for event in events]
+    assert stages[0] == "sampling" and stages[-1] == "done"
+    order = ["sampling", "grading", "verifying", "done"]
+    assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+    progress = [event for event in events if event.stage == "sampling"]
+    assert [event.done for event in progress] == [0, 1, 2, 3, 4, 5, 6]
+    assert progress[-1].tokens > 0 and progress[-1].preview
+    verifying = [event for event in events if event.stage == "verifying"]
+    assert verifying[-1].done == verifying[-1].total == 5
+
+
+def test_cancel_mid_sampling_returns_promptly_with_a_partial_result():
+    model = ScriptedModel(SCRIPT, SCORES, seconds_per_sample=0.3)
+    cancel = threading.Event()
+
+    def on_event(event):
+        if event.stage == "sampling" and event.done == 2:
+            cancel.set()
+
+    started = time.perf_counter()
+    result = Solver(model, model, SolveConfig(n=16)).solve("What is 2 + 3?", on_event, cancel)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 0.3 * 16 / 2, f"cancel took {elapsed:.2f}s"
+    assert result.cancelled
+    assert sum(s.finish_reason == "stop" for s in result.samples) == 2
+    assert all(s.answer is None for s in result.samples if s.finish_reason == "cancelled")
+    assert model.verified == [], "no verifier work after a cancel"
+    assert result.answer == "4" and result.strategy == "maj1"
+    assert any(reason.startswith("cancelled: 2 of 16") for reason in result.reasons)
+    assert any("vote share only" in reason for reason in result.reasons)
+
+
+def test_no_answer_at_all():
+    _, result = solve(script=[NO_ANSWER, "still nothing"])
+    assert result.answer is None and result.clusters == [] and result.confidence == 0.0
+    assert "no solution gave a final answer" in result.reasons
+
+
+def test_bad_problem_and_bad_config_are_user_errors():
+    model = ScriptedModel(SCRIPT)
+    with pytest.raises(DataError, match="empty"):
+        Solver(model, model).solve("   ")
+    with pytest.raises(ConfigError, match="unknown strategy"):
+        SolveConfig(strategy="best")
+    with pytest.raises(ConfigError, match="n must be"):
+        SolveConfig(n=0)
+    with pytest.raises(ConfigError, match="unknown SolveConfig field"):
+        SolveConfig.from_dict({"n": 4, "beams": 2})
+
+
+def test_calibration_is_loaded_from_the_model_folder(tmp_path):
+    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40).save(tmp_path)
+    model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
+    result = Solver(model, model, SolveConfig(n=6, strategy="maj1")).solve("What is 2 + 3?")
+    # vote share 3/6 -> sigmoid(4 * 0.5 - 2) = 0.5
+    assert result.confidence == pytest.approx(0.5)
+    assert any("calibrated on 40 solves" in reason for reason in result.reasons)
+
+
+def test_a_broken_calibration_file_falls_back_and_says_so(tmp_path):
+    (tmp_path / "calibration.json").write_text("{not json")
+    model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
+    result = Solver(model, model, SolveConfig(n=6)).solve("What is 2 + 3?")
+    assert result.answer == "5"
+    assert any("calibration.json is unreadable" in reason for reason in result.reasons)
+
+
+def test_uncalibrated_confidence_says_so():
+    _, result = solve()
+    assert any("uncalibrated" in reason for reason in result.reasons)
+    # winner "5": vote share 2/6 averaged with best score 0.9
+    assert result.confidence == pytest.approx(0.5 * 2 / 6 + 0.5 * 0.9)
+
+
+def test_symbolic_cross_check_agrees_and_disagrees():
+    script = [solution("5")] * 3
+    _, agree = solve("maj1", script=script, problem="Solve 3x + 7 = 22")
+    assert agree.symbolic.status == "agree" and agree.symbolic.answer == "5"
+    _, disagree = solve("maj1", script=[solution("6")] * 3, problem="Solve 3x + 7 = 22")
+    assert disagree.symbolic.status == "disagree"
+    assert "sympy computes 5" in disagree.reasons
+    _, skipped = solve("maj1", script=script, problem="Janet has 3 apples. How many now?")
+    assert skipped.symbolic.status == "not_applicable"
