@@ -12,7 +12,7 @@ from solve_fakes import ScriptedModel, solution
 
 from tutor.errors import ConfigError, DataError
 from tutor.prompts import SOLVER_STOP
-from tutor.solve import Calibration, SolveConfig, SolveResult, Solver
+from tutor.solve import Calibration, SolveConfig, Solver, SolveResult
 
 # Three solutions say 4 but the verifier dislikes them; two say 5 and one of those it likes a lot.
 WEAK_FOUR = [solution("4", "guess a"), solution("4", "guess b"), solution("4", "guess c")]
