@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
+
 from tutor.models.base import ProgressCallback, Sample, SampleProgress
 from tutor.models.prompting import StopStrings
+
+# Tokens sorted per row for nucleus sampling before falling back to a full sort.
+_NUCLEUS_CANDIDATES = 256
 
 
 def check_sampling_args(n: int, temperature: float, top_p: float, max_new_tokens: int) -> None:
@@ -55,3 +60,34 @@ class SamplingRun:
     def report(self, preview: str) -> None:
         if self.on_progress is not None:
             self.on_progress(SampleProgress(done=self.done, total=self.total, tokens=self.tokens, preview=preview))
+
+
+def pick_tokens_np(logits: np.ndarray, temperature: float, top_p: float, uniforms: np.ndarray) -> np.ndarray:
+    """Next token per row of `logits` (rows x vocab): argmax at temperature 0, else nucleus sampling by
+    inverse CDF with one uniform draw per row (so each sequence's draws come from its own generator and
+    do not depend on which other sequences share the batch)."""
+    if temperature == 0:
+        return logits.argmax(axis=1)
+    z = logits.astype(np.float64) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    probs = np.exp(z)
+    probs /= probs.sum(axis=1, keepdims=True)
+    rows = np.arange(len(probs))
+    if top_p >= 1.0:
+        cdf = probs.cumsum(axis=1)
+        return np.minimum((cdf < uniforms[:, None] * cdf[:, -1:]).sum(axis=1), probs.shape[1] - 1)
+    # The nucleus is a prefix of the sorted order; sorting only the top candidates is exact whenever
+    # their mass already reaches top_p (nearly always), and avoids sorting a 100k+ vocabulary per step.
+    k = min(probs.shape[1], _NUCLEUS_CANDIDATES)
+    candidates = np.argpartition(-probs, k - 1, axis=1)[:, :k] if k < probs.shape[1] else np.tile(np.arange(k), (len(probs), 1))
+    if k < probs.shape[1] and probs[rows[:, None], candidates].sum(axis=1).min() < top_p:
+        candidates = np.tile(np.arange(probs.shape[1]), (len(probs), 1))
+    cand_probs = probs[rows[:, None], candidates]
+    order = np.argsort(-cand_probs, axis=1, kind="stable")
+    sorted_ids = np.take_along_axis(candidates, order, axis=1)
+    sorted_probs = np.take_along_axis(cand_probs, order, axis=1)
+    # Keep a token while the mass before it is below top_p, so the top token always survives.
+    sorted_probs[(sorted_probs.cumsum(axis=1) - sorted_probs) >= top_p] = 0.0
+    cdf = sorted_probs.cumsum(axis=1)
+    index = np.minimum((cdf < uniforms[:, None] * cdf[:, -1:]).sum(axis=1), sorted_probs.shape[1] - 1)
+    return sorted_ids[rows, index]

@@ -1,0 +1,251 @@
+"""The llama.cpp backend: a GGUF file run by llama-cpp-python with batched decoding of many sequences.
+
+One object is both the Generator and the Verifier. Sampling keeps `n_parallel` sequences in flight in one
+`llama_decode` call per step (continuous batching: a finished sequence's slot takes the next prompt at
+once, its prompt prefilled in the same call as the others' next tokens). Tokens are picked in numpy from
+the returned logits, with one random generator per sequence seeded from (seed, sequence index), so a
+seed reproduces every sample whatever the batch layout.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import llama_cpp
+import numpy as np
+
+from tutor.errors import ConfigError
+from tutor.models.base import Sample, SequenceLogprob
+from tutor.models.llama_runtime import ContextShape, LlamaRuntime
+from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
+from tutor.models.sampling import SamplingRun, check_sampling_args, pick_tokens_np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LlamaCppConfig:
+    """Options of the llama.cpp backend (pass them as keyword options to `tutor.models.load`)."""
+
+    n_threads: int = 0
+    """CPU threads for decoding; 0 = half the usable cores (llama.cpp's own default of one per physical
+    core). Measured on a 2-core machine with another busy process: 2 threads ran 30x slower than 1,
+    because llama.cpp's threads spin-wait on each other at every op."""
+    n_parallel: int = 32
+    """Sequences decoded together (each its own KV stream); more raises throughput and memory."""
+    ctx_per_sequence: int = 1024
+    """KV cache tokens per sequence (prompt + generated); capped at the model's training context."""
+    n_batch: int = 512
+    """Most tokens per `llama_decode` call (prompt prefill is chunked to it)."""
+
+
+@dataclass
+class _Slot:
+    """One in-flight sequence of a `sample` call."""
+
+    job: int
+    feed: list[int]  # tokens still to send: the prompt at first, then the last sampled token
+    rng: np.random.Generator
+    max_new_tokens: int
+    pos: int = 0
+    generated: list[int] = field(default_factory=list)
+    data: bytearray = field(default_factory=bytearray)
+
+
+class LlamaCppModel:
+    """Generator and Verifier over a GGUF model."""
+
+    def __init__(self, path: str | Path, device: str = "auto", **options):
+        known = {f.name for f in fields(LlamaCppConfig)}
+        if unknown := sorted(set(options) - known):
+            raise ConfigError(f"unknown option(s) for the llama.cpp backend: {unknown}; known: {sorted(known)}")
+        self.config = LlamaCppConfig(**options)
+        self.path = Path(path)
+        self.name = self.path.stem
+        gpu_layers = -1 if device in ("auto", "cuda") and llama_cpp.llama_supports_gpu_offload() else 0
+        shape = ContextShape(
+            n_parallel=self.config.n_parallel,
+            ctx_per_sequence=self.config.ctx_per_sequence,
+            n_batch=self.config.n_batch,
+            n_threads=self.config.n_threads or max(1, len(os.sched_getaffinity(0)) // 2),
+        )
+        self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
+        if self.runtime.n_ctx_train and self.runtime.n_ctx_train < shape.ctx_per_sequence:
+            self.runtime.close()
+            shape = ContextShape(shape.n_parallel, self.runtime.n_ctx_train, shape.n_batch, shape.n_threads)
+            self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
+        rt = self.runtime
+        self.prompt_format = PromptFormat(
+            rt.metadata("tokenizer.chat_template"), rt.token_text(rt.bos), rt.token_text(rt.eos)
+        )
+        self.correct_id, self.incorrect_id = verdict_token_ids(lambda text: rt.tokenize(text, add_bos=False))
+        self._lock = threading.Lock()  # a llama.cpp context serves one call at a time
+
+    def close(self) -> None:
+        self.runtime.close()
+
+    def solver_prompt(self, problem: str) -> str:
+        return self.prompt_format.solver_prompt(problem)
+
+    def encode_prompt(self, text: str) -> list[int]:
+        """Prompt ids: BOS when the model adds one and the (chat-rendered) text does not already start with it."""
+        ids = self.runtime.tokenize(text, add_bos=self.prompt_format.adds_bos(text, self.runtime.adds_bos))
+        if not ids:
+            raise ValueError("the prompt is empty and the model adds no BOS token: nothing to condition on")
+        return ids
+
+    def _fit_context(self, ids: list[int], room: int) -> list[int]:
+        limit = self.runtime.shape.ctx_per_sequence - room
+        if len(ids) > limit:
+            log.warning("prompt of %d tokens exceeds the %d-token context; keeping its end", len(ids), limit)
+            return ids[-max(limit, 1) :]
+        return ids
+
+    # ---- scoring --------------------------------------------------------------------------------------
+    def _forward(self, rows: list[list[int]], first_output: list[int], consume: Callable) -> None:
+        """Run every row through the model, calling consume(row, position, logits) for positions >= first_output."""
+        rt, pending, active = self.runtime, deque(range(len(rows))), {}
+        while pending or active:
+            for seq in range(rt.shape.n_parallel):
+                if seq not in active and pending:
+                    rt.forget(seq)
+                    active[seq] = [pending.popleft(), 0]
+            outputs = []
+            for seq, (r, offset) in active.items():
+                take = min(len(rows[r]) - offset, rt.room)
+                for pos in range(offset, offset + take):
+                    wanted = pos >= first_output[r]
+                    rt.add(rows[r][pos], pos, seq, wanted)
+                    if wanted:
+                        outputs.append((r, pos))
+                active[seq][1] += take
+            for (r, pos), logits in zip(outputs, rt.decode(len(outputs))):
+                consume(r, pos, logits)
+            active = {seq: state for seq, state in active.items() if state[1] < len(rows[state[0]])}
+
+    def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
+        if len(problems) != len(solutions):
+            raise ValueError(f"{len(problems)} problems but {len(solutions)} solutions")
+        rows = [
+            self._fit_context(self.encode_prompt(self.prompt_format.verifier_prompt(p, s)), room=0)
+            for p, s in zip(problems, solutions)
+        ]
+        margins = np.zeros(len(rows))
+
+        def consume(r: int, _pos: int, logits: np.ndarray) -> None:
+            # p(c) / (p(c) + p(i)) = sigmoid(logit_c - logit_i): the softmax normaliser cancels.
+            margins[r] = float(logits[self.correct_id]) - float(logits[self.incorrect_id])
+
+        with self._lock:
+            self._forward(rows, [len(r) - 1 for r in rows], consume)
+        return (1.0 / (1.0 + np.exp(-margins))).tolist()
+
+    def logprobs(self, prompt: str, continuations: Sequence[str]) -> list[SequenceLogprob]:
+        prompt_ids = self.encode_prompt(prompt)
+        conts = [self.runtime.tokenize(c, add_bos=False) if c else [] for c in continuations]
+        rows = [prompt_ids + c for c in conts]
+        totals = np.zeros(len(rows))
+
+        def consume(r: int, pos: int, logits: np.ndarray) -> None:
+            if pos + 1 < len(rows[r]):  # logits at `pos` predict the token at pos + 1
+                z = logits.astype(np.float64)
+                top = z.max()
+                totals[r] += z[rows[r][pos + 1]] - top - np.log(np.exp(z - top).sum())
+
+        with self._lock:
+            self._forward(rows, [len(prompt_ids) - 1] * len(rows), consume)
+        return [SequenceLogprob(float(t), float(t) / len(c) if c else 0.0, len(c)) for t, c in zip(totals, conts)]
+
+    # ---- sampling -------------------------------------------------------------------------------------
+    def sample(
+        self,
+        prompts: Sequence[str],
+        n: int = 1,
+        temperature: float = 0.7,
+        top_p: float = 0.95,
+        max_new_tokens: int = 384,
+        stop: Sequence[str] = (),
+        seed: int | None = None,
+        on_progress=None,
+        cancel: threading.Event | None = None,
+    ) -> list[list[Sample]]:
+        check_sampling_args(n, temperature, top_p, max_new_tokens)
+        ctx = self.runtime.shape.ctx_per_sequence
+        room = min(max_new_tokens, ctx - 1)
+        jobs = [self._fit_context(self.encode_prompt(p), room) for p in prompts for _ in range(n)]
+        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel)
+        base_seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (1 << 63))
+        with self._lock:
+            samples = self._sample_locked(jobs, run, base_seed)
+        return [samples[i * n : (i + 1) * n] for i in range(len(prompts))]
+
+    def _sample_locked(self, jobs: list[list[int]], run: SamplingRun, base_seed: int) -> list[Sample]:
+        rt = self.runtime
+        results: list[Sample | None] = [None] * len(jobs)
+        slots: list[_Slot | None] = [None] * rt.shape.n_parallel
+        next_job = 0
+        while True:
+            for seq in range(len(slots)):
+                if slots[seq] is None and next_job < len(jobs) and not run.cancelled():
+                    rt.forget(seq)
+                    budget = min(run.max_new_tokens, rt.shape.ctx_per_sequence - len(jobs[next_job]))
+                    rng = np.random.default_rng([base_seed, next_job])
+                    slots[seq] = _Slot(next_job, list(jobs[next_job]), rng, budget)
+                    next_job += 1
+            live = [seq for seq in range(len(slots)) if slots[seq] is not None]
+            if not live:
+                break
+            # Sequences already generating go first (one token each), so a long prefill never starves them.
+            live.sort(key=lambda seq: len(slots[seq].feed) > 1)
+            outputs = []
+            for seq in live:
+                slot = slots[seq]
+                take = min(len(slot.feed), rt.room)
+                for k in range(take):
+                    last = k == len(slot.feed) - 1
+                    rt.add(slot.feed[k], slot.pos, seq, last)
+                    slot.pos += 1
+                slot.feed = slot.feed[take:]
+                if take and not slot.feed:
+                    outputs.append(seq)
+            logits = rt.decode(len(outputs))
+            uniforms = np.array([slots[seq].rng.random() for seq in outputs]) if run.temperature else None
+            for seq, token in zip(outputs, pick_tokens_np(logits, run.temperature, run.top_p, uniforms)):
+                slot = slots[seq]
+                token = int(token)
+                slot.generated.append(token)
+                run.tokens += 1
+                reason = self._step(slot, token, run)
+                if reason:
+                    results[slot.job] = run.finish(slot.generated, reason, slot.data.decode("utf-8", "replace"))
+                    slots[seq] = None
+                else:
+                    slot.feed = [token]
+            in_flight = next((s for s in slots if s is not None and s.generated), None)
+            run.report(in_flight.data.decode("utf-8", "replace") if in_flight else "")
+            if run.cancelled():
+                for seq, slot in enumerate(slots):
+                    if slot is not None:
+                        results[slot.job] = run.finish(slot.generated, "cancelled", slot.data.decode("utf-8", "replace"))
+                        slots[seq] = None
+                for job in range(next_job, len(jobs)):
+                    results[job] = run.finish([], "cancelled", "")
+                break
+        return results  # type: ignore[return-value]
+
+    def _step(self, slot: _Slot, token: int, run: SamplingRun) -> str | None:
+        """Record a sampled token; the finish reason if it ends the sequence."""
+        if self.runtime.is_eog(token):
+            return "stop"
+        slot.data += self.runtime.piece(token)
+        if run.stops and run.stops.in_tail(slot.data[-(4 * run.stops.longest + 8) :].decode("utf-8", "ignore")):
+            return "stop"
+        if len(slot.generated) >= slot.max_new_tokens:
+            return "length"
+        return None

@@ -1,0 +1,186 @@
+"""A thin, typed wrapper over llama-cpp-python's low-level C API: one model, one context, one batch.
+
+The high-level `llama_cpp.Llama` decodes one sequence at a time; sampling N solutions needs many
+sequences in one `llama_decode` call (one token per sequence per step, each with its own seq_id and
+position), which only the batch API offers. This module owns the ctypes details (buffers, NULL checks,
+freeing) so `tutor.models.llama` reads as plain Python.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import llama_cpp
+import numpy as np
+
+from tutor.errors import ModelLoadError
+
+_backend_ready = False
+# llama-cpp-python routes llama.cpp's log through this logger; left at NOTSET it prints every load line.
+_llama_logger = logging.getLogger("llama-cpp-python")
+if _llama_logger.level == logging.NOTSET:
+    _llama_logger.setLevel(logging.ERROR)
+
+
+def _init_backend() -> None:
+    global _backend_ready
+    if not _backend_ready:
+        llama_cpp.llama_backend_init()
+        _backend_ready = True
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise ModelLoadError(f"model not found: {path}")
+    with path.open("rb") as handle:
+        if handle.read(4) != b"GGUF":
+            raise ModelLoadError(f"{path} is not a GGUF file (wrong magic bytes)")
+
+
+def _explain_load_failure(path: Path) -> str:
+    """Why llama.cpp refused a file: parse it with the `gguf` reader for a message a user can act on."""
+    try:
+        import gguf
+
+        reader = gguf.GGUFReader(str(path))
+        field = reader.get_field("general.architecture")
+        arch = bytes(field.parts[field.data[0]]).decode() if field else "unknown"
+    except Exception as exc:  # any parse failure means the file itself is damaged
+        return f"{path} is corrupt or truncated ({type(exc).__name__}: {exc})"
+    return f"llama.cpp could not load {path} (architecture {arch!r}: unsupported by this llama.cpp build, or damaged)"
+
+
+@dataclass(frozen=True)
+class ContextShape:
+    """How one llama.cpp context is sized."""
+
+    n_parallel: int  # sequences decoded together, each with its own KV cache stream
+    ctx_per_sequence: int  # tokens of KV cache per sequence (prompt + generated)
+    n_batch: int  # most tokens in one llama_decode call
+    n_threads: int
+
+
+class LlamaRuntime:
+    """A loaded GGUF model with a non-unified KV cache for `n_parallel` independent sequences."""
+
+    def __init__(self, path: Path, shape: ContextShape, gpu_layers: int):
+        _init_backend()
+        _check_file(path)
+        model_params = llama_cpp.llama_model_default_params()
+        model_params.n_gpu_layers = gpu_layers
+        self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), model_params)
+        if not self.model:
+            raise ModelLoadError(_explain_load_failure(path))
+        self.vocab = llama_cpp.llama_model_get_vocab(self.model)
+        self.n_vocab = llama_cpp.llama_vocab_n_tokens(self.vocab)
+        self.n_ctx_train = llama_cpp.llama_model_n_ctx_train(self.model)
+        self.shape = shape
+        ctx_params = llama_cpp.llama_context_default_params()
+        ctx_params.n_seq_max = shape.n_parallel
+        ctx_params.n_ctx = shape.n_parallel * shape.ctx_per_sequence
+        ctx_params.n_batch = ctx_params.n_ubatch = shape.n_batch
+        ctx_params.n_threads = ctx_params.n_threads_batch = shape.n_threads
+        # One KV stream per sequence: with a unified cache every step attends over all sequences' cells
+        # and throughput falls as the batch grows.
+        ctx_params.kv_unified = False
+        ctx_params.no_perf = True
+        self.ctx = llama_cpp.llama_init_from_model(self.model, ctx_params)
+        if not self.ctx:
+            llama_cpp.llama_model_free(self.model)
+            raise ModelLoadError(f"llama.cpp could not create a context for {path} (out of memory?)")
+        self.memory = llama_cpp.llama_get_memory(self.ctx)
+        self.batch = llama_cpp.llama_batch_init(shape.n_batch, 0, 1)
+        self.n_in_batch = 0
+
+    def close(self) -> None:
+        if getattr(self, "ctx", None):
+            llama_cpp.llama_batch_free(self.batch)
+            llama_cpp.llama_free(self.ctx)
+            llama_cpp.llama_model_free(self.model)
+            self.ctx = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    # ---- vocabulary ---------------------------------------------------------------------------------
+    def metadata(self, key: str) -> str | None:
+        size = 1 << 16
+        buf = ctypes.create_string_buffer(size)
+        n = llama_cpp.llama_model_meta_val_str(self.model, key.encode(), buf, size)
+        if n < 0:
+            return None
+        if n >= size:  # long chat templates: retry with the exact size
+            buf = ctypes.create_string_buffer(n + 1)
+            llama_cpp.llama_model_meta_val_str(self.model, key.encode(), buf, n + 1)
+        return buf.value.decode("utf-8", errors="replace")
+
+    def tokenize(self, text: str, add_bos: bool) -> list[int]:
+        """Token ids; special-token texts in `text` (chat markers) become their control tokens."""
+        data = text.encode("utf-8")
+        capacity = len(data) + 8
+        buf = (llama_cpp.llama_token * capacity)()
+        n = llama_cpp.llama_tokenize(self.vocab, data, len(data), buf, capacity, add_bos, True)
+        if n < 0:
+            buf = (llama_cpp.llama_token * -n)()
+            n = llama_cpp.llama_tokenize(self.vocab, data, len(data), buf, -n, add_bos, True)
+        return list(buf[:n])
+
+    def piece(self, token: int, special: bool = False) -> bytes:
+        """The bytes a token stands for (control tokens render empty unless `special`)."""
+        buf = ctypes.create_string_buffer(64)
+        n = llama_cpp.llama_token_to_piece(self.vocab, token, buf, 64, 0, special)
+        if n < 0:
+            buf = ctypes.create_string_buffer(-n)
+            n = llama_cpp.llama_token_to_piece(self.vocab, token, buf, -n, 0, special)
+        return buf.raw[:n]
+
+    def token_text(self, token: int | None) -> str:
+        return "" if token is None or token < 0 else self.piece(token, special=True).decode("utf-8", "replace")
+
+    def is_eog(self, token: int) -> bool:
+        return bool(llama_cpp.llama_vocab_is_eog(self.vocab, token))
+
+    @property
+    def bos(self) -> int | None:
+        token = llama_cpp.llama_vocab_bos(self.vocab)
+        return token if token >= 0 else None
+
+    @property
+    def eos(self) -> int | None:
+        token = llama_cpp.llama_vocab_eos(self.vocab)
+        return token if token >= 0 else None
+
+    @property
+    def adds_bos(self) -> bool:
+        return bool(llama_cpp.llama_vocab_get_add_bos(self.vocab))
+
+    # ---- decoding -------------------------------------------------------------------------------------
+    def forget(self, seq: int) -> None:
+        """Drop a sequence's KV cache so its slot can start a new sequence at position 0."""
+        llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+
+    def add(self, token: int, pos: int, seq: int, logits: bool) -> None:
+        b, i = self.batch, self.n_in_batch
+        assert i < self.shape.n_batch, "batch overflow: the caller must respect n_batch"
+        b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, 1, logits
+        b.seq_id[i][0] = seq
+        self.n_in_batch += 1
+
+    @property
+    def room(self) -> int:
+        return self.shape.n_batch - self.n_in_batch
+
+    def decode(self, n_outputs: int) -> np.ndarray:
+        """Run the queued batch; returns a copy of the logits of the tokens flagged for output, in order."""
+        self.batch.n_tokens = self.n_in_batch
+        status = llama_cpp.llama_decode(self.ctx, self.batch)
+        self.n_in_batch = 0
+        if status != 0:
+            raise RuntimeError(f"llama_decode failed with status {status} (KV cache full?)")
+        if n_outputs == 0:
+            return np.empty((0, self.n_vocab), dtype=np.float32)
+        pointer = llama_cpp.llama_get_logits(self.ctx)
+        return np.ctypeslib.as_array(pointer, shape=(n_outputs, self.n_vocab)).copy()
