@@ -274,7 +274,7 @@ def test_a_trainer_process_writes_while_the_app_reads_and_writes(tmp_path):
     app.close()
 
 
-def test_two_stores_in_two_threads_interleave_writes(tmp_path):
+def test_threads_sharing_or_not_a_store_interleave_writes(tmp_path):
     path = tmp_path / "shared.sqlite"
     stores = [Store(path), Store(path)]
     run_id = stores[0].create_run("threads", {})
@@ -288,13 +288,15 @@ def test_two_stores_in_two_threads_interleave_writes(tmp_path):
         except Exception as error:  # collected and asserted below
             errors.append(error)
 
-    threads = [threading.Thread(target=write, args=(s, phase)) for s, phase in zip(stores, ["a", "b"])]
+    # two threads share one Store (the app's GUI and worker threads), a third has its own
+    assignments = [(stores[0], "a"), (stores[0], "b"), (stores[1], "c")]
+    threads = [threading.Thread(target=write, args=assignment) for assignment in assignments]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(stores[1].metrics(run_id)) == 120
+    assert len(stores[1].metrics(run_id)) == 180
     for store in stores:
         store.close()
 
@@ -340,6 +342,13 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
         Store(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stepwise.sqlite"]
+
+
+def test_a_path_that_cannot_be_a_database_is_a_store_error(tmp_path):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="cannot be used"):
+        Store(folder)
 
 
 def test_a_truncated_database_is_refused_untouched(tmp_path):

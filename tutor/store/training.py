@@ -213,7 +213,8 @@ class TrainingRecords(StoreBase):
             return 0
         with self._writing() as session:
             self._get(session, Run, run_id, "run")
-            result = session.execute(insert(Candidate).values(rows).on_conflict_do_nothing())
+            # executemany on the Core connection: ~10x faster than one huge multi-VALUES statement
+            result = session.connection().execute(insert(Candidate).on_conflict_do_nothing(), rows)
             return result.rowcount
 
     def candidates(self, run_id: int, phase: str | None = None) -> list[Candidate]:
