@@ -23,7 +23,42 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-    raise StepwiseError("`tutor solve` is not built yet")
+    from tutor.models import load
+    from tutor.solve import SolveConfig, Solver
+    from tutor.solve.command import solve_file, solve_one
+
+    if (args.problem is None) == (args.file is None):
+        raise StepwiseError('give one problem ("tutor solve \"Solve 3x + 7 = 22\"") or --file problems.jsonl')
+    config = SolveConfig(
+        n=args.n, k=args.k, strategy=args.strategy, temperature=args.temperature, top_p=args.top_p,
+        max_new_tokens=args.max_new_tokens, seed=args.seed,
+    )
+    generator, verifier = load(getattr(args, "model", None), device=args.device)
+    solver = Solver(generator, verifier, config)
+    if args.file is not None:
+        return solve_file(solver, args.file, args.out)
+    return solve_one(solver, args.problem, as_json=args.json)
+
+
+def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
+    from tutor.solve.config import STRATEGIES, SolveConfig
+
+    default = SolveConfig()
+    solve.add_argument("problem", nargs="?", help="the problem text, e.g. \"Solve 3x + 7 = 22\"")
+    solve.add_argument("--model", default=argparse.SUPPRESS, help="HF folder or .gguf file (default: the bundled model)")
+    solve.add_argument("--device", default="auto", help="auto, cpu, cuda, ... (default: auto)")
+    solve.add_argument("--n", type=int, default=default.n, help=f"solutions to sample (default {default.n})")
+    solve.add_argument("--k", type=int, default=default.k, help=f"clusters to re-rank (default {default.k})")
+    solve.add_argument("--strategy", choices=STRATEGIES, default=default.strategy, help="answer selection (default rr_topk = SCR)")
+    solve.add_argument("--temperature", type=float, default=default.temperature)
+    solve.add_argument("--top-p", type=float, default=default.top_p)
+    solve.add_argument("--max-new-tokens", type=int, default=default.max_new_tokens)
+    solve.add_argument("--seed", type=int, default=None, help="sampling seed for a reproducible solve")
+    solve.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    solve.add_argument("--file", type=Path, help="solve every problem of a JSONL file (\"problem\" field per line)")
+    solve.add_argument("--out", type=Path, help="with --file: write results here as JSONL (default stdout)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.set_defaults(func=_cmd_grade)
 
     solve = sub.add_parser("solve", help="solve a problem from the command line")
+    _add_solve_arguments(solve)
     solve.set_defaults(func=_cmd_solve)
     return parser
 

@@ -5,34 +5,34 @@
     ranked = rank("rr_topk", clusters, scores, k=8)   # the trainer's evaluation: same strategies
 
 No Qt, no torch: everything here runs over the Generator/Verifier protocols of `tutor.models`.
+Names are imported on first use, so `tutor.solve.config` (the CLI's argument defaults) loads without
+sympy or the grader.
 """
 
-from tutor.solve.calibration import (
-    Calibration,
-    confidence_features,
-    expected_calibration_error,
-    fit_calibration,
-    load_calibration,
-)
-from tutor.solve.config import STRATEGIES, SolveConfig
-from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
-from tutor.solve.solver import SolveEvent, Solver
-from tutor.solve.strategies import rank, samples_to_score
+import importlib
 
-__all__ = [
-    "STRATEGIES",
-    "Calibration",
-    "RankedCluster",
-    "SampleRecord",
-    "SolveConfig",
-    "SolveEvent",
-    "SolveResult",
-    "Solver",
-    "SymbolicCheck",
-    "confidence_features",
-    "expected_calibration_error",
-    "fit_calibration",
-    "load_calibration",
-    "rank",
-    "samples_to_score",
-]
+_EXPORTS = {
+    "Calibration": "calibration",
+    "confidence_features": "calibration",
+    "expected_calibration_error": "calibration",
+    "fit_calibration": "calibration",
+    "load_calibration": "calibration",
+    "STRATEGIES": "config",
+    "SolveConfig": "config",
+    "RankedCluster": "result",
+    "SampleRecord": "result",
+    "SolveResult": "result",
+    "SymbolicCheck": "result",
+    "SolveEvent": "solver",
+    "Solver": "solver",
+    "rank": "strategies",
+    "samples_to_score": "strategies",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'tutor.solve' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"tutor.solve.{_EXPORTS[name]}"), name)

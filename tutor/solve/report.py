@@ -1,0 +1,65 @@
+"""A SolveResult for the terminal: the winning solution, answer, confidence, reasons and a cluster table.
+
+Used by `tutor solve`; rich renders the table (plain text when stdout is not a terminal).
+"""
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tutor.solve.result import SolveResult
+
+SYMBOLIC_STYLE = {"agree": "green", "disagree": "bold red", "unknown": "yellow"}
+
+
+def cluster_table(result: SolveResult) -> Table:
+    """One row per answer cluster in rank order, plus a row for samples with no final answer."""
+    table = Table(title=f"Answer clusters ({result.strategy}, {len(result.samples)} solutions)", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("answer")
+    table.add_column("votes", justify="right")
+    table.add_column("verifier max", justify="right")
+    table.add_column("verifier mean", justify="right")
+    table.add_column("top-k", justify="center")
+    table.add_column("solutions (best first)")
+
+    def score(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    for rank, cluster in enumerate(result.clusters, start=1):
+        table.add_row(
+            str(rank),
+            cluster.answer,
+            str(cluster.votes),
+            score(cluster.max_score),
+            score(cluster.mean_score),
+            "yes" if cluster.in_top_k else "no",
+            ", ".join(str(i) for i in cluster.members),
+            style="bold" if rank == 1 else None,
+        )
+    unanswered = result.unanswered
+    if unanswered:
+        table.add_row("-", Text("no final answer", style="dim"), str(len(unanswered)), "", "", "",
+                      ", ".join(str(s.index) for s in unanswered))
+    return table
+
+
+def render(result: SolveResult, console: Console) -> None:
+    """Print the result: the solution a student should read first, then the evidence."""
+    best = result.best_solution
+    if best is not None:
+        console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}", title_align="left"))
+    headline = Text("Answer: ", style="bold")
+    headline.append(result.answer if result.answer is not None else "(none)", style="bold cyan")
+    headline.append(f"    confidence {result.confidence:.0%}")
+    if result.cancelled:
+        headline.append("    (cancelled: partial result)", style="yellow")
+    console.print(headline)
+    if result.symbolic is not None and result.symbolic.status != "not_applicable":
+        style = SYMBOLIC_STYLE.get(result.symbolic.status, "")
+        console.print(Text(f"Symbolic check: {result.symbolic.status} ({result.symbolic.detail})", style=style))
+    console.print(Group(*(Text(f"  - {reason}") for reason in result.reasons)))
+    console.print(cluster_table(result))
+    timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
+    console.print(Text(f"{result.model}: {timings}", style="dim"))
