@@ -15,6 +15,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_data_commands(commands)
+    _add_export_command(commands)
+    from trainer.commands import add_training_commands
+
+    add_training_commands(commands)
     return parser
 
 
@@ -54,6 +58,24 @@ def _data_tokenizer(args: argparse.Namespace) -> int:
 
     problems = [item for path in args.data for item in load_problems(path)]
     print("tokenizer ->", train_tokenizer(corpus_texts(problems), args.out, vocab_size=args.vocab_size))
+    return 0
+
+
+def _add_export_command(commands: argparse._SubParsersAction) -> None:
+    """`trainer export-gguf MODEL_DIR --out F.gguf [--quant ...]` (library: trainer.export_gguf)."""
+    export = commands.add_parser("export-gguf", help="convert a Llama model folder to GGUF for llama.cpp")
+    export.add_argument("model_dir", help="Hugging Face folder: config.json, *.safetensors, tokenizer.json")
+    export.add_argument("--out", required=True, help="the .gguf file to write")
+    export.add_argument("--quant", choices=("f16", "f32", "q8_0", "q4_k_m"), default="f16",
+                        help="weight type (q8_0/q4_k_m need llama-cpp-python)")
+    export.set_defaults(func=_export_gguf)
+
+
+def _export_gguf(args: argparse.Namespace) -> int:
+    from trainer.export_gguf import export_gguf
+
+    out = export_gguf(args.model_dir, args.out, args.quant)
+    print(f"{args.quant} -> {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return 0
 
 

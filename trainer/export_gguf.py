@@ -270,6 +270,9 @@ def quantize(source: Path, out: Path, quant: str, n_threads: int = 0) -> Path:
         import llama_cpp
     except ImportError as exc:
         raise ModelLoadError(f"--quant {quant} needs llama-cpp-python: pip install 'stepwise-tutor[gguf]'") from exc
+    from tutor.models.llama_runtime import quiet_llama_cpp
+
+    quiet_llama_cpp()
     ftypes = {"q8_0": llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0, "q4_k_m": llama_cpp.LLAMA_FTYPE_MOSTLY_Q4_K_M}
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftypes[quant]

@@ -19,10 +19,17 @@ import numpy as np
 from tutor.errors import ModelLoadError
 
 _backend_ready = False
-# llama-cpp-python routes llama.cpp's log through this logger; left at NOTSET it prints every load line.
-_llama_logger = logging.getLogger("llama-cpp-python")
-if _llama_logger.level == logging.NOTSET:
-    _llama_logger.setLevel(logging.ERROR)
+
+
+def quiet_llama_cpp() -> None:
+    """llama-cpp-python routes llama.cpp's log through this logger; left at NOTSET it prints every load
+    line to stderr. Keep errors only, unless someone configured the logger on purpose."""
+    llama_logger = logging.getLogger("llama-cpp-python")
+    if llama_logger.level == logging.NOTSET:
+        llama_logger.setLevel(logging.ERROR)
+
+
+quiet_llama_cpp()
 
 
 def _init_backend() -> None:
