@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -49,11 +50,12 @@ def sample_text(result, index):
 
 
 def test_run_lifecycle_newest_first_and_resume_parent(store):
-    first = store.create_run("default", {"phases": ["ssft"], "lr": 3e-4}, recipe="default.toml")
+    first = store.create_run("default", {"phases": ("ssft",), "lr": 3e-4, "data": Path("/d")}, recipe="default.toml")
     second = store.create_run("resume", {"lr": 3e-4}, parent_id=first, output_dir="/runs/2")
     assert [run.id for run in store.runs()] == [second, first]
     assert store.run(second).parent_id == first and store.run(second).output_dir == "/runs/2"
     assert store.run(first).status == "running" and store.run(first).finished_at is None
+    assert store.run(first).config == {"phases": ["ssft"], "lr": 3e-4, "data": "/d"}
 
     store.set_run_status(first, "failed", "out of memory")
     failed = store.run(first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,13 +33,16 @@ def _finite_or_none(value: Any) -> Any:
         return {key: _finite_or_none(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_finite_or_none(item) for item in value]
+    if isinstance(value, os.PathLike):  # configs often hold Paths; they are stored as their text
+        return os.fspath(value)
     return value
 
 
 def json_copy(data: Mapping[str, Any], what: str) -> dict[str, Any]:
     """A deep, JSON-clean copy of `data`, so a bad value fails here with a clear message, not mid-write.
 
-    NaN and infinities become null (strict JSON has neither; an undefined AUROC is stored as null).
+    NaN and infinities become null (strict JSON has neither; an undefined AUROC is stored as null);
+    paths become strings.
     """
     if not isinstance(data, Mapping):
         raise StoreError(f"The {what} must be a dict, not {type(data).__name__}.")
