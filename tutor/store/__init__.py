@@ -8,7 +8,9 @@ named migrations (`migrations.py`, recorded in `schema_migrations`). Every failu
 file locked by another program for longer than `timeout`, a damaged or non-SQLite file (left untouched),
 another program's database, a schema newer than this code — raises `tutor.errors.StoreError` with a
 message that says what to do. Every method is one short transaction, so one process can read while
-another writes; rows come back as detached snapshots of the ORM classes in `schema.py`.
+another writes (writes take the lock up front with BEGIN IMMEDIATE and wait up to `timeout` for it);
+one Store may be shared by threads (each gets its own pooled connection). Rows come back as detached
+snapshots of the ORM classes in `schema.py`; times are timezone-aware UTC.
 
 Training history (`trainer`; the app's retraining tab reads it live)
     run_id = store.create_run(name, config_dict, recipe="default.toml", output_dir=..., parent_id=None)
