@@ -15,14 +15,17 @@ SYMBOLIC_STYLE = {"agree": "green", "disagree": "bold red", "unknown": "yellow"}
 
 def cluster_table(result: SolveResult) -> Table:
     """One row per answer cluster in rank order, plus a row for samples with no final answer."""
-    table = Table(title=f"Answer clusters ({result.strategy}, {len(result.samples)} solutions)", title_justify="left")
+    table = Table(
+        title=f"Answer clusters ({result.strategy}, {len(result.samples)} solutions; verifier score best/mean)",
+        title_justify="left",
+    )
     table.add_column("#", justify="right")
     table.add_column("answer")
     table.add_column("votes", justify="right")
-    table.add_column("verifier max", justify="right")
-    table.add_column("verifier mean", justify="right")
+    table.add_column("best", justify="right")
+    table.add_column("mean", justify="right")
     table.add_column("top-k", justify="center")
-    table.add_column("solutions (best first)")
+    table.add_column("solutions, best first")
 
     def score(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
@@ -56,10 +59,12 @@ def render(result: SolveResult, console: Console) -> None:
     if result.cancelled:
         headline.append("    (cancelled: partial result)", style="yellow")
     console.print(headline)
-    if result.symbolic is not None and result.symbolic.status != "not_applicable":
-        style = SYMBOLIC_STYLE.get(result.symbolic.status, "")
-        console.print(Text(f"Symbolic check: {result.symbolic.status} ({result.symbolic.detail})", style=style))
-    console.print(Group(*(Text(f"  - {reason}") for reason in result.reasons)))
+    symbolic = result.symbolic
+    if symbolic is not None and symbolic.status != "not_applicable":
+        style = SYMBOLIC_STYLE.get(symbolic.status, "")
+        console.print(Text(f"Symbolic check: {symbolic.status} ({symbolic.detail})", style=style))
+    shown = [reason for reason in result.reasons if symbolic is None or reason != symbolic.detail]
+    console.print(Group(*(Text(f"  - {reason}") for reason in shown)))
     console.print(cluster_table(result))
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     console.print(Text(f"{result.model}: {timings}", style="dim"))

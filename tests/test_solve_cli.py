@@ -1,0 +1,101 @@
+"""`tutor solve`: one problem (report, --json), JSONL batches (--file/--out), and user errors.
+
+The model is the scripted test double (tests/solve_fakes.py) put behind `tutor.models.load`.
+Run: python -m pytest tests/test_solve_cli.py -x -q
+"""
+
+import json
+
+import pytest
+from solve_fakes import ScriptedModel, solution
+
+import tutor.models
+from tutor import cli
+
+SCRIPT = [solution("4", "a"), solution("4", "b"), solution("5", "c"), "no answer here"]
+SCORES = {SCRIPT[0]: 0.4, SCRIPT[1]: 0.3, SCRIPT[2]: 0.2}
+
+
+@pytest.fixture
+def loaded(monkeypatch):
+    """Every `load` call returns a fresh scripted model; the calls are recorded."""
+    calls = []
+
+    def fake_load(path=None, device="auto", **options):
+        calls.append({"path": path, "device": device})
+        model = ScriptedModel(SCRIPT, SCORES)
+        return model, model
+
+    monkeypatch.setattr(tutor.models, "load", fake_load)
+    return calls
+
+
+def test_one_problem_prints_solution_answer_confidence_and_clusters(loaded, capsys):
+    assert cli.main(["solve", "What is 2 + 2?", "--n", "4", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Answer: 4" in out and "confidence" in out
+    assert "The answer is \\boxed{4}" in out, "the winning solution is printed"
+    assert "no final answer" in out and "Answer clusters (rr_topk, 4 solutions)" in out
+    assert loaded == [{"path": None, "device": "auto"}], "no --model means the bundled default"
+
+
+def test_json_output_is_the_solve_result(loaded, capsys):
+    assert cli.main(["solve", "What is 2 + 2?", "--n", "4", "--strategy", "maj1", "--json", "--model", "m.gguf"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answer"] == "4" and data["strategy"] == "maj1" and data["config"]["n"] == 4
+    assert [c["answer"] for c in data["clusters"]] == ["4", "5"]
+    assert loaded[0]["path"] == "m.gguf"
+
+
+def test_batch_writes_one_line_per_problem_with_correctness(loaded, tmp_path, capsys):
+    problems = tmp_path / "problems.jsonl"
+    problems.write_text(
+        json.dumps({"id": "a", "problem": "What is 2 + 2?", "answer": "4"}) + "\n\n"
+        + json.dumps({"question": "Two plus three?", "answer": "... #### 5"}) + "\n"
+    )
+    out = tmp_path / "results.jsonl"
+    assert cli.main(["solve", "--file", str(problems), "--out", str(out), "--n", "4"]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["line"] for line in lines] == [1, 3]
+    assert lines[0]["input"]["id"] == "a" and lines[0]["result"]["answer"] == "4"
+    assert [line["correct"] for line in lines] == [True, False]
+    assert "solved 2 of 2 problems" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"problem": "ok"}\n{"problem": ', "problems.jsonl:2: not valid JSON"),
+        ('{"problem": "ok"}\n{"text": "no problem field"}\n', "problems.jsonl:2: missing or empty \"problem\""),
+        ('["a list"]\n', "problems.jsonl:1: expected a JSON object"),
+        ("\n\n", "no problems in the file"),
+    ],
+    ids=["bad json", "missing field", "not an object", "empty"],
+)
+def test_a_bad_batch_file_fails_before_any_solve(loaded, tmp_path, capsys, content, message):
+    problems = tmp_path / "problems.jsonl"
+    problems.write_text(content)
+    out = tmp_path / "results.jsonl"
+    assert cli.main(["solve", "--file", str(problems), "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists(), "nothing written, no model time spent"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["solve"], "give one problem"),
+        (["solve", "x", "--file", "p.jsonl"], "give one problem"),
+        (["solve", "What is 1+1?", "--n", "0"], "n must be at least 1"),
+        (["solve", "What is 1+1?", "--top-p", "1.5"], "top_p must be in (0, 1]"),
+        (["solve", "   "], "the problem is empty"),
+    ],
+)
+def test_user_errors_are_messages_with_exit_code_2(loaded, capsys, argv, message):
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_model_is_a_model_load_error(capsys, tmp_path):
+    assert cli.main(["solve", "What is 1+1?", "--model", str(tmp_path / "nowhere")]) == 2
+    assert "error:" in capsys.readouterr().err
