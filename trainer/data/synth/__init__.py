@@ -4,7 +4,15 @@ One module per MATH subject holds its templates (small functions registered with
 this package registers them all. Entry points: `SynthConfig`, `generate`, `write_splits`, `make_problem`.
 """
 
-from trainer.data.synth import prealgebra  # noqa: F401  (registers templates)
+from trainer.data.synth import (  # noqa: F401  (importing a subject module registers its templates)
+    algebra,
+    counting,
+    geometry,
+    intermediate_algebra,
+    number_theory,
+    prealgebra,
+    precalculus,
+)
 from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Draft, Template
 from trainer.data.synth.generate import (
            SynthConfig,

@@ -1,0 +1,210 @@
+"""Counting & probability templates: combinations, permutations, dice, marbles, arrangements, coins."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from fractions import Fraction
+
+import sympy
+
+from trainer.data.synth.base import Draft, template, tex
+
+SUBJECT = "Counting & Probability"
+CDOT = " \\cdot "
+
+
+def _falling(n: int, k: int) -> list[int]:
+    return list(range(n, n - k, -1))
+
+
+@template(SUBJECT)
+def choose_committee(rng: random.Random, level: int) -> Draft:
+    """C(n, k) written out as a falling product over k!; level >= 3 picks from two groups."""
+    if level <= 2:
+        n, k = rng.randint(5, 8 + 2 * level), rng.randint(2, 3 + level)
+        k = min(k, n - 1)
+        top, bottom = _falling(n, k), list(range(k, 0, -1))
+        value = math.comb(n, k)
+        steps = [f"The order of the chosen people doesn't matter, so the count is $\\binom{{{n}}}{{{k}}}$.",
+                 f"$\\binom{{{n}}}{{{k}}} = \\frac{{{CDOT.join(map(str, top))}}}{{{CDOT.join(map(str, bottom))}}} = "
+                 f"\\frac{{{math.prod(top)}}}{{{math.prod(bottom)}}} = {value}$."]
+        return Draft(f"In how many ways can a committee of ${k}$ be chosen from ${n}$ people?", steps, str(value),
+                     sympy.binomial(n, k))
+    men, women = rng.randint(4, 4 + 2 * level), rng.randint(4, 4 + 2 * level)
+    km, kw = rng.randint(2, 3 + (level >= 5)), rng.randint(2, 3 + (level >= 5))
+    cm, cw = math.comb(men, km), math.comb(women, kw)
+    steps = [f"The men can be chosen in $\\binom{{{men}}}{{{km}}} = {cm}$ ways.",
+             f"The women can be chosen in $\\binom{{{women}}}{{{kw}}} = {cw}$ ways.",
+             f"The choices are independent, so the total is ${cm} \\cdot {cw} = {cm * cw}$."]
+    problem = (f"A club has ${men}$ men and ${women}$ women. In how many ways can a committee of ${km}$ men and "
+               f"${kw}$ women be chosen?")
+    return Draft(problem, steps, str(cm * cw), sympy.binomial(men, km) * sympy.binomial(women, kw))
+
+
+@template(SUBJECT)
+def officers_permutation(rng: random.Random, level: int) -> Draft:
+    """Distinct offices filled from n members: n (n-1) ... (n-k+1)."""
+    n, k = rng.randint(4 + level, 10 + 4 * level), rng.randint(2, 2 + (level + 1) // 2)
+    offices = ["president", "vice-president", "secretary", "treasurer", "captain"][:k]
+    factors = _falling(n, k)
+    steps = [f"There are ${n}$ choices for {offices[0]}."]
+    steps += [f"Then ${f}$ choices remain for {office}." for f, office in zip(factors[1:], offices[1:])]
+    steps.append(f"So there are ${CDOT.join(map(str, factors))} = {math.prod(factors)}$ ways.")
+    group = rng.choice(("club", "committee", "student council", "chess club", "book club", "team"))
+    problem = (f"A {group} has ${n}$ members. In how many ways can it choose a {', '.join(offices[:-1])} and "
+               f"{offices[-1]} if no member holds more than one office?")
+    return Draft(problem, steps, str(math.prod(factors)), sympy.ff(n, k))
+
+
+@template(SUBJECT)
+def dice_sum_probability(rng: random.Random, level: int) -> Draft:
+    """The probability that two (level >= 4: three) fair dice show a given sum."""
+    dice = 2 if level <= 3 else 3
+    sides = 6 if level <= 2 else rng.choice((4, 6, 8))
+    target = rng.randint(dice + 1, dice * sides - 1)
+    outcomes = sides**dice
+    if dice == 2:
+        pairs = [(a, target - a) for a in range(1, sides + 1) if 1 <= target - a <= sides]
+        favourable = len(pairs)
+        steps = [f"There are ${sides} \\cdot {sides} = {outcomes}$ equally likely outcomes.",
+                 f"The pairs with sum ${target}$ are " + ", ".join(f"$({a}, {b})$" for a, b in pairs) + ".",
+                 f"That is ${favourable}$ outcomes."]
+    else:
+        counts = [sum(1 for b in range(1, sides + 1) if 1 <= target - a - b <= sides) for a in range(1, sides + 1)]
+        favourable = sum(counts)
+        steps = [f"There are ${sides}^3 = {outcomes}$ equally likely outcomes.",
+                 *(f"If the first die shows ${a}$, the other two must sum to ${target - a}$: ${c}$ ways."
+                   for a, c in enumerate(counts, start=1)),
+                 f"In total ${' + '.join(map(str, counts))} = {favourable}$ outcomes."]
+    value = Fraction(favourable, outcomes)
+    steps.append(f"The probability is $\\frac{{{favourable}}}{{{outcomes}}} = {tex(value)}$.")
+    brute = sum(1 for roll in itertools.product(range(1, sides + 1), repeat=dice) if sum(roll) == target)
+    die = "six-sided" if sides == 6 else f"{sides}-sided"
+    problem = (f"{'Two' if dice == 2 else 'Three'} fair {die} dice, with faces numbered $1$ to ${sides}$, are rolled. "
+               f"What is the probability that the sum is ${target}$? Express your answer as a common fraction.")
+    return Draft(problem, steps, tex(value), sympy.Rational(brute, outcomes))
+
+
+@template(SUBJECT)
+def marbles_without_replacement(rng: random.Random, level: int) -> Draft:
+    """Draw 2 (level >= 4: 3) marbles without replacement: probability all are red."""
+    red, blue = rng.randint(2, 3 + 2 * level), rng.randint(1, 3 + 2 * level)
+    draws = 2 if level <= 3 else 3
+    red = max(red, draws)
+    total = red + blue
+    factors = [Fraction(red - i, total - i) for i in range(draws)]
+    steps = [f"The first marble is red with probability $\\frac{{{red}}}{{{total}}}$."]
+    for i in range(1, draws):
+        steps.append(f"Then ${red - i}$ of the remaining ${total - i}$ marbles are red, so the next is red with "
+                     f"probability $\\frac{{{red - i}}}{{{total - i}}}$.")
+    value = math.prod(factors, start=Fraction(1))
+    numer = CDOT.join(f"\\frac{{{red - i}}}{{{total - i}}}" for i in range(draws))
+    steps.append(f"The probability is ${numer} = {tex(value)}$.")
+    truth = sympy.binomial(red, draws) / sympy.binomial(total, draws)  # counting subsets instead of sequences
+    problem = (f"A bag has ${red}$ red marbles and ${blue}$ blue marbles. ${draws}$ marbles are drawn at random "
+               "without replacement. What is the probability that all of them are red? Express your answer as a "
+               "common fraction.")
+    return Draft(problem, steps, tex(value), truth)
+
+
+@template(SUBJECT)
+def word_arrangements(rng: random.Random, level: int) -> Draft:
+    """Distinct arrangements of letters with repeats: n! / (a! b! ...)."""
+    letters = "ABCDEFGHKLMNPRST"
+    kinds = rng.sample(letters, 2 + level // 2)
+    counts = [rng.randint(1, 1 + (level + 1) // 2) for _ in kinds]
+    word = "".join(k * c for k, c in zip(kinds, counts))
+    word = "".join(rng.sample(word, len(word)))
+    n = len(word)
+    repeated = [(k, c) for k, c in zip(kinds, counts) if c > 1]
+    value = math.factorial(n) // math.prod(math.factorial(c) for c in counts)
+    steps = [f"The word {word} has ${n}$ letters, so there would be ${n}! = {math.factorial(n)}$ arrangements if "
+             "they were all different."]
+    for k, c in repeated:
+        steps.append(f"The letter {k} appears ${c}$ times, so we divide by ${c}! = {math.factorial(c)}$.")
+    if repeated:
+        denominator = CDOT.join(str(math.factorial(c)) for _, c in repeated)
+        steps.append(f"The count is $\\frac{{{math.factorial(n)}}}{{{denominator}}} = {value}$.")
+    # Independently: place each letter kind in turn into the remaining slots, a product of binomials.
+    truth, free = sympy.Integer(1), n
+    for c in counts:
+        truth, free = truth * sympy.binomial(free, c), free - c
+    return Draft(f"How many distinct arrangements of the letters in the word {word} are there?", steps, str(value),
+                 truth)
+
+
+@template(SUBJECT)
+def coin_flips_exactly(rng: random.Random, level: int) -> Draft:
+    """P(exactly k heads in n fair flips) = C(n, k) / 2^n."""
+    n = rng.randint(3, 4 + 2 * level)
+    k = rng.randint(0, n)
+    ways, outcomes = math.comb(n, k), 2**n
+    value = Fraction(ways, outcomes)
+    steps = [f"Each of the ${n}$ flips has $2$ outcomes, so there are $2^{{{n}}} = {outcomes}$ equally likely sequences.",
+             f"The sequences with exactly ${k}$ heads choose which ${k}$ flips are heads: $\\binom{{{n}}}{{{k}}} = "
+             f"{ways}$.",
+             f"The probability is $\\frac{{{ways}}}{{{outcomes}}} = {tex(value)}$."]
+    truth = sympy.binomial(n, k) * sympy.Rational(1, 2) ** n
+    return Draft(f"A fair coin is flipped ${n}$ times. What is the probability of getting exactly ${k}$ heads? Express "
+                 "your answer as a common fraction.", steps, tex(value), truth)
+
+
+@template(SUBJECT)
+def at_least_one(rng: random.Random, level: int) -> Draft:
+    """P(at least one six in n rolls) by the complement: 1 - (5/6)^n."""
+    n = rng.randint(2, 1 + 2 * level)
+    sides = rng.choice((4, 6, 8, 10, 12, 20)) if level >= 3 else 6
+    face = rng.randint(1, sides)
+    miss = Fraction(sides - 1, sides) ** n
+    value = 1 - miss
+    steps = [f"The complement is that none of the ${n}$ rolls shows a ${face}$.",
+             f"Each roll misses with probability $\\frac{{{sides - 1}}}{{{sides}}}$, so all miss with probability "
+             f"$\\left(\\frac{{{sides - 1}}}{{{sides}}}\\right)^{n} = {tex(miss)}$.",
+             f"So the probability of at least one ${face}$ is $1 - {tex(miss)} = {tex(value)}$."]
+    hits = sum(1 for roll in itertools.product(range(1, sides + 1), repeat=n) if face in roll) if n <= 3 else None
+    truth = sympy.Rational(hits, sides**n) if hits is not None else 1 - sympy.Rational(sides - 1, sides) ** n
+    return Draft(f"A fair ${sides}$-sided die with faces $1$ to ${sides}$ is rolled ${n}$ times. What is the probability "
+                 f"that at least one roll is a ${face}$? Express your answer as a common fraction.", steps, tex(value),
+                 truth)
+
+
+@template(SUBJECT)
+def expected_die_value(rng: random.Random, level: int) -> Draft:
+    """Expected value of a game paying a function of one fair die roll."""
+    sides = rng.choice((4, 6, 8, 10, 12)[: 1 + level])
+    pay = [rng.randint(0, 5 * level) for _ in range(sides)]
+    total = sum(pay)
+    value = Fraction(total, sides)
+    table = ", ".join(f"${p}$ on a ${i}$" for i, p in enumerate(pay, start=1))
+    steps = [f"Each face has probability $\\frac{{1}}{{{sides}}}$.",
+             f"The expected payout is $\\frac{{1}}{{{sides}}}({' + '.join(map(str, pay))})$.",
+             f"The payouts add up to ${total}$, so the expected value is $\\frac{{{total}}}{{{sides}}} = {tex(value)}$."]
+    truth = sympy.Add(*(sympy.Rational(p, sides) for p in pay))
+    return Draft(f"A fair ${sides}$-sided die is rolled once. The game pays {table} dollars. What is the expected "
+                 "payout in dollars? Express your answer as a common fraction.", steps, tex(value), truth)
+
+
+@template(SUBJECT)
+def handshakes(rng: random.Random, level: int) -> Draft:
+    """Handshakes among n people (level >= 3: except within couples)."""
+    n = rng.randint(4, upto_people(level))
+    if level >= 3 and n % 2 == 0:
+        couples = n // 2
+        all_pairs = math.comb(n, 2)
+        value = all_pairs - couples
+        steps = [f"Among ${n}$ people there are $\\binom{{{n}}}{{2}} = \\frac{{{n} \\cdot {n - 1}}}{{2}} = {all_pairs}$ pairs.",
+                 f"The ${couples}$ couples don't shake hands, so there are ${all_pairs} - {couples} = {value}$ handshakes."]
+        truth = sympy.Integer(sum(1 for a, b in itertools.combinations(range(n), 2) if a // 2 != b // 2))
+        return Draft(f"At a party there are ${couples}$ couples. Everyone shakes hands once with everyone except their own "
+                     "partner. How many handshakes are there?", steps, str(value), truth)
+    value = math.comb(n, 2)
+    steps = [f"Each handshake is a pair of people, so the count is $\\binom{{{n}}}{{2}}$.",
+             f"$\\binom{{{n}}}{{2}} = \\frac{{{n} \\cdot {n - 1}}}{{2}} = \\frac{{{n * (n - 1)}}}{{2}} = {value}$."]
+    return Draft(f"${n}$ people are at a meeting, and each pair shakes hands once. How many handshakes are there?", steps,
+                 str(value), sympy.binomial(n, 2))
+
+
+def upto_people(level: int) -> int:
+    return (12, 25, 40, 60, 100)[level - 1]

@@ -1,0 +1,187 @@
+"""Geometry templates: rectangles, right triangles, circles, angles, polygons, solids, coordinates."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import sympy
+
+from trainer.data.synth.base import Draft, surd_tex, template, tex, times_tex, upto
+
+SUBJECT = "Geometry"
+PI = "\\pi"
+TRIPLES = ((3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29), (9, 40, 41))
+
+
+@template(SUBJECT)
+def rectangle_from_perimeter(rng: random.Random, level: int) -> Draft:
+    """A rectangle's perimeter and one side give the other side, then the area (and diagonal at level 5)."""
+    length, width = rng.randint(2, upto(level, 3)), rng.randint(1, upto(level, 3))
+    perimeter = 2 * (length + width)
+    area = length * width
+    steps = [f"The perimeter is $2(\\ell + w) = {perimeter}$, so $\\ell + w = {perimeter // 2}$.",
+             f"With $\\ell = {length}$, the width is $w = {perimeter // 2} - {length} = {width}$.",
+             f"The area is $\\ell w = {length} \\cdot {width} = {area}$."]
+    problem = f"A rectangle has perimeter ${perimeter}$ and length ${length}$. What is its area?"
+    return Draft(problem, steps, str(area), length * (sympy.Rational(perimeter, 2) - length))
+
+
+@template(SUBJECT)
+def right_triangle_side(rng: random.Random, level: int) -> Draft:
+    """The missing side of a right triangle by Pythagoras (scaled triples, or radicals at higher levels)."""
+    if level <= 2 or rng.random() < 0.4:
+        scale = rng.randint(1, level + 1)
+        a, b, c = (k * scale for k in rng.choice(TRIPLES[: 2 + level]))
+    else:
+        a, b = rng.randint(1, upto(level, 2)), rng.randint(1, upto(level, 2))
+        c = None
+    if c is None or rng.random() < 0.5:  # find the hypotenuse
+        square = a * a + b * b
+        answer = surd_tex(1, square)
+        steps = [f"By the Pythagorean theorem, $c^2 = {a}^2 + {b}^2 = {a * a} + {b * b} = {square}$.",
+                 f"So $c = \\sqrt{{{square}}} = {answer}$."]
+        problem = f"A right triangle has legs of length ${a}$ and ${b}$. What is the length of its hypotenuse?"
+        truth = sympy.Point(0, 0).distance(sympy.Point(a, b))
+        if c is None:
+            problem += " Express your answer in simplest radical form."
+        return Draft(problem, steps, answer, truth)
+    steps = [f"By the Pythagorean theorem, $a^2 + {b}^2 = {c}^2$.",
+             f"So $a^2 = {c * c} - {b * b} = {a * a}$.",
+             f"So $a = \\sqrt{{{a * a}}} = {a}$."]
+    problem = f"A right triangle has a hypotenuse of length ${c}$ and a leg of length ${b}$. How long is the other leg?"
+    return Draft(problem, steps, str(a), sympy.sqrt(sympy.Integer(c) ** 2 - sympy.Integer(b) ** 2))
+
+
+@template(SUBJECT)
+def circle_area_from_circumference(rng: random.Random, level: int) -> Draft:
+    """Area of a circle from its circumference (or diameter), in terms of pi."""
+    radius = Fraction(rng.randint(1, upto(level, 5)), 1 if level <= 3 else rng.choice((1, 2, 3)))
+    area = radius * radius
+    if level >= 2:
+        circumference = 2 * radius
+        steps = [f"The circumference is $2 \\pi r = {times_tex(circumference, PI)}$.",
+                 f"So $r = \\frac{{{tex(circumference)}}}{{2}} = {tex(radius)}$.",
+                 f"The area is $\\pi r^2 = \\pi \\cdot {tex(radius)}^2 = {times_tex(area, PI)}$." if radius.denominator == 1
+                 else f"The area is $\\pi r^2 = \\pi \\left({tex(radius)}\\right)^2 = {times_tex(area, PI)}$."]
+        given = f"circumference ${times_tex(circumference, PI)}$"
+    else:
+        steps = [f"The radius is half the diameter: $r = {tex(2 * radius)} \\div 2 = {tex(radius)}$.",
+                 f"The area is $\\pi r^2 = \\pi \\cdot {tex(radius)}^2 = {times_tex(area, PI)}$."]
+        given = f"diameter ${tex(2 * radius)}$"
+    truth = sympy.pi * sympy.Rational(radius.numerator, radius.denominator) ** 2
+    return Draft(f"A circle has {given}. What is its area? Express your answer in terms of $\\pi$.", steps,
+                 times_tex(area, PI), truth)
+
+
+@template(SUBJECT)
+def triangle_angles(rng: random.Random, level: int) -> Draft:
+    """Angles given as multiples of x (plus constants at higher levels): find the largest angle."""
+    while True:
+        mults = [rng.randint(1, 2 + level) for _ in range(3)]
+        consts = [0, 0, 0] if level <= 2 else [rng.randint(-20, 20) for _ in range(3)]
+        numerator = 180 - sum(consts)
+        if numerator > 0 and numerator % sum(mults) == 0:
+            x = numerator // sum(mults)
+            angles = [m * x + c for m, c in zip(mults, consts)]
+            if min(angles) > 0:
+                break
+    def angle_tex(m: int, c: int) -> str:
+        body = "x" if m == 1 else f"{m}x"
+        return body if c == 0 else f"{body} {'+' if c > 0 else '-'} {abs(c)}"
+    shown = [angle_tex(m, c) for m, c in zip(mults, consts)]
+    steps = [f"The angles of a triangle add up to $180^\\circ$, so $({shown[0]}) + ({shown[1]}) + ({shown[2]}) = 180$.",
+             f"Collecting terms, ${sum(mults)}x{'' if sum(consts) == 0 else (' + ' if sum(consts) > 0 else ' - ') + str(abs(sum(consts)))} = 180$.",
+             f"So ${sum(mults)}x = {numerator}$ and $x = {x}$.",
+             "The angles are " + ", ".join(f"${a}^\\circ$" for a in angles) + f", so the largest is ${max(angles)}^\\circ$."]
+    root = sympy.Rational(180 - sum(consts), sum(mults))
+    truth = max(sympy.Integer(m) * root + c for m, c in zip(mults, consts))
+    return Draft(f"The angles of a triangle measure ${shown[0]}$, ${shown[1]}$ and ${shown[2]}$ degrees. What is the "
+                 "measure of the largest angle, in degrees?", steps, str(max(angles)), truth)
+
+
+@template(SUBJECT)
+def polygon_interior_angle(rng: random.Random, level: int) -> Draft:
+    """Interior angle of a regular n-gon, or the sum of interior angles, or the number of diagonals."""
+    n = rng.randint(5, 6 + 10 * level)
+    ask = rng.choice(("angle", "sum", "diagonals"))
+    if ask == "sum":
+        value = 180 * (n - 2)
+        steps = [f"A polygon with ${n}$ sides splits into ${n} - 2 = {n - 2}$ triangles from one vertex.",
+                 f"So its angles add up to $180 \\cdot {n - 2} = {value}$ degrees."]
+        return Draft(f"What is the sum of the interior angles of a convex polygon with ${n}$ sides, in degrees?", steps,
+                     str(value), sympy.Integer(180) * (n - 2))
+    if ask == "diagonals":
+        value = n * (n - 3) // 2
+        steps = [f"Each of the ${n}$ vertices joins to ${n} - 3 = {n - 3}$ non-adjacent vertices.",
+                 f"Each diagonal is counted twice, so there are $\\frac{{{n} \\cdot {n - 3}}}{{2}} = {value}$ diagonals."]
+        return Draft(f"How many diagonals does a convex polygon with ${n}$ sides have?", steps, str(value),
+                     sympy.binomial(n, 2) - n)
+    value = Fraction(180 * (n - 2), n)
+    steps = [f"The interior angles of an ${n}$-gon add up to $180 \\cdot ({n} - 2) = {180 * (n - 2)}$ degrees.",
+             f"In a regular polygon they are equal, so each is $\\frac{{{180 * (n - 2)}}}{{{n}}} = {tex(value)}$ degrees."]
+    truth = 180 - sympy.Rational(360, n)  # from the exterior angle instead
+    return Draft(f"What is the measure, in degrees, of each interior angle of a regular polygon with ${n}$ sides?", steps,
+                 tex(value), truth)
+
+
+@template(SUBJECT)
+def box_volume_surface(rng: random.Random, level: int) -> Draft:
+    """Volume or surface area of a rectangular box (level >= 4: a cylinder, in terms of pi)."""
+    if level >= 4 and rng.random() < 0.5:
+        r, h = rng.randint(1, 3 * level), rng.randint(1, 4 * level)
+        steps = [f"The volume of a cylinder is $\\pi r^2 h = \\pi \\cdot {r}^2 \\cdot {h}$.",
+                 f"${r}^2 = {r * r}$ and ${r * r} \\cdot {h} = {r * r * h}$, so the volume is ${times_tex(r * r * h, PI)}$."]
+        truth = sympy.pi * sympy.Integer(r) ** 2 * h
+        return Draft(f"A cylinder has radius ${r}$ and height ${h}$. What is its volume? Express your answer in terms of "
+                     "$\\pi$.", steps, times_tex(r * r * h, PI), truth)
+    a, b, c = (rng.randint(1, upto(level, 2)) for _ in range(3))
+    if rng.random() < 0.5:
+        steps = [f"The volume is ${a} \\cdot {b} \\cdot {c} = {a * b} \\cdot {c} = {a * b * c}$."]
+        return Draft(f"A rectangular box measures ${a}$ by ${b}$ by ${c}$. What is its volume?", steps, str(a * b * c),
+                     sympy.Mul(*(sympy.Integer(v) for v in (a, b, c))))
+    faces = [a * b, b * c, a * c]
+    steps = [f"The box has two faces of each size: ${a} \\cdot {b} = {a * b}$, ${b} \\cdot {c} = {b * c}$ and "
+             f"${a} \\cdot {c} = {a * c}$.",
+             f"The surface area is $2({' + '.join(map(str, faces))}) = 2 \\cdot {sum(faces)} = {2 * sum(faces)}$."]
+    truth = (sympy.Integer(a + b + c) ** 2 - (a * a + b * b + c * c))  # (a+b+c)^2 - (a^2+b^2+c^2) = 2(ab+bc+ca)
+    return Draft(f"A rectangular box measures ${a}$ by ${b}$ by ${c}$. What is its surface area?", steps,
+                 str(2 * sum(faces)), truth)
+
+
+@template(SUBJECT)
+def triangle_area_coordinates(rng: random.Random, level: int) -> Draft:
+    """Area of a triangle from its vertices by the shoelace formula."""
+    big = upto(level, 1)
+    while True:
+        pts = [(rng.randint(-big, big), rng.randint(-big, big)) for _ in range(3)]
+        (x1, y1), (x2, y2), (x3, y3) = pts
+        twice = x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2)
+        if twice:
+            break
+    area = Fraction(abs(twice), 2)
+    steps = ["The shoelace formula gives area $\\frac{1}{2}\\left|x_1(y_2 - y_3) + x_2(y_3 - y_1) + x_3(y_1 - y_2)\\right|$.",
+             f"$x_1(y_2 - y_3) = {x1} \\cdot {y2 - y3 if y2 - y3 >= 0 else f'({y2 - y3})'} = {x1 * (y2 - y3)}$.",
+             f"$x_2(y_3 - y_1) = {x2} \\cdot {y3 - y1 if y3 - y1 >= 0 else f'({y3 - y1})'} = {x2 * (y3 - y1)}$.",
+             f"$x_3(y_1 - y_2) = {x3} \\cdot {y1 - y2 if y1 - y2 >= 0 else f'({y1 - y2})'} = {x3 * (y1 - y2)}$.",
+             f"The sum is ${twice}$, so the area is $\\frac{{1}}{{2}} \\cdot {abs(twice)} = {tex(area)}$."]
+    truth = abs(sympy.Matrix([[x, y, 1] for x, y in pts]).det()) / 2  # the determinant form
+    shown = ", ".join(f"$({x}, {y})$" for x, y in pts)
+    return Draft(f"What is the area of the triangle with vertices {shown}?", steps, tex(area), truth)
+
+
+@template(SUBJECT)
+def similar_triangles(rng: random.Random, level: int) -> Draft:
+    """Corresponding sides of similar triangles: find a missing side (fractional at higher levels)."""
+    a, b = rng.randint(2, upto(level, 2)), rng.randint(2, upto(level, 2))
+    scale = Fraction(rng.randint(2, 5 + level), 1 if level <= 2 else rng.randint(1, 4))
+    a2 = a * scale
+    if a2.denominator != 1:
+        a, b = a * a2.denominator, b * a2.denominator
+        a2 = a * scale
+    value = b * scale
+    steps = [f"Corresponding sides are in the same ratio: $\\frac{{DE}}{{AB}} = \\frac{{{tex(a2)}}}{{{a}}} = {tex(scale)}$.",
+             f"So $EF = {tex(scale)} \\cdot BC = {tex(scale)} \\cdot {b} = {tex(value)}$."]
+    truth = sympy.Rational(int(a2) * b, a)  # cross-multiplying DE/AB = EF/BC
+    return Draft(f"Triangle $ABC$ is similar to triangle $DEF$ with $AB = {a}$, $BC = {b}$ and $DE = {tex(a2)}$. What is "
+                 "$EF$?", steps, tex(value), truth)
