@@ -166,3 +166,10 @@ def test_symbolic_cross_check_agrees_and_disagrees():
     assert "sympy computes 5" in disagree.reasons
     _, skipped = solve("maj1", script=script, problem="Janet has 3 apples. How many now?")
     assert skipped.symbolic.status == "not_applicable"
+
+
+def test_identical_solutions_are_scored_once():
+    script = [solution("4")] * 3 + [solution("5")]
+    model, result = solve("rr_topk", script=script, scores={solution("4"): 0.7, solution("5"): 0.2})
+    assert sorted(model.verified) == sorted({solution("4"), solution("5")})
+    assert [s.score for s in result.samples] == [0.7, 0.7, 0.7, 0.2]

@@ -174,17 +174,25 @@ class Solver:
         return sorted(wanted)
 
     def _score(self, problem, samples, indices, emit: EventCallback, cancel: threading.Event) -> None:
-        """Verifier scores for `indices`, in batches so a cancel lands between them."""
+        """Verifier scores for `indices`, in batches so a cancel lands between them.
+
+        Identical texts are scored once: a small model at low temperature often repeats a solution verbatim.
+        """
+        by_text: dict[str, list[int]] = {}
+        for i in indices:
+            by_text.setdefault(samples[i].text, []).append(i)
+        texts = list(by_text)
         batch_size = self.config.verify_batch_size
-        emit(SolveEvent("verifying", 0, len(indices)))
-        for start in range(0, len(indices), batch_size):
+        emit(SolveEvent("verifying", 0, len(texts)))
+        for start in range(0, len(texts), batch_size):
             if cancel.is_set():
                 return
-            batch = indices[start : start + batch_size]
-            scores = self.verifier.p_correct([problem] * len(batch), [samples[i].text for i in batch])
-            for i, score in zip(batch, scores):
-                samples[i].score = float(score)
-            emit(SolveEvent("verifying", start + len(batch), len(indices)))
+            batch = texts[start : start + batch_size]
+            scores = self.verifier.p_correct([problem] * len(batch), batch)
+            for text, score in zip(batch, scores):
+                for i in by_text[text]:
+                    samples[i].score = float(score)
+            emit(SolveEvent("verifying", start + len(batch), len(texts)))
 
     def _confidence(self, ranked: list[RankedCluster], n_samples: int) -> tuple[float, str]:
         features = calib.confidence_features(ranked, n_samples)

@@ -1,0 +1,133 @@
+"""End-to-end solve latency: p50/p90 over held-out problems, split by stage, against a naive baseline.
+
+The baseline runs the same Solver over wrappers that sample one solution per generate call and score one
+solution per verifier call (no batching, no shared prompt cache), in the same process, on the same
+problems and seeds. Held-out problems: the first synthetic problems of seed 0, which `trainer data synth`
+puts in test.jsonl (or `--problems FILE.jsonl`). Never asserts a time; prints a table.
+
+Run: python bench/solve.py [--model PATH] [--count 50] [--n 16] [--k 8] [--baseline-count 10]
+"""
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tutor.grading import is_equivalent
+from tutor.models import load
+from tutor.solve import SolveConfig, Solver
+from tutor.solve.batch import read_problems, reference_answer
+
+
+class OneAtATimeGenerator:
+    """Baseline: N generate calls of one sample each instead of one batched call."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.path = inner, inner.name, inner.path
+
+    def solver_prompt(self, problem):
+        return self.inner.solver_prompt(problem)
+
+    def sample(self, prompts, n=1, seed=None, on_progress=None, cancel=None, **options):
+        outputs = []
+        for prompt in prompts:
+            samples = []
+            for i in range(n):
+                one_seed = None if seed is None else seed + i
+                samples += self.inner.sample([prompt], n=1, seed=one_seed, cancel=cancel, **options)[0]
+            outputs.append(samples)
+        return outputs
+
+
+class OneAtATimeVerifier:
+    """Baseline: one verifier forward per solution instead of one batch."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.path = inner, inner.name, inner.path
+
+    def p_correct(self, problems, solutions):
+        return [self.inner.p_correct([p], [s])[0] for p, s in zip(problems, solutions)]
+
+
+def held_out_problems(count: int, path: Path | None) -> list[tuple[str, str | None]]:
+    if path is not None:
+        return [(text, reference_answer(record)) for _, record, text in read_problems(path)[:count]]
+    from trainer.data.synth import SynthConfig, generate
+
+    problems = itertools.islice(generate(SynthConfig(n=max(count, 1), seed=0, verify=False)), count)
+    return [(p.problem, p.answer) for p in problems]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(solver: Solver, problems, label: str) -> dict:
+    solver.solve(problems[0][0])  # warm-up: first-call allocations and lazy imports are not latency
+    totals, stages, correct = [], {"sampling": [], "grading": [], "verifying": [], "symbolic": []}, 0
+    for index, (text, reference) in enumerate(problems):
+        started = time.perf_counter()
+        result = solver.solve(text)
+        totals.append(time.perf_counter() - started)
+        for stage in stages:
+            stages[stage].append(result.timings.get(stage, 0.0))
+        correct += reference is not None and is_equivalent(result.answer, reference)
+        print(f"\r{label}: {index + 1}/{len(problems)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return {
+        "label": label,
+        "count": len(problems),
+        "p50": statistics.median(totals),
+        "p90": percentile(totals, 0.9),
+        "stages": {stage: statistics.mean(values) for stage, values in stages.items()},
+        "accuracy": correct / len(problems),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="HF folder or .gguf file (default: the bundled model)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--count", type=int, default=50, help="held-out problems for the shipped solver")
+    parser.add_argument("--baseline-count", type=int, default=10, help="problems for the (slow) naive baseline")
+    parser.add_argument("--problems", type=Path, help="JSONL file of problems instead of synthetic test problems")
+    parser.add_argument("--n", type=int, default=16)
+    parser.add_argument("--k", type=int, default=8)
+    parser.add_argument("--max-new-tokens", type=int, default=SolveConfig.max_new_tokens)
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args(argv)
+
+    generator, verifier = load(args.model, device=args.device)
+    config = SolveConfig(n=args.n, k=args.k, max_new_tokens=args.max_new_tokens, seed=0)
+    problems = held_out_problems(max(args.count, args.baseline_count), args.problems)
+    rows = [
+        run(Solver(generator, verifier, config), problems[: args.count], "stepwise (batched)"),
+        run(
+            Solver(OneAtATimeGenerator(generator), OneAtATimeVerifier(verifier), config),
+            problems[: args.baseline_count],
+            "baseline (one at a time)",
+        ),
+    ]
+    baseline = rows[1]
+    print(f"\nsolve latency, {generator.name}, N={args.n}, K={args.k}, max_new_tokens={args.max_new_tokens}, "
+          f"device={args.device}")
+    header = f"{'variant':<26} {'problems':>8} {'p50 s':>7} {'p90 s':>7} {'sample s':>9} {'grade s':>8} " \
+             f"{'verify s':>9} {'sympy s':>8} {'acc':>5} {'p50 speed-up':>13}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        s = row["stages"]
+        print(f"{row['label']:<26} {row['count']:>8} {row['p50']:>7.3f} {row['p90']:>7.3f} {s['sampling']:>9.3f} "
+              f"{s['grading']:>8.3f} {s['verifying']:>9.3f} {s['symbolic']:>8.3f} {row['accuracy']:>5.2f} "
+              f"{baseline['p50'] / row['p50']:>12.2f}x")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
