@@ -1,0 +1,53 @@
+"""Recipes load into the documented dataclasses; unknown keys and wrong types are ConfigErrors naming the key.
+
+Run: python -m pytest tests/test_train_config.py -q
+"""
+
+import pytest
+
+from trainer.config import from_dict, to_dict
+from trainer.run import RecipeConfig, load_recipe
+from tutor.errors import ConfigError
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "recipe.toml"
+    path.write_text(text)
+    return path
+
+
+def test_unknown_top_level_key_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="'epochs'"):
+        load_recipe(_write(tmp_path, 'name = "x"\nepochs = 3\n'))
+
+
+def test_unknown_nested_key_is_named_with_its_table(tmp_path):
+    with pytest.raises(ConfigError, match=r"'evaluator\.lamda'"):
+        load_recipe(_write(tmp_path, "[evaluator]\nlamda = 2.0\n"))
+
+
+def test_wrong_type_is_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"'ssft\.steps' must be int"):
+        load_recipe(_write(tmp_path, '[ssft]\nsteps = "many"\n'))
+
+
+def test_unknown_phase_and_bad_toml(tmp_path):
+    with pytest.raises(ConfigError, match="unknown phase"):
+        load_recipe(_write(tmp_path, 'phases = ["ssft", "pretrain"]\n'))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_recipe(_write(tmp_path, "[ssft\n"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_recipe(tmp_path / "missing.toml")
+
+
+def test_values_land_in_the_dataclasses_and_round_trip(tmp_path):
+    recipe = load_recipe(_write(tmp_path, '[evaluator]\nloss = "xent"\nmargin = 2\n[multitask]\nfinal_loss = "ctr"\n'))
+    assert recipe.evaluator.loss == "xent" and recipe.evaluator.margin == 2.0
+    assert recipe.multitask.final_loss == "ctr" and recipe.multitask.alpha == 1.0
+    assert from_dict(RecipeConfig, to_dict(recipe)) == recipe
+
+
+@pytest.mark.parametrize("name", ["quick", "default"])
+def test_bundled_recipes_load_by_name(name):
+    recipe = load_recipe(name)
+    assert recipe.name == name and recipe.eval.n >= recipe.eval.k

@@ -1,0 +1,116 @@
+"""Sampling and labelling candidate solutions for the evaluator (phase 2) and the contrastive stage.
+
+For each training problem we sample N solutions from the phase-1 model with the tutor's own fast backend
+(`tutor.models.load`, the code the app runs), extract each final answer and label it with the grader:
+correct iff g(extracted answer, reference answer). The candidates go to the store with the run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from tutor.prompts import SOLVER_STOP
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CandidatesConfig:
+    """How many candidates to sample per training problem, and how."""
+
+    n: int = 16
+    """Samples per problem (the paper: 64)."""
+    max_problems: int = 1000
+    """Training problems to sample for (the first ones of the training split)."""
+    temperature: float = 0.9
+    """Sampling temperature (0.9 / top-p 0.95, as a secondary source reports for the paper)."""
+    top_p: float = 0.95
+    """Nucleus sampling mass."""
+    max_new_tokens: int = 256
+    """Longest candidate; a truncated one usually has no answer and is labelled incorrect."""
+    problems_per_call: int = 8
+    """Problems per `Generator.sample` call (times n sequences decoded together)."""
+    grading_timeout: float = 1.0
+    """Seconds allowed per answer comparison."""
+
+
+@dataclass
+class Candidate:
+    """One sampled solution with its label."""
+
+    problem_id: str
+    sample_index: int
+    problem: str
+    solution: str
+    answer: str | None
+    reference: str
+    correct: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def make_grader(timeout: float) -> Callable[[str | None, str], bool]:
+    """g(answer, reference) with a cache: many samples repeat the same answer."""
+
+    from tutor.grading import is_equivalent
+
+    @lru_cache(maxsize=200_000)
+    def grade(answer: str | None, reference: str) -> bool:
+        return answer is not None and is_equivalent(answer, reference, timeout=timeout)
+
+    return grade
+
+
+def label_samples(problem, texts: Sequence[str], grade: Callable[[str | None, str], bool], start: int = 0) -> list[Candidate]:
+    """Candidates of one problem (an object with .problem, .answer, .unique_id) from sampled texts."""
+    from tutor.grading import extract_answer
+
+    out = []
+    for index, text in enumerate(texts, start=start):
+        answer = extract_answer(text)
+        out.append(Candidate(problem.unique_id, index, problem.problem, text, answer, problem.answer,
+                             grade(answer, problem.answer)))
+    return out
+
+
+def sample_candidates(
+    generator, problems: Sequence, config: CandidatesConfig, seed: int = 0,
+    on_batch: Callable[[list[Candidate]], None] | None = None, done_ids: Iterable[str] = (),
+) -> list[Candidate]:
+    """Sample config.n solutions per problem and label them; `on_batch` receives each labelled batch.
+
+    Problems whose id is in `done_ids` are skipped (a resumed run already stored their candidates).
+    """
+    grade = make_grader(config.grading_timeout)
+    skip = set(done_ids)
+    todo = [p for p in problems[: config.max_problems] if p.unique_id not in skip]
+    labelled: list[Candidate] = []
+    bar = tqdm(total=len(todo), desc="candidates", dynamic_ncols=True)
+    for start in range(0, len(todo), config.problems_per_call):
+        chunk = todo[start : start + config.problems_per_call]
+        prompts = [generator.solver_prompt(p.problem) for p in chunk]
+        samples = generator.sample(prompts, n=config.n, temperature=config.temperature, top_p=config.top_p,
+                                   max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP, seed=seed + start)
+        batch = [c for p, row in zip(chunk, samples) for c in label_samples(p, [s.text for s in row], grade)]
+        labelled += batch
+        if on_batch is not None:
+            on_batch(batch)
+        bar.update(len(chunk))
+        bar.set_postfix(correct=f"{sum(c.correct for c in labelled) / max(1, len(labelled)):.2f}")
+    bar.close()
+    return labelled
+
+
+def load_generator(model_dir: Path):
+    """The phase-1 model through the tutor's transformers backend (the same decoding the app runs)."""
+    from tutor.models import load
+
+    generator, _ = load(model_dir, backend="transformers")
+    return generator

@@ -1,0 +1,90 @@
+"""The training subcommands of `trainer` (argument parsing only; the library does the work):
+
+    trainer run RECIPE.toml            all phases (synth → SSFT → candidates → evaluator → multitask → eval → export)
+    trainer run --resume RUN_ID        continue a killed or Ctrl-C'd run where it stopped
+    trainer ssft|sample|evaluator|multitask|export (RECIPE | --resume RUN_ID)   one step of a run
+    trainer eval MODEL [--data FILE] [--n 16 --k 8]                            the paper's metrics
+    trainer runs                       table of past runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+STEP_COMMANDS = {"ssft": "ssft", "sample": "candidates", "evaluator": "evaluator", "multitask": "multitask",
+                 "export": "export"}
+
+
+def add_training_commands(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser("run", help="run a training recipe end to end (resumable)")
+    _add_run_arguments(run)
+    run.set_defaults(func=_run, only=None)
+    for name, phase in STEP_COMMANDS.items():
+        step = commands.add_parser(name, help=f"run only the {phase} step of a recipe or an existing run")
+        _add_run_arguments(step)
+        step.set_defaults(func=_run, only=[phase])
+    evaluate = commands.add_parser("eval", help="evaluate a model: Pass@1, Pass@N, Maj1@N, RR.Top-K, ...")
+    evaluate.add_argument("model", help="model folder or .gguf file")
+    evaluate.add_argument("--data", required=True, help="JSONL problems (synthetic test split, MATH500, GSM8K)")
+    evaluate.add_argument("--n", type=int, default=16, help="samples per problem")
+    evaluate.add_argument("--k", type=int, default=8, help="clusters kept by the top-K strategies")
+    evaluate.add_argument("--temperature", type=float, default=0.7)
+    evaluate.add_argument("--max-problems", type=int, default=1000)
+    evaluate.add_argument("--max-new-tokens", type=int, default=256)
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.set_defaults(func=_eval)
+    runs = commands.add_parser("runs", help="table of past training runs")
+    runs.add_argument("--limit", type=int, default=20)
+    runs.set_defaults(func=_runs)
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recipe", nargs="?", help="TOML recipe (a path or a name in trainer/recipes/)")
+    parser.add_argument("--resume", type=int, metavar="RUN_ID", help="continue this run instead of starting one")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from trainer.run import execute, resume_run, start_run
+
+    if (args.recipe is None) == (args.resume is None):
+        print("error: give a RECIPE or --resume RUN_ID (not both)", file=sys.stderr)
+        return 2
+    ctx = resume_run(args.resume) if args.resume is not None else start_run(args.recipe)
+    print(f"run {ctx.history.run_id}: {ctx.run_dir}", flush=True)
+    execute(ctx, only=args.only)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from trainer.data import load_problems
+    from trainer.eval import EvalConfig, evaluate, format_table
+    from trainer.history import open_store
+    from tutor.models import load
+
+    config = EvalConfig(n=args.n, k=args.k, temperature=args.temperature, max_problems=args.max_problems,
+                        max_new_tokens=args.max_new_tokens)
+    generator, verifier = load(args.model)
+    report = evaluate(generator, verifier, load_problems(args.data), config, seed=args.seed)
+    open_store().add_evaluation(Path(args.data).stem, report.to_dict(), model=str(args.model))
+    if args.calibrate and report.calibration is not None:
+        print("calibration ->", report.calibration.save(Path(args.model)))
+    print(json.dumps(report.to_dict(), indent=1) if args.json else format_table(report, f"{args.model} on {args.data}"))
+    return 0
+
+
+def _runs(args: argparse.Namespace) -> int:
+    from trainer.history import open_store
+
+    store = open_store()
+    print(f"{'id':>4}  {'name':<16} {'status':<10} {'created':<19}  phases")
+    for run in store.runs(limit=args.limit):
+        phases = " ".join(f"{p.name}:{p.status}" for p in store.phases(run.id))
+        created = run.created_at.strftime("%Y-%m-%d %H:%M:%S") if run.created_at else ""
+        print(f"{run.id:>4}  {run.name[:16]:<16} {run.status:<10} {created:<19}  {phases}")
+    return 0

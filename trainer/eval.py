@@ -1,0 +1,214 @@
+"""`trainer eval`: the paper's metrics for a model on a held-out split, with the tutor's own strategies.
+
+For each problem: one greedy solution (Pass@1) and N sampled ones, answers extracted and clustered by the
+grader, every sample scored by the verifier, then each strategy of `tutor.solve.strategies` picks an answer
+— the very functions the app runs, so a number here is the number a student gets.
+
+Metrics (METHOD.md): Pass@1, Pass@N (oracle), Maj1@N, MajK@N (oracle over the top-K clusters), RR.All,
+RR.Top-K, W.RR, W.RR.Top-K; the verifier's AUROC and ECE over all samples; the same broken down by subject
+and level. The confidence calibration of `tutor.solve.calibration` is fitted on the RR.Top-K winners.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tqdm.auto import tqdm
+
+from trainer.candidates import make_grader
+from tutor.prompts import SOLVER_STOP
+from tutor.solve.calibration import (
+    Calibration,
+    confidence_features,
+    expected_calibration_error,
+    fit_calibration,
+)
+from tutor.solve.strategies import rank, vote_order
+
+log = logging.getLogger(__name__)
+
+# metric name -> strategy of tutor.solve.strategies (the chosen answer's accuracy)
+STRATEGY_METRICS = {"Maj1@N": "maj1", "RR.All": "rr_all", "RR.Top-K": "rr_topk", "W.RR": "wrr", "W.RR.Top-K": "wrr_topk"}
+METRIC_ORDER = ("Pass@1", "Maj1@N", "RR.All", "RR.Top-K", "W.RR", "W.RR.Top-K", "MajK@N", "Pass@N")
+
+
+@dataclass
+class EvalConfig:
+    """How `trainer eval` samples and scores (defaults match the tutor's SolveConfig where they overlap)."""
+
+    n: int = 16
+    """Samples per problem (the paper: 64)."""
+    k: int = 8
+    """Clusters kept by the *_topk strategies and MajK@N."""
+    temperature: float = 0.7
+    """Sampling temperature (the tutor's default, so the card reports what a student gets)."""
+    top_p: float = 0.95
+    """Nucleus sampling mass."""
+    max_new_tokens: int = 256
+    """Longest solution."""
+    max_problems: int = 1000
+    """Evaluate on the first this many problems of the split."""
+    problems_per_call: int = 4
+    """Problems per `Generator.sample` call (times n sequences decoded together)."""
+    grading_timeout: float = 1.0
+    """Seconds per answer comparison."""
+    ece_bins: int = 10
+    """Equal-width bins of the ECE."""
+
+
+@dataclass
+class ProblemResult:
+    """Everything measured on one problem."""
+
+    subject: str
+    level: int | None
+    greedy_correct: bool
+    sample_correct: list[bool]
+    scores: list[float]
+    strategy_correct: dict[str, bool]
+    topk_oracle: bool
+    calibration_features: dict[str, float] | None
+    calibration_label: bool
+
+
+@dataclass
+class EvalReport:
+    """The metrics (fractions in [0, 1]) overall and per subject / level, plus the fitted calibration."""
+
+    n: int
+    k: int
+    problems: int
+    metrics: dict[str, float]
+    by_subject: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_level: dict[str, dict[str, float]] = field(default_factory=dict)
+    calibration: Calibration | None = None
+
+    def to_dict(self) -> dict:
+        data = {"n": self.n, "k": self.k, "problems": self.problems, "metrics": self.metrics,
+                "by_subject": self.by_subject, "by_level": self.by_level}
+        if self.calibration is not None:
+            data["calibration"] = {"ece_before": self.calibration.ece_before, "ece_after": self.calibration.ece_after}
+        return data
+
+
+def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
+    """Area under the ROC curve (Mann-Whitney U; ties count one half); NaN without both classes."""
+    pos = [s for s, y in zip(scores, labels) if y]
+    neg = [s for s, y in zip(scores, labels) if not y]
+    if not pos or not neg:
+        return float("nan")
+    ordered = sorted((s, i) for i, s in enumerate(list(pos) + list(neg)))
+    ranks = [0.0] * len(ordered)
+    i = 0
+    while i < len(ordered):  # average ranks over ties
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1][0] == ordered[i][0]:
+            j += 1
+        for m in range(i, j + 1):
+            ranks[ordered[m][1]] = (i + j) / 2 + 1
+        i = j + 1
+    rank_sum = sum(ranks[: len(pos)])
+    return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+
+
+def score_problem(problem, greedy_text: str, texts: Sequence[str], scores: Sequence[float], config: EvalConfig,
+                  grade) -> ProblemResult:
+    """All metrics of one problem from its greedy solution, its N samples and their verifier scores."""
+    from tutor.grading import cluster_answers, extract_answer
+
+    answers = [extract_answer(t) for t in texts]
+    clusters = cluster_answers(answers, timeout=config.grading_timeout)
+    correct_answer = {c.answer: grade(c.answer, problem.answer) for c in clusters}
+    strategy_correct = {}
+    for metric, strategy in STRATEGY_METRICS.items():
+        ranked = rank(strategy, clusters, list(scores), config.k)
+        strategy_correct[metric] = bool(ranked) and correct_answer[ranked[0].answer]
+    scr = rank("rr_topk", clusters, list(scores), config.k)
+    return ProblemResult(
+        subject=getattr(problem, "subject", "") or "", level=getattr(problem, "level", None),
+        greedy_correct=grade(extract_answer(greedy_text), problem.answer),
+        sample_correct=[grade(a, problem.answer) for a in answers], scores=list(scores),
+        strategy_correct=strategy_correct,
+        topk_oracle=any(correct_answer[c.answer] for c in vote_order(clusters)[: config.k]),
+        calibration_features=confidence_features(scr, len(texts)),
+        calibration_label=bool(scr) and correct_answer[scr[0].answer],
+    )
+
+
+def aggregate(results: Sequence[ProblemResult]) -> dict[str, float]:
+    """Accuracy of every metric over a set of problems."""
+    if not results:
+        return {}
+    count = len(results)
+    metrics = {"Pass@1": sum(r.greedy_correct for r in results) / count,
+               "Pass@N": sum(any(r.sample_correct) for r in results) / count,
+               "MajK@N": sum(r.topk_oracle for r in results) / count}
+    for metric in STRATEGY_METRICS:
+        metrics[metric] = sum(r.strategy_correct[metric] for r in results) / count
+    return {name: metrics[name] for name in METRIC_ORDER}
+
+
+def summarize(results: Sequence[ProblemResult], config: EvalConfig) -> EvalReport:
+    """Overall metrics, verifier AUROC/ECE, breakdowns, and the calibration fit."""
+    metrics = aggregate(results)
+    flat_scores = [s for r in results for s in r.scores]
+    flat_labels = [y for r in results for y in r.sample_correct]
+    metrics["sample_accuracy"] = sum(flat_labels) / max(1, len(flat_labels))
+    metrics["verifier_auroc"] = auroc(flat_scores, flat_labels)
+    metrics["verifier_ece"] = expected_calibration_error(flat_scores, flat_labels, config.ece_bins)
+    groups_subject, groups_level = defaultdict(list), defaultdict(list)
+    for r in results:
+        groups_subject[r.subject].append(r)
+        groups_level[str(r.level)].append(r)
+    report = EvalReport(config.n, config.k, len(results), metrics,
+                        {s: aggregate(rs) | {"problems": len(rs)} for s, rs in sorted(groups_subject.items())},
+                        {lv: aggregate(rs) | {"problems": len(rs)} for lv, rs in sorted(groups_level.items())})
+    rows = [(r.calibration_features, r.calibration_label) for r in results if r.calibration_features is not None]
+    try:
+        report.calibration = fit_calibration([f for f, _ in rows], [y for _, y in rows])
+        metrics["confidence_ece_before"] = report.calibration.ece_before
+        metrics["confidence_ece_after"] = report.calibration.ece_after
+    except ValueError as exc:  # all winners right (or all wrong): nothing to fit
+        log.warning("no calibration fitted: %s", exc)
+    return report
+
+
+def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: int = 0,
+             progress: bool = True) -> EvalReport:
+    """Sample, cluster, score and rank every problem (the first config.max_problems of `problems`)."""
+    grade = make_grader(config.grading_timeout)
+    chosen = list(problems[: config.max_problems])
+    results: list[ProblemResult] = []
+    bar = tqdm(total=len(chosen), desc="eval", disable=not progress, dynamic_ncols=True)
+    for start in range(0, len(chosen), config.problems_per_call):
+        chunk = chosen[start : start + config.problems_per_call]
+        prompts = [generator.solver_prompt(p.problem) for p in chunk]
+        common = {"max_new_tokens": config.max_new_tokens, "stop": SOLVER_STOP}
+        greedy = generator.sample(prompts, n=1, temperature=0.0, **common)
+        sampled = generator.sample(prompts, n=config.n, temperature=config.temperature, top_p=config.top_p,
+                                   seed=seed + start, **common)
+        for problem, greedy_row, row in zip(chunk, greedy, sampled):
+            texts = [s.text for s in row]
+            scores = verifier.p_correct([problem.problem] * len(texts), texts)
+            results.append(score_problem(problem, greedy_row[0].text, texts, scores, config, grade))
+        bar.update(len(chunk))
+        bar.set_postfix(pass1=f"{sum(r.greedy_correct for r in results) / len(results):.2f}")
+    bar.close()
+    return summarize(results, config)
+
+
+def format_table(report: EvalReport, title: str = "") -> str:
+    """A Markdown table of the headline metrics (percentages), N and K substituted into the names."""
+    def name(metric: str) -> str:
+        return metric.replace("@N", f"@{report.n}").replace("Top-K", f"Top-{report.k}").replace("MajK", f"Maj{report.k}")
+
+    lines = [f"{title}" if title else "", "| metric | value |", "| --- | --- |"]
+    lines += [f"| {name(m)} | {100 * report.metrics[m]:.1f} % |" for m in METRIC_ORDER if m in report.metrics]
+    for extra in ("verifier_auroc", "verifier_ece", "confidence_ece_before", "confidence_ece_after", "sample_accuracy"):
+        if extra in report.metrics:
+            lines.append(f"| {extra} | {report.metrics[extra]:.3f} |")
+    lines.append(f"\n{report.problems} problems, N = {report.n}, K = {report.k}.")
+    return "\n".join(line for line in lines if line != "" or False)

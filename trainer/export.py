@@ -1,0 +1,113 @@
+"""Exporting a run's final model: the HF folder the tutor loads, its calibration, a GGUF file and a model
+card (README.md) with the evaluation table and the exact command that reproduces it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from trainer.eval import METRIC_ORDER
+from tutor.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+
+MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json",
+               "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja")
+
+
+def _metric_name(metric: str, n: int, k: int) -> str:
+    return metric.replace("@N", f"@{n}").replace("Top-K", f"Top-{k}").replace("MajK", f"Maj{k}")
+
+
+def eval_table(report: dict) -> str:
+    """Markdown table of a stored evaluation report (report.json of `trainer eval`)."""
+    n, k, m = report["n"], report["k"], report["metrics"]
+    rows = ["| metric | value |", "| --- | --- |"]
+    rows += [f"| {_metric_name(name, n, k)} | {100 * m[name]:.1f} % |" for name in METRIC_ORDER if name in m]
+    if "ssft_pass@1" in report:
+        rows.append(f"| Pass@1 of the SSFT model (phase 1 only) | {100 * report['ssft_pass@1']:.1f} % |")
+    for name in ("verifier_auroc", "verifier_ece", "confidence_ece_before", "confidence_ece_after", "sample_accuracy"):
+        if name in m and m[name] == m[name]:
+            rows.append(f"| {name} | {m[name]:.3f} |")
+    return "\n".join(rows)
+
+
+def breakdown_table(groups: dict[str, dict], label: str) -> str:
+    head = f"| {label} | problems | Pass@1 | Maj1 | RR.Top-K | Pass@N |\n| --- | --- | --- | --- | --- | --- |"
+    rows = [f"| {g} | {v['problems']} | {100 * v['Pass@1']:.1f} | {100 * v['Maj1@N']:.1f} | "
+            f"{100 * v['RR.Top-K']:.1f} | {100 * v['Pass@N']:.1f} |" for g, v in groups.items()]
+    return "\n".join([head, *rows])
+
+
+def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict | None) -> str:
+    """README.md of an exported model."""
+    from trainer.config import to_dict
+
+    recipe_name = Path(str(getattr(recipe, "_path", ""))).name or recipe.name
+    shape = recipe.model
+    results = {}
+    for phase in ("ssft", "evaluator", "multitask"):
+        file = run_dir / phase / "result.json"
+        if file.exists():
+            results[phase] = json.loads(file.read_text())
+    lines = [
+        f"# {recipe.name}: the Stepwise default model",
+        "",
+        f"A {n_params / 1e6:.2f}M-parameter LlamaForCausalLM (hidden {shape.hidden_size}, {shape.num_layers} layers, "
+        f"{shape.num_heads} heads, tied embeddings: {shape.tie_embeddings}) trained from scratch on synthetic "
+        "step-by-step problems by `trainer run` (Liu et al. 2023: SSFT → evaluator → multi-task). "
+        "One model both solves (solver prompt) and judges (verifier prompt T(P, X)).",
+        "",
+        "Reproduce (from the repository root):",
+        "",
+        "```bash",
+        f"trainer run trainer/recipes/{recipe_name if recipe_name.endswith('.toml') else recipe.name + '.toml'}",
+        "```",
+        "",
+        f"Run {run_id}, folder `{run_dir.name}`.",
+        "",
+        "## Training",
+        "",
+        "| phase | first loss | last loss | tokens/s | seconds |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for phase, r in results.items():
+        lines.append(f"| {phase} | {r['first_loss']:.4f} | {r['last_loss']:.4f} | {r['tokens_per_second']:.0f} | "
+                     f"{r['seconds']:.0f} |")
+    if report is not None:
+        lines += ["", f"## Evaluation ({report['problems']} held-out synthetic problems, N = {report['n']}, "
+                  f"K = {report['k']}, temperature {recipe.eval.temperature})", "", eval_table(report), ""]
+        if report.get("by_subject"):
+            lines += ["### By subject", "", breakdown_table(report["by_subject"], "subject"), ""]
+        if report.get("by_level"):
+            lines += ["### By level", "", breakdown_table(report["by_level"], "level"), ""]
+    lines += ["## Recipe", "", "```json", json.dumps(to_dict(recipe), indent=1), "```", ""]
+    return "\n".join(lines)
+
+
+def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int) -> Path:
+    """Copy the model files, calibration and card into `out`; add model.gguf when configured."""
+    from trainer.modeling import load_saved, n_parameters
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name in MODEL_FILES:
+        if (model_dir / name).exists():
+            shutil.copy2(model_dir / name, out / name)
+    calibration = run_dir / "eval" / "calibration.json"
+    if calibration.exists():
+        shutil.copy2(calibration, out / "calibration.json")
+    report_file = run_dir / "eval" / "report.json"
+    report = json.loads(report_file.read_text()) if report_file.exists() else None
+    if recipe.export.gguf:
+        try:
+            from trainer.export_gguf import export_gguf
+
+            export_gguf(out, out / "model.gguf", recipe.export.gguf_type)
+        except ModelLoadError as exc:  # q8_0 needs llama-cpp-python: keep the HF folder, say why
+            log.warning("no GGUF written: %s", exc)
+    n_params = n_parameters(load_saved(model_dir))
+    (out / "README.md").write_text(model_card(recipe, run_dir, run_id, n_params, report), encoding="utf-8")
+    return out
