@@ -27,6 +27,9 @@ COMPUTABLE = [
     ("Express $5^5\\div5^4-5^3+5^2\\cdot5^1$ as an integer.", "arithmetic", ["5"]),
     ("What is 2^{-1}?", "arithmetic", ["1/2"]),
     ("What is (2 - 5)(3 + 1)?", "arithmetic", ["-12"]),
+    # percentages of a number
+    ("What is $30\\%$ of $340$?", "arithmetic", ["102"]),
+    ("What is 12.5% of 80?", "arithmetic", ["10"]),
     # mixed numbers are sums, not products (MATH500 regression)
     ("What is $\\left(4\\dfrac{5}{8}\\right)^{55} \\cdot \\left(\\dfrac{8}{37}\\right)^{55}$?", "arithmetic", ["1"]),
     # single-variable equations: linear, quadratic, rational
@@ -51,6 +54,7 @@ COMPUTABLE = [
 NOT_COMPUTABLE = [
     # word problems: numbers but no single expression to evaluate
     "Janet has 3 apples and buys 5 more. How many does she have?",
+    "Janet sold 20% of her 50 eggs. How many are left?",
     "Richard's building has 15 floors with 8 units each; 3/4 are occupied. How many are empty?",
     # a question about the expression, not its value (MATH500 regressions)
     "Find the units digit of $18^6.$",

@@ -55,6 +55,8 @@ _LATEX_REPLACEMENTS = [
     (r"\$|\\\(|\\\)|\\\[|\\\]", " "),
     (r"\b(pmod|bmod|mod)\s*\{\s*(\d+)\s*\}", r"\1 \2"),
     (r"(?i)\bwhat's\b", "what is"),
+    # "30% of 340" is (30/100)*340
+    (r"(\d+(?:\.\d+)?)\s*\\?%\s*of\b", r"(\1/100)*"),
     # 4\frac{5}{8} is the mixed number 4 + 5/8, not a product
     (r"(\d)\s*\\d?frac\{(\d+)\}\{(\d+)\}", r"(\1+\2/\3)"),
 ]
