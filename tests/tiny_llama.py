@@ -22,13 +22,22 @@ CORPUS = [
 SPECIALS = ["<|bos|>", "<|eos|>", "<|pad|>"]
 
 
-def build_tokenizer(folder: Path, vocab_size: int = 400, add_bos: bool = True, chat_template: str | None = None):
-    """Train a GPT-2-style byte-level BPE tokenizer and save it (HF format) into `folder`."""
+def build_tokenizer(
+    folder: Path, vocab_size: int = 400, add_bos: bool = True, chat_template: str | None = None, digits: bool = True
+):
+    """Train a byte-level BPE tokenizer and save it (HF format) into `folder`.
+
+    `digits=True` splits digits one per token first, as the bundled model's tokenizer (trainer.data) does;
+    False gives the plain GPT-2 pre-tokenizer.
+    """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.pre_tokenizer = (
+        pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True), byte_level]) if digits else byte_level
+    )
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, special_tokens=SPECIALS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
@@ -53,19 +62,25 @@ def build_model(
     tie_embeddings: bool = True,
     add_bos: bool = True,
     chat_template: str | None = None,
+    digits: bool = True,
     hidden: int = 64,
     layers: int = 2,
     heads: int = 4,
     kv_heads: int = 2,
     seed: int = 0,
+    train_steps: int = 0,
 ) -> Path:
-    """Save a random tiny Llama (safetensors) plus its tokenizer into `folder` and return the folder."""
+    """Save a tiny Llama (safetensors) plus its tokenizer into `folder` and return the folder.
+
+    Random by default; `train_steps` > 0 first overfits it on CORPUS, so its greedy continuations of the
+    corpus have wide logit margins (backend parity tests then compare text, not coin flips at near-ties).
+    """
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = build_tokenizer(folder, add_bos=add_bos, chat_template=chat_template)
+    tokenizer = build_tokenizer(folder, add_bos=add_bos, chat_template=chat_template, digits=digits)
     config = LlamaConfig(
         vocab_size=len(tokenizer),
         hidden_size=hidden,
@@ -88,5 +103,24 @@ def build_model(
         for name, param in model.named_parameters():
             if name.endswith("norm.weight"):
                 param.uniform_(0.5, 1.5)
+    if train_steps:
+        _overfit(model, tokenizer, train_steps)
     model.save_pretrained(folder)
     return folder
+
+
+def _overfit(model, tokenizer, steps: int) -> None:
+    import torch
+
+    rows = [tokenizer(text)["input_ids"] + [tokenizer.eos_token_id] for text in CORPUS]
+    width = max(len(r) for r in rows)
+    ids = torch.tensor([r + [tokenizer.pad_token_id] * (width - len(r)) for r in rows])
+    labels = torch.tensor([r + [-100] * (width - len(r)) for r in rows])
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    model.train()
+    for _ in range(steps):
+        loss = model(input_ids=ids, labels=labels).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()

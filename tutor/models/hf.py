@@ -240,6 +240,7 @@ class HFModel:
                 samples += self._decode_batch(chunk, run, generator)
             except torch.cuda.OutOfMemoryError:
                 self._recover_from_oom()
+        run.close()
         return [samples[i * n : (i + 1) * n] for i in range(len(prompts))]
 
     def _recover_from_oom(self) -> None:

@@ -43,6 +43,11 @@ class LlamaCppConfig:
     """KV cache tokens per sequence (prompt + generated); capped at the model's training context."""
     n_batch: int = 512
     """Most tokens per `llama_decode` call (prompt prefill is chunked to it)."""
+    cpu_repack: bool = False
+    """Use llama.cpp's repacked CPU weight layouts; off because they crash on small Q8_0 models."""
+    f32_attention: bool = False
+    """KV cache in f32 and flash attention off (its CPU kernel rounds Q to f16): logits within ~1e-5 of
+    transformers on an f32 GGUF instead of ~1e-2; twice the KV memory. For parity checks."""
 
 
 @dataclass
@@ -74,12 +79,10 @@ class LlamaCppModel:
             ctx_per_sequence=self.config.ctx_per_sequence,
             n_batch=self.config.n_batch,
             n_threads=self.config.n_threads or max(1, len(os.sched_getaffinity(0)) // 2),
+            cpu_repack=self.config.cpu_repack,
+            f32_attention=self.config.f32_attention,
         )
         self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
-        if self.runtime.n_ctx_train and self.runtime.n_ctx_train < shape.ctx_per_sequence:
-            self.runtime.close()
-            shape = ContextShape(shape.n_parallel, self.runtime.n_ctx_train, shape.n_batch, shape.n_threads)
-            self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
         rt = self.runtime
         self.prompt_format = PromptFormat(
             rt.metadata("tokenizer.chat_template"), rt.token_text(rt.bos), rt.token_text(rt.eos)
@@ -183,6 +186,7 @@ class LlamaCppModel:
         base_seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (1 << 63))
         with self._lock:
             samples = self._sample_locked(jobs, run, base_seed)
+        run.close()
         return [samples[i * n : (i + 1) * n] for i in range(len(prompts))]
 
     def _sample_locked(self, jobs: list[list[int]], run: SamplingRun, base_seed: int) -> list[Sample]:

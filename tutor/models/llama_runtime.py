@@ -9,6 +9,7 @@ freeing) so `tutor.models.llama` reads as plain Python.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,8 @@ class ContextShape:
     ctx_per_sequence: int  # tokens of KV cache per sequence (prompt + generated)
     n_batch: int  # most tokens in one llama_decode call
     n_threads: int
+    cpu_repack: bool = False  # llama.cpp's repacked CPU weight layouts ("extra buffer types")
+    f32_attention: bool = False  # f32 KV cache and no flash attention (which rounds Q to f16 on CPU)
 
 
 class LlamaRuntime:
@@ -78,12 +81,17 @@ class LlamaRuntime:
         _check_file(path)
         model_params = llama_cpp.llama_model_default_params()
         model_params.n_gpu_layers = gpu_layers
+        # Off by default: with llama-cpp-python 0.3.36 the repacked Q8_0 layout segfaults in llama_decode
+        # on small Llamas (hidden 64-256 measured), while plain Q8_0 runs fine.
+        model_params.use_extra_bufts = shape.cpu_repack
         self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), model_params)
         if not self.model:
             raise ModelLoadError(_explain_load_failure(path))
         self.vocab = llama_cpp.llama_model_get_vocab(self.model)
         self.n_vocab = llama_cpp.llama_vocab_n_tokens(self.vocab)
         self.n_ctx_train = llama_cpp.llama_model_n_ctx_train(self.model)
+        if 0 < self.n_ctx_train < shape.ctx_per_sequence:  # positions past training length are garbage
+            shape = dataclasses.replace(shape, ctx_per_sequence=self.n_ctx_train)
         self.shape = shape
         ctx_params = llama_cpp.llama_context_default_params()
         ctx_params.n_seq_max = shape.n_parallel
@@ -94,6 +102,9 @@ class LlamaRuntime:
         # and throughput falls as the batch grows.
         ctx_params.kv_unified = False
         ctx_params.no_perf = True
+        if shape.f32_attention:
+            ctx_params.type_k = ctx_params.type_v = llama_cpp.GGML_TYPE_F32
+            ctx_params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         self.ctx = llama_cpp.llama_init_from_model(self.model, ctx_params)
         if not self.ctx:
             llama_cpp.llama_model_free(self.model)

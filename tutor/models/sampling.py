@@ -58,8 +58,14 @@ class SamplingRun:
         return Sample(text=text, n_tokens=len(tokens), finish_reason=reason)
 
     def report(self, preview: str) -> None:
+        self._reported = (self.done, self.tokens)
         if self.on_progress is not None:
             self.on_progress(SampleProgress(done=self.done, total=self.total, tokens=self.tokens, preview=preview))
+
+    def close(self) -> None:
+        """A last event when the final counts were never reported (cancellation, nothing to sample)."""
+        if getattr(self, "_reported", None) != (self.done, self.tokens):
+            self.report("")
 
 
 def pick_tokens_np(logits: np.ndarray, temperature: float, top_p: float, uniforms: np.ndarray) -> np.ndarray:
