@@ -15,13 +15,14 @@ from trainer.data.synth import (  # noqa: F401  (importing a subject module regi
 )
 from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Draft, Template
 from trainer.data.synth.generate import (
-           SynthConfig,
-           generate,
-           make_problem,
-           templates_by_subject,
-           write_splits,
+    SynthConfig,
+    draft_for,
+    generate,
+    make_problem,
+    templates_by_subject,
+    write_splits,
 )
 from trainer.data.synth.verify import SynthesisBug
 
-__all__ = ["LEVELS", "REGISTRY", "SUBJECTS", "Draft", "SynthConfig", "SynthesisBug", "Template", "generate",
-           "make_problem", "templates_by_subject", "write_splits"]
+__all__ = ["LEVELS", "REGISTRY", "SUBJECTS", "Draft", "SynthConfig", "SynthesisBug", "Template", "draft_for",
+           "generate", "make_problem", "templates_by_subject", "write_splits"]

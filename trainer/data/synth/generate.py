@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from trainer.data.problem import Problem
 from trainer.data.synth import verify
-from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Template
+from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Draft, Template
 
 SPLITS = ("train", "validation", "test")
 
@@ -56,14 +56,20 @@ def templates_by_subject() -> dict[str, tuple[Template, ...]]:
     return {subject: group for subject, group in groups.items() if group}
 
 
-def make_problem(seed: int, verify_answer: bool = True, unique_id: str = "") -> Problem:
-    """The synthetic problem for one per-problem seed (re-verified unless `verify_answer` is False)."""
+def draft_for(seed: int) -> tuple[Template, int, Draft]:
+    """The template, level and draft (with its sympy ground truth) that one per-problem seed picks."""
     rng = random.Random(seed)
     catalog = templates_by_subject()
     subject = rng.choice(list(catalog))
     tmpl = rng.choice(catalog[subject])
     level = rng.choice(LEVELS)
-    draft = tmpl.make(rng, level)
+    return tmpl, level, tmpl.make(rng, level)
+
+
+def make_problem(seed: int, verify_answer: bool = True, unique_id: str = "") -> Problem:
+    """The synthetic problem for one per-problem seed (re-verified unless `verify_answer` is False)."""
+    tmpl, level, draft = draft_for(seed)
+    subject = tmpl.subject
     solution = draft.solution
     if verify_answer:
         verify.check(solution, draft.truth, where=f"template {tmpl.name} seed {seed} level {level}")

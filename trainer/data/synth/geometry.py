@@ -94,6 +94,9 @@ def triangle_angles(rng: random.Random, level: int) -> Draft:
              f"Collecting terms, ${sum(mults)}x{'' if sum(consts) == 0 else (' + ' if sum(consts) > 0 else ' - ') + str(abs(sum(consts)))} = 180$.",
              f"So ${sum(mults)}x = {numerator}$ and $x = {x}$.",
              "The angles are " + ", ".join(f"${a}^\\circ$" for a in angles) + f", so the largest is ${max(angles)}^\\circ$."]
+    if level >= 3:  # write out each angle's evaluation
+        steps[-1:-1] = [f"${text} = {m} \\cdot {x}{'' if c == 0 else (' + ' if c > 0 else ' - ') + str(abs(c))} = {a}$."
+                        for text, m, c, a in zip(shown, mults, consts, angles)]
     root = sympy.Rational(180 - sum(consts), sum(mults))
     truth = max(sympy.Integer(m) * root + c for m, c in zip(mults, consts))
     return Draft(f"The angles of a triangle measure ${shown[0]}$, ${shown[1]}$ and ${shown[2]}$ degrees. What is the "

@@ -97,6 +97,11 @@ def inverse_trig(rng: random.Random, level: int) -> Draft:
              .replace("tanine", "tangent").replace("sinine", "sine").replace("cosine", "cosine"),
              f"Since $\\{plain} {answer} = {argument}$, $\\{func} {argument} = {answer}$."]
     value = {"arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan}[func]
+    in_degrees = level >= 4
+    if in_degrees:
+        degrees = multiple * 180
+        steps.append(f"In degrees, ${answer} \\cdot \\frac{{180^\\circ}}{{\\pi}} = {tex(degrees)}^\\circ$.")
+        answer = tex(degrees)
     numeric = {"0": 0, "1": 1, "-1": -1}.get(argument)
     if numeric is None:
         sign = -1 if argument.startswith("-") else 1
@@ -104,6 +109,8 @@ def inverse_trig(rng: random.Random, level: int) -> Draft:
         numeric = sign * {"\\frac{1}{2}": sympy.Rational(1, 2), "\\frac{\\sqrt{2}}{2}": sympy.sqrt(2) / 2,
                           "\\frac{\\sqrt{3}}{2}": sympy.sqrt(3) / 2, "\\sqrt{3}": sympy.sqrt(3),
                           "\\frac{\\sqrt{3}}{3}": sympy.sqrt(3) / 3}[body]
+    if in_degrees:
+        return Draft(f"Compute $\\{func} {argument}$ in degrees.", steps, answer, sympy.deg(value(numeric)))
     return Draft(f"Compute $\\{func} {argument}$. Express your answer in radians.", steps, answer, value(numeric))
 
 

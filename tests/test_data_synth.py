@@ -1,0 +1,172 @@
+"""Tests of the synthetic problem generator (trainer.data.synth): every record's boxed answer is re-checked
+against its independent sympy ground truth with the grader, files are byte-deterministic by seed, test
+problems never appear in train, and every subject and level is covered.
+
+Run: python -m pytest tests/test_data_synth.py -q
+"""
+
+import json
+import random
+import re
+import statistics
+from collections import Counter
+
+import pytest
+import sympy
+
+from trainer.cli import main as trainer_main
+from trainer.data import load_problems
+from trainer.data._grader import extract_answer, is_equivalent
+from trainer.data.synth import (
+    LEVELS,
+    REGISTRY,
+    SUBJECTS,
+    Draft,
+    SynthConfig,
+    SynthesisBug,
+    draft_for,
+    generate,
+    make_problem,
+    templates_by_subject,
+    write_splits,
+)
+from trainer.data.synth import verify as verify_module
+
+
+def test_catalog_has_60_templates_and_5_per_subject():
+    assert len(REGISTRY) >= 60
+    groups = templates_by_subject()
+    assert set(groups) == set(SUBJECTS)
+    assert all(len(group) >= 5 for group in groups.values()), {s: len(g) for s, g in groups.items()}
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_template_verifies_at_every_level(name):
+    tmpl = REGISTRY[name]
+    for level in LEVELS:
+        for seed in range(12):
+            draft = tmpl.make(random.Random(seed), level)
+            verify_module.check(draft.solution, draft.truth, where=f"{name} level {level} seed {seed}")
+            assert draft.solution.count("\n") >= 1, "a solution has at least one step before the answer line"
+            assert draft.solution.rstrip().endswith(f"\\boxed{{{draft.answer}}}$.")
+
+
+def _difficulty(name: str, level: int) -> tuple[float, float]:
+    """(mean number of solution steps, median largest integer written) of a template at one level."""
+    steps, largest = [], []
+    for seed in range(40):
+        draft = REGISTRY[name].make(random.Random(seed), level)
+        steps.append(len(draft.steps))
+        largest.append(max([int(n) for n in re.findall(r"\d+", draft.problem + draft.solution)] + [0]))
+    return statistics.mean(steps), statistics.median(largest)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_level_5_has_more_steps_or_larger_numbers_than_level_1(name):
+    (steps1, size1), (steps5, size5) = _difficulty(name, 1), _difficulty(name, 5)
+    assert steps5 > steps1 + 0.5 or size5 >= 1.5 * size1, (steps1, steps5, size1, size5)
+
+
+def test_5000_records_reverify_100_percent():
+    """Regenerate each record's sympy truth from its seed; the grader must find the solution's answer equal."""
+    problems = list(generate(SynthConfig(n=5000, seed=123, verify=False)))
+    failures = []
+    for i, item in enumerate(problems):
+        tmpl, level, draft = draft_for(item.seed)
+        assert (tmpl.name, level, draft.problem) == (item.template, item.level, item.problem)
+        extracted = extract_answer(item.solution)
+        assert extracted == item.answer
+        expected = sympy.latex(draft.truth)
+        fast = verify_module.normalize_spacing(extracted) == verify_module.normalize_spacing(expected)
+        # Every 10th record goes through the grader's is_equivalent even when the strings already match.
+        if not fast or i % 10 == 0:
+            if not is_equivalent(extracted, expected, timeout=5.0):
+                failures.append((item.template, item.seed, extracted, expected))
+    assert failures == []
+
+
+def test_wrong_answer_raises_synthesis_bug(monkeypatch):
+    tmpl = REGISTRY["linear_equation"]
+
+    def off_by_one(rng, level):
+        draft = tmpl.make(rng, level)
+        return Draft(draft.problem, draft.steps, draft.answer, draft.truth + 1)
+
+    monkeypatch.setitem(REGISTRY, "linear_equation", tmpl.__class__(tmpl.name, tmpl.subject, off_by_one))
+    templates_by_subject.cache_clear()
+    try:
+        with pytest.raises(SynthesisBug, match="linear_equation"):
+            list(generate(SynthConfig(n=300, seed=1)))
+    finally:
+        monkeypatch.undo()
+        templates_by_subject.cache_clear()
+
+
+def test_make_problem_regenerates_from_seed():
+    for item in generate(SynthConfig(n=50, seed=5)):
+        again = make_problem(item.seed)
+        assert again == item
+
+
+def _write(tmp_path, name, **overrides):
+    config = SynthConfig(**({"n": 1500, "seed": 0} | overrides))
+    out = tmp_path / name
+    sizes = write_splits(config, out)
+    return out, sizes
+
+
+def test_same_seed_same_bytes_different_seed_different(tmp_path):
+    first, _ = _write(tmp_path, "a")
+    second, _ = _write(tmp_path, "b")
+    third, _ = _write(tmp_path, "c", seed=1)
+    for split in ("train", "validation", "test"):
+        assert (first / f"{split}.jsonl").read_bytes() == (second / f"{split}.jsonl").read_bytes()
+    assert (first / "train.jsonl").read_bytes() != (third / "train.jsonl").read_bytes()
+
+
+def test_splits_are_disjoint_and_sized(tmp_path):
+    out, sizes = _write(tmp_path, "s", n=2000, validation_fraction=0.05, test_fraction=0.05)
+    assert sizes == {"test": 100, "validation": 100, "train": 1800}
+    texts = {}
+    for split in ("train", "validation", "test"):
+        problems = load_problems(out / f"{split}.jsonl")
+        assert len(problems) == sizes[split]
+        texts[split] = [p.problem for p in problems]
+        assert all(p.unique_id.startswith(f"synth/{split}/") for p in problems)
+    everything = texts["train"] + texts["validation"] + texts["test"]
+    assert len(set(everything)) == len(everything), "a problem text appears twice"
+    assert not set(texts["test"]) & set(texts["train"])
+
+
+def test_records_follow_the_math500_schema(tmp_path):
+    out, _ = _write(tmp_path, "m", n=200)
+    line = (out / "train.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    record = json.loads(line)
+    assert list(record)[:6] == ["problem", "solution", "answer", "subject", "level", "unique_id"]
+    assert record["subject"] in SUBJECTS and record["level"] in LEVELS
+    assert isinstance(record["seed"], int) and record["template"] in REGISTRY
+
+
+def test_counts_per_subject_and_level_are_balanced():
+    problems = list(generate(SynthConfig(n=7000, seed=2, verify=False)))
+    subjects = Counter(p.subject for p in problems)
+    levels = Counter(p.level for p in problems)
+    templates = Counter(p.template for p in problems)
+    assert set(subjects) == set(SUBJECTS) and set(levels) == set(LEVELS)
+    assert all(0.09 < count / 7000 < 0.2 for count in subjects.values()), subjects
+    assert all(0.15 < count / 7000 < 0.25 for count in levels.values()), levels
+    assert len(templates) == len(REGISTRY), "some template never produced a problem"
+
+
+def test_cli_writes_three_files(tmp_path, capsys):
+    assert trainer_main(["data", "synth", "--n", "300", "--seed", "3", "--out", str(tmp_path / "cli")]) == 0
+    assert "train=" in capsys.readouterr().out
+    lines = sum(len((tmp_path / "cli" / f"{s}.jsonl").read_text().splitlines()) for s in ("train", "validation", "test"))
+    assert lines == 300
+
+
+def test_config_rejects_bad_values():
+    with pytest.raises(ValueError, match="n must be"):
+        SynthConfig(n=0)
+    with pytest.raises(ValueError, match="fraction"):
+        SynthConfig(validation_fraction=0.6, test_fraction=0.5)
