@@ -1,1 +1,26 @@
-"""Placeholder package; filled by its issue."""
+"""The automatic grader: final-answer extraction, mathematical equivalence, and answer clustering.
+
+    from tutor.grading import extract_answer, is_equivalent, cluster_answers
+    extract_answer(r"... so the answer is $\\boxed{\\frac{1}{2}}$.")  # -> "\\frac{1}{2}"
+    is_equivalent("0.5", r"\\dfrac{1}{2}")                           # -> True
+    cluster_answers(["1/2", "0.5", "2", None])                       # -> [Cluster("1/2", [0, 1]), Cluster("2", [2])]
+
+No Qt, no torch. Symbolic comparisons run in worker processes under a hard time limit (`timeout.py`);
+call `warm_up()` early (off the GUI thread) to pay the one-time worker start before the first solve.
+"""
+
+from tutor.grading.cluster import Cluster, canonical_key, cluster_answers
+from tutor.grading.compare import is_equivalent
+from tutor.grading.extract import extract_answer
+from tutor.grading.normalize import normalize_answer
+from tutor.grading.timeout import warm_up
+
+__all__ = [
+    "Cluster",
+    "canonical_key",
+    "cluster_answers",
+    "extract_answer",
+    "is_equivalent",
+    "normalize_answer",
+    "warm_up",
+]

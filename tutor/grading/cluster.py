@@ -1,0 +1,71 @@
+"""Clustering N final answers into classes of mathematically equal answers (majority voting's input).
+
+Each answer is first looked up by its cheap canonical key (normal form, or the exact value of a plain
+number), so repeated answers cost a dictionary lookup; only an unseen key is compared, and only against
+one representative per existing cluster. Pairwise verdicts are cached in `compare.py`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tutor.grading.compare import is_equivalent, parse_number
+from tutor.grading.normalize import normalize_answer
+
+
+@dataclass
+class Cluster:
+    """One equivalence class: its display answer and the indices of the answers in it (ascending)."""
+
+    answer: str
+    members: list[int] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def canonical_key(answer: str) -> str:
+    """A string that is equal for answers known to be equal without any symbolic work."""
+    normal = normalize_answer(answer)
+    number = parse_number(normal)
+    if number is not None and number.exact:
+        return f"#{number.value}"
+    return normal
+
+
+def _display(answers: Sequence[str | None], members: list[int]) -> str:
+    """The most frequent spelling among the members; ties go to the earliest one."""
+    spellings = [answers[i].strip() for i in members]
+    counts = Counter(spellings)
+    return max(spellings, key=lambda s: (counts[s], -spellings.index(s)))
+
+
+def cluster_answers(answers: Sequence[str | None], timeout: float = 1.0) -> list[Cluster]:
+    """Equivalence classes of `answers`, largest first, ties by lowest first member.
+
+    `None` (and empty) answers belong to no cluster. `timeout` bounds each symbolic comparison.
+    """
+    groups: list[list[int]] = []
+    representative: list[str] = []
+    group_of_key: dict[str, int] = {}
+    for index, answer in enumerate(answers):
+        if not isinstance(answer, str) or not normalize_answer(answer):
+            continue
+        key = canonical_key(answer)
+        group = group_of_key.get(key)
+        if group is None:
+            group = next(
+                (g for g, rep in enumerate(representative) if is_equivalent(answer, rep, timeout=timeout)), None
+            )
+            if group is None:
+                groups.append([])
+                representative.append(answer)
+                group = len(groups) - 1
+            group_of_key[key] = group
+        groups[group].append(index)
+    clusters = [Cluster(answer=_display(answers, members), members=members) for members in groups]
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0]))
+    return clusters
