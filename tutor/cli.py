@@ -19,7 +19,21 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    raise StepwiseError("`tutor grade` is not built yet")
+    from tutor.grading import is_equivalent
+    from tutor.grading.report import grade_file, grade_predictions, print_summary, summarize
+
+    if args.file:
+        graded = grade_file(args.file, timeout=args.timeout)
+    elif args.ref and len(args.items) == 1:
+        graded = grade_predictions(args.items[0], args.ref, timeout=args.timeout)
+    elif len(args.items) == 2 and not args.ref:
+        equivalent = is_equivalent(args.items[0], args.items[1], timeout=args.timeout)
+        print("equivalent" if equivalent else "not equivalent")
+        return 0 if equivalent else 1
+    else:
+        raise StepwiseError("use `tutor grade ANSWER REFERENCE`, `tutor grade --file X.jsonl` or `tutor grade PRED.jsonl --ref REF.jsonl`")
+    print_summary(summarize(graded), as_json=args.json)
+    return 0
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
@@ -69,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     grade = sub.add_parser("grade", help="extract and compare final answers")
+    grade.add_argument("items", nargs="*", help="ANSWER REFERENCE, or PRED.jsonl with --ref")
+    grade.add_argument("--file", help="JSONL of candidate/reference pairs or MATH records (solution vs answer)")
+    grade.add_argument("--ref", help="reference JSONL (MATH or GSM8K format) for a predictions file")
+    grade.add_argument("--json", action="store_true", help="print the summary as JSON")
+    grade.add_argument("--timeout", type=float, default=1.0, help="seconds per symbolic comparison")
     grade.set_defaults(func=_cmd_grade)
 
     solve = sub.add_parser("solve", help="solve a problem from the command line")

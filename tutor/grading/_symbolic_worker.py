@@ -1,41 +1,125 @@
-"""The loop a grading worker process runs: JSON jobs in, JSON results out (see `timeout.py`).
+"""The grading worker process: `python -m tutor.grading._symbolic_worker` (started by `timeout.py`).
 
-Importing this module warms up sympy, latex2sympy and math-verify (their first call compiles regexes and
-grammars, about half a second), so workers forked from the forkserver that preloaded it start hot.
+It speaks JSON lines: one job `{"op": ..., "args": [...], "timeout": seconds}` per line on stdin, one reply
+`{"result": ...}`, `{"timeout": true}` or `{"error": "..."}` per line on its original stdout (stray prints
+of libraries go to stderr instead).
+
+It is a supervisor: it imports and warms up sympy and math-verify once (about a second), then forks a child
+that runs the jobs. The supervisor waits for each answer at most the job's timeout; a child that overruns
+(say on `10^{10^{10}}`, a ten-billion-digit integer built inside one C call) is killed and a hot replacement
+forked in milliseconds. Forking is safe here because this process is single-threaded, unlike the app.
+Where `os.fork` does not exist (Windows) jobs run in the supervisor itself and the parent enforces the
+limit by killing the whole worker.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from multiprocessing.connection import Connection
+import os
+import select
+import signal
+import sys
+import time
 
 from tutor.grading.symbolic import parse_answer, symbolic_equivalent
 
-# Operations a caller may request by name; arguments and results must be JSON values.
+# Operations a caller may request by name; arguments and results are JSON values.
 OPS = {"equivalent": symbolic_equivalent}
 
 
+def handle(job: dict) -> dict:
+    """Run one job in this process; any error becomes an error reply."""
+    try:
+        return {"result": OPS[job["op"]](*job["args"])}
+    except Exception as exc:  # noqa: BLE001 - report it, keep serving
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _encode(reply: dict) -> bytes:
+    return json.dumps(reply).encode() + b"\n"
+
+
+class _Child:
+    """A forked copy of the warmed-up supervisor that runs jobs; killed when it overruns."""
+
+    def __init__(self, close_in_child: tuple[int, ...]) -> None:
+        job_r, self.job_w = os.pipe()
+        self.reply_r, reply_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: serve jobs until the supervisor closes the pipe
+            os.close(self.job_w)
+            os.close(self.reply_r)
+            for fd in close_in_child:
+                os.close(fd)
+            try:
+                with os.fdopen(job_r, "rb") as jobs, os.fdopen(reply_w, "wb") as replies:
+                    for line in jobs:
+                        replies.write(_encode(handle(json.loads(line))))
+                        replies.flush()
+            finally:
+                os._exit(0)
+        os.close(job_r)
+        os.close(reply_w)
+        self._buffer = b""
+
+    def run(self, line: bytes, timeout: float) -> bytes | None:
+        """The reply line to `line`, or None when none came within `timeout` seconds (or the child died)."""
+        os.write(self.job_w, line)
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.reply_r], [], [], remaining)[0]:
+                return None
+            chunk = os.read(self.reply_r, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        reply, self._buffer = self._buffer.split(b"\n", 1)
+        return reply + b"\n"
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.job_w)
+        os.close(self.reply_r)
+
+
 def _warm() -> None:
+    """First calls compile regexes and grammars; do them once here so every forked child starts hot."""
     symbolic_equivalent("\\frac{1}{2}", "x = 0.5")
     symbolic_equivalent("(1, \\sqrt{2})", "\\{1\\}")
+    symbolic_equivalent("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "[0, \\infty)")
     parse_answer.cache_clear()
 
 
-def serve(conn: Connection) -> None:
-    """Answer jobs until the parent closes the pipe."""
-    logging.getLogger("math_verify").setLevel(logging.ERROR)  # it warns once that we disabled its alarm
-    while True:
-        try:
-            op, *args = json.loads(conn.recv_bytes().decode())
-        except (EOFError, OSError):
-            return
-        try:
-            reply = {"result": OPS[op](*args)}
-        except Exception as exc:  # noqa: BLE001 - report, keep serving
-            reply = {"error": f"{type(exc).__name__}: {exc}"}
-        conn.send_bytes(json.dumps(reply).encode())
+def main() -> None:
+    logging.getLogger("math_verify").setLevel(logging.ERROR)  # it warns that we disabled its signal alarm
+    protocol = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # library prints must not corrupt the protocol
+    _warm()
+    protocol.write(_encode({"ready": True}))
+    protocol.flush()
+    can_fork = hasattr(os, "fork")
+    child = _Child(close_in_child=(0, protocol.fileno())) if can_fork else None
+    for line in sys.stdin.buffer:
+        job = json.loads(line)
+        if child is None:
+            protocol.write(_encode(handle(job)))
+            protocol.flush()
+            continue
+        reply = child.run(line, float(job["timeout"]))
+        protocol.write(reply if reply is not None else _encode({"timeout": True}))
+        protocol.flush()
+        if reply is None:  # replace the overrunning child after answering, off the caller's clock
+            child.kill()
+            child = _Child(close_in_child=(0, protocol.fileno()))
+    if child is not None:
+        child.kill()
 
 
-logging.getLogger("math_verify").setLevel(logging.ERROR)
-_warm()
+if __name__ == "__main__":
+    main()

@@ -1,120 +1,135 @@
 """A hard time limit for symbolic work that holds in any thread.
 
-sympy can run for ever on innocent-looking input (`10^{10^{10}}` builds a ten-billion-digit integer inside one
-C call), and Python cannot interrupt a thread, while `signal.alarm` (math-verify's own mechanism) only works
-on the main thread. So the symbolic comparison runs in a small pool of worker *processes*: the caller sends
-a job down a pipe and waits at most `timeout` seconds for the answer; a worker that overruns is killed and
-replaced. Workers fork from a forkserver that has already imported and warmed up sympy and math-verify,
-so a replacement is ready in milliseconds instead of the seconds a cold import takes.
+sympy can run for ever on innocent-looking input (`10^{10^{10}}`), Python cannot interrupt a thread, and
+`signal.alarm` (math-verify's own mechanism) only works on the main thread. So symbolic comparisons run in
+worker processes (`_symbolic_worker.py`): a clean `python -m` subprocess that imports sympy once, forks a
+hot child for the jobs and kills and re-forks it when a job overruns. The caller waits on a queue, so the
+limit holds from the GUI's worker threads as well as from the main thread.
 
-Messages cross the pipe as JSON (never pickles). `GradingTimeout` derives from `BaseException` so that the
+The worker enforces the limit itself; the caller gives it `_GRACE` seconds more and, should the worker
+not answer even then, kills the whole worker. `GradingTimeout` derives from `BaseException` so that the
 `except Exception` blocks inside sympy or math-verify cannot swallow it; it never leaves `tutor.grading`.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
-import multiprocessing
+import os
+import queue
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-# The module the workers run; the forkserver imports it (and its heavy dependencies) once, up front.
-_WORKER_MODULE = "tutor.grading._symbolic_worker"
-# Workers alive at once; more callers than this wait for a free one (their wait counts against their limit).
-MAX_WORKERS = 4
+# Workers alive at once (the machines this runs on have few cores); more callers wait for a free one.
+MAX_WORKERS = 2
+# Extra seconds the caller allows the worker for its own bookkeeping before killing it outright.
+_GRACE = 0.1
+# A cold worker start imports sympy and math-verify; generous, since all seven CPU users may be busy.
+_STARTUP_TIMEOUT = 120.0
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 class GradingTimeout(BaseException):  # noqa: N818 - named like math-verify's TimeoutException
     """A symbolic comparison ran past its limit (internal: `is_equivalent` turns it into False)."""
 
 
-class WorkerCrashed(RuntimeError):
-    """A worker process died without answering (internal: treated as "not equivalent")."""
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Forkserver where the platform has it (safe beside threads, fast restarts), else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([_WORKER_MODULE])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _serve(conn) -> None:
-    """Worker entry point; imports the heavy module here so the parent process never loads sympy."""
-    from tutor.grading._symbolic_worker import serve
-
-    serve(conn)
+class WorkerError(RuntimeError):
+    """A worker failed to start, crashed, or reported an error (internal: "not equivalent")."""
 
 
 class _Worker:
-    """One worker process and the parent's end of its pipe."""
+    """One worker subprocess; a reader thread moves its reply lines onto a queue."""
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
-        self.conn, child_conn = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_serve, args=(child_conn,), daemon=True, name="stepwise-grader")
-        self.process.start()
-        child_conn.close()
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tutor.grading._symbolic_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self.replies: queue.Queue[dict | None] = queue.Queue()
+        threading.Thread(target=self._read, name="stepwise-grader-reader", daemon=True).start()
+        try:
+            ready = self.replies.get(timeout=_STARTUP_TIMEOUT)
+        except queue.Empty:
+            ready = None
+        if not ready or not ready.get("ready"):
+            self.kill()
+            raise WorkerError("the grading worker did not start (see stderr for its traceback)")
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.replies.put(json.loads(line))
+        self.replies.put(None)
+
+    def call(self, op: str, args: tuple, timeout: float) -> object:
+        line = json.dumps({"op": op, "args": list(args), "timeout": timeout}).encode() + b"\n"
+        self.process.stdin.write(line)
+        self.process.stdin.flush()
+        reply = self.replies.get(timeout=timeout + _GRACE)  # queue.Empty: the worker itself is stuck
+        if reply is None:
+            raise WorkerError("the grading worker exited")
+        if reply.get("timeout"):
+            raise GradingTimeout(f"{op} ran past {timeout:.2f} s")
+        if "error" in reply:
+            raise WorkerError(reply["error"])
+        return reply["result"]
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(timeout=1.0)
-        self.conn.close()
+        self.process.wait()
 
 
 class WorkerPool:
-    """Runs `(op, *args)` jobs in worker processes with a per-call deadline; thread-safe."""
+    """Runs named operations of `_symbolic_worker` under a per-call limit; thread-safe."""
 
     def __init__(self, max_workers: int = MAX_WORKERS) -> None:
         self._max_workers = max_workers
-        self._ctx: multiprocessing.context.BaseContext | None = None
         self._idle: list[_Worker] = []
         self._alive = 0
         self._cond = threading.Condition()
 
     def warm_up(self) -> None:
-        """Start one worker now (the first start imports sympy: about a second), so later calls are fast."""
-        worker = self._acquire(wait=None)
-        self._release(worker)
+        """Start one worker now (about a second), so the first comparison does not wait for it."""
+        self._release(self._acquire(wait=None))
 
     def call(self, op: str, *args: object, timeout: float) -> object:
-        """Run `op(*args)` in a worker; raise `GradingTimeout` when no answer comes within `timeout` s.
+        """`op(*args)` in a worker; `GradingTimeout` when it takes more than `timeout` seconds.
 
-        The limit bounds the work itself. Starting a worker is not counted: the first start in a process
-        boots the forkserver (about a second, see `warm_up`); a replacement after a kill forks in
-        milliseconds. A caller that finds all workers busy waits at most `timeout` for one.
+        The limit bounds the work itself. Starting a worker is not counted (the first one per process
+        takes about a second; see `warm_up`). A caller that finds every worker busy waits for one at
+        most `timeout` seconds.
         """
         worker = self._acquire(wait=timeout)
-        deadline = time.monotonic() + timeout
         try:
-            worker.conn.send_bytes(json.dumps([op, *args]).encode())
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._discard(worker)
-                raise GradingTimeout(f"{op} ran past {timeout:.2f} s")
-            reply = json.loads(worker.conn.recv_bytes().decode())
-        except (EOFError, OSError, BrokenPipeError) as exc:
+            result = worker.call(op, args, timeout)
+        except GradingTimeout:
+            self._release(worker)  # the worker killed its own child and is ready again
+            raise
+        except (queue.Empty, OSError, WorkerError) as exc:
             self._discard(worker)
-            raise WorkerCrashed(f"grading worker died during {op}") from exc
+            if isinstance(exc, queue.Empty):
+                raise GradingTimeout(f"{op}: the worker did not answer in {timeout:.2f} s") from None
+            raise WorkerError(str(exc)) from exc
         self._release(worker)
-        if reply.get("error"):
-            raise WorkerCrashed(reply["error"])
-        return reply["result"]
+        return result
 
     def shutdown(self) -> None:
-        """Stop every idle worker (busy ones stop when their caller finishes or times out)."""
+        """Stop the idle workers (the process exit stops the rest)."""
         with self._cond:
             idle, self._idle = self._idle, []
             self._alive -= len(idle)
             self._cond.notify_all()
         for worker in idle:
             worker.kill()
-
-    # -- bookkeeping -------------------------------------------------------------------------------------
 
     def _acquire(self, wait: float | None) -> _Worker:
         deadline = None if wait is None else time.monotonic() + wait
@@ -128,9 +143,7 @@ class WorkerPool:
                 return self._idle.pop()
             self._alive += 1
         try:
-            if self._ctx is None:
-                self._ctx = _context()
-            return _Worker(self._ctx)
+            return _Worker()
         except BaseException:
             with self._cond:
                 self._alive -= 1
@@ -150,6 +163,7 @@ class WorkerPool:
 
 
 _POOL = WorkerPool()
+atexit.register(_POOL.shutdown)
 
 
 def run_with_limit(op: str, *args: object, timeout: float) -> object:
@@ -160,4 +174,3 @@ def run_with_limit(op: str, *args: object, timeout: float) -> object:
 def warm_up() -> None:
     """Start a grading worker ahead of time (the app calls this at startup, off the GUI thread)."""
     _POOL.warm_up()
-
