@@ -13,11 +13,13 @@ from functools import lru_cache
 
 # Commands that only change how something is typeset.
 _DROP = (
-    r"\left", r"\right", r"\displaystyle", r"\textstyle", r"\!", r"\,", r"\;", r"\:", r"\ ", r"\quad", r"\qquad",
+    r"\left", r"\right", r"\displaystyle", r"\textstyle", r"\quad", r"\qquad",
     r"\big", r"\Big", r"\bigg", r"\Bigg", "\\$", "$",
 )
+# Thin/negative spaces `\, \! \; \: \ ` (but not the `\\` row break before a space in a matrix).
+_SPACING = re.compile(r"(?<!\\)\\[,;:! ]")
 _RENAME = {r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\lbrack": "[", r"\rbrack": "]",
-           r"\lbrace": r"\{", r"\rbrace": r"\}", r"\varnothing": r"\emptyset", "−": "-", "π": r"\pi", "∞": r"\infty", "√": r"\sqrt"}
+           r"\lbrace": r"\{", r"\rbrace": r"\}", r"\varnothing": r"\emptyset", "bmatrix}": "pmatrix}", "−": "-", "π": r"\pi", "∞": r"\infty", "√": r"\sqrt"}
 _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|°|\\degree")
 _PERCENT = re.compile(r"\\?%")
 # Words that are units when they follow a number: "5 cm", "12\text{ inches}", "3 square feet".
@@ -30,7 +32,7 @@ _UNIT_WORDS = (
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=[\d}}])\s*(?:{_UNIT_WORDS})(?:\^\{{?[23]\}}?|\^[23])?\s*$")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
 _TEXT_UNIT_AFTER_VALUE = re.compile(rf"(?<=[\d}})])\s*\\(?:text|mbox|mathrm)\s*\{{\s*{_UNIT_WORDS}\s*\}}(?:\^\{{?[23]\}}?|\^[23])?")
-_THOUSANDS = re.compile(r"^-?\d{1,3}(?:(?:,|\{,\}|\\,)\d{3})+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?$")
 _CHOICE = re.compile(r"^\(?\s*([A-E])\s*\)?$")
 _PLAIN_PI = re.compile(r"(?<![\\a-zA-Z])pi(?![a-zA-Z])")
 _PLAIN_INF = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf|oo)(?![a-zA-Z])")
@@ -64,6 +66,8 @@ def normalize_answer(answer: str) -> str:
     answer = _DEGREES.sub("", answer)
     answer = _PERCENT.sub("", answer)
     answer = _strip_text(answer)
+    answer = answer.replace(r",\!", "{,}")  # MATH's thousands separator: 10,\!080
+    answer = _SPACING.sub("", answer)
     for token in _DROP:
         answer = answer.replace(token, " " if token.startswith("\\") and token[1:].isalpha() else "")
     answer = _SPACES.sub(" ", answer).strip()
@@ -74,11 +78,11 @@ def normalize_answer(answer: str) -> str:
     answer = _PLAIN_SQRT.sub(r"\\sqrt{\1}", answer)
     answer = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", answer)
     answer = _SQRT_DIGIT.sub(r"\\sqrt{\1}", answer)
+    # Spaces carry no meaning in LaTeX math except between letters (`\pi r`, `x \in`).
+    answer = re.sub(r"(?<![a-zA-Z])\s+|\s+(?![a-zA-Z])", "", answer)
     if _THOUSANDS.match(answer):
-        answer = re.sub(r"\{,\}|\\,|,", "", answer)
+        answer = re.sub(r"\{,\}|,", "", answer)
     choice = _CHOICE.match(answer)
     if choice:
         answer = choice.group(1)
-    # Spaces carry no meaning in LaTeX math except after a command name (`\pi r`).
-    answer = re.sub(r"(?<![a-zA-Z])\s+|\s+(?![a-zA-Z])", "", answer)
     return answer
