@@ -59,9 +59,12 @@ class Session(QObject):
         """Load (and so validate) a model off the GUI thread; on success it becomes the tutor's model."""
         worker = Worker(jobs.load_models, path or None, device or self.settings.device, verifier_path or None,
                         threads=self.settings.threads)
-        worker.finished.connect(lambda pair: self.set_model(*pair))
+        worker.finished.connect(self._on_model_loaded)
         worker.failed.connect(self.model_failed)
         return self.pool.start(worker)
+
+    def _on_model_loaded(self, pair: tuple[Any, Any]) -> None:
+        self.set_model(*pair)
 
     def apply_settings(self, settings: AppSettings) -> None:
         problems = settings.validate()

@@ -136,15 +136,16 @@ class SettingsView(QWidget):
         settings = self.session.settings
         self._show_status(f"Loading {settings.model_path or 'the bundled model'}…")
         self.load_button.setEnabled(False)
-        worker = self.session.load_model(settings.model_path, settings.device, settings.verifier_path)
-        worker.done.connect(lambda: self.load_button.setEnabled(True))
+        self.session.load_model(settings.model_path, settings.device, settings.verifier_path)
 
     def _on_model_changed(self, name: str) -> None:
+        self.load_button.setEnabled(True)
         self.loaded_label.setText(f"Model in use: <b>{name}</b>" if name else "No model loaded.")
         if name:
             self._show_status(f"Loaded {name}; it is now the tutor's model.")
 
     def _on_model_failed(self, message: str) -> None:
+        self.load_button.setEnabled(True)
         self._show_status(f"Could not load the model: {message}", error=True)
 
     def _show_status(self, text: str, error: bool = False) -> None:

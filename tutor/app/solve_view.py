@@ -7,7 +7,7 @@ the clusters without revealing the solution. All work goes through `Session`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -134,6 +134,9 @@ class SolveView(QWidget):
         self.solve_button.clicked.connect(self.solve)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.solve)
+        # The editor itself also takes Ctrl+Enter: a shortcut fires only in the active window, key events
+        # reach the focused editor regardless (e.g. while another app's window is on top).
+        self.editor.installEventFilter(self)
         self.cancel_button.clicked.connect(self.session.cancel_solve)
         self.next_step_button.clicked.connect(self.reveal_next_step)
         self.show_all_button.clicked.connect(self.reveal_all)
@@ -145,6 +148,14 @@ class SolveView(QWidget):
         self.session.solve_finished.connect(self.show_result)
         self.session.solve_failed.connect(self._on_failed)
         self.session.answer_checked.connect(self._on_checked)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.editor and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.solve()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- problem -------------------------------------------------------------------------------------
     def update_preview(self) -> None:
@@ -168,6 +179,8 @@ class SolveView(QWidget):
             self.progress.setValue(progress.done)
         if progress.stage == "sampling" and progress.total:
             self.stage_label.setText(f"Sampling: {progress.done}/{progress.total} solutions finished")
+        elif progress.stage == "verifying" and progress.total:
+            self.stage_label.setText(f"Verifying: {progress.done}/{progress.total} solutions scored")
         else:
             self.stage_label.setText(progress.stage.capitalize() + "…")
         if progress.preview:
@@ -221,8 +234,10 @@ class SolveView(QWidget):
         answer = current.result.answer if current is not None else None
         if self.answer_revealed:
             math_render.render_html(f"Answer: {present.answer_latex(answer)}").install(self.answer_view.document())
+            self.answer_view.setAccessibleDescription(f"Final answer: {answer}")
         else:
             self.answer_view.setHtml("<p><i>Answer hidden — reveal the steps, or check your own answer below.</i></p>")
+            self.answer_view.setAccessibleDescription("Final answer hidden")
         parts = []
         for number, step in enumerate(self._steps[: self.revealed_steps], start=1):
             colour = "#fff3b0" if present.has_boxed(step) else "transparent"

@@ -54,35 +54,65 @@ class Worker(QObject):
             self.done.emit()
 
 
+class _Reaper(QObject):
+    """Owns every running thread until it has really ended, whatever happens to the pool that started it.
+
+    A QThread destroyed while running aborts the process; a pool dies with its session (e.g. a window
+    closed mid-solve), so the threads are kept alive here instead. Only bound methods of QObjects living on
+    the GUI thread are connected to thread signals, so Qt queues those calls onto the GUI thread.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: dict[QThread, Worker] = {}
+
+    def adopt(self, thread: QThread, worker: Worker) -> None:
+        self.running[thread] = worker
+        thread.finished.connect(self.reap)
+
+    @Slot()
+    def reap(self) -> None:
+        thread = self.sender()
+        if self.running.pop(thread, None) is not None:
+            thread.wait()  # `finished` comes just before the thread really ends
+            thread.deleteLater()
+
+
+_reaper: _Reaper | None = None
+
+
+def _the_reaper() -> _Reaper:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()
+    return _reaper
+
+
 class WorkerPool(QObject):
-    """Starts each worker on its own QThread and keeps both alive until the job ends."""
+    """Starts each worker on its own QThread; can cancel and wait for the ones it started."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._running: dict[Worker, QThread] = {}
+        self._started: list[tuple[QThread, Worker]] = []
 
     def start(self, worker: Worker) -> Worker:
-        thread = QThread(self)
+        thread = QThread()
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.done.connect(thread.quit)
-        thread.finished.connect(lambda: self._forget(worker))
-        self._running[worker] = thread
+        _the_reaper().adopt(thread, worker)
+        self._started = [(t, w) for t, w in self._started if t in _the_reaper().running] + [(thread, worker)]
         thread.start()
         return worker
 
-    def _forget(self, worker: Worker) -> None:
-        thread = self._running.pop(worker, None)
-        if thread is not None:
-            thread.deleteLater()
-
     @property
     def busy(self) -> bool:
-        return bool(self._running)
+        return any(thread in _the_reaper().running for thread, _ in self._started)
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Cancel every job and wait for the threads (on window close, so no thread outlives the app)."""
-        for worker, thread in list(self._running.items()):
-            worker.cancel()
-            thread.quit()
-            thread.wait(timeout_ms)
+        for thread, worker in self._started:
+            if thread in _the_reaper().running:
+                worker.cancel()
+                thread.quit()
+                thread.wait(timeout_ms)

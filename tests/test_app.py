@@ -1,0 +1,256 @@
+"""End-to-end tests of the desktop app, driving the real window offscreen with a scripted model.
+
+Run: python -m pytest tests/test_app.py -q   (QT_QPA_PLATFORM=offscreen is set by tests/conftest.py)
+Screenshots of every tab are saved to test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+
+from app_fakes import PROBLEM, SCRIPT, ScriptedGenerator, ScriptedVerifier
+from tutor.app.session import Session
+from tutor.app.settings import AppSettings, load_settings
+from tutor.app.window import MainWindow
+from tutor.store import Store
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+N = len(SCRIPT)
+
+
+def screenshot(widget, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    assert widget.grab().save(str(path)), f"could not save {path}"
+    return path
+
+
+@pytest.fixture
+def store():
+    with Store() as store:
+        yield store
+
+
+def make_window(qtbot, store, generator=None, settings=None) -> MainWindow:
+    session = Session(settings or AppSettings(n=N, k=3), store)
+    session.set_model(generator or ScriptedGenerator(), ScriptedVerifier())
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()  # shortcuts such as Ctrl+Enter go to the active window only
+    qtbot.waitActive(window)
+    return window
+
+
+def solve_by_keyboard(qtbot, window: MainWindow, problem: str = PROBLEM, timeout: int = 20_000):
+    view = window.solve_view
+    view.editor.setFocus()
+    qtbot.keyClicks(view.editor, problem)
+    with qtbot.waitSignal(window.session.solve_finished, timeout=timeout) as blocker:
+        qtbot.keyClick(view.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return blocker.args[0]
+
+
+def test_type_problem_ctrl_enter_shows_answer_and_confidence(qtbot, store):
+    window = make_window(qtbot, store)
+    view = window.solve_view
+    solved = solve_by_keyboard(qtbot, window)
+
+    result = solved.result
+    assert result.answer == "\\frac{3}{4}"
+    assert view.answer_view.accessibleDescription() == "Final answer: \\frac{3}{4}"
+    assert view.answer_view.document().toPlainText().startswith("Answer:")
+    assert f"{result.confidence:.0%}" in view.banner.text() and "Confidence" in view.banner.text()
+    assert "5 of 8" in view.reason.text() or any("5" in reason for reason in result.reasons)
+    steps = view.steps_view.document().toPlainText()
+    assert "Step 1." in steps and "Step 4." in steps, "the winning solution is shown step by step"
+    assert view.progress.value() == view.progress.maximum() == N
+    assert view.thinking.toPlainText(), "the thinking area showed a streamed preview"
+    # the solve is in history, with its result
+    rows = store.solves()
+    assert len(rows) == 1 and rows[0].answer == "\\frac{3}{4}" and solved.solve_id == rows[0].id
+    assert window.history_view.model.rowCount() == 1
+    screenshot(window, "solve")
+
+
+def test_event_loop_keeps_turning_while_solving(qtbot, store):
+    window = make_window(qtbot, store, ScriptedGenerator(delay_s=0.08))
+    ticks = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    solve_by_keyboard(qtbot, window)
+    timer.stop()
+    # sampling alone takes ~0.64 s; a blocked GUI thread would tick at most once or twice
+    assert len(ticks) >= 20, f"only {len(ticks)} timer ticks: the GUI thread was blocked"
+
+
+def test_cancel_stops_the_solve_and_the_app_stays_usable(qtbot, store):
+    generator = ScriptedGenerator(delay_s=0.15)
+    window = make_window(qtbot, store, generator)
+    view = window.solve_view
+    view.editor.setPlainText(PROBLEM)
+    with qtbot.waitSignal(window.session.solve_progress, timeout=5000):
+        view.solve_button.click()
+    assert view.cancel_button.isEnabled() and not view.solve_button.isEnabled()
+    with qtbot.waitSignal(window.session.solve_finished, timeout=10_000) as blocker:
+        view.cancel_button.click()
+    assert blocker.args[0].result.cancelled
+    assert "Cancelled" in view.stage_label.text() or "cancelled" in view.banner.text()
+    assert view.solve_button.isEnabled() and not view.cancel_button.isEnabled()
+    assert store.solves() == [], "a cancelled solve is not stored as history"
+
+
+def test_solving_without_a_model_or_problem_is_a_clear_message(qtbot, store):
+    session = Session(AppSettings(n=N), store)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.solve_view.solve()
+    assert "Type a problem" in window.statusBar().currentMessage()
+    window.solve_view.editor.setPlainText(PROBLEM)
+    window.solve_view.solve()
+    assert "No model is loaded" in window.statusBar().currentMessage()
+
+
+def test_hint_mode_reveals_steps_one_at_a_time(qtbot, store):
+    window = make_window(qtbot, store)
+    view = window.solve_view
+    view.hint_mode.setChecked(True)
+    solve_by_keyboard(qtbot, window)
+    assert not view.answer_revealed
+    assert "Answer hidden" in view.answer_view.toPlainText()
+    assert view.steps_view.toPlainText().strip() == ""
+    view.next_step_button.click()
+    assert "Step 1." in view.steps_view.toPlainText() and "Step 2." not in view.steps_view.toPlainText()
+    assert "Answer hidden" in view.answer_view.toPlainText()
+    screenshot(window, "solve-hint-mode")
+    view.show_all_button.click()
+    assert view.answer_revealed and "Step 4." in view.steps_view.toPlainText()
+    assert view.answer_view.accessibleDescription() == "Final answer: \\frac{3}{4}"
+
+
+@pytest.mark.parametrize("answer, verdict, words", [
+    ("0.75", "top", "matches my top answer"),
+    ("1/3", "minority", "minority answer"),
+    ("5", "none", "matches none"),
+])
+def test_check_my_answer_without_revealing_the_solution(qtbot, store, answer, verdict, words):
+    window = make_window(qtbot, store)
+    view = window.solve_view
+    view.hint_mode.setChecked(True)
+    solve_by_keyboard(qtbot, window)
+    view.student_answer.setText(answer)
+    with qtbot.waitSignal(window.session.answer_checked, timeout=10_000) as blocker:
+        view.check_button.click()
+    assert blocker.args[0].verdict == verdict
+    assert words in view.check_result.text()
+    assert not view.answer_revealed, "checking an answer does not reveal the solution"
+    if verdict == "minority":
+        screenshot(window, "solve-check-answer")
+
+
+def test_review_mark_solution_incorrect_is_stored(qtbot, store):
+    window = make_window(qtbot, store)
+    solved = solve_by_keyboard(qtbot, window)
+    window.tabs.setCurrentWidget(window.review_view)
+    review = window.review_view
+    assert review.clusters.rowCount() == 3
+    assert [review.clusters.row(i).votes for i in range(3)] == [5, 2, 1]
+    review.select_cluster(1)  # the 2/6 cluster
+    assert review.members.count() == 2
+    review.members.setCurrentRow(1)
+    sample_index = review.selected_sample()
+    assert solved.result.samples_by_index[sample_index].answer == "\\frac{2}{6}"
+    assert "Add numerators" in review.solution_view.toPlainText()
+    review.comment.setText("adds denominators")
+    review.mark_solution_incorrect.click()
+    review.select_cluster(0)
+    review.mark_cluster_correct.click()
+    screenshot(window, "review")
+
+    marks = store.marks(solved.solve_id)
+    assert [(m.sample_index, m.cluster_answer, m.correct, m.comment) for m in marks] == [
+        (sample_index, None, False, "adds denominators"),
+        (None, "\\frac{3}{4}", True, ""),
+    ]
+    assert "Marked" in review.mark_status.text()
+
+
+def test_corrupt_gguf_in_settings_shows_the_error_and_keeps_the_model(qtbot, store, tmp_path):
+    window = make_window(qtbot, store)
+    corrupt = tmp_path / "broken.gguf"
+    corrupt.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\x00garbage" * 10)
+    window.tabs.setCurrentWidget(window.settings_view)
+    settings_view = window.settings_view
+    settings_view.model.path.setText(str(corrupt))
+    with qtbot.waitSignal(window.session.model_failed, timeout=60_000) as blocker:
+        settings_view.load_button.click()
+    message = blocker.args[0]
+    assert message
+    assert "Could not load the model" in settings_view.status.text() and message in settings_view.status.text()
+    assert message in window.statusBar().currentMessage()
+    assert window.session.model_name == "scripted-fake", "a failed load keeps the model in use"
+    assert settings_view.load_button.isEnabled()
+    screenshot(window, "settings-corrupt-gguf")
+
+
+def test_settings_are_saved_and_reloaded(qtbot, store):
+    window = make_window(qtbot, store)
+    view = window.settings_view
+    view.n.setValue(4)
+    view.strategy.setCurrentText("wrr_topk")
+    view.temperature.setValue(0.9)
+    assert view.save()
+    loaded = load_settings()
+    assert (loaded.n, loaded.strategy, loaded.temperature) == (4, "wrr_topk", 0.9)
+    assert window.session.settings.n == 4
+
+
+def test_history_search_reopen_and_export(qtbot, store, tmp_path):
+    window = make_window(qtbot, store)
+    solve_by_keyboard(qtbot, window)
+    window.solve_view.editor.clear()
+    solve_by_keyboard(qtbot, window, "Compute $\\frac{1}{2} + \\frac{1}{4}$ again, please.")
+    history = window.history_view
+    assert history.model.rowCount() == 2
+    history.search.setText("again")
+    history.refresh()
+    assert history.model.rowCount() == 1
+    history.search.setText("")
+    history.refresh()
+    window.tabs.setCurrentWidget(history)
+    screenshot(window, "history")
+
+    window.solve_view.editor.clear()
+    history.open_row(1)  # the older one
+    assert window.tabs.currentWidget() is window.solve_view
+    assert window.solve_view.editor.toPlainText() == PROBLEM
+    assert window.session.current.solve_id == store.solves()[1].id
+
+    markdown = history.export_to(tmp_path / "h.md", "markdown").read_text()
+    assert markdown.count("## Problem") == 2 and "$\\frac{3}{4}$" in markdown and "1. We add" in markdown
+    html = history.export_to(tmp_path / "h.html", "html").read_text()
+    assert html.count("<section>") == 2 and "data:image/png;base64," in html and 'src="math:' not in html
+    lines = history.export_to(tmp_path / "h.jsonl", "jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 2 and records[0]["result"]["answer"] == "\\frac{3}{4}"
+
+
+def test_a_crashing_library_call_is_reported_and_the_app_stays_up(qtbot, store):
+    class Exploding(ScriptedGenerator):
+        def sample(self, *args, **kwargs):
+            raise RuntimeError("backend exploded")
+
+    window = make_window(qtbot, store, Exploding())
+    window.solve_view.editor.setPlainText(PROBLEM)
+    with qtbot.waitSignal(window.session.solve_failed, timeout=10_000):
+        window.solve_view.solve()
+    assert "backend exploded" in window.statusBar().currentMessage()
+    assert window.solve_view.solve_button.isEnabled()
+    window.session.set_model(ScriptedGenerator(), ScriptedVerifier())
+    solve_by_keyboard(qtbot, window)
+    assert len(store.solves()) == 1
