@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from app_fakes import PROBLEM, SCRIPT, ScriptedGenerator, ScriptedVerifier
 from PySide6.QtCore import Qt, QTimer
 
-from app_fakes import PROBLEM, SCRIPT, ScriptedGenerator, ScriptedVerifier
 from tutor.app.session import Session
 from tutor.app.settings import AppSettings, load_settings
 from tutor.app.window import MainWindow
