@@ -71,8 +71,8 @@ def template(subject: str) -> Callable[[TemplateFn], TemplateFn]:
 # ---- sizes: one knob per level so every template scales the same way ----
 
 def upto(level: int, base: int = 10) -> int:
-    """Largest 'small number' for a level: 10, 20, 50, 100, 200 for base 10."""
-    return base * (1, 2, 5, 10, 20)[level - 1]
+    """Largest 'small number' for a level: 20, 30, 50, 100, 200 for base 10."""
+    return base * (2, 3, 5, 10, 20)[level - 1]
 
 
 def nonzero(rng: random.Random, low: int, high: int) -> int:

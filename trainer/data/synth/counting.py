@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -13,6 +14,17 @@ from trainer.data.synth.base import Draft, template, tex
 
 SUBJECT = "Counting & Probability"
 CDOT = " \\cdot "
+
+
+# (what is chosen, what it is chosen from) for plain C(n, k) problems.
+COMMITTEE_CONTEXTS = (
+    ("a committee of ${k}$", "${n}$ people"),
+    ("a team of ${k}$", "${n}$ players"),
+    ("${k}$ books to take on a trip", "a shelf of ${n}$ different books"),
+    ("${k}$ toppings for a pizza", "${n}$ available toppings"),
+    ("${k}$ of the questions to answer", "${n}$ questions on an exam"),
+)
+COLORS = ("red", "blue", "green", "white", "black", "yellow")
 
 
 def _falling(n: int, k: int) -> list[int]:
@@ -27,10 +39,11 @@ def choose_committee(rng: random.Random, level: int) -> Draft:
         k = min(k, n - 1)
         top, bottom = _falling(n, k), list(range(k, 0, -1))
         value = math.comb(n, k)
-        steps = [f"The order of the chosen people doesn't matter, so the count is $\\binom{{{n}}}{{{k}}}$.",
+        chosen, pool = rng.choice(COMMITTEE_CONTEXTS)
+        steps = [f"The order of the choices doesn't matter, so the count is $\\binom{{{n}}}{{{k}}}$.",
                  f"$\\binom{{{n}}}{{{k}}} = \\frac{{{CDOT.join(map(str, top))}}}{{{CDOT.join(map(str, bottom))}}} = "
                  f"\\frac{{{math.prod(top)}}}{{{math.prod(bottom)}}} = {value}$."]
-        return Draft(f"In how many ways can a committee of ${k}$ be chosen from ${n}$ people?", steps, str(value),
+        return Draft(f"In how many ways can {chosen.format(k=k)} be chosen from {pool.format(n=n)}?", steps, str(value),
                      sympy.binomial(n, k))
     men, women = rng.randint(4, 4 + 2 * level), rng.randint(4, 4 + 2 * level)
     km, kw = rng.randint(2, 3 + (level >= 5)), rng.randint(2, 3 + (level >= 5))
@@ -58,54 +71,70 @@ def officers_permutation(rng: random.Random, level: int) -> Draft:
     return Draft(problem, steps, str(math.prod(factors)), sympy.ff(n, k))
 
 
+@functools.cache
+def _dice_sum_counts(sides: int, dice: int) -> list[sympy.Integer]:
+    """Ways to roll each total, independently of the case counting: the coefficients of (x + ... + x^sides)^dice."""
+    x = sympy.Symbol("x")
+    return sympy.Poly(sum(x**f for f in range(1, sides + 1)) ** dice, x).all_coeffs()[::-1]
+
+
 @template(SUBJECT)
 def dice_sum_probability(rng: random.Random, level: int) -> Draft:
-    """The probability that two (level >= 4: three) fair dice show a given sum."""
+    """The probability that two (level >= 4: three) fair dice show a sum equal to, at least or at most T."""
     dice = 2 if level <= 3 else 3
     sides = 6 if level <= 2 else rng.choice((4, 6, 8))
     target = rng.randint(dice + 1, dice * sides - 1)
+    relation = rng.choice(("is", "is at least", "is at most"))
+    holds = {"is": lambda total: total == target, "is at least": lambda total: total >= target,
+             "is at most": lambda total: total <= target}[relation]
     outcomes = sides**dice
-    if dice == 2:
-        pairs = [(a, target - a) for a in range(1, sides + 1) if 1 <= target - a <= sides]
+    faces = range(1, sides + 1)
+    steps = [f"There are ${sides}^{dice} = {outcomes}$ equally likely outcomes."]
+    if dice == 2 and relation == "is":
+        pairs = [(a, target - a) for a in faces if 1 <= target - a <= sides]
+        steps += [f"The pairs with sum ${target}$ are " + ", ".join(f"$({a}, {b})$" for a, b in pairs) + ".",
+                  f"That is ${len(pairs)}$ outcomes."]
         favourable = len(pairs)
-        steps = [f"There are ${sides} \\cdot {sides} = {outcomes}$ equally likely outcomes.",
-                 f"The pairs with sum ${target}$ are " + ", ".join(f"$({a}, {b})$" for a, b in pairs) + ".",
-                 f"That is ${favourable}$ outcomes."]
     else:
-        counts = [sum(1 for b in range(1, sides + 1) if 1 <= target - a - b <= sides) for a in range(1, sides + 1)]
+        rest = "the other die" if dice == 2 else "the other two dice"
+        counts = [sum(1 for roll in itertools.product(faces, repeat=dice - 1) if holds(a + sum(roll))) for a in faces]
+        need = {"is": "sum to", "is at least": "sum to at least", "is at most": "sum to at most"}[relation]
+        if dice == 2:
+            need = {"is": "show", "is at least": "show at least", "is at most": "show at most"}[relation]
+        steps += [f"If the first die shows ${a}$, {rest} must {need} ${target - a}$: ${c}$ ways."
+                  for a, c in zip(faces, counts)]
         favourable = sum(counts)
-        steps = [f"There are ${sides}^3 = {outcomes}$ equally likely outcomes.",
-                 *(f"If the first die shows ${a}$, the other two must sum to ${target - a}$: ${c}$ ways."
-                   for a, c in enumerate(counts, start=1)),
-                 f"In total ${' + '.join(map(str, counts))} = {favourable}$ outcomes."]
+        steps.append(f"In total ${' + '.join(map(str, counts))} = {favourable}$ outcomes.")
     value = Fraction(favourable, outcomes)
     steps.append(f"The probability is $\\frac{{{favourable}}}{{{outcomes}}} = {tex(value)}$.")
-    brute = sum(1 for roll in itertools.product(range(1, sides + 1), repeat=dice) if sum(roll) == target)
+    coeffs = _dice_sum_counts(sides, dice)
+    truth = sympy.Rational(sum(c for total, c in enumerate(coeffs) if holds(total)), outcomes)
     die = "six-sided" if sides == 6 else f"{sides}-sided"
     problem = (f"{'Two' if dice == 2 else 'Three'} fair {die} dice, with faces numbered $1$ to ${sides}$, are rolled. "
-               f"What is the probability that the sum is ${target}$? Express your answer as a common fraction.")
-    return Draft(problem, steps, tex(value), sympy.Rational(brute, outcomes))
+               f"What is the probability that the sum {relation} ${target}$? Express your answer as a common fraction.")
+    return Draft(problem, steps, tex(value), truth)
 
 
 @template(SUBJECT)
 def marbles_without_replacement(rng: random.Random, level: int) -> Draft:
     """Draw 2 (level >= 4: 3) marbles without replacement: probability all are red."""
     red, blue = rng.randint(2, 3 + 2 * level), rng.randint(1, 3 + 2 * level)
+    color, other = rng.sample(COLORS, 2)
     draws = 2 if level <= 3 else 3
     red = max(red, draws)
     total = red + blue
     factors = [Fraction(red - i, total - i) for i in range(draws)]
-    steps = [f"The first marble is red with probability $\\frac{{{red}}}{{{total}}}$."]
+    steps = [f"The first marble is {color} with probability $\\frac{{{red}}}{{{total}}}$."]
     for i in range(1, draws):
-        steps.append(f"Then ${red - i}$ of the remaining ${total - i}$ marbles are red, so the next is red with "
+        steps.append(f"Then ${red - i}$ of the remaining ${total - i}$ marbles are {color}, so the next is {color} with "
                      f"probability $\\frac{{{red - i}}}{{{total - i}}}$.")
     value = math.prod(factors, start=Fraction(1))
     numer = CDOT.join(f"\\frac{{{red - i}}}{{{total - i}}}" for i in range(draws))
     steps.append(f"The probability is ${numer} = {tex(value)}$.")
     truth = sympy.binomial(red, draws) / sympy.binomial(total, draws)  # counting subsets instead of sequences
-    problem = (f"A bag has ${red}$ red marbles and ${blue}$ blue marbles. ${draws}$ marbles are drawn at random "
-               "without replacement. What is the probability that all of them are red? Express your answer as a "
-               "common fraction.")
+    problem = (f"A bag has ${red}$ {color} marbles and ${blue}$ {other} marbles. ${draws}$ marbles are drawn at "
+               f"random without replacement. What is the probability that all of them are {color}? Express your "
+               "answer as a common fraction.")
     return Draft(problem, steps, tex(value), truth)
 
 
@@ -137,18 +166,27 @@ def word_arrangements(rng: random.Random, level: int) -> Draft:
 
 @template(SUBJECT)
 def coin_flips_exactly(rng: random.Random, level: int) -> Draft:
-    """P(exactly k heads in n fair flips) = C(n, k) / 2^n."""
+    """P(exactly k heads in n fair flips) = C(n, k) / 2^n; level >= 3 also "at least" / "at most" k."""
     n = rng.randint(3, 4 + 2 * level)
     k = rng.randint(0, n)
-    ways, outcomes = math.comb(n, k), 2**n
+    relation = rng.choice(("exactly", "at least", "at most")) if level >= 3 else "exactly"
+    counts = {"exactly": [k], "at least": list(range(k, n + 1)), "at most": list(range(0, k + 1))}[relation]
+    outcome = rng.choice(("heads", "tails"))
+    outcomes = 2**n
+    steps = [f"Each of the ${n}$ flips has $2$ outcomes, so there are $2^{{{n}}} = {outcomes}$ equally likely sequences."]
+    for j in counts:
+        steps.append(f"The sequences with exactly ${j}$ {outcome} choose which flips they are: $\\binom{{{n}}}{{{j}}} = "
+                     f"{math.comb(n, j)}$.")
+    ways = sum(math.comb(n, j) for j in counts)
+    if len(counts) > 1:
+        steps.append(f"Together that is ${' + '.join(str(math.comb(n, j)) for j in counts)} = {ways}$ sequences.")
     value = Fraction(ways, outcomes)
-    steps = [f"Each of the ${n}$ flips has $2$ outcomes, so there are $2^{{{n}}} = {outcomes}$ equally likely sequences.",
-             f"The sequences with exactly ${k}$ heads choose which ${k}$ flips are heads: $\\binom{{{n}}}{{{k}}} = "
-             f"{ways}$.",
-             f"The probability is $\\frac{{{ways}}}{{{outcomes}}} = {tex(value)}$."]
-    truth = sympy.binomial(n, k) * sympy.Rational(1, 2) ** n
-    return Draft(f"A fair coin is flipped ${n}$ times. What is the probability of getting exactly ${k}$ heads? Express "
-                 "your answer as a common fraction.", steps, tex(value), truth)
+    steps.append(f"The probability is $\\frac{{{ways}}}{{{outcomes}}} = {tex(value)}$.")
+    brute = sum(1 for flips in itertools.product((0, 1), repeat=n) if sum(flips) in counts) if n <= 12 else None
+    truth = sympy.Rational(brute, outcomes) if brute is not None else sum(
+        sympy.binomial(n, j) for j in counts) * sympy.Rational(1, 2) ** n
+    return Draft(f"A fair coin is flipped ${n}$ times. What is the probability of getting {relation} ${k}$ {outcome}? "
+                 "Express your answer as a common fraction.", steps, tex(value), truth)
 
 
 @template(SUBJECT)
@@ -200,10 +238,15 @@ def handshakes(rng: random.Random, level: int) -> Draft:
         return Draft(f"At a party there are ${couples}$ couples. Everyone shakes hands once with everyone except their own "
                      "partner. How many handshakes are there?", steps, str(value), truth)
     value = math.comb(n, 2)
-    steps = [f"Each handshake is a pair of people, so the count is $\\binom{{{n}}}{{2}}$.",
+    thing, setting = rng.choice((
+        ("handshake", f"${n}$ people are at a meeting, and each pair shakes hands once. How many handshakes are there?"),
+        ("game", f"In a round-robin tournament, each of ${n}$ teams plays every other team once. How many games are "
+                 "played?"),
+        ("segment", f"${n}$ points lie on a circle. How many line segments join two of the points?"),
+    ))
+    steps = [f"Each {thing} corresponds to a pair of the ${n}$, so the count is $\\binom{{{n}}}{{2}}$.",
              f"$\\binom{{{n}}}{{2}} = \\frac{{{n} \\cdot {n - 1}}}{{2}} = \\frac{{{n * (n - 1)}}}{{2}} = {value}$."]
-    return Draft(f"${n}$ people are at a meeting, and each pair shakes hands once. How many handshakes are there?", steps,
-                 str(value), sympy.binomial(n, 2))
+    return Draft(setting, steps, str(value), sympy.binomial(n, 2))
 
 
 def upto_people(level: int) -> int:

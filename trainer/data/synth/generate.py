@@ -1,8 +1,8 @@
 """Deterministic generation of unique synthetic problems and the train/validation/test JSONL split.
 
-Every problem has its own 63-bit seed drawn from the run's master seed; that seed alone picks the subject
-(uniformly), the template (uniformly within the subject), the level (uniformly 1-5) and the numbers, so
-`make_problem(seed)` regenerates any record. Problems are unique by exact text across all three splits, so
+The run's master seed picks, for each problem, a subject (uniformly), a template of it (uniformly), a level
+(uniformly 1-5) and a 63-bit seed for the numbers; a record's (template, level, seed) regenerate it with
+`make_problem`. Problems are unique by exact text across all three splits, so
 no test problem can appear in train.
 """
 
@@ -37,8 +37,10 @@ class SynthConfig:
     test_fraction: float = 0.02
     # Re-check every record's boxed answer against sympy with the grader (a mismatch raises SynthesisBug).
     verify: bool = True
-    # Give up (a template space is too small) after this many draws per requested problem.
-    max_draws_per_problem: int = 20
+    # Seeds tried per (template, level) slot for a problem text not generated yet.
+    attempts_per_slot: int = 8
+    # Give up (the template spaces are too small for n) after this many slots per requested problem.
+    max_slots_per_problem: int = 5
     # Show a progress bar on stderr.
     progress: bool = False
 
@@ -56,52 +58,57 @@ def templates_by_subject() -> dict[str, tuple[Template, ...]]:
     return {subject: group for subject, group in groups.items() if group}
 
 
-def draft_for(seed: int) -> tuple[Template, int, Draft]:
-    """The template, level and draft (with its sympy ground truth) that one per-problem seed picks."""
-    rng = random.Random(seed)
-    catalog = templates_by_subject()
-    subject = rng.choice(list(catalog))
-    tmpl = rng.choice(catalog[subject])
-    level = rng.choice(LEVELS)
-    return tmpl, level, tmpl.make(rng, level)
+def draft_for(template_name: str, level: int, seed: int) -> Draft:
+    """The draft (with its sympy ground truth) of one template at one level; `seed` picks the numbers."""
+    return REGISTRY[template_name].make(random.Random(seed), level)
 
 
-def make_problem(seed: int, verify_answer: bool = True, unique_id: str = "") -> Problem:
-    """The synthetic problem for one per-problem seed (re-verified unless `verify_answer` is False)."""
-    tmpl, level, draft = draft_for(seed)
-    subject = tmpl.subject
+def make_problem(template_name: str, level: int, seed: int, verify_answer: bool = True) -> Problem:
+    """One synthetic problem, re-verified unless `verify_answer` is False; a record's (template, level,
+    seed) regenerate it exactly."""
+    draft = draft_for(template_name, level, seed)
     solution = draft.solution
     if verify_answer:
-        verify.check(solution, draft.truth, where=f"template {tmpl.name} seed {seed} level {level}")
+        verify.check(solution, draft.truth, where=f"template {template_name} level {level} seed {seed}")
     return Problem(
         problem=draft.problem,
         solution=solution,
         answer=draft.answer,
-        subject=subject,
+        subject=REGISTRY[template_name].subject,
         level=level,
-        unique_id=unique_id,
+        unique_id="",
         source="synthetic",
-        template=tmpl.name,
+        template=template_name,
         seed=seed,
     )
 
 
 def generate(config: SynthConfig) -> Iterator[Problem]:
-    """`config.n` problems with distinct texts, in generation order (unique_id left empty)."""
+    """`config.n` problems with distinct texts, in generation order (unique_id left empty).
+
+    Each slot draws a subject, a template of it and a level, then tries up to `attempts_per_slot` seeds for
+    a text not seen yet, so small template spaces (level-1 trigonometry has a few dozen problems) don't
+    tilt the subject and level mix; a slot whose space is exhausted is dropped.
+    """
     master = random.Random(config.seed)
+    catalog = templates_by_subject()
+    subjects = list(catalog)
     seen: set[str] = set()
-    draws = 0
+    slots = 0
     with tqdm(total=config.n, disable=not config.progress, unit="problem", desc="synth") as bar:
         while len(seen) < config.n:
-            draws += 1
-            if draws > config.max_draws_per_problem * config.n:
-                raise RuntimeError(f"only {len(seen)} unique problems after {draws - 1} draws")
-            problem = make_problem(master.getrandbits(63), verify_answer=config.verify)
-            if problem.problem in seen:
-                continue
-            seen.add(problem.problem)
-            bar.update()
-            yield problem
+            slots += 1
+            if slots > config.max_slots_per_problem * config.n:
+                raise RuntimeError(f"only {len(seen)} unique problems after {slots - 1} slots")
+            tmpl = master.choice(catalog[master.choice(subjects)])
+            level = master.choice(LEVELS)
+            for _ in range(config.attempts_per_slot):
+                problem = make_problem(tmpl.name, level, master.getrandbits(63), verify_answer=config.verify)
+                if problem.problem not in seen:
+                    seen.add(problem.problem)
+                    bar.update()
+                    yield problem
+                    break
 
 
 def split_sizes(config: SynthConfig) -> dict[str, int]:

@@ -3,6 +3,7 @@ numbers, binomial coefficients, telescoping sums, quadratic extrema."""
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from fractions import Fraction
@@ -43,22 +44,22 @@ def vieta_sum_of_squares(rng: random.Random, level: int) -> Draft:
     b, c = rng.randint(-upto(level, 1), upto(level, 1)), nonzero(rng, -upto(level, 1), upto(level, 1))
     total, product = Fraction(-b, a), Fraction(c, a)
     steps = [f"By Vieta's formulas, $r + s = -\\frac{{b}}{{a}} = {tex(total)}$ and $rs = \\frac{{c}}{{a}} = {tex(product)}$."]
-    # The roots themselves by the quadratic formula, for an independent computation of the answer.
-    root = sympy.sqrt(sympy.Integer(b * b - 4 * a * c))
-    r, s = (-b + root) / (2 * a), (-b - root) / (2 * a)
+    # Independently: the roots are the eigenvalues of the companion matrix C, so r^2 + s^2 = tr(C^2) and
+    # 1/r + 1/s = tr(C^-1).
+    companion = sympy.Matrix([[0, -sympy.Rational(c, a)], [1, -sympy.Rational(b, a)]])
     if rng.random() < 0.5:
         value = total * total - 2 * product
         steps += ["$r^2 + s^2 = (r + s)^2 - 2rs$.",
                   f"$(r + s)^2 = {paren(total)}^2 = {tex(total * total)}$ and $2rs = {tex(2 * product)}$.",
                   f"So $r^2 + s^2 = {tex(total * total)} - {paren(2 * product)} = {tex(value)}$."]
         question = "r^2 + s^2"
-        truth = sympy.expand(r**2 + s**2)
+        truth = (companion * companion).trace()
     else:
         value = total / product
         steps += ["$\\frac{1}{r} + \\frac{1}{s} = \\frac{r + s}{rs}$.",
                   f"So $\\frac{{1}}{{r}} + \\frac{{1}}{{s}} = \\frac{{{tex(total)}}}{{{tex(product)}}} = {tex(value)}$."]
         question = "\\frac{1}{r} + \\frac{1}{s}"
-        truth = sympy.radsimp(1 / r + 1 / s)
+        truth = companion.inv().trace()
     return Draft(f"Let $r$ and $s$ be the roots of ${poly_tex([a, b, c])} = 0$. Compute ${question}$.", steps,
                  tex(value), truth)
 
@@ -84,10 +85,16 @@ def geometric_series(rng: random.Random, level: int) -> Draft:
              f"{tex(ratio)}$.",
              f"Since $|r| < 1$, the sum is $\\frac{{a}}{{1 - r}} = \\frac{{{first}}}{{1 - {paren(ratio)}}} = "
              f"\\frac{{{first}}}{{{tex(1 - ratio)}}} = {tex(value)}$."]
-    k = sympy.Symbol("k", integer=True, nonnegative=True)
-    truth = sympy.summation(first * sym(ratio) ** k, (k, 0, sympy.oo)) if level == 5 else sym(first) / (1 - sym(ratio))
+    truth = first * _series_sum(ratio)
     return Draft(f"Find the sum of the infinite geometric series whose first three terms are ${shown}$.", steps,
                  tex(value), truth)
+
+
+@functools.cache
+def _series_sum(ratio: Fraction) -> sympy.Basic:
+    """sum_{k>=0} ratio^k evaluated by sympy's summation (cached: few distinct ratios, each slow)."""
+    k = sympy.Symbol("k", integer=True, nonnegative=True)
+    return sympy.summation(sym(ratio) ** k, (k, 0, sympy.oo))
 
 
 @template(SUBJECT)

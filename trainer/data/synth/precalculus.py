@@ -3,6 +3,7 @@ matrix products, projections."""
 
 from __future__ import annotations
 
+import functools
 import random
 from fractions import Fraction
 
@@ -128,11 +129,16 @@ def trig_period(rng: random.Random, level: int) -> Draft:
              f"Multiplying $x$ by ${tex(b)}$ divides the period by $|{tex(b)}| = {tex(abs(b))}$; the factor ${amplitude}$ "
              "does not change it.",
              f"So the period is $\\frac{{{times_tex(base_period, PI)}}}{{{tex(abs(b))}}} = {times_tex(period, PI)}$."]
+    truth = _period(func, b)
+    return Draft(f"What is the period of ${shown}$?", steps, times_tex(period, PI), truth)
+
+
+@functools.cache
+def _period(func: str, b: Fraction) -> sympy.Basic:
+    """sympy's `periodicity` of func(b x) (cached: slow, and only a few hundred distinct arguments)."""
     x = sympy.Symbol("x", real=True)
     fn = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan}[func]
-    truth = sympy.periodicity(fn(sympy.Rational(b.numerator, b.denominator) * x), x) if level == 5 else (
-        base_period * sympy.pi / sympy.Abs(sympy.Rational(b.numerator, b.denominator)))
-    return Draft(f"What is the period of ${shown}$?", steps, times_tex(period, PI), truth)
+    return sympy.periodicity(fn(sympy.Rational(b.numerator, b.denominator) * x), x)
 
 
 @template(SUBJECT)
