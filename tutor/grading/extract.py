@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_BOX_RE = re.compile(r"\\(?:boxed|fbox)\b")
+_BOX_RE = re.compile(r"\\(?:boxed|fbox)(?![a-zA-Z])")
 _GSM8K_RE = re.compile(r"^[ \t]*####[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _SENTENCE_RE = re.compile(
     r"(?:final answer|the answer|answer)\s*(?:is|:|=)\s*:?\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE
