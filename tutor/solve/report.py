@@ -53,6 +53,10 @@ def render(result: SolveResult, console: Console) -> None:
     best = result.best_solution
     if best is not None:
         console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}", title_align="left"))
+    elif result.samples:  # no answer anywhere: still show what the model wrote
+        first = result.samples[0]
+        console.print(Panel(Text(first.text.strip() or "(empty)"), title=f"Solution {first.index} (no final answer)",
+                            title_align="left", style="dim"))
     headline = Text("Answer: ", style="bold")
     headline.append(result.answer if result.answer is not None else "(none)", style="bold cyan")
     headline.append(f"    confidence {result.confidence:.0%}")

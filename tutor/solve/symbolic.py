@@ -427,7 +427,7 @@ def cross_check(
     if computed is None:
         return SymbolicCheck("not_applicable", detail="not a directly computable problem")
     if answer is None:
-        return SymbolicCheck("disagree", computed.latex, computed.kind, "sympy computed an answer; the model gave none")
+        return SymbolicCheck("disagree", computed.latex, computed.kind, f"sympy computes {computed.latex}; the model gave no answer")
     candidate = _ASSIGNMENT.sub("", answer)
     if equivalent(computed.latex, candidate) or equivalent(computed.latex, answer):
         return SymbolicCheck("agree", computed.latex, computed.kind, f"sympy agrees: {computed.latex}")
