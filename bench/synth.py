@@ -16,8 +16,8 @@ from collections import defaultdict
 
 import sympy
 
-from trainer.data._grader import extract_answer, is_equivalent
 from trainer.data.synth import LEVELS, REGISTRY, SynthConfig, draft_for, generate, make_problem, write_splits
+from tutor.grading import extract_answer, is_equivalent
 
 
 def timed(fn) -> float:

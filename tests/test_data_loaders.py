@@ -10,10 +10,10 @@ import pytest
 from conftest import GSM8K, MATH500
 
 from trainer.data import Problem, load_problems
-from trainer.data._grader import extract_answer
 from trainer.data.loaders import iter_problems
 from trainer.data.synth import SynthConfig, write_splits
 from tutor.errors import DataError
+from tutor.grading import extract_answer
 
 needs_data = pytest.mark.skipif(not (MATH500.exists() and GSM8K.exists()), reason="shared data not present")
 

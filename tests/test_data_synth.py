@@ -16,7 +16,6 @@ import sympy
 
 from trainer.cli import main as trainer_main
 from trainer.data import load_problems
-from trainer.data._grader import extract_answer, is_equivalent
 from trainer.data.synth import (
     LEVELS,
     REGISTRY,
@@ -31,6 +30,7 @@ from trainer.data.synth import (
     write_splits,
 )
 from trainer.data.synth import verify as verify_module
+from tutor.grading import extract_answer, is_equivalent
 
 
 def test_catalog_has_60_templates_and_5_per_subject():

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from trainer.data._grader import extract_answer
 from trainer.data.problem import Problem
 from tutor.errors import DataError
+from tutor.grading import extract_answer
 
 FORMATS = ("auto", "math", "prm800k", "gsm8k", "synthetic")
 _CALCULATOR_NOTE = re.compile(r"<<[^<>]*>>")

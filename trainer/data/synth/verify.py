@@ -12,9 +12,9 @@ import re
 
 import sympy
 
-from trainer.data._grader import extract_answer, is_equivalent
+from tutor.grading import extract_answer, is_equivalent
 
-_SPACING = re.compile(r"\\left|\\right|\\[,;:! ]|\s+")
+_SPACING = re.compile(r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\[,;:! ]|\s+")
 
 
 class SynthesisBug(AssertionError):
