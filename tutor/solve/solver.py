@@ -24,7 +24,7 @@ from tutor.solve import calibration as calib
 from tutor.solve.config import SolveConfig
 from tutor.solve.result import RankedCluster, SampleRecord, SolveResult
 from tutor.solve.strategies import rank, samples_to_score, vote_order
-from tutor.solve.symbolic import cross_check
+from tutor.solve.symbolic import PendingComputation, cross_check
 
 if TYPE_CHECKING:
     from tutor.models.base import Generator, Verifier
@@ -84,6 +84,8 @@ class Solver:
         config = self.config
         timings: dict[str, float] = {}
         started = time.perf_counter()
+        # sympy works on the problem text while the model samples (torch releases the GIL)
+        pending = PendingComputation(problem) if config.symbolic_check else None
 
         samples = self._sample(problem, emit, cancel)
         timings["sampling"] = time.perf_counter() - started
@@ -109,12 +111,13 @@ class Solver:
 
         mark = time.perf_counter()
         symbolic = None
-        if config.symbolic_check and not cancelled:
+        if pending is not None and not cancelled:
             symbolic = cross_check(
                 problem,
                 answer,
                 lambda a, b: is_equivalent(a, b, timeout=config.grading_timeout),
                 timeout=config.grading_timeout,
+                pending=pending,
             )
         timings["symbolic"] = time.perf_counter() - mark
 

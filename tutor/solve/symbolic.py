@@ -391,24 +391,35 @@ def compute(problem: str) -> Computed | None:
         return None
 
 
-def compute_with_timeout(problem: str, timeout: float = 1.0) -> tuple[Computed | None, bool]:
-    """(answer, timed_out). Runs in a daemon thread, so it works from any thread (no signal.alarm)."""
-    box: dict[str, Computed | None] = {}
+class PendingComputation:
+    """`compute(problem)` running in a daemon thread: start it early (the Solver starts it before
+    sampling, so sympy's work overlaps the model's), collect it with `wait`. Works from any thread
+    (no signal.alarm); a computation that overruns is abandoned, never awaited."""
 
-    def work() -> None:
+    def __init__(self, problem: str):
+        self.problem = problem
+        self._value: Computed | None = None
+        self._thread = threading.Thread(target=self._work, name="stepwise-symbolic", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
         try:
-            box["value"] = compute(problem)
+            self._value = compute(self.problem)
         except Exception:  # a sympy corner case is "not computable", never a crash
-            log.debug("symbolic computation failed for %r", problem, exc_info=True)
-            box["value"] = None
+            log.debug("symbolic computation failed for %r", self.problem, exc_info=True)
 
-    worker = threading.Thread(target=work, name="stepwise-symbolic", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        log.debug("symbolic computation timed out after %.1fs for %r", timeout, problem)
-        return None, True
-    return box.get("value"), False
+    def wait(self, timeout: float = 1.0) -> tuple[Computed | None, bool]:
+        """(answer, timed_out), waiting at most `timeout` more seconds."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.debug("symbolic computation timed out after %.1fs for %r", timeout, self.problem)
+            return None, True
+        return self._value, False
+
+
+def compute_with_timeout(problem: str, timeout: float = 1.0) -> tuple[Computed | None, bool]:
+    """(answer, timed_out) for one problem, giving sympy at most `timeout` seconds."""
+    return PendingComputation(problem).wait(timeout)
 
 
 _ASSIGNMENT = re.compile(r"^\s*[A-Za-z]\s*=\s*")
@@ -419,9 +430,13 @@ def cross_check(
     answer: str | None,
     equivalent: Callable[[str | None, str | None], bool],
     timeout: float = 1.0,
+    pending: PendingComputation | None = None,
 ) -> SymbolicCheck:
-    """Compare the chosen answer with sympy's, when the problem is directly computable."""
-    computed, timed_out = compute_with_timeout(problem, timeout)
+    """Compare the chosen answer with sympy's, when the problem is directly computable.
+
+    pending: the computation already started for this problem (else one starts now).
+    """
+    computed, timed_out = (pending or PendingComputation(problem)).wait(timeout)
     if timed_out:
         return SymbolicCheck("unknown", detail=f"sympy took longer than {timeout:g}s")
     if computed is None:
