@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from app_fakes import PROBLEM, SCRIPT, ScriptedGenerator, ScriptedVerifier
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from tutor.app.session import Session
 from tutor.app.settings import AppSettings, load_settings
@@ -23,6 +24,7 @@ N = len(SCRIPT)
 
 
 def screenshot(widget, name: str) -> Path:
+    QApplication.processEvents()  # let posted layout requests run, or freshly set labels look clipped
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     assert widget.grab().save(str(path)), f"could not save {path}"
@@ -124,12 +126,16 @@ def test_hint_mode_reveals_steps_one_at_a_time(qtbot, store):
     assert not view.answer_revealed
     assert "Answer hidden" in view.answer_view.toPlainText()
     assert view.steps_view.toPlainText().strip() == ""
+    for leak in (view.reason.text(), view.reason.toolTip(), view.thinking.toPlainText()):
+        assert "frac{3}{4}" not in leak, f"hint mode gives the answer away: {leak!r}"
+    assert "5 of 8 samples agree" in view.reason.text()
     view.next_step_button.click()
     assert "Step 1." in view.steps_view.toPlainText() and "Step 2." not in view.steps_view.toPlainText()
     assert "Answer hidden" in view.answer_view.toPlainText()
     screenshot(window, "solve-hint-mode")
     view.show_all_button.click()
     assert view.answer_revealed and "Step 4." in view.steps_view.toPlainText()
+    assert "frac{3}{4}" in view.reason.text(), "once revealed, the solver's own reasons are shown"
     assert view.answer_view.accessibleDescription() == "Final answer: \\frac{3}{4}"
 
 

@@ -41,6 +41,9 @@ def _image(png: bytes | None) -> QImage:
                                          ("math", "x^2 = \\frac{1}{4}"), ("text", ", "), ("text", "so")]),
     # plain arithmetic without LaTeX hints stays text
     ("Add 3 and 4 to get 7.", [("text", "Add 3 and 4 to get 7.")]),
+    # snake_case identifiers are words; a one-letter base with a subscript is a variable
+    ("strategy rr_topk.", [("text", "strategy"), ("text", " "), ("text", "rr_topk.")]),
+    ("so x_1 = 2", [("text", "so"), ("text", " "), ("math", "x_1 = 2")]),
     # an escaped dollar is not a delimiter
     ("It costs \\$5 and \\$6", [("text", "It costs \\$5 and \\$6")]),
 ])

@@ -35,7 +35,8 @@ DPI = 110
 _DELIMITED = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 _MATRIX = re.compile(r"\\begin\{([pbvB]?matrix|array)\}(?:\{[^}]*\})?(.*?)\\end\{\1\}", re.S)
 _LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_{}]")
-_WORD = re.compile(r"^[A-Za-z]{2,}[.,:;!?)]*$")
+# An English word, or identifiers such as rr_topk (x_1 or a_n stay math: one-letter bases are variables).
+_WORD = re.compile(r"^\(?[A-Za-z]{2,}(?:_[A-Za-z]{2,})*[.,:;!?)]*$")
 _BRACKETS = {"pmatrix": "()", "bmatrix": "[]", "Bmatrix": "{}", "vmatrix": "||", "matrix": "  ", "array": "  "}
 # Commands mathtext does not know, rewritten to ones it does (or dropped where they only change spacing).
 _REWRITES = [

@@ -32,14 +32,17 @@ def confidence_band(confidence: float) -> Band:
     return Band(*BANDS[-1][1:])
 
 
-def reason_line(result: Any) -> str:
-    """One line saying why: the solver's own reasons when it gave some, else the vote share."""
-    if result.reasons:
-        return "; ".join(result.reasons)
+def reason_line(result: Any, limit: int | None = None, hide_answer: bool = False) -> str:
+    """One line saying why: the solver's own reasons (the first `limit`) when it gave some, else the votes.
+
+    With `hide_answer` (hint mode) only the vote share is said, since the solver's reasons name the answer.
+    """
+    if result.reasons and not hide_answer:
+        return "; ".join(result.reasons[:limit])
     winner = result.winner
     if winner is None:
         return f"0 of {len(result.samples)} samples gave a final answer"
-    return f"{winner.votes} of {len(result.samples)} samples agree"
+    return f"{winner.votes} of {len(result.samples)} samples agree" + (" on one answer" if hide_answer else "")
 
 
 def headline(result: Any) -> str:

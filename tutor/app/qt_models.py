@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPixmap
+
+from tutor.app import math_render
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -22,6 +24,8 @@ class Column:
     header: str
     value: Callable[[Any], Any]
     align_right: bool = False
+    math: bool = False
+    """The value is LaTeX: drawn as a rendered formula (the source stays in the tooltip)."""
 
 
 def fmt_score(value: float | None) -> str:
@@ -37,6 +41,11 @@ def fmt_time(value: Any) -> str:
 def one_line(text: str, limit: int = 90) -> str:
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def formula_pixmap(tex: str) -> QPixmap | None:
+    png = math_render.render_formula(tex)
+    return None if png is None else QPixmap.fromImage(QImage.fromData(png, "PNG"))
 
 
 class ListTableModel(QAbstractTableModel):
@@ -76,7 +85,14 @@ class ListTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         row = self._rows[index.row()]
+        if column.math and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole):
+            pixmap = formula_pixmap(str(column.value(row)))
+            if role == Qt.ItemDataRole.DecorationRole:
+                return pixmap
+            return column.value(row) if pixmap is None else None
         if role == Qt.ItemDataRole.DisplayRole:
+            return column.value(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.math:
             return column.value(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -93,7 +109,7 @@ class ClusterTableModel(ListTableModel):
 
     columns = (
         Column("Rank", lambda c: c.rank, align_right=True),
-        Column("Answer", lambda c: c.answer),
+        Column("Answer", lambda c: c.answer, math=True),
         Column("Votes", lambda c: c.votes, align_right=True),
         Column("Verifier (best)", lambda c: fmt_score(c.max_score), align_right=True),
         Column("Verifier (mean)", lambda c: fmt_score(c.mean_score), align_right=True),
@@ -128,7 +144,7 @@ class HistoryTableModel(ListTableModel):
     columns = (
         Column("When", lambda s: fmt_time(s.created_at)),
         Column("Problem", lambda s: one_line(s.problem)),
-        Column("Answer", lambda s: s.answer if s.answer is not None else "(none)"),
+        Column("Answer", lambda s: s.answer if s.answer is not None else "(none)", math=True),
         Column("Confidence", lambda s: "—" if s.confidence is None else f"{s.confidence:.0%}", align_right=True),
         Column("Model", lambda s: s.model or ""),
     )

@@ -7,6 +7,8 @@ the store and become labelled data for retraining the verifier.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tutor.app import math_render, present
+from tutor.app import math_render
 from tutor.app.jobs import SolvedProblem
 from tutor.app.qt_models import ClusterRow, ClusterTableModel, fmt_score
 from tutor.app.session import Session
@@ -34,14 +36,18 @@ class ReviewView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.summary = QLabel("Solve a problem (or open one from History) to review its samples.")
-        self.summary.setWordWrap(True)
+        self.summary = math_browser(40)
+        self.summary.setMaximumHeight(84)
+        self.summary.setHtml("<p>Solve a problem (or open one from History) to review its samples.</p>")
         self.clusters = ClusterTableModel()
         self.cluster_table = QTableView()
         self.cluster_table.setModel(self.clusters)
         self.cluster_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cluster_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cluster_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.cluster_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.cluster_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.cluster_table.verticalHeader().hide()
         self.members = QListWidget()
         self.solution_view = math_browser(120)
@@ -64,6 +70,7 @@ class ReviewView(QWidget):
         upper = QSplitter(Qt.Orientation.Vertical)
         upper.addWidget(self.cluster_table)
         upper.addWidget(lower)
+        upper.setSizes([200, 420])
         marks = QGridLayout()
         marks.addWidget(self.comment, 0, 0, 1, 4)
         for column, button in enumerate((self.mark_solution_correct, self.mark_solution_incorrect,
@@ -89,10 +96,11 @@ class ReviewView(QWidget):
         result = solved.result
         self.clusters.set_rows(ClusterRow.from_result(result))
         unanswered = len(result.unanswered)
-        self.summary.setText(
-            f"<b>{present.short_problem(result.problem, 100)}</b><br>{len(result.samples)} samples, "
-            f"{len(result.clusters)} answer clusters, {unanswered} without an answer; strategy {result.strategy}."
-        )
+        counts = (f"{len(result.samples)} samples, {len(result.clusters)} answer clusters, {unanswered} without "
+                  f"an answer; strategy {result.strategy}.")
+        summary = math_render.render_html(result.problem)
+        summary.html += f"<p>{html.escape(counts)}</p>"
+        summary.install(self.summary.document())
         self.members.clear()
         self.solution_view.clear()
         self.mark_status.clear()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -48,6 +49,7 @@ class SolveView(QWidget):
         self.session = session
         self.revealed_steps = 0
         self._steps: list[str] = []
+        self._last_preview = ""
 
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText("Type a problem; inline LaTeX such as $\\frac{3}{4} + x^2$ is fine.")
@@ -74,6 +76,11 @@ class SolveView(QWidget):
         self.banner.setTextFormat(Qt.TextFormat.RichText)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
+        # Word-wrapped labels get squeezed by the browsers below them; reserve their lines.
+        self.banner.setMinimumHeight(34)
+        self.reason.setMinimumHeight(36)
+        for label in (self.banner, self.reason):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.answer_view = math_browser(48)
         self.answer_view.setMaximumHeight(64)
         self.steps_view = math_browser(160)
@@ -83,6 +90,7 @@ class SolveView(QWidget):
         self.check_button = QPushButton("Check my answer")
         self.check_result = QLabel()
         self.check_result.setWordWrap(True)
+        self.check_result.setMinimumHeight(40)
 
         self._layout()
         self._connect()
@@ -94,6 +102,7 @@ class SolveView(QWidget):
         editors = QSplitter(Qt.Orientation.Horizontal)
         editors.addWidget(self.editor)
         editors.addWidget(self.preview)
+        editors.setMaximumHeight(140)
         problem_layout.addWidget(editors)
         buttons = QHBoxLayout()
         for widget in (self.solve_button, self.cancel_button, self.hint_mode):
@@ -126,7 +135,9 @@ class SolveView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(problem_box)
         splitter.addWidget(result_box)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([280, 520])
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -165,12 +176,14 @@ class SolveView(QWidget):
         self.session.solve(self.editor.toPlainText())
 
     def _on_started(self, problem: str) -> None:
+        self.update_preview()
         self.solve_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, self.session.settings.n)
         self.progress.setValue(0)
         self.stage_label.setText("Sampling solutions…")
         self.thinking.clear()
+        self._last_preview = ""
 
     def _on_progress(self, event: object) -> None:
         progress = describe_progress(event)
@@ -184,6 +197,10 @@ class SolveView(QWidget):
         else:
             self.stage_label.setText(progress.stage.capitalize() + "…")
         if progress.preview:
+            self._last_preview = progress.preview
+            if self.hint_mode.isChecked():  # a streamed solution would give the answer away
+                self.thinking.setPlainText("(thinking… the samples stay hidden in hint mode)")
+                return
             self.thinking.setPlainText(progress.preview)
             self.thinking.verticalScrollBar().setValue(self.thinking.verticalScrollBar().maximum())
 
@@ -215,7 +232,6 @@ class SolveView(QWidget):
         band = present.confidence_band(result.confidence) if result.answer is not None else present.confidence_band(0)
         self.banner.setText(f"<b>{present.headline(result)}</b>")
         self.banner.setStyleSheet(f"background-color: {band.colour}; padding: 6px; border-radius: 4px;")
-        self.reason.setText(present.reason_line(result))
         best = result.best_solution
         self._steps = present.split_steps(best.text) if best is not None else []
         self.revealed_steps = 0 if self.hint_mode.isChecked() else len(self._steps)
@@ -232,17 +248,24 @@ class SolveView(QWidget):
     def _render_steps(self) -> None:
         current = self.session.current
         answer = current.result.answer if current is not None else None
+        if current is not None:
+            # The solver's reasons name the answer; while it is hidden only the vote share is given.
+            self.reason.setText(present.reason_line(current.result, limit=2, hide_answer=not self.answer_revealed))
+            self.reason.setToolTip("\n".join(current.result.reasons) if self.answer_revealed else "")
         if self.answer_revealed:
             math_render.render_html(f"Answer: {present.answer_latex(answer)}").install(self.answer_view.document())
             self.answer_view.setAccessibleDescription(f"Final answer: {answer}")
+            self.thinking.setPlainText(self._last_preview)
         else:
             self.answer_view.setHtml("<p><i>Answer hidden — reveal the steps, or check your own answer below.</i></p>")
             self.answer_view.setAccessibleDescription("Final answer hidden")
         parts = []
         for number, step in enumerate(self._steps[: self.revealed_steps], start=1):
-            colour = "#fff3b0" if present.has_boxed(step) else "transparent"
-            parts.append(math_render.merge([math_render.render_html(step)],
-                                           f'<div style="background-color: {colour}"><b>Step {number}.</b> {{}}</div>'))
+            rendered = math_render.render_html(step)
+            # The final step (with the boxed answer) is highlighted like the answer above.
+            style = ' style="background-color: #fff3b0"' if present.has_boxed(step) else ""
+            rendered.html = rendered.html.replace("<p>", f"<p{style}><b>Step {number}.</b>&nbsp; ", 1)
+            parts.append(rendered)
         math_render.merge(parts).install(self.steps_view.document())
         remaining = len(self._steps) - self.revealed_steps
         self.next_step_button.setEnabled(remaining > 0)
