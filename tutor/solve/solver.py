@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tutor.errors import DataError, ModelLoadError
-from tutor.grading import cluster_answers, extract_answer, is_equivalent
+from tutor.grading import cluster_answers, extract_answer, is_equivalent, warm_up
 from tutor.prompts import SOLVER_STOP
 from tutor.solve import calibration as calib
 from tutor.solve.config import SolveConfig
@@ -50,6 +50,13 @@ class SolveEvent:
 EventCallback = Callable[[SolveEvent], None]
 
 
+def _warm_up_grader() -> None:
+    try:
+        warm_up()
+    except Exception:  # grading still works without the head start; it pays the start-up on first use
+        log.debug("grader warm-up failed", exc_info=True)
+
+
 class Solver:
     """Solution-cluster re-ranking over a generator and a verifier (Liu et al. 2023, METHOD.md)."""
 
@@ -72,6 +79,9 @@ class Solver:
                 log.warning("%s", exc)
                 self.calibration_note = "uncalibrated: calibration.json is unreadable"
         self.calibration = calibration
+        # The grader's first symbolic comparison starts a worker process (about a second): start it now,
+        # in the background, so it overlaps model loading and sampling instead of the first solve's grading.
+        threading.Thread(target=_warm_up_grader, name="stepwise-grader-warm-up", daemon=True).start()
 
     def solve(
         self, problem: str, on_event: EventCallback | None = None, cancel: threading.Event | None = None
