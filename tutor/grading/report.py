@@ -35,6 +35,7 @@ class GradedRecord:
     correct: bool
     subject: str = "all"
     level: str = "all"
+    expected: bool | None = None  # the verdict a hand-labelled file says is right, when it says
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -78,6 +79,7 @@ def _grade(candidate: str | None, reference: str | None, record: dict, timeout: 
         correct=is_equivalent(candidate, reference, timeout=timeout),
         subject=str(record.get("subject", "all")),
         level=str(record.get("level", "all")),
+        expected=record["expected"] if isinstance(record.get("expected"), bool) else None,
     )
 
 
@@ -130,8 +132,10 @@ def summarize(graded: Iterable[GradedRecord]) -> dict:
     def stats(verdicts: list[bool]) -> dict:
         return {"correct": sum(verdicts), "total": len(verdicts), "accuracy": sum(verdicts) / max(len(verdicts), 1)}
 
+    labelled = [r.correct == r.expected for r in graded if r.expected is not None]
     return {
         "overall": stats([r.correct for r in graded]),
+        **({"as_expected": stats(labelled)} if labelled else {}),
         **{name: {key: stats(v) for key, v in sorted(group.items())} for name, group in groups.items()},
         "records": [asdict(r) for r in graded],
     }
@@ -150,6 +154,8 @@ def print_summary(summary: dict, as_json: bool = False, show_failures: int = 10)
     for column in ("group", "value", "correct", "total", "accuracy"):
         table.add_column(column, justify="left" if column in ("group", "value") else "right")
     rows = [("overall", "", summary["overall"])]
+    if "as_expected" in summary:
+        rows.append(("verdict as labelled", "", summary["as_expected"]))
     for group in ("subject", "level"):
         if list(summary[group]) != ["all"]:
             rows += [(group, key, stats) for key, stats in summary[group].items()]
@@ -159,8 +165,9 @@ def print_summary(summary: dict, as_json: bool = False, show_failures: int = 10)
     failures = [r for r in summary["records"] if not r["correct"]][:show_failures]
     if failures:
         misses = Table(title=f"First {len(failures)} non-equivalent pairs")
-        misses.add_column("candidate")
-        misses.add_column("reference")
+        for column in ("candidate", "reference", "expected"):
+            misses.add_column(column)
         for record in failures:
-            misses.add_row(str(record["candidate"]), str(record["reference"]))
+            expected = {None: "", True: "equivalent", False: "not equivalent"}[record["expected"]]
+            misses.add_row(str(record["candidate"]), str(record["reference"]), expected)
         console.print(misses)
