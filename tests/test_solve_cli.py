@@ -5,12 +5,16 @@ Run: python -m pytest tests/test_solve_cli.py -x -q
 """
 
 import json
+import os
+import signal
+import threading
 
 import pytest
 from solve_fakes import ScriptedModel, solution
 
 import tutor.models
 from tutor import cli
+from tutor.solve.command import cancel_on_ctrl_c
 
 SCRIPT = [solution("4", "a"), solution("4", "b"), solution("5", "c"), "no answer here"]
 SCORES = {SCRIPT[0]: 0.4, SCRIPT[1]: 0.3, SCRIPT[2]: 0.2}
@@ -99,3 +103,14 @@ def test_user_errors_are_messages_with_exit_code_2(loaded, capsys, argv, message
 def test_a_missing_model_is_a_model_load_error(capsys, tmp_path):
     assert cli.main(["solve", "What is 1+1?", "--model", str(tmp_path / "nowhere")]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_first_ctrl_c_cancels_the_solve_and_the_second_interrupts():
+    cancel = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        with cancel_on_ctrl_c(cancel):
+            os.kill(os.getpid(), signal.SIGINT)
+            assert cancel.is_set(), "the first Ctrl-C asks for a partial result"
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is previous, "the handler is put back"

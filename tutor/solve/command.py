@@ -4,7 +4,9 @@ tutor/cli.py parses the arguments, loads the model and calls `solve_one` or `sol
 to stderr so stdout stays clean for `--json` and for piping JSONL.
 """
 
+import contextlib
 import json
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -30,10 +32,31 @@ def _progress(console: Console) -> Progress:
     )
 
 
+@contextlib.contextmanager
+def cancel_on_ctrl_c(cancel: threading.Event):
+    """The first Ctrl-C sets `cancel` (the solve returns its partial result); a second one interrupts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_interrupt(signum, frame):
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print("\ncancelling: finishing with the solutions so far (Ctrl-C again to quit)", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def solve_one(solver: Solver, problem: str, as_json: bool = False, cancel: threading.Event | None = None) -> int:
     """Solve one problem; print the rendered result (or its JSON). Exit code 0, or 1 with no answer."""
     stderr = Console(stderr=True)
-    with _progress(stderr) as progress:
+    cancel = cancel or threading.Event()
+    with _progress(stderr) as progress, cancel_on_ctrl_c(cancel):
         task = progress.add_task("sampling", total=solver.config.n, detail="")
 
         def on_event(event: SolveEvent) -> None:
@@ -55,8 +78,9 @@ def solve_file(solver: Solver, path: Path, out: Path | None, cancel: threading.E
     if out is not None and Path(out).resolve() == Path(path).resolve():
         raise DataError(f"--out {out} would overwrite the input file")
     stream = open(out, "w", encoding="utf-8") if out is not None else sys.stdout  # noqa: SIM115 - closed below
+    cancel = cancel or threading.Event()
     try:
-        with _progress(stderr) as progress:
+        with _progress(stderr) as progress, cancel_on_ctrl_c(cancel):
             task = progress.add_task("solving", total=len(problems), detail=str(path))
             records = batch.solve_all(solver, problems, lambda done: progress.update(task, completed=done), cancel)
             written = batch.write_jsonl(records, stream)
