@@ -138,15 +138,42 @@ def test_parse_trainer_line(line, event):
     assert parse_trainer_line(line) == event
 
 
-def test_trainer_arguments(tmp_path):
-    assert runs.trainer_arguments(["ssft"], "synthetic", "", None) == ["--phases", "ssft"]
-    with pytest.raises(ConfigError, match="at least one phase"):
-        runs.trainer_arguments([], "synthetic", "", None)
-    with pytest.raises(ConfigError, match="existing JSONL"):
-        runs.trainer_arguments(["ssft"], "jsonl", str(tmp_path / "missing.jsonl"), None)
+def _recipe(tmp_path):
+    recipe = tmp_path / "tiny.toml"
+    recipe.write_text('name = "tiny"\nseed = 3\n\n[data]\ntrain_problems = 20\n\n[ssft]\nsteps = 2\nlearning_rate = 0.003\n')
+    return recipe
+
+
+def test_prepare_recipe_sets_phases_and_data(tmp_path):
+    import tomllib
+
+    written = runs.prepare_recipe(str(_recipe(tmp_path)), ["ssft", "multitask"], "synthetic", "", None)
+    config = tomllib.loads(written.read_text())
+    assert config["phases"] == ["ssft", "multitask", "eval", "export"]
+    assert config["name"] == "tiny" and config["ssft"] == {"steps": 2, "learning_rate": 0.003}
     data = tmp_path / "problems.jsonl"
     data.write_text(json.dumps({"problem": "1+1", "answer": "2"}) + "\n")
-    assert runs.trainer_arguments(["ssft", "multitask"], "jsonl", str(data), None)[-2:] == ["--train-file", str(data)]
+    written = runs.prepare_recipe(str(_recipe(tmp_path)), ["evaluator"], "jsonl", str(data), None)
+    config = tomllib.loads(written.read_text())
+    assert config["phases"] == ["candidates", "evaluator", "eval", "export"]
+    assert config["data"] == {"train_problems": 20, "train_file": str(data)}
+
+
+def test_prepare_recipe_refuses_bad_choices(tmp_path):
+    recipe = str(_recipe(tmp_path))
+    with pytest.raises(ConfigError, match="at least one phase"):
+        runs.prepare_recipe(recipe, [], "synthetic", "", None)
+    with pytest.raises(ConfigError, match="existing JSONL"):
+        runs.prepare_recipe(recipe, ["ssft"], "jsonl", str(tmp_path / "missing.jsonl"), None)
+    with pytest.raises(ConfigError, match="No recipe"):
+        runs.prepare_recipe(str(tmp_path / "nope.toml"), ["ssft"], "synthetic", "", None)
+    no_marks = SimpleNamespace(labelled_marks=lambda: [])
+    with pytest.raises(StepwiseError, match="no teacher marks"):
+        runs.prepare_recipe(recipe, ["evaluator"], "marks", "", no_marks)
+
+
+def test_bundled_recipe_by_name():
+    assert runs.resolve_recipe("quick").name == "quick.toml"
 
 
 def test_model_of_run_needs_a_finished_run_with_a_model(tmp_path):

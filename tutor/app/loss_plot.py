@@ -20,7 +20,7 @@ class LossPlot(FigureCanvasQTAgg):
         """Redraw with `series`: phase name -> [(step, loss), ...]."""
         self.series = {phase: list(points) for phase, points in series.items()}
         self.axes.clear()
-        self.axes.set_xlabel("step")
+        self.axes.set_xlabel("step (phases one after another)")
         self.axes.set_ylabel("loss")
         self.axes.grid(alpha=0.3)
         for phase, points in self.series.items():

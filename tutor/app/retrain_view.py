@@ -5,6 +5,7 @@ and browse past runs with their evaluation numbers; "Use this model" loads a fin
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +29,7 @@ from tutor.app import runs
 from tutor.app.loss_plot import LossPlot
 from tutor.app.qt_models import RunsTableModel
 from tutor.app.session import Session
-from tutor.app.trainer_process import TrainerEvent, TrainerProcess
+from tutor.app.trainer_process import TrainerEvent, TrainerProcess, parse_trainer_line
 from tutor.errors import StepwiseError
 
 POLL_MS = 1000
@@ -41,9 +42,11 @@ class RetrainView(QWidget):
         self.session = session
         self.trainer = TrainerProcess(self)
         self.run_id: int | None = None
+        self._last_bar_phase: str | None = None
 
         self.recipe = QComboBox(editable=True)
-        self.recipe.addItems([str(path) for path in runs.bundled_recipes()])
+        self.recipe.addItems([path.stem for path in runs.bundled_recipes()])
+        self.recipe.setCurrentText("quick" if "quick" in [p.stem for p in runs.bundled_recipes()] else "")
         self.recipe_button = QPushButton("Recipe…")
         self.phase_boxes = {phase: QCheckBox(label) for phase, label in runs.PHASES.items()}
         for box in self.phase_boxes.values():
@@ -81,7 +84,7 @@ class RetrainView(QWidget):
         self.cancel_button.clicked.connect(self.trainer.cancel)
         self.use_button.clicked.connect(self.use_selected_model)
         self.refresh_button.clicked.connect(self.refresh_runs)
-        self.trainer.line.connect(self.log.appendPlainText)
+        self.trainer.line.connect(self.append_log)
         self.trainer.event.connect(self.on_event)
         self.trainer.finished.connect(self.on_finished)
         self.trainer.failed_to_start.connect(self._failed_to_start)
@@ -154,8 +157,8 @@ class RetrainView(QWidget):
             return False
         phases = [phase for phase, box in self.phase_boxes.items() if box.isChecked()]
         try:
-            arguments = runs.trainer_arguments(phases, self.selected_data_source(), self.data_file.text().strip(),
-                                               self.session.store)
+            recipe = runs.prepare_recipe(self.recipe.currentText().strip(), phases, self.selected_data_source(),
+                                         self.data_file.text().strip(), self.session.store)
         except StepwiseError as exc:
             self.session.error.emit(str(exc))
             return False
@@ -164,7 +167,8 @@ class RetrainView(QWidget):
         self.plot.show_series({})
         self.progress.setRange(0, 0)  # busy until the first progress line
         self.phase_label.setText("Starting the trainer…")
-        self.trainer.start(self.recipe.currentText().strip(), arguments)
+        self.log.appendPlainText(f"recipe: {recipe}")
+        self.trainer.start(str(recipe))
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.poll_timer.start()
@@ -173,6 +177,18 @@ class RetrainView(QWidget):
     def _failed_to_start(self, message: str) -> None:
         self.session.error.emit(message)
         self.on_finished(-1, "failed")
+
+    def append_log(self, line: str) -> None:
+        """Add a trainer output line; a progress bar redraw replaces the previous redraw of the same bar."""
+        event = parse_trainer_line(line)
+        is_bar = event is not None and event.step is not None
+        if is_bar and self._last_bar_phase == event.phase:
+            cursor = self.log.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+            cursor.removeSelectedText()
+        self.log.appendPlainText(line)
+        self._last_bar_phase = event.phase if is_bar else None
 
     # -- live progress -------------------------------------------------------------------------------
     def on_event(self, event: TrainerEvent) -> None:

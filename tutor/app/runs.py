@@ -6,6 +6,8 @@ runs, metrics and evaluations are read from the shared store.
 
 from __future__ import annotations
 
+import json
+import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,28 +27,82 @@ def bundled_recipes() -> list[Path]:
     return sorted((paths.REPO_ROOT / "trainer" / "recipes").glob("*.toml"))
 
 
-def trainer_arguments(phases: list[str], data_source: str, data_file: str, store: Any) -> list[str]:
-    """Command-line options for `trainer run RECIPE` from the tab's choices."""
+# The trainer's steps behind each phase the tab offers; evaluation and export always follow, so a finished
+# run has numbers for the runs table and a model for "Use this model".
+PHASE_STEPS = {"ssft": ["ssft"], "evaluator": ["candidates", "evaluator"], "multitask": ["multitask"]}
+FINAL_STEPS = ["eval", "export"]
+
+
+def prepare_recipe(recipe: str, phases: list[str], data_source: str, data_file: str, store: Any) -> Path:
+    """Write the recipe the trainer will run: `recipe` with the tab's phases and data; returns its path.
+
+    The derived file goes to the data folder (the bundled recipes stay untouched) and is what the run
+    records, so a run can always be traced back to the choices made here.
+    """
     if not phases:
         raise ConfigError("Choose at least one phase to train.")
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
         raise ConfigError(f"unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
-    arguments = ["--phases", ",".join(phases)]
+    source = resolve_recipe(recipe)
+    try:
+        config = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read the recipe {source}: {exc}") from exc
+    config["phases"] = [step for phase in PHASES if phase in phases for step in PHASE_STEPS[phase]] + FINAL_STEPS
     if data_source == "jsonl":
         if not data_file or not Path(data_file).is_file():
             raise ConfigError(f"Choose an existing JSONL file of problems (got {data_file or 'nothing'}).")
-        arguments += ["--train-file", data_file]
+        config.setdefault("data", {})["train_file"] = str(Path(data_file).resolve())
     elif data_source == "marks":
         if store is None:
             raise StepwiseError("Teacher marks live in the store, which could not be opened.")
-        marks_file = paths.data_dir() / "teacher-marks.jsonl"
-        if store.export_labelled_jsonl(marks_file) == 0:
+        if not store.labelled_marks():
             raise StepwiseError("There are no teacher marks yet: mark solutions in the Review tab first.")
-        arguments += ["--marks-file", str(marks_file)]
+        if "evaluator" not in phases:
+            raise ConfigError("Teacher marks train the evaluator: tick the Evaluator phase too.")
+        config.setdefault("evaluator", {})["use_teacher_marks"] = True
     elif data_source != "synthetic":
         raise ConfigError(f"unknown data source {data_source!r}; choose from {', '.join(DATA_SOURCES)}")
-    return arguments
+    folder = paths.data_dir() / "recipes"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}.toml"
+    out.write_text(f"# Written by the Stepwise app from {source}\n" + to_toml(config), encoding="utf-8")
+    return out
+
+
+def resolve_recipe(recipe: str) -> Path:
+    """A recipe path, or the name of a bundled recipe ("quick" or "quick.toml")."""
+    path = Path(recipe).expanduser()
+    if path.is_file():
+        return path
+    bundled = paths.REPO_ROOT / "trainer" / "recipes" / (recipe if recipe.endswith(".toml") else f"{recipe}.toml")
+    if bundled.is_file():
+        return bundled
+    raise ConfigError(f"No recipe {recipe!r}: give a .toml file or one of "
+                      f"{', '.join(p.stem for p in bundled_recipes())}.")
+
+
+def to_toml(config: dict[str, Any], prefix: str = "") -> str:
+    """Serialize a recipe dict (scalars, lists and nested tables) back to TOML."""
+    lines = [f"{key} = {_toml_value(value)}" for key, value in config.items() if not isinstance(value, dict)]
+    for key, value in config.items():
+        if isinstance(value, dict):
+            lines.append(f"\n[{prefix}{key}]")
+            lines.append(to_toml(value, f"{prefix}{key}.").rstrip("\n"))
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise ConfigError(f"cannot write {type(value).__name__} values to a recipe")
 
 
 def newest_running_run(store: Any) -> int | None:
@@ -55,10 +111,20 @@ def newest_running_run(store: Any) -> int | None:
 
 
 def loss_series(store: Any, run_id: int) -> dict[str, list[tuple[int, float]]]:
-    """phase -> [(step, loss)] of a run, for the live plot."""
-    series: dict[str, list[tuple[int, float]]] = {}
+    """phase -> [(step, loss)] of a run, for the live plot.
+
+    Every phase counts its steps from 1, so each phase is shifted to start where the previous one (in the
+    order the phases started) ended: the plot reads left to right as the run went.
+    """
+    by_phase: dict[str, list[tuple[int, float]]] = {}
     for metric in store.metrics(run_id, name="loss"):
-        series.setdefault(metric.phase, []).append((metric.step, metric.value))
+        by_phase.setdefault(metric.phase, []).append((metric.step, metric.value))
+    started = [phase.name for phase in store.phases(run_id)]
+    order = [name for name in started if name in by_phase] + [name for name in by_phase if name not in started]
+    series, offset = {}, 0
+    for name in order:
+        series[name] = [(offset + step, value) for step, value in by_phase[name]]
+        offset = series[name][-1][0]
     return series
 
 

@@ -56,9 +56,9 @@ def parse_trainer_line(line: str) -> TrainerEvent | None:
     return TrainerEvent(**found) if found else None
 
 
-def trainer_command(recipe: str, extra: list[str]) -> tuple[str, list[str]]:
+def trainer_command(recipe: str) -> tuple[str, list[str]]:
     """The program and arguments that run the trainer in a fresh interpreter of this Python."""
-    return sys.executable, ["-m", "trainer.cli", "run", recipe, *extra]
+    return sys.executable, ["-m", "trainer.cli", "run", recipe]
 
 
 class TrainerProcess(QObject):
@@ -79,8 +79,8 @@ class TrainerProcess(QObject):
     def running(self) -> bool:
         return self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning
 
-    def start(self, recipe: str, extra: list[str]) -> None:
-        program, arguments = trainer_command(recipe, extra)
+    def start(self, recipe: str) -> None:
+        program, arguments = trainer_command(recipe)
         process = QProcess(self)
         environment = QProcessEnvironment.systemEnvironment()
         environment.insert("PYTHONUNBUFFERED", "1")

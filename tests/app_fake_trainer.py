@@ -1,0 +1,56 @@
+"""A stand-in for `python -m trainer.cli run RECIPE`, for the quick Retrain-tab tests (the real trainer is
+exercised by the slow test). It prints what the real trainer prints (the run id line, tqdm bars with the
+loss), writes a run, its phases, step metrics and an evaluation to the store, and stops like the trainer
+on Ctrl-C (SIGINT): marks the run cancelled and exits 130.
+
+Usage: python tests/app_fake_trainer.py RECIPE [--steps N] [--delay S]
+"""
+
+import argparse
+import signal
+import sys
+import time
+
+from tutor.store import Store
+
+stop = False
+
+
+def request_stop(signum, frame):
+    global stop
+    stop = True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("recipe")
+    parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--delay", type=float, default=0.05)
+    args = parser.parse_args()
+    signal.signal(signal.SIGINT, request_stop)
+    store = Store()
+    run_id = store.create_run("fake", {"recipe": args.recipe}, recipe=args.recipe)
+    print(f"run {run_id}: fake run folder", flush=True)
+    for phase in ("ssft", "evaluator"):
+        store.start_phase(run_id, phase)
+        for step in range(1, args.steps + 1):
+            if stop:
+                store.set_run_status(run_id, "cancelled", "stopped by the user")
+                print("stopping after this step", flush=True)
+                return 130
+            loss = 3.0 / step
+            store.log_metrics(run_id, phase, step, {"loss": loss})
+            percent = 100 * step // args.steps
+            sys.stdout.write(f"\r{phase}: {percent:3d}%|####      | {step}/{args.steps} [00:01<00:01, loss={loss:.3f}]")
+            sys.stdout.flush()
+            time.sleep(args.delay)
+        print(flush=True)
+        store.finish_phase(run_id, phase)
+    store.add_evaluation("test", {"pass@1": 0.25, "maj1": 0.5, "rr_topk": 0.625}, run_id=run_id)
+    store.set_run_status(run_id, "finished")
+    print("model written to nowhere (fake)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Tests of the Retrain tab: the trainer runs as a separate process (QProcess), its progress and loss show
+live, Cancel stops it like Ctrl-C, and the run lands in the past-runs table.
+
+Run: python -m pytest tests/test_app_retrain.py -q          (quick: a stand-in trainer script)
+     python -m pytest tests/test_app_retrain.py -q -m slow  (the real `trainer run quick`, a few minutes)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tutor.app import trainer_process
+from tutor.app.session import Session
+from tutor.app.settings import AppSettings
+from tutor.app.window import MainWindow
+from tutor.store import Store
+
+TESTS = Path(__file__).resolve().parent
+ARTIFACTS = TESTS.parent / "test-artifacts"
+
+
+@pytest.fixture
+def store():
+    with Store() as store:
+        yield store
+
+
+@pytest.fixture
+def window(qtbot, store):
+    window = MainWindow(Session(AppSettings(), store))
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentWidget(window.retrain_view)
+    yield window
+    window.close()
+
+
+def fake_trainer(monkeypatch, *options: str) -> None:
+    script = str(TESTS / "app_fake_trainer.py")
+    monkeypatch.setattr(trainer_process, "trainer_command",
+                        lambda recipe: (sys.executable, [script, recipe, *options]))
+
+
+def record_events(view) -> list:
+    events = []
+    view.trainer.event.connect(events.append)
+    return events
+
+
+def test_training_progress_loss_and_past_runs(qtbot, window, store, monkeypatch):
+    fake_trainer(monkeypatch, "--steps", "6", "--delay", "0.05")
+    view = window.retrain_view
+    events = record_events(view)
+    with qtbot.waitSignal(view.trainer.finished, timeout=60_000) as blocker:
+        assert view.start()
+    assert blocker.args == [0, "finished"]
+    steps = [(e.phase, e.step) for e in events if e.step is not None]
+    assert ("ssft", 1) in steps and ("evaluator", 6) in steps, steps
+    assert any(e.run_id is not None for e in events)
+    assert view.progress.value() == 6 and view.progress.maximum() == 6
+    assert "finished" in view.phase_label.text()
+    assert set(view.plot.series) == {"ssft", "evaluator"} and len(view.plot.series["ssft"]) == 6
+    assert view.plot.series["evaluator"][0] == (7, 3.0), "the second phase is drawn after the first"
+    log = view.log.toPlainText().splitlines()
+    assert sum(line.startswith("ssft:") for line in log) == 1, "a redrawn progress bar replaces its last line"
+    assert "6/6" in next(line for line in log if line.startswith("ssft:"))
+    run = view.runs_model.row(0)
+    assert (run.id, run.status) == (view.run_id, "finished")
+    assert "maj1 50.0%" in run.evaluation and "rr_topk 62.5%" in run.evaluation
+    recipe = Path(view.log.toPlainText().splitlines()[0].removeprefix("recipe: "))
+    assert recipe.parent == Path(store.path).parent / "recipes" and "phases" in recipe.read_text()
+    QApplication.processEvents()
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "retrain.png"))
+
+
+def test_cancel_stops_the_trainer_like_ctrl_c(qtbot, window, store, monkeypatch):
+    fake_trainer(monkeypatch, "--steps", "400", "--delay", "0.05")
+    view = window.retrain_view
+    with qtbot.waitSignal(view.trainer.event, timeout=30_000):
+        view.start()
+    assert view.cancel_button.isEnabled() and not view.start_button.isEnabled()
+    with qtbot.waitSignal(view.trainer.finished, timeout=30_000) as blocker:
+        view.cancel_button.click()
+    assert blocker.args[1] == "cancelled"
+    assert store.runs()[0].status == "cancelled"
+    assert view.start_button.isEnabled()
+    assert view.runs_model.row(0).status == "cancelled"
+
+
+def test_a_trainer_that_fails_is_reported(qtbot, window, monkeypatch):
+    monkeypatch.setattr(trainer_process, "trainer_command",
+                        lambda recipe: (sys.executable, ["-c", "import sys; print('error: no data'); sys.exit(2)"]))
+    view = window.retrain_view
+    with qtbot.waitSignal(view.trainer.finished, timeout=30_000) as blocker:
+        view.start()
+    assert blocker.args == [2, "failed"]
+    assert "error: no data" in window.statusBar().currentMessage()
+
+
+def test_use_this_model_needs_a_finished_run(qtbot, window, store):
+    run_id = store.create_run("half", {})
+    store.set_run_status(run_id, "failed", "boom")
+    window.retrain_view.refresh_runs()
+    window.retrain_view.runs_table.selectRow(0)
+    window.retrain_view.use_selected_model()
+    assert "only a finished run" in window.statusBar().currentMessage()
+
+
+@pytest.mark.slow
+def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
+    """The real trainer (`python -m trainer.cli run` on the quick recipe) launched from the tab."""
+    view = window.retrain_view
+    view.recipe.setCurrentText("quick")
+    events = record_events(view)
+    with qtbot.waitSignal(view.trainer.finished, timeout=600_000) as blocker:
+        assert view.start()
+    log = view.log.toPlainText()
+    assert blocker.args == [0, "finished"], log[-3000:]
+    assert any(e.phase == "ssft" and e.step for e in events), "live progress arrived from the trainer"
+    assert view.plot.series.get("ssft"), "the loss plot was read from the store"
+    run = view.runs_model.row(0)
+    assert run.status == "finished" and run.id == view.run_id
+    QApplication.processEvents()
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "retrain-real.png"))
