@@ -13,9 +13,9 @@ log = logging.getLogger("tutor")
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from tutor.app.main import run_app
+    from tutor.app.first_run import launch  # first-run checks (data dir, store recovery), then run_app
 
-    return run_app(model=getattr(args, "model", None))
+    return launch(model=getattr(args, "model", None))
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:

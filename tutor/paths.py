@@ -2,15 +2,18 @@
 
 User data (the SQLite store, run outputs) lives in platformdirs' user data dir, or in `$STEPWISE_HOME` when
 set (tests point it at a temporary folder). The bundled default model lives in `assets/model`, or in
-`$STEPWISE_MODEL` when set.
+`$STEPWISE_MODEL` when set. In a PyInstaller bundle the read-only files (assets, trainer recipes) sit in
+the bundle's `sys._MEIPASS` folder instead of the source checkout.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# Frozen (PyInstaller) builds unpack data files under sys._MEIPASS; a checkout keeps them beside tutor/.
+REPO_ROOT = Path(getattr(sys, "_MEIPASS", None) or Path(__file__).resolve().parent.parent)
 ASSETS_DIR = REPO_ROOT / "assets"
 
 
