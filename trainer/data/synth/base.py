@@ -10,6 +10,7 @@ root chosen before the equation was written, or `sympy.binomial(n, k)`). `verify
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,7 +40,18 @@ class Draft:
 
     @property
     def solution(self) -> str:
-        return "\n".join([*self.steps, f"The final answer is $\\boxed{{{self.answer}}}$."])
+        lines = [_MATH.sub(_drop_repeated_equalities, step) for step in self.steps]
+        return "\n".join([*lines, f"The final answer is $\\boxed{{{self.answer}}}$."])
+
+
+_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def _drop_repeated_equalities(math: re.Match[str]) -> str:
+    """`$\\frac{19}{3} = \\frac{19}{3}$` -> `$\\frac{19}{3}$`: a simplification step that changed nothing."""
+    parts = math.group(1).split(" = ")
+    kept = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]
+    return "$" + " = ".join(kept) + "$"
 
 
 TemplateFn = Callable[[random.Random, int], Draft]

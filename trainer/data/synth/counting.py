@@ -101,8 +101,13 @@ def dice_sum_probability(rng: random.Random, level: int) -> Draft:
         need = {"is": "sum to", "is at least": "sum to at least", "is at most": "sum to at most"}[relation]
         if dice == 2:
             need = {"is": "show", "is at least": "show at least", "is at most": "show at most"}[relation]
-        steps += [f"If the first die shows ${a}$, {rest} must {need} ${target - a}$: ${c}$ ways."
-                  for a, c in zip(faces, counts)]
+        for a, c in zip(faces, counts):
+            if c == sides ** (dice - 1):
+                steps.append(f"If the first die shows ${a}$, every roll of {rest} works: ${c}$ ways.")
+            elif c == 0:
+                steps.append(f"If the first die shows ${a}$, no roll of {rest} works: $0$ ways.")
+            else:
+                steps.append(f"If the first die shows ${a}$, {rest} must {need} ${target - a}$: ${c}$ ways.")
         favourable = sum(counts)
         steps.append(f"In total ${' + '.join(map(str, counts))} = {favourable}$ outcomes.")
     value = Fraction(favourable, outcomes)

@@ -28,7 +28,7 @@ def remainder_theorem(rng: random.Random, level: int) -> Draft:
     steps = [f"By the remainder theorem, the remainder is $p({a})$."]
     for i, c in enumerate(coeffs[:-1]):
         power = degree - i
-        steps.append(f"${c} \\cdot {paren(a)}^{power} = {c} \\cdot {a ** power} = {terms[i]}$.")
+        steps.append(f"${c} \\cdot {paren(a)}^{power} = {c} \\cdot {paren(a ** power)} = {terms[i]}$.")
     steps.append(f"Adding the constant term, $p({a}) = {' + '.join(str(t) if t >= 0 else f'({t})' for t in terms)} = "
                  f"{value}$.")
     x = sympy.Symbol("x")
@@ -134,8 +134,8 @@ def absolute_value_equation(rng: random.Random, level: int) -> Draft:
     x1, x2 = Fraction(c - b, a), Fraction(-c - b, a)
     inner = poly_tex([a, b])
     steps = [f"Either ${inner} = {c}$ or ${inner} = {-c}$.",
-             f"In the first case ${poly_tex([a, 0])} = {c - b}$, so $x = {tex(x1)}$.",
-             f"In the second case ${poly_tex([a, 0])} = {-c - b}$, so $x = {tex(x2)}$."]
+             f"In the first case ${poly_tex([a, 0])} = {c - b}$" + (f", so $x = {tex(x1)}$." if a != 1 else "."),
+             f"In the second case ${poly_tex([a, 0])} = {-c - b}$" + (f", so $x = {tex(x2)}$." if a != 1 else ".")]
     if rng.random() < 0.5:
         value, ask = x1 + x2, "sum"
         steps.append(f"The sum of the solutions is ${tex(x1)} + {paren(x2)} = {tex(value)}$.")
@@ -157,8 +157,8 @@ def complex_product(rng: random.Random, level: int) -> Draft:
         body = "i" if im == 1 else "-i" if im == -1 else f"{im}i"
         return body if re == 0 else f"{re}{signed_term(im, 'i')}"
     real, imag = a * c - b * d, a * d + b * c
-    steps = [f"Expanding, $({z(a, b)})({z(c, d)}) = {a} \\cdot {paren(c)} + {a} \\cdot {paren(d)}i + {b} \\cdot "
-             f"{paren(c)}i + {b} \\cdot {paren(d)}i^2$.",
+    steps = [f"Expanding, $({z(a, b)})({z(c, d)}) = {a} \\cdot {paren(c)} + {paren(a)} \\cdot {paren(d)}i + {paren(b)} \\cdot "
+             f"{paren(c)}i + {paren(b)} \\cdot {paren(d)}i^2$.",
              f"$= {a * c} + {paren(a * d)}i + {paren(b * c)}i + {paren(b * d)}i^2$.",
              f"Since $i^2 = -1$, the last term is ${-b * d}$.",
              f"The real part is ${a * c} - {paren(b * d)} = {real}$ and the imaginary part is ${a * d} + {paren(b * c)} = "
@@ -178,9 +178,10 @@ def binomial_coefficient_term(rng: random.Random, level: int) -> Draft:
     p = 1 if level <= 2 else nonzero(rng, -3, 3)
     q = nonzero(rng, -3 - level, 3 + level)
     binom = math.comb(n, k)
+    power = "x" if k == 1 else f"x^{k}"
     value = binom * p**k * q ** (n - k)
     inner = poly_tex([p, q])
-    steps = [f"By the binomial theorem, the $x^{k}$ term of $({inner})^{n}$ is $\\binom{{{n}}}{{{k}}}({poly_tex([p, 0])})^{k}"
+    steps = [f"By the binomial theorem, the ${power}$ term of $({inner})^{n}$ is $\\binom{{{n}}}{{{k}}}({poly_tex([p, 0])})^{k}"
              f"({q})^{{{n - k}}}$.",
              f"$\\binom{{{n}}}{{{k}}} = {binom}$, ${paren(p)}^{k} = {p ** k}$ and ${paren(q)}^{{{n - k}}} = {q ** (n - k)}$.",
              f"So the coefficient is ${binom} \\cdot {paren(p ** k)} \\cdot {paren(q ** (n - k))} = {value}$."]
@@ -188,7 +189,7 @@ def binomial_coefficient_term(rng: random.Random, level: int) -> Draft:
     for _ in range(n):
         expansion = [q * lo + p * hi for lo, hi in zip([*expansion, 0], [0, *expansion])]
     truth = sympy.Integer(expansion[k])
-    return Draft(f"What is the coefficient of $x^{k}$ in the expansion of $({inner})^{n}$?", steps, str(value), truth)
+    return Draft(f"What is the coefficient of ${power}$ in the expansion of $({inner})^{n}$?", steps, str(value), truth)
 
 
 @template(SUBJECT)

@@ -67,7 +67,7 @@ def power_remainder(rng: random.Random, level: int) -> Draft:
     """The remainder of a^k mod m by finding the cycle of powers."""
     m = rng.randint(3, 5 + 2 * level)
     a = rng.randint(2, upto(level, 5))
-    while math.gcd(a, m) > 1:  # keep a a unit mod m, so its powers cycle instead of collapsing to 0
+    while math.gcd(a, m) > 1 or a % m == 1:  # a unit other than 1 mod m: its powers cycle non-trivially
         a += 1
     k = rng.randint(upto(level, 5), upto(level, 50))
     base = a % m
@@ -80,18 +80,17 @@ def power_remainder(rng: random.Random, level: int) -> Draft:
         powers.append(value)
         value = value * base % m
         exponent += 1
-        if exponent > 1:
-            steps.append(f"${a}^{{{exponent - 1}}} \\equiv {powers[-1]} \\pmod{{{m}}}$.")
-    start, period = seen[value], exponent - seen[value]
-    steps.append(f"${a}^{{{exponent}}} \\equiv {value} \\pmod{{{m}}}$, so from exponent ${start}$ on the powers "
-                 f"repeat every ${period}$.")
-    if k < start:
-        answer = powers[k]
-    else:
-        offset = (k - start) % period
-        answer = powers[start + offset]
-        steps.append(f"${k} - {start} = {k - start}$ leaves remainder ${offset}$ when divided by ${period}$, so "
-                     f"${a}^{{{k}}} \\equiv {a}^{{{start + offset}}} \\equiv {answer} \\pmod{{{m}}}$.")
+        if exponent > 2:  # a^e = a^(e-1) * a, reduced (a^1 is the line above)
+            steps.append(f"${a}^{{{exponent - 1}}} \\equiv {powers[-2]} \\cdot {base} = {powers[-2] * base} \\equiv "
+                         f"{powers[-1]} \\pmod{{{m}}}$.")
+    assert value == 1, "the powers of a unit return to 1"
+    period = exponent
+    steps.append(f"${a}^{{{period}}} \\equiv {powers[-1]} \\cdot {base} = {powers[-1] * base} \\equiv 1 \\pmod{{{m}}}$, "
+                 f"so the powers repeat every ${period}$ steps.")
+    offset = k % period
+    answer = powers[offset]
+    steps.append(f"${k} = {period} \\cdot {k // period} + {offset}$, so ${a}^{{{k}}} \\equiv {a}^{{{offset}}} \\equiv "
+                 f"{answer} \\pmod{{{m}}}$.")
     return Draft(f"What is the remainder when ${a}^{{{k}}}$ is divided by ${m}$?", steps, str(answer),
                  sympy.Integer(pow(a, k, m)))
 

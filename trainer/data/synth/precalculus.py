@@ -150,7 +150,7 @@ def dot_product(rng: random.Random, level: int) -> Draft:
     products = [a * b for a, b in zip(u, v)]
     col = lambda w: "\\begin{pmatrix} " + " \\\\ ".join(map(str, w)) + " \\end{pmatrix}"  # noqa: E731
     steps = ["The dot product multiplies matching entries and adds.",
-             "$" + " + ".join(f"{a} \\cdot {paren(b)}" for a, b in zip(u, v)) + "$.",
+             "$" + " + ".join(f"{paren(a) if i else a} \\cdot {paren(b)}" for i, (a, b) in enumerate(zip(u, v))) + "$.",
              "$= " + " + ".join(str(p) if p >= 0 else f"({p})" for p in products) + f" = {sum(products)}$."]
     truth = sympy.Matrix(u).dot(sympy.Matrix(v))
     return Draft(f"Compute ${col(u)} \\cdot {col(v)}$.", steps, str(sum(products)), truth)
@@ -241,7 +241,7 @@ def scalar_projection(rng: random.Random, level: int) -> Draft:
     col = lambda w: "\\begin{pmatrix} " + " \\\\ ".join(map(str, w)) + " \\end{pmatrix}"  # noqa: E731
     steps = ["The projection of $\\mathbf{u}$ onto $\\mathbf{v}$ is $\\frac{\\mathbf{u} \\cdot \\mathbf{v}}"
              "{\\mathbf{v} \\cdot \\mathbf{v}} \\mathbf{v}$.",
-             "$\\mathbf{u} \\cdot \\mathbf{v} = " + " + ".join(f"{a} \\cdot {paren(b)}" for a, b in zip(u, v)) + f" = {uv}$.",
+             "$\\mathbf{u} \\cdot \\mathbf{v} = " + " + ".join(f"{paren(a) if i else a} \\cdot {paren(b)}" for i, (a, b) in enumerate(zip(u, v))) + f" = {uv}$.",
              "$\\mathbf{v} \\cdot \\mathbf{v} = " + " + ".join(f"{paren(b)}^2" for b in v) + f" = {vv}$.",
              f"So $c = \\frac{{{uv}}}{{{vv}}} = {tex(value)}$."]
     mu, mv = sympy.Matrix(u), sympy.Matrix(v)
