@@ -46,7 +46,8 @@ def main() -> int:
             time.sleep(args.delay)
         print(flush=True)
         store.finish_phase(run_id, phase)
-    store.add_evaluation("test", {"pass@1": 0.25, "maj1": 0.5, "rr_topk": 0.625}, run_id=run_id)
+    metrics = {"Pass@1": 0.25, "Maj1@N": 0.5, "RR.Top-K": 0.625, "Pass@N": 0.75, "verifier_auroc": 0.8}
+    store.add_evaluation("test", {"n": 4, "k": 2, "problems": 8, "metrics": metrics}, run_id=run_id)
     store.set_run_status(run_id, "finished")
     print("model written to nowhere (fake)", flush=True)
     return 0

@@ -133,6 +133,8 @@ def test_split_steps_drops_blank_lines():
     ("INFO trainer.cli: run 7 started: quick.toml", TrainerEvent(run_id=7)),
     ("INFO trainer: phase multitask starting", TrainerEvent(phase="multitask")),
     ("INFO just a log line", None),
+    # other libraries' progress bars are not training progress
+    ("Loading weights: 100%|██████████| 20/20 [00:00<00:00, 30099.06it/s]", None),
 ])
 def test_parse_trainer_line(line, event):
     assert parse_trainer_line(line) == event

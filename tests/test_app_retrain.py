@@ -70,7 +70,7 @@ def test_training_progress_loss_and_past_runs(qtbot, window, store, monkeypatch)
     assert "6/6" in next(line for line in log if line.startswith("ssft:"))
     run = view.runs_model.row(0)
     assert (run.id, run.status) == (view.run_id, "finished")
-    assert "maj1 50.0%" in run.evaluation and "rr_topk 62.5%" in run.evaluation
+    assert run.evaluation == "Pass@1 25.0%, Maj1@N 50.0%, RR.Top-K 62.5%, Pass@N 75.0%, AUROC 0.800 (8 problems, N=4)"
     recipe = Path(view.log.toPlainText().splitlines()[0].removeprefix("recipe: "))
     assert recipe.parent == Path(store.path).parent / "recipes" and "phases" in recipe.read_text()
     QApplication.processEvents()
@@ -122,6 +122,8 @@ def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
     log = view.log.toPlainText()
     assert blocker.args == [0, "finished"], log[-3000:]
     assert any(e.phase == "ssft" and e.step for e in events), "live progress arrived from the trainer"
+    assert {e.phase for e in events if e.phase} <= set(trainer_process.TRAINER_PHASES)
+    assert "Pass@1" in view.runs_model.row(0).evaluation
     assert view.plot.series.get("ssft"), "the loss plot was read from the store"
     run = view.runs_model.row(0)
     assert run.status == "finished" and run.id == view.run_id

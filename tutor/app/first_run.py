@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from tutor import paths
@@ -151,11 +152,21 @@ def _after_window_shown(startup: Startup) -> None:
         window.smoke_run.start()
 
 
+def app_icon() -> QIcon:
+    """The window icon, from the PNG sizes in assets/icons (an empty icon if they are missing)."""
+    icon = QIcon()
+    for png in sorted((paths.ASSETS_DIR / "icons").glob("stepwise-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
 def launch(model: str | None = None, argv: list[str] | None = None) -> int:
     """Prepare the first run, open the window (`tutor.app.main.run_app`) and run until it closes."""
     from tutor.app.main import run_app
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])  # noqa: F841 - kept alive
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("stepwise")  # ties the window to packaging/stepwise.desktop on Wayland
     startup = prepare()
     QTimer.singleShot(0, lambda: _after_window_shown(startup))  # fires once run_app's loop is running
     return run_app(model=model, argv=argv)

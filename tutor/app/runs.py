@@ -18,8 +18,10 @@ from tutor.errors import ConfigError, StepwiseError
 
 PHASES = {"ssft": "SSFT (solutions)", "evaluator": "Evaluator (verifier)", "multitask": "Multi-task"}
 DATA_SOURCES = {"synthetic": "Synthetic problems", "jsonl": "A JSONL file", "marks": "Teacher marks"}
-# Headline numbers shown in the runs table, in this order, when an evaluation has them.
-EVALUATION_KEYS = ("pass@1", "maj1", "rr_topk", "pass@n", "auroc", "ece")
+# Headline numbers shown in the runs table, in this order, when an evaluation report has them (the names of
+# `trainer eval`'s report: accuracies as fractions, then the verifier's AUROC and calibration error).
+ACCURACY_KEYS = ("Pass@1", "Maj1@N", "RR.Top-K", "Pass@N")
+SCORE_KEYS = {"verifier_auroc": "AUROC", "verifier_ece": "ECE"}
 
 
 def bundled_recipes() -> list[Path]:
@@ -141,13 +143,14 @@ class RunRow:
     message: str | None
 
 
-def summarize_evaluation(metrics: dict[str, Any]) -> str:
-    parts = []
-    for key in EVALUATION_KEYS:
-        value = metrics.get(key)
-        if isinstance(value, int | float):
-            parts.append(f"{key} {value:.3f}" if key in ("auroc", "ece") else f"{key} {value:.1%}")
-    return ", ".join(parts) or ", ".join(f"{k} {v}" for k, v in list(metrics.items())[:4] if isinstance(v, int | float))
+def summarize_evaluation(report: dict[str, Any]) -> str:
+    """One line of an evaluation report: the headline accuracies, AUROC/ECE, and its size."""
+    metrics = report.get("metrics", report)
+    parts = [f"{key} {metrics[key]:.1%}" for key in ACCURACY_KEYS if isinstance(metrics.get(key), int | float)]
+    parts += [f"{label} {metrics[key]:.3f}" for key, label in SCORE_KEYS.items()
+              if isinstance(metrics.get(key), int | float)]
+    size = f" ({report['problems']} problems, N={report.get('n', '?')})" if "problems" in report else ""
+    return ", ".join(parts) + size
 
 
 def run_rows(store: Any) -> list[RunRow]:

@@ -20,6 +20,9 @@ from tutor import paths
 
 KILL_AFTER_MS = 15_000
 
+# The trainer's steps, as named on its progress bars; other bars (e.g. transformers' "Loading weights")
+# are not training progress.
+TRAINER_PHASES = ("ssft", "candidates", "evaluator", "multitask", "eval", "export")
 # tqdm: "ssft:  45%|████▌     | 45/100 [00:03<00:04, 12.1it/s, loss=2.31]"
 _TQDM = re.compile(r"(?P<phase>[\w.\- ]+?):\s+(?P<pct>\d+)%\|.*?\|\s*(?P<step>\d+)/(?P<total>\d+)")
 _LOSS = re.compile(r"\bloss[=:]\s*(?P<loss>[-+0-9.eE]+)")
@@ -43,6 +46,8 @@ def parse_trainer_line(line: str) -> TrainerEvent | None:
     """The progress a trainer output line reports, or None for an ordinary log line."""
     found: dict = {}
     if match := _TQDM.search(line):
+        if match["phase"].strip() not in TRAINER_PHASES:
+            return None
         found.update(phase=match["phase"].strip(), step=int(match["step"]), total=int(match["total"]))
     elif match := _PHASE.search(line):
         found["phase"] = match["phase"]
