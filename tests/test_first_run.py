@@ -209,6 +209,7 @@ def test_smoke_mode_solves_through_the_window_and_reports_milestones(qapp, monke
     assert 0 < events[2]["confidence"] <= 1
     assert events[0]["seconds"] <= events[1]["seconds"] <= events[2]["seconds"]
     assert loaded == [None], "no setting: the bundled model (None) is what gets loaded"
+    assert max(size.width() for size in qapp.windowIcon().availableSizes()) == 512
     with Store() as store:  # the fresh database took the solve
         assert [row.problem for row in store.solves()] == [PROBLEM]
     assert len(corrupt_files(stepwise_home)) == 1
