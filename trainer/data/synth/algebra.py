@@ -241,3 +241,22 @@ def inverse_linear_function(rng: random.Random, level: int) -> Draft:
     inverse = (y - b) / sympy.Integer(a)
     return Draft(f"If $f(x) = {poly_tex([a, b])}$, what is $f^{{-1}}({target})$?", steps, tex(value),
                  inverse.subs(y, target))
+
+
+@template(SUBJECT)
+def sum_and_difference(rng: random.Random, level: int) -> Draft:
+    """Two numbers with a given sum and difference: the larger one, or their product at higher levels."""
+    big = upto(level, 2)
+    small = rng.randint(-big if level >= 3 else 1, big)
+    large = small + rng.randint(1, big)
+    total, difference = large + small, large - small
+    steps = [f"Call the numbers $a$ and $b$ with $a + b = {total}$ and $a - b = {difference}$.",
+             f"Adding the equations gives $2a = {total} + {difference} = {total + difference}$, so $a = {large}$.",
+             f"Then $b = {total} - {large} = {small}$."]
+    a, b = sympy.Rational(total + difference, 2), sympy.Rational(total - difference, 2)  # by Cramer's rule
+    if level >= 3:
+        steps.append(f"Their product is ${large} \\cdot {paren(small)} = {large * small}$.")
+        return Draft(f"The sum of two numbers is ${total}$ and their difference is ${difference}$. What is their product?",
+                     steps, str(large * small), a * b)
+    return Draft(f"The sum of two numbers is ${total}$ and their difference is ${difference}$. What is the larger "
+                 "number?", steps, str(large), sympy.Max(a, b))

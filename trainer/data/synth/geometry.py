@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, surd_tex, template, tex, times_tex, upto
+from trainer.data.synth.base import Draft, surd_tex, sym, template, tex, times_tex, upto
 
 SUBJECT = "Geometry"
 PI = "\\pi"
@@ -188,3 +188,49 @@ def similar_triangles(rng: random.Random, level: int) -> Draft:
     truth = sympy.Rational(int(a2) * b, a)  # cross-multiplying DE/AB = EF/BC
     return Draft(f"Triangle $ABC$ is similar to triangle $DEF$ with $AB = {a}$, $BC = {b}$ and $DE = {tex(a2)}$. What is "
                  "$EF$?", steps, tex(value), truth)
+
+
+@template(SUBJECT)
+def trapezoid_area(rng: random.Random, level: int) -> Draft:
+    """Area of a trapezoid from its bases and height; level >= 3 finds the height from the area."""
+    b1, b2 = rng.randint(1, upto(level, 2)), rng.randint(1, upto(level, 2))
+    height = rng.randint(1, upto(level, 1))
+    area = Fraction((b1 + b2) * height, 2)
+    if level <= 2:
+        steps = ["The area of a trapezoid is $\\frac{b_1 + b_2}{2} \\cdot h$.",
+                 f"$b_1 + b_2 = {b1} + {b2} = {b1 + b2}$.",
+                 f"So the area is $\\frac{{{b1 + b2}}}{{2}} \\cdot {height} = \\frac{{{(b1 + b2) * height}}}{{2}} = "
+                 f"{tex(area)}$."]
+        truth = sympy.Rational(b1 * height, 2) + sympy.Rational(b2 * height, 2)  # two triangles on a diagonal
+        return Draft(f"A trapezoid has bases of length ${b1}$ and ${b2}$ and height ${height}$. What is its area?", steps,
+                     tex(area), truth)
+    steps = [f"The area is $\\frac{{b_1 + b_2}}{{2}} \\cdot h$, so ${tex(area)} = \\frac{{{b1} + {b2}}}{{2}} \\cdot h = "
+             f"{tex(Fraction(b1 + b2, 2))} h$.",
+             f"So $h = {tex(area)} \\div {tex(Fraction(b1 + b2, 2))} = {height}$."]
+    truth = sym(area) / sympy.Rational(b1 + b2, 2)
+    return Draft(f"A trapezoid with bases ${b1}$ and ${b2}$ has area ${tex(area)}$. What is its height?", steps,
+                 str(height), truth)
+
+
+@template(SUBJECT)
+def sector_arc(rng: random.Random, level: int) -> Draft:
+    """Arc length or sector area for a central angle in degrees, in terms of pi."""
+    radius = rng.randint(1, upto(level, 1))
+    angle = rng.choice(range(10, 360, 10 if level <= 2 else 5))
+    share = Fraction(angle, 360)
+    if rng.random() < 0.5:
+        value = share * 2 * radius
+        steps = [f"The arc is $\\frac{{{angle}}}{{360}} = {tex(share)}$ of the whole circumference.",
+                 f"The circumference is $2 \\pi \\cdot {radius} = {times_tex(2 * radius, PI)}$.",
+                 f"So the arc length is ${tex(share)} \\cdot {times_tex(2 * radius, PI)} = {times_tex(value, PI)}$."]
+        truth = sympy.rad(angle) * radius  # s = r theta with theta in radians
+        question = "the length of the arc"
+    else:
+        value = share * radius * radius
+        steps = [f"The sector is $\\frac{{{angle}}}{{360}} = {tex(share)}$ of the whole disk.",
+                 f"The disk has area $\\pi \\cdot {radius}^2 = {times_tex(radius * radius, PI)}$.",
+                 f"So the sector has area ${tex(share)} \\cdot {times_tex(radius * radius, PI)} = {times_tex(value, PI)}$."]
+        truth = sympy.rad(angle) * radius**2 / 2  # A = r^2 theta / 2
+        question = "the area of the sector"
+    return Draft(f"A circle has radius ${radius}$. A central angle of ${angle}^\\circ$ cuts off an arc. What is {question}? "
+                 "Express your answer in terms of $\\pi$.", steps, times_tex(value, PI), truth)

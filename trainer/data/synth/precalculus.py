@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, nonzero, paren, surd_tex, template, tex, times_tex, upto
+from trainer.data.synth.base import Draft, nonzero, paren, surd_tex, sym, template, tex, times_tex, upto
 
 SUBJECT = "Precalculus"
 PI = "\\pi"
@@ -250,3 +250,29 @@ def scalar_projection(rng: random.Random, level: int) -> Draft:
     truth = projection[index] / v[index]
     return Draft(f"Let $\\mathbf{{u}} = {col(u)}$ and $\\mathbf{{v}} = {col(v)}$. The projection of $\\mathbf{{u}}$ onto "
                  "$\\mathbf{v}$ is $c\\mathbf{v}$. Find $c$.", steps, tex(value), truth)
+
+
+@functools.cache
+def _rotated(radius: int, degrees: int) -> tuple[sympy.Basic, sympy.Basic]:
+    """(x, y) of the point (radius, 0) rotated about the origin by `degrees` (sympy geometry; cached, slow)."""
+    point = sympy.Point(radius, 0).rotate(sympy.rad(degrees))
+    return point.x, point.y
+
+
+@template(SUBJECT)
+def polar_to_rectangular(rng: random.Random, level: int) -> Draft:
+    """The x (or y) coordinate of the point with polar coordinates (r, theta) at a special angle."""
+    radius = rng.randint(1, upto(level, 1))
+    degrees = rng.choice([a for a in range(0, 360, 15) if a % 30 == 0 or a % 45 == 0][: 4 + 3 * level])
+    theta = Fraction(degrees, 180)
+    coordinate, func = rng.choice((("x", "cos"), ("y", "sin")))
+    exact = {"cos": sympy.cos, "sin": sympy.sin}[func](sympy.pi * sym(theta))
+    value_tex = sympy.latex(exact)  # the special value, as the table writes it
+    steps = [f"In polar coordinates, ${coordinate} = r \\{func} \\theta$.",
+             f"Here $r = {radius}$ and $\\theta = {times_tex(theta, PI)}$, and $\\{func} {times_tex(theta, PI)} = "
+             f"{value_tex}$.",
+             f"So ${coordinate} = {radius} \\cdot {value_tex if not value_tex.startswith('-') else '(' + value_tex + ')'}"
+             f" = {sympy.latex(radius * exact)}$."]
+    truth = _rotated(radius, degrees)[0 if coordinate == "x" else 1]
+    return Draft(f"The point $\\left({radius}, {times_tex(theta, PI)}\\right)$ in polar coordinates has rectangular "
+                 f"coordinates $(x, y)$. Find ${coordinate}$.", steps, sympy.latex(radius * exact), truth)
