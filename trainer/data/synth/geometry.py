@@ -232,5 +232,9 @@ def sector_arc(rng: random.Random, level: int) -> Draft:
                  f"So the sector has area ${tex(share)} \\cdot {times_tex(radius * radius, PI)} = {times_tex(value, PI)}$."]
         truth = sympy.rad(angle) * radius**2 / 2  # A = r^2 theta / 2
         question = "the area of the sector"
-    return Draft(f"A circle has radius ${radius}$. A central angle of ${angle}^\\circ$ cuts off an arc. What is {question}? "
+    given = f"radius ${radius}$"
+    if level >= 4:  # one more step: the radius from the area
+        given = f"area ${times_tex(radius * radius, PI)}$"
+        steps.insert(0, f"From $\\pi r^2 = {times_tex(radius * radius, PI)}$, $r^2 = {radius * radius}$ and $r = {radius}$.")
+    return Draft(f"A circle has {given}. A central angle of ${angle}^\\circ$ cuts off an arc. What is {question}? "
                  "Express your answer in terms of $\\pi$.", steps, times_tex(value, PI), truth)
