@@ -176,6 +176,13 @@ def summarize(results: Sequence[ProblemResult], config: EvalConfig) -> EvalRepor
     return report
 
 
+def unique_scores(verifier, problem: str, texts: Sequence[str]) -> list[float]:
+    """S_cls of every text, scoring each distinct text once (a small model often repeats itself)."""
+    distinct = list(dict.fromkeys(texts))
+    by_text = dict(zip(distinct, verifier.p_correct([problem] * len(distinct), distinct)))
+    return [by_text[t] for t in texts]
+
+
 def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: int = 0,
              progress: bool = True) -> EvalReport:
     """Sample, cluster, score and rank every problem (the first config.max_problems of `problems`)."""
@@ -192,7 +199,7 @@ def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: 
                                    seed=seed + start, **common)
         for problem, greedy_row, row in zip(chunk, greedy, sampled):
             texts = [s.text for s in row]
-            scores = verifier.p_correct([problem.problem] * len(texts), texts)
+            scores = unique_scores(verifier, problem.problem, texts)
             results.append(score_problem(problem, greedy_row[0].text, texts, scores, config, grade))
         bar.update(len(chunk))
         bar.set_postfix(pass1=f"{sum(r.greedy_correct for r in results) / len(results):.2f}")

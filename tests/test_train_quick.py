@@ -1,0 +1,68 @@
+"""`trainer run quick.toml` end to end (synthetic data → tokenizer → SSFT → candidates → evaluator →
+multi-task → eval → export): the losses fall, every store table is written, the export loads in the tutor.
+
+Run: python -m pytest tests/test_train_quick.py -q      (about 1-3 minutes on 2 cores)
+"""
+
+import json
+
+import pytest
+
+from trainer.commands import add_training_commands  # noqa: F401  (the CLI wiring imports cleanly)
+from trainer.run import execute, start_run
+from tutor.store import Store
+
+METRICS = ("Pass@1", "Pass@N", "Maj1@N", "MajK@N", "RR.All", "RR.Top-K", "W.RR", "W.RR.Top-K", "verifier_auroc",
+           "verifier_ece")
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("STEPWISE_HOME", str(home))
+    try:
+        ctx = execute(start_run("quick"))
+        yield ctx, Store()
+    finally:
+        mp.undo()
+
+
+def test_every_phase_finished_and_training_losses_fell(quick_run):
+    ctx, store = quick_run
+    run = store.run(ctx.history.run_id)
+    assert run.status == "finished"
+    assert {p.name: p.status for p in store.phases(run.id)} == {
+        name: "finished" for name in ("ssft", "candidates", "evaluator", "multitask", "eval", "export")}
+    for phase in ("ssft", "evaluator", "multitask"):
+        result = json.loads((ctx.run_dir / phase / "result.json").read_text())
+        assert result["last_loss"] < result["first_loss"], phase
+        steps = [m.step for m in store.metrics(run.id, name="loss", phase=phase)]
+        assert steps == list(range(1, getattr(ctx.recipe, phase).steps + 1)), phase
+    assert {c.phase for c in store.checkpoints(run.id)} == {"ssft", "evaluator", "multitask"}
+
+
+def test_candidates_and_evaluation_are_stored(quick_run):
+    ctx, store = quick_run
+    candidates = store.candidates(ctx.history.run_id)
+    assert len(candidates) == ctx.recipe.candidates.n * ctx.recipe.candidates.max_problems
+    assert all(c.reference for c in candidates)
+    (evaluation,) = store.evaluations(ctx.history.run_id)
+    assert evaluation.metrics["problems"] == ctx.recipe.eval.max_problems
+    for name in METRICS:
+        assert name in evaluation.metrics["metrics"], name
+    assert evaluation.metrics["by_subject"] and evaluation.metrics["by_level"]
+
+
+def test_export_is_a_model_the_tutor_loads(quick_run):
+    ctx, _ = quick_run
+    from tutor.models import load
+
+    out = ctx.run_dir / "export"
+    card = (out / "README.md").read_text()
+    assert "| Pass@1 |" in card and "trainer run trainer/recipes/quick.toml" in card
+    generator, verifier = load(out, backend="transformers")
+    (samples,) = generator.sample([generator.solver_prompt("What is $2 + 3$?")], n=2, max_new_tokens=8, seed=0)
+    assert len(samples) == 2
+    (score,) = verifier.p_correct(["What is $2 + 3$?"], ["$2 + 3 = 5$."])
+    assert 0.0 <= score <= 1.0
