@@ -42,21 +42,20 @@ def test_plain_solver_prompt_without_chat_template(model):
 
 
 
-def test_batched_greedy_equals_one_at_a_time(model):
-    """Left padding and dropping finished rows must not change any sequence."""
-    texts = [model.solver_prompt(PROBLEM), "Problem: Simplify 3x + 4x.", "x"]
-    batched = model.sample(texts, n=2, temperature=0, max_new_tokens=16)
-    for text, row in zip(texts, batched):
-        [[alone]] = model.sample([text], n=1, temperature=0, max_new_tokens=16)
-        assert row[0] == alone and row[1] == alone
-
-
-
-
-
-
-
-
+@pytest.mark.parametrize("compact_fraction", [0.01, 0.25, 1.0], ids=["compact-each-finish", "default", "never"])
+def test_batched_greedy_equals_one_at_a_time(model, compact_fraction):
+    """Left padding, finished rows left in the batch, and dropping them (KV cache compaction) must not
+    change any sequence; stop strings make rows finish at different steps."""
+    texts = [model.solver_prompt(PROBLEM), "Problem: Simplify 3x + 4x.", "x", "Émilie paid 3.50 €", "a b c d e f"]
+    args = dict(temperature=0, max_new_tokens=30, stop=["e", "a"])
+    model.config.compact_fraction = compact_fraction
+    try:
+        batched = model.sample(texts, n=2, **args)
+    finally:
+        model.config.compact_fraction = 0.25
+    alone = [model.sample([text], n=1, **args)[0][0] for text in texts]
+    assert [row[0] for row in batched] == alone and [row[1] for row in batched] == alone
+    assert len({s.n_tokens for s in alone}) > 1, "rows must finish at different steps"
 
 
 def test_verdict_tokens_are_the_words_first_tokens(model):

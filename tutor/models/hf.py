@@ -270,6 +270,8 @@ class HFModel:
             is_eos = torch.isin(tokens, eos).tolist()
             keep = []
             for row, (job, token) in enumerate(zip(live, tokens.tolist())):
+                if results[job] is not None:
+                    continue  # finished, still in the batch until the next compaction
                 generated[job].append(token)
                 run.tokens += 1
                 reason = self._finish_reason(generated[job], is_eos[row], run)
