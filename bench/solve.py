@@ -2,8 +2,9 @@
 
 The baseline runs the same Solver over wrappers that sample one solution per generate call and score one
 solution per verifier call (no batching, no shared prompt cache), in the same process, on the same
-problems and seeds. Held-out problems: the first synthetic problems of seed 0, which `trainer data synth`
-puts in test.jsonl (or `--problems FILE.jsonl`). Never asserts a time; prints a table.
+problems and seeds. Held-out problems: the first synthetic problems of the default recipe's data seed,
+which `trainer run default` keeps out of training as its test split (or `--problems FILE.jsonl`, e.g. a
+run's data/test.jsonl). Never asserts a time; prints a table.
 
 Run: python bench/solve.py [--model PATH] [--count 50] [--n 16] [--k 8] [--baseline-count 10]
 """
@@ -14,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 from tutor.grading import is_equivalent
@@ -52,13 +54,33 @@ class OneAtATimeVerifier:
         return [self.inner.p_correct([p], [s])[0] for p, s in zip(problems, solutions)]
 
 
+DEFAULT_RECIPE = Path(__file__).resolve().parents[1] / "trainer" / "recipes" / "default.toml"
+
+
 def held_out_problems(count: int, path: Path | None) -> list[tuple[str, str | None]]:
+    """From a JSONL file, or the bundled model's held-out synthetic test split.
+
+    `trainer run default` writes the first `test_problems` problems generated with the recipe's data seed
+    to test.jsonl and trains on the rest; generation order does not depend on n, so the first `count`
+    problems of that seed are held out as long as count <= test_problems.
+    """
     if path is not None:
         return [(text, reference_answer(record)) for _, record, text in read_problems(path)[:count]]
     from trainer.data.synth import SynthConfig, generate
 
-    problems = itertools.islice(generate(SynthConfig(n=max(count, 1), seed=0, verify=False)), count)
+    data = tomllib.loads(DEFAULT_RECIPE.read_text())["data"]
+    assert count <= data["test_problems"], f"only {data['test_problems']} held-out problems in the recipe"
+    problems = itertools.islice(generate(SynthConfig(n=max(count, 1), seed=data["seed"], verify=False)), count)
     return [(p.problem, p.answer) for p in problems]
+
+
+def torch_threads() -> str:
+    try:
+        import torch
+
+        return str(torch.get_num_threads())
+    except ImportError:
+        return "n/a"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -113,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     baseline = rows[1]
+    source = args.problems or f"synthetic held-out split of {DEFAULT_RECIPE.name}"
     print(f"\nsolve latency, {generator.name}, N={args.n}, K={args.k}, max_new_tokens={args.max_new_tokens}, "
-          f"device={args.device}")
+          f"device={args.device}, torch threads={torch_threads()}, problems: {source}")
     header = f"{'variant':<26} {'problems':>8} {'p50 s':>7} {'p90 s':>7} {'sample s':>9} {'grade s':>8} " \
              f"{'verify s':>9} {'sympy s':>8} {'acc':>5} {'p50 speed-up':>13}"
     print(header)
