@@ -219,6 +219,8 @@ class LlamaCppModel:
                 if take and not slot.feed:
                     outputs.append(seq)
             logits = rt.decode(len(outputs))
+            if not outputs:
+                continue  # every slot is still prefilling a long prompt in n_batch-sized chunks
             uniforms = np.array([slots[seq].rng.random() for seq in outputs]) if run.temperature else None
             for seq, token in zip(outputs, pick_tokens_np(logits, run.temperature, run.top_p, uniforms)):
                 slot = slots[seq]

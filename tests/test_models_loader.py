@@ -1,0 +1,92 @@
+"""How `tutor.models.load` picks a backend, and llama.cpp-backend specifics (continuous batching, options).
+
+Run: python -m pytest tests/test_models_loader.py -x -q
+"""
+
+import shutil
+
+import pytest
+from tiny_llama import build_model
+
+from tutor.errors import ConfigError, ModelLoadError
+from tutor.models import load
+from tutor.models.loader import resolve
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return build_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+@pytest.fixture(scope="module")
+def gguf_file(model_dir, tmp_path_factory):
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install '.[gguf]')")
+    from trainer.export_gguf import export_gguf
+
+    return export_gguf(model_dir, tmp_path_factory.mktemp("gguf") / "model.gguf", "f32")
+
+
+def test_folder_without_gguf_is_transformers(model_dir):
+    assert resolve(model_dir) == (model_dir, "transformers")
+    with pytest.raises(ModelLoadError, match="no .gguf"):
+        resolve(model_dir, backend="llama.cpp")
+    with pytest.raises(ModelLoadError, match="unknown backend"):
+        resolve(model_dir, backend="onnx")
+
+
+def test_gguf_choice_rules(tmp_path):
+    (tmp_path / "a.gguf").write_bytes(b"GGUF")
+    assert resolve(tmp_path / "a.gguf") == (tmp_path / "a.gguf", "llama.cpp")
+    assert resolve(tmp_path) == (tmp_path / "a.gguf", "llama.cpp")  # one .gguf, no config.json
+    (tmp_path / "b.gguf").write_bytes(b"GGUF")
+    with pytest.raises(ModelLoadError, match="several .gguf"):
+        resolve(tmp_path)
+    (tmp_path / "model.gguf").write_bytes(b"GGUF")
+    assert resolve(tmp_path) == (tmp_path / "model.gguf", "llama.cpp")  # the bundled layout's name wins
+    with pytest.raises(ModelLoadError, match="transformers backend needs a model folder"):
+        resolve(tmp_path / "a.gguf", backend="transformers")
+
+
+def test_bundled_default_follows_stepwise_model(monkeypatch, model_dir, tmp_path):
+    monkeypatch.setenv("STEPWISE_MODEL", str(model_dir))
+    assert resolve(None) == (model_dir, "transformers")
+    monkeypatch.setenv("STEPWISE_MODEL", str(tmp_path / "gone"))
+    with pytest.raises(ModelLoadError, match="bundled model is missing"):
+        load()
+
+
+@pytest.mark.gguf
+def test_folder_with_model_gguf_prefers_llama_cpp_unless_told(model_dir, gguf_file, tmp_path):
+    folder = tmp_path / "both"
+    shutil.copytree(model_dir, folder)
+    shutil.copy(gguf_file, folder / "model.gguf")
+    generator, _ = load(folder, n_threads=1, n_parallel=2)
+    assert type(generator).__name__ == "LlamaCppModel" and generator.path == folder / "model.gguf"
+    generator, _ = load(folder, backend="transformers")
+    assert type(generator).__name__ == "HFModel"
+
+
+@pytest.mark.gguf
+def test_samples_do_not_depend_on_how_many_sequences_share_a_batch(gguf_file):
+    """Per-sequence generators: a seed gives the same samples with 2 or 16 parallel slots."""
+    prompts = ["Problem: What is 2 + 2?\nSolution:\n", "Problem: x"]
+    args = dict(n=5, temperature=1.0, top_p=0.9, max_new_tokens=20, seed=7, stop=["e"])
+    narrow, _ = load(gguf_file, n_threads=1, n_parallel=2, f32_attention=True)
+    wide, _ = load(gguf_file, n_threads=1, n_parallel=16, f32_attention=True)
+    assert narrow.sample(prompts, **args) == wide.sample(prompts, **args)
+
+
+@pytest.mark.gguf
+def test_long_prefill_is_chunked_to_n_batch(gguf_file):
+    model, _ = load(gguf_file, n_threads=1, n_parallel=4, n_batch=16, f32_attention=True)
+    reference, _ = load(gguf_file, n_threads=1, n_parallel=4, f32_attention=True)
+    long_prompt = "Problem: " + "Compute 12 + 30 and simplify 3x + 4x. " * 6
+    args = dict(n=3, temperature=0.8, max_new_tokens=12, seed=3)
+    assert model.sample([long_prompt, "x"], **args) == reference.sample([long_prompt, "x"], **args)
+    assert model.p_correct([long_prompt], ["4"]) == pytest.approx(reference.p_correct([long_prompt], ["4"]), abs=1e-5)
+
+
+@pytest.mark.gguf
+def test_unknown_llama_option_is_a_config_error(gguf_file):
+    with pytest.raises(ConfigError, match="n_thread"):
+        load(gguf_file, n_thread=2)
