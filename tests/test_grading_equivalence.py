@@ -154,6 +154,20 @@ EQUIVALENT = [
     (r"(E)", r"\text{(E)}"),
     (r"B", r"\text{(B)}"),
     (r"\text{ellipse}", r"\text{ellipse}"),
+    # --- base-n literals: by value; a plain number is the same answer with its base left off -------
+    (r"52_8", r"52_8"),
+    (r"52", r"52_8"),
+    (r"4210_5", r"4210_{5}"),
+    (r"42_{10}", r"52_8"),
+    # --- regressions found by bench/grading.py -----------------------------------------------------
+    (r"x = 11,\! 111,\! 111,\! 100", r"11,\! 111,\! 111,\! 100"),  # thousands after an assignment
+    (r"x = 58,500", r"58,500"),
+    (r"x = 10,\!080", r"10,\!080"),
+    (r"x = \$32,\!348", r"\$32,\!348"),
+    (r"x = \begin{pmatrix} -7 \\ 16 \\ 5 \end{pmatrix}", r"\begin{pmatrix} -7 \\ 16 \\ 5 \end{pmatrix}"),
+    (r"x = 1 \pm \sqrt{19}", r"1 \pm \sqrt{19}"),
+    (r"\frac{pi}{2}", r"\frac{\pi}{2}"),  # plain-text pi inside LaTeX
+    (r"12pi", r"12\pi"),
     # --- infinity ----------------------------------------------------------------------------------
     (r"\infty", r"\infty"),
     (r"(5, \infty)", r"(5,\infty)"),
@@ -290,6 +304,22 @@ NOT_EQUIVALENT = [
     (r"\text{odd}", r"\text{even}"),
     (r"Navin", r"\text{Evelyn}"),
     (r"\text{circle}", r"\text{ellipse}"),
+    # --- base-n literals ------------------------------------------------------------------------
+    (r"204_3", r"204_5"),  # math-verify drops the subscript and calls these equal
+    (r"52_3", r"52_8"),
+    (r"2716_8", r"2516_8"),
+    (r"42", r"52_8"),  # the right value in the wrong base is the wrong answer to "express in base 8"
+    # --- \pm, unions and memberships that differ (found by bench/grading.py) -------------------
+    (r"-1\pm\sqrt{19}", r"1\pm\sqrt{19}"),
+    (r"9\pm2\sqrt{2}", r"3\pm2\sqrt{2}"),
+    (r"\{1\pm\sqrt{7},-2\}", r"\{1\pm\sqrt{5},-2\}"),
+    (r"(0,9)\cup(9,37)", r"(0,9) \cup (9,36)"),
+    (r"(2,12)\cup(12,152)", r"(2,12) \cup (12,102)"),
+    (r"x \in [-8,7]", r"x \in [-2,7]"),
+    (r"\begin{pmatrix} 2/5 \\ -18/5 \end{pmatrix}", r"\begin{pmatrix} 1/5 \\ -18/5 \end{pmatrix}"),
+    (r"\begin{pmatrix} -1 & 0 \\ 0 & -6 \end{pmatrix}", r"\begin{pmatrix} -1 & 0 \\ 0 & -1 \end{pmatrix}"),
+    (r"3x-7y+11z+4=0", r"5x-7y+11z+4=0"),
+    (r"-\cot x", r"\cot x"),
     # --- missing or empty answers are never equivalent to anything --------------------------------
     (None, r"5"),
     (r"5", None),

@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tutor.grading.compare import is_equivalent, parse_number
+from tutor.grading.compare import is_equivalent
+from tutor.grading.fast import parse_number
 from tutor.grading.normalize import normalize_answer
 
 

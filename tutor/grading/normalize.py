@@ -32,7 +32,7 @@ _UNIT_WORDS = (
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=[\d}}])\s*(?:{_UNIT_WORDS})(?:\^\{{?[23]\}}?|\^[23])?\s*$")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
 _TEXT_UNIT_AFTER_VALUE = re.compile(rf"(?<=[\d}})])\s*\\(?:text|mbox|mathrm)\s*\{{\s*{_UNIT_WORDS}\s*\}}(?:\^\{{?[23]\}}?|\^[23])?")
-_THOUSANDS = re.compile(r"^-?\d{1,3}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"^(?:[a-zA-Z]=)?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # also `x=58,500`
 _CHOICE = re.compile(r"^\(?\s*([A-E])\s*\)?$")
 _PLAIN_PI = re.compile(r"(?<![\\a-zA-Z])pi(?![a-zA-Z])")
 _PLAIN_INF = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf|oo)(?![a-zA-Z])")
@@ -80,8 +80,9 @@ def normalize_answer(answer: str) -> str:
     answer = _SQRT_DIGIT.sub(r"\\sqrt{\1}", answer)
     # Spaces carry no meaning in LaTeX math except between letters (`\pi r`, `x \in`).
     answer = re.sub(r"(?<![a-zA-Z])\s+|\s+(?![a-zA-Z])", "", answer)
+    answer = re.sub(r"(?<=\d)\{,\}(?=\d{3})", "", answer)  # `{,}` between digits only ever separates thousands
     if _THOUSANDS.match(answer):
-        answer = re.sub(r"\{,\}|,", "", answer)
+        answer = answer.replace(",", "")
     choice = _CHOICE.match(answer)
     if choice:
         answer = choice.group(1)
