@@ -227,3 +227,28 @@ def test_smoke_mode_exits_non_zero_when_the_model_fails(qapp, monkeypatch, capsy
     assert launch() == 1
     events = smoke_events(capsys.readouterr().out)
     assert [e["smoke"] for e in events] == ["window", "error"] and "/nowhere" in events[1]["message"]
+
+
+@pytest.mark.slow
+@pytest.mark.gguf
+def test_tutor_with_no_arguments_solves_in_smoke_mode_on_a_real_gguf_model(tmp_path):
+    """The whole path a student takes, from source: `tutor` → first run → llama.cpp model → answer."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("llama_cpp")
+    from tiny_llama import build_model
+
+    from trainer.export_gguf import export_gguf
+
+    model = build_model(tmp_path / "model", train_steps=30)
+    export_gguf(model, model / "model.gguf", "f16")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "STEPWISE_SMOKE": "What is 12 + 30?",
+           "STEPWISE_MODEL": str(model), "STEPWISE_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "tutor.cli"], capture_output=True, text=True, env=env, timeout=300)
+    events = smoke_events(done.stdout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert [e["smoke"] for e in events] == ["window", "model", "answer"] and events[1]["name"] == "model"
+    with Store(tmp_path / "home" / "stepwise.sqlite") as store:
+        assert [row.problem for row in store.solves()] == ["What is 12 + 30?"]
