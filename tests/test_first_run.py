@@ -111,6 +111,26 @@ def test_notice_points_at_an_existing_pre_migration_backup(tmp_path):
     opened.store.close()
 
 
+def test_an_older_schema_is_backed_up_then_migrated_not_moved(tmp_path, monkeypatch):
+    from tutor.store import MIGRATIONS, database
+
+    path = tmp_path / "stepwise.sqlite"
+    make_history(path)
+    version = len(MIGRATIONS)
+
+    def add_note_column(connection):
+        connection.exec_driver_sql("ALTER TABLE solves ADD COLUMN note TEXT")
+
+    monkeypatch.setattr(database, "MIGRATIONS", [*MIGRATIONS, ("9999_solve_note", add_note_column)])
+    monkeypatch.setattr(database, "SCHEMA_VERSION", version + 1)
+    opened = open_or_recover(path)
+    with opened.store as store:
+        assert len(store.solves()) == 2
+    assert opened.notice is None and not corrupt_files(tmp_path)
+    with sqlite3.connect(tmp_path / f"stepwise.sqlite.bak-v{version}") as backup:
+        assert backup.execute("SELECT COUNT(*) FROM solves").fetchone() == (2,)
+
+
 # -- recovery: anything that is not damage is refused unchanged, and nothing moves --------------------------
 def test_locked_database_is_refused_and_left_in_place(tmp_path):
     path = tmp_path / "stepwise.sqlite"
