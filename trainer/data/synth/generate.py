@@ -38,7 +38,7 @@ class SynthConfig:
     # Re-check every record's boxed answer against sympy with the grader (a mismatch raises SynthesisBug).
     verify: bool = True
     # Seeds tried per (template, level) slot for a problem text not generated yet.
-    attempts_per_slot: int = 8
+    attempts_per_slot: int = 16
     # Give up (the template spaces are too small for n) after this many slots per requested problem.
     max_slots_per_problem: int = 5
     # Show a progress bar on stderr.
@@ -88,12 +88,13 @@ def generate(config: SynthConfig) -> Iterator[Problem]:
 
     Each slot draws a subject, a template of it and a level, then tries up to `attempts_per_slot` seeds for
     a text not seen yet, so small template spaces (level-1 trigonometry has a few dozen problems) don't
-    tilt the subject and level mix; a slot whose space is exhausted is dropped.
+    tilt the subject and level mix; a (template, level) whose attempts all repeat is not drawn again.
     """
     master = random.Random(config.seed)
     catalog = templates_by_subject()
     subjects = list(catalog)
     seen: set[str] = set()
+    exhausted: set[tuple[str, int]] = set()
     slots = 0
     with tqdm(total=config.n, disable=not config.progress, unit="problem", desc="synth") as bar:
         while len(seen) < config.n:
@@ -102,6 +103,8 @@ def generate(config: SynthConfig) -> Iterator[Problem]:
                 raise RuntimeError(f"only {len(seen)} unique problems after {slots - 1} slots")
             tmpl = master.choice(catalog[master.choice(subjects)])
             level = master.choice(LEVELS)
+            if (tmpl.name, level) in exhausted:
+                continue
             for _ in range(config.attempts_per_slot):
                 problem = make_problem(tmpl.name, level, master.getrandbits(63), verify_answer=config.verify)
                 if problem.problem not in seen:
@@ -109,6 +112,8 @@ def generate(config: SynthConfig) -> Iterator[Problem]:
                     bar.update()
                     yield problem
                     break
+            else:  # every attempt was a repeat: this template has (nearly) run out of problems at this level
+                exhausted.add((tmpl.name, level))
 
 
 def split_sizes(config: SynthConfig) -> dict[str, int]:
