@@ -121,9 +121,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=SolveConfig.max_new_tokens)
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="CPU threads for torch / llama.cpp (0 = the backend's default); on a shared, busy "
+                             "machine 1 thread is far faster than oversubscribed cores")
     args = parser.parse_args(argv)
 
-    generator, verifier = load(args.model, device=args.device)
+    options = {}
+    if args.threads:
+        if str(args.model or "").endswith(".gguf"):
+            options["n_threads"] = args.threads
+        else:
+            import torch
+
+            torch.set_num_threads(args.threads)
+    generator, verifier = load(args.model, device=args.device, **options)
     config = SolveConfig(n=args.n, k=args.k, max_new_tokens=args.max_new_tokens, seed=0)
     problems = held_out_problems(max(args.count, args.baseline_count), args.problems)
     rows = [
