@@ -130,3 +130,17 @@ def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
     QApplication.processEvents()
     ARTIFACTS.mkdir(exist_ok=True)
     window.grab().save(str(ARTIFACTS / "retrain-real.png"))
+
+    # "Use this model": the run's exported model becomes the tutor's model, and it solves through the GUI.
+    view.runs_table.selectRow(0)
+    with qtbot.waitSignal(window.session.model_changed, timeout=180_000):
+        view.use_selected_model()
+    assert window.session.settings.model_path.endswith("export")
+    window.session.settings.n, window.session.settings.max_new_tokens = 4, 48
+    window.solve_view.editor.setPlainText("What is 2 + 3?")
+    with qtbot.waitSignal(window.session.solve_finished, timeout=300_000) as blocker:
+        window.solve_view.solve()
+    result = blocker.args[0].result
+    assert len(result.samples) == 4
+    assert window.solve_view.banner.text(), "a result (possibly 'no answer', said plainly) is shown"
+    assert store.solves()[0].model == window.session.model_name
