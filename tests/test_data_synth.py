@@ -6,9 +6,12 @@ Run: python -m pytest tests/test_data_synth.py -q
 """
 
 import json
+import os
 import random
 import re
 import statistics
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -121,6 +124,18 @@ def test_same_seed_same_bytes_different_seed_different(tmp_path):
     for split in ("train", "validation", "test"):
         assert (first / f"{split}.jsonl").read_bytes() == (second / f"{split}.jsonl").read_bytes()
     assert (first / "train.jsonl").read_bytes() != (third / "train.jsonl").read_bytes()
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path):
+    """Set/dict order must not leak into the files: two fresh interpreters with different PYTHONHASHSEED."""
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}"
+        env = os.environ | {"PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-m", "trainer.cli", "data", "synth", "--n", "400", "--seed", "9", "--out",
+                        str(out)], check=True, env=env, capture_output=True)
+        outputs.append(b"".join((out / f"{s}.jsonl").read_bytes() for s in ("train", "validation", "test")))
+    assert outputs[0] == outputs[1]
 
 
 def test_splits_are_disjoint_and_sized(tmp_path):
