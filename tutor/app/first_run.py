@@ -47,8 +47,11 @@ class Startup:
     """What first-run preparation found, for the window to show once it is up."""
 
     data_dir: Path
+    """The user data folder (created): history database, settings, runs."""
     bundled_model: Path
+    """Where the default model is looked for (`paths.bundled_model_dir()`); loading reports a missing one."""
     notices: list[str] = field(default_factory=list)
+    """Messages for the status bar once the window is up (e.g. a damaged database was moved aside)."""
 
 
 def prepare() -> Startup:
