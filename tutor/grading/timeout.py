@@ -40,7 +40,11 @@ class GradingTimeout(BaseException):  # noqa: N818 - named like math-verify's Ti
 
 
 class WorkerError(RuntimeError):
-    """A worker failed to start, crashed, or reported an error (internal: "not equivalent")."""
+    """A worker failed to start or reported an error (internal: "not equivalent")."""
+
+
+class WorkerDied(WorkerError):
+    """The worker process is gone (killed from outside, out of memory); the job may be retried."""
 
 
 class _Worker:
@@ -66,17 +70,23 @@ class _Worker:
             raise WorkerError("the grading worker did not start (see stderr for its traceback)")
 
     def _read(self) -> None:
-        for line in self.process.stdout:
-            self.replies.put(json.loads(line))
-        self.replies.put(None)
+        try:
+            for line in self.process.stdout:
+                self.replies.put(json.loads(line))
+        except (OSError, ValueError):
+            log.debug("unreadable reply from the grading worker", exc_info=True)
+        self.replies.put(None)  # the worker is gone or garbled: callers see WorkerDied
 
     def call(self, op: str, args: tuple, timeout: float) -> object:
         line = json.dumps({"op": op, "args": list(args), "timeout": timeout}).encode() + b"\n"
-        self.process.stdin.write(line)
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
+        except (OSError, ValueError) as exc:  # broken pipe, or the pipe already closed
+            raise WorkerDied(f"the grading worker is gone ({exc})") from exc
         reply = self.replies.get(timeout=timeout + _GRACE)  # queue.Empty: the worker itself is stuck
         if reply is None:
-            raise WorkerError("the grading worker exited")
+            raise WorkerDied("the grading worker exited")
         if reply.get("timeout"):
             raise GradingTimeout(f"{op} ran past {timeout:.2f} s")
         if "error" in reply:
@@ -98,29 +108,48 @@ class WorkerPool:
         self._cond = threading.Condition()
 
     def warm_up(self) -> None:
-        """Start one worker now (about a second), so the first comparison does not wait for it."""
-        self._release(self._acquire(wait=None))
+        """Start every worker now (about a second), so no comparison waits for a worker to start."""
+        workers = [self._acquire(deadline=None)[0] for _ in range(self._max_workers)]
+        for worker in workers:
+            self._release(worker)
 
     def call(self, op: str, *args: object, timeout: float) -> object:
-        """`op(*args)` in a worker; `GradingTimeout` when it takes more than `timeout` seconds.
+        """`op(*args)` in a worker; `GradingTimeout` when the call takes more than `timeout` seconds.
 
-        The limit bounds the work itself. Starting a worker is not counted (the first one per process
-        takes about a second; see `warm_up`). A caller that finds every worker busy waits for one at
-        most `timeout` seconds.
+        The limit covers waiting for a free worker and the work itself, so a call returns within
+        `timeout` plus a fraction of a second in every case but one: starting a worker is not counted
+        (the first start in a process takes about a second; call `warm_up` early). A worker that died
+        is replaced and the job tried once more.
         """
-        worker = self._acquire(wait=timeout)
-        try:
-            result = worker.call(op, args, timeout)
-        except GradingTimeout:
-            self._release(worker)  # the worker killed its own child and is ready again
-            raise
-        except (queue.Empty, OSError, WorkerError) as exc:
-            self._discard(worker)
-            if isinstance(exc, queue.Empty):
+        deadline = time.monotonic() + timeout
+        for attempt in (1, 2):
+            worker, fresh = self._acquire(deadline)
+            if fresh:
+                deadline = time.monotonic() + timeout
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._release(worker)
+                raise GradingTimeout(f"{op}: no time left after waiting for a worker")
+            try:
+                result = worker.call(op, args, remaining)
+            except GradingTimeout:
+                self._release(worker)  # the worker killed its own child and is ready again
+                raise
+            except queue.Empty:
+                self._discard(worker)  # not even the supervisor answered: replace the whole worker
                 raise GradingTimeout(f"{op}: the worker did not answer in {timeout:.2f} s") from None
-            raise WorkerError(str(exc)) from exc
-        self._release(worker)
-        return result
+            except WorkerDied:
+                self._discard(worker)
+                if attempt == 2:
+                    raise
+                log.debug("grading worker died; retrying %s on a fresh one", op)
+                continue
+            except WorkerError:
+                self._release(worker)  # the job failed, the worker is fine
+                raise
+            self._release(worker)
+            return result
+        raise AssertionError("unreachable: the loop returns or raises")
 
     def shutdown(self) -> None:
         """Stop the idle workers (the process exit stops the rest)."""
@@ -131,8 +160,8 @@ class WorkerPool:
         for worker in idle:
             worker.kill()
 
-    def _acquire(self, wait: float | None) -> _Worker:
-        deadline = None if wait is None else time.monotonic() + wait
+    def _acquire(self, deadline: float | None) -> tuple[_Worker, bool]:
+        """An idle worker, or a new one while fewer than the maximum are alive (then `fresh` is True)."""
         with self._cond:
             while not self._idle and self._alive >= self._max_workers:
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -140,10 +169,10 @@ class WorkerPool:
                     raise GradingTimeout("no grading worker became free in time")
                 self._cond.wait(remaining)
             if self._idle:
-                return self._idle.pop()
+                return self._idle.pop(), False
             self._alive += 1
         try:
-            return _Worker()
+            return _Worker(), True
         except BaseException:
             with self._cond:
                 self._alive -= 1
