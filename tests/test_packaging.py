@@ -154,6 +154,7 @@ def smoke(program: Path, home: Path, problem: str, timeout: float = 600) -> tupl
 
 
 @pytest.mark.packaging
+@pytest.mark.timeout(3600)  # the build alone takes many minutes on a small machine
 def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
     program = bundle / "stepwise"
     assert program.is_file() and os.access(program, os.X_OK)
