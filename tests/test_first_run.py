@@ -208,8 +208,10 @@ def smoke_events(text: str) -> list[dict]:
 
 
 def test_smoke_mode_solves_through_the_window_and_reports_milestones(qapp, monkeypatch, capsys, stepwise_home):
+    from PySide6.QtGui import QImage
+
     from tutor.app import jobs
-    from tutor.app.first_run import SMOKE_ENV, launch
+    from tutor.app.first_run import SCREENSHOT_ENV, SMOKE_ENV, launch
 
     loaded = []
 
@@ -219,6 +221,7 @@ def test_smoke_mode_solves_through_the_window_and_reports_milestones(qapp, monke
 
     monkeypatch.setattr(jobs, "load_models", fake_load)
     monkeypatch.setenv(SMOKE_ENV, PROBLEM)
+    monkeypatch.setenv(SCREENSHOT_ENV, str(stepwise_home / "shot.png"))
     stepwise_home.mkdir(parents=True)
     paths.db_path().write_bytes(GARBAGE)  # a damaged history must not stop the first solve
 
@@ -230,6 +233,8 @@ def test_smoke_mode_solves_through_the_window_and_reports_milestones(qapp, monke
     assert events[0]["seconds"] <= events[1]["seconds"] <= events[2]["seconds"]
     assert loaded == [None], "no setting: the bundled model (None) is what gets loaded"
     assert max(size.width() for size in qapp.windowIcon().availableSizes()) == 512
+    shot = QImage(str(stepwise_home / "shot.png"))
+    assert shot.width() >= 400 and shot.height() >= 300, "the window with its answer was saved"
     with Store() as store:  # the fresh database took the solve
         assert [row.problem for row in store.solves()] == [PROBLEM]
     assert len(corrupt_files(stepwise_home)) == 1

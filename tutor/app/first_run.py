@@ -16,7 +16,8 @@ error). Each line carries `seconds` since the process started:
     {"smoke": "model", "seconds": 2.4, "name": "..."}
     {"smoke": "answer", "seconds": 5.0, "answer": "5", "confidence": 0.93}
 
-Run it: `QT_QPA_PLATFORM=offscreen STEPWISE_SMOKE="What is 2 + 3?" tutor`.
+Run it: `QT_QPA_PLATFORM=offscreen STEPWISE_SMOKE="What is 2 + 3?" tutor`; with
+`STEPWISE_SMOKE_SCREENSHOT=solve.png` it also saves the window showing the answer before it exits.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from tutor.errors import StepwiseError
 log = logging.getLogger(__name__)
 
 SMOKE_ENV = "STEPWISE_SMOKE"
+SCREENSHOT_ENV = "STEPWISE_SMOKE_SCREENSHOT"  # smoke mode: save the window with its answer here (PNG)
 
 
 @dataclass
@@ -94,7 +96,8 @@ _LOADED_AT = time.monotonic()
 def _main_window() -> Any:
     from tutor.app.window import MainWindow
 
-    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    return shown[-1] if shown else None
 
 
 class SmokeRun(QObject):
@@ -124,6 +127,16 @@ class SmokeRun(QObject):
     def _answered(self, solved: Any) -> None:
         result = solved.result
         self._report("answer", answer=result.answer, confidence=round(float(result.confidence), 4))
+        QTimer.singleShot(0, self._screenshot_and_finish)  # after the views have drawn the result
+
+    def _screenshot_and_finish(self) -> None:
+        target = os.environ.get(SCREENSHOT_ENV, "").strip()
+        if target:
+            QApplication.processEvents()
+            if not self.window.grab().save(target):
+                self._report("error", message=f"could not save a screenshot to {target}")
+                self._finish(1)
+                return
         self._finish(0)
 
     def _fail(self, message: str) -> None:
