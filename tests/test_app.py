@@ -174,8 +174,11 @@ def test_review_mark_solution_incorrect_is_stored(qtbot, store):
     assert "Add numerators" in review.solution_view.toPlainText()
     review.comment.setText("adds denominators")
     review.mark_solution_incorrect.click()
+    assert review.members.item(1).text().endswith("marked incorrect") and review.selected_sample() == sample_index
+    assert "marked" not in review.members.item(0).text()
     review.select_cluster(0)
     review.mark_cluster_correct.click()
+    assert all(review.members.item(i).text().endswith("marked correct") for i in range(review.members.count()))
     screenshot(window, "review")
 
     marks = store.marks(solved.solve_id)
@@ -260,3 +263,27 @@ def test_a_crashing_library_call_is_reported_and_the_app_stays_up(qtbot, store):
     window.session.set_model(ScriptedGenerator(), ScriptedVerifier())
     solve_by_keyboard(qtbot, window)
     assert len(store.solves()) == 1
+
+
+def test_no_answer_is_said_plainly(qtbot, store):
+    window = make_window(qtbot, store, ScriptedGenerator(script=["I am not sure how to start.\nMaybe 7?"]))
+    solve_by_keyboard(qtbot, window)
+    view = window.solve_view
+    assert "couldn't find an answer" in view.banner.text()
+    assert not view.check_button.isEnabled() and not view.next_step_button.isEnabled()
+    assert "Maybe 7?" in view.steps_view.toPlainText(), "the attempt is still shown"
+    screenshot(window, "solve-no-answer")
+
+
+def test_window_opens_and_reports_a_missing_bundled_model(qtbot, tmp_path, monkeypatch):
+    from tutor.app.main import build_window
+
+    monkeypatch.setenv("STEPWISE_MODEL", str(tmp_path / "no-model-here"))
+    window = build_window()
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.session.model_failed, timeout=120_000) as blocker:
+        window.show()
+    assert blocker.args[0] in window.statusBar().currentMessage()
+    assert window.model_label.text() == "No model loaded"
+    assert window.history_view.status.text().startswith("0 solved")
+    window.close()

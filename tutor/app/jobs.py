@@ -140,6 +140,17 @@ def load_solve(store: Any, solve_id: int) -> Any:
     return SolvedProblem(SolveResult.from_dict(row.result), row.id, row.model or "")
 
 
+def marks_of(store: Any, solve_id: int | None) -> dict[tuple[str, Any], bool]:
+    """The latest verdict on each sample (("sample", index)) and cluster (("cluster", answer)) of a solve."""
+    if store is None or solve_id is None:
+        return {}
+    verdicts: dict[tuple[str, Any], bool] = {}
+    for mark in store.marks(solve_id):  # oldest first: a later mark overrides
+        key = ("sample", mark.sample_index) if mark.sample_index is not None else ("cluster", mark.cluster_answer)
+        verdicts[key] = mark.correct
+    return verdicts
+
+
 def save_mark(store: Any, solve_id: int, correct: bool, comment: str, sample_index: int | None,
               cluster_answer: str | None) -> None:
     store.add_mark(solve_id, correct=correct, comment=comment, sample_index=sample_index,

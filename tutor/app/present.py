@@ -75,3 +75,8 @@ def answer_latex(answer: str | None) -> str:
 def short_problem(problem: str, limit: int = 60) -> str:
     flat = re.sub(r"\s+", " ", problem).strip()
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def first_attempt(result: Any) -> Any:
+    """With no answer at all, the first sample that wrote something: shown so the student sees the attempt."""
+    return next((sample for sample in result.samples if sample.text.strip()), None)

@@ -118,10 +118,15 @@ class ReviewView(QWidget):
         if row < 0 or self.session.current is None:
             return
         samples = self.session.current.result.samples_by_index
-        for index in self.clusters.row(row).members:
+        cluster = self.clusters.row(row)
+        verdicts = self.session.marks()
+        cluster_verdict = verdicts.get(("cluster", cluster.answer))
+        for index in cluster.members:
             sample = samples[index]
+            verdict = verdicts.get(("sample", index), cluster_verdict)
+            marked = "" if verdict is None else f" — marked {'correct' if verdict else 'incorrect'}"
             item = QListWidgetItem(f"Solution #{index + 1} — verifier {fmt_score(sample.score)}, "
-                                   f"{sample.n_tokens} tokens ({sample.finish_reason})")
+                                   f"{sample.n_tokens} tokens ({sample.finish_reason}){marked}")
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.members.addItem(item)
         self.members.setCurrentRow(0)
@@ -153,9 +158,17 @@ class ReviewView(QWidget):
 
     def mark_solution(self, correct: bool) -> None:
         if self.session.mark(correct, self.comment.text().strip(), sample_index=self.selected_sample()):
-            self.comment.clear()
+            self._after_mark()
 
     def mark_cluster(self, correct: bool) -> None:
         cluster = self.selected_cluster()
         if cluster is not None and self.session.mark(correct, self.comment.text().strip(), cluster_answer=cluster.answer):
-            self.comment.clear()
+            self._after_mark()
+
+    def _after_mark(self) -> None:
+        """Clear the comment and relist the members with their new verdicts, keeping the selection."""
+        self.comment.clear()
+        member_row = self.members.currentRow()
+        cluster = self.cluster_table.selectionModel().currentIndex().row()
+        self._show_cluster(cluster)
+        self.members.setCurrentRow(max(0, member_row))

@@ -152,5 +152,13 @@ class Session(QObject):
         self.info.emit(f"Marked {what} {'correct' if correct else 'incorrect'}.")
         return True
 
+    def marks(self) -> dict:
+        """Verdicts already given on the current result (see jobs.marks_of); empty when none or not stored."""
+        try:
+            return jobs.marks_of(self.store, self.current.solve_id if self.current else None)
+        except StepwiseError as exc:
+            self.error.emit(str(exc))
+            return {}
+
     def shutdown(self) -> None:
         self.pool.shutdown()

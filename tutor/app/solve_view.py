@@ -232,9 +232,10 @@ class SolveView(QWidget):
         band = present.confidence_band(result.confidence) if result.answer is not None else present.confidence_band(0)
         self.banner.setText(f"<b>{present.headline(result)}</b>")
         self.banner.setStyleSheet(f"background-color: {band.colour}; padding: 6px; border-radius: 4px;")
-        best = result.best_solution
+        best = result.best_solution or present.first_attempt(result)
         self._steps = present.split_steps(best.text) if best is not None else []
-        self.revealed_steps = 0 if self.hint_mode.isChecked() else len(self._steps)
+        hide = self.hint_mode.isChecked() and result.answer is not None  # nothing to give away otherwise
+        self.revealed_steps = 0 if hide else len(self._steps)
         self.check_result.clear()
         self.student_answer.clear()
         for widget in (self.next_step_button, self.show_all_button, self.check_button, self.student_answer):
