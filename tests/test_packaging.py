@@ -5,7 +5,8 @@ The bundle itself (builds it with packaging/build.sh using this interpreter's en
 offscreen until it has solved one problem; minutes of CPU):
     python -m pytest tests/test_packaging.py -m packaging -s -q
 Set STEPWISE_BUNDLE=dist/stepwise to test an already built bundle instead of building. The measured
-bundle size and cold-start times are printed and written to test-artifacts/packaging.json.
+bundle size and cold-start times are printed and written to test-artifacts/packaging.json, and the
+bundled app's window with its first answer to test-artifacts/bundle-solve.png.
 """
 
 from __future__ import annotations
@@ -135,9 +136,12 @@ def bundle() -> Path:
     return ROOT / "dist" / "stepwise"
 
 
-def smoke(program: Path, home: Path, problem: str, timeout: float = 600) -> tuple[list[dict], str]:
+def smoke(program: Path, home: Path, problem: str, screenshot: Path | None = None,
+          timeout: float = 600) -> tuple[list[dict], str]:
     """Launch the bundled app offscreen in smoke mode; events carry the app's own clock and ours."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "STEPWISE_SMOKE": problem, "STEPWISE_HOME": str(home)}
+    if screenshot is not None:
+        env["STEPWISE_SMOKE_SCREENSHOT"] = str(screenshot)
     env.pop("STEPWISE_MODEL", None)  # the bundle must find its own model
     started = time.monotonic()
     process = subprocess.Popen([str(program)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -166,12 +170,14 @@ def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
     done = run_entry("-m", "tutor.grading._symbolic_worker", stdin=GRADER_JOB, program=[str(program)])
     assert done.stdout.splitlines()[-1] == '{"result": true}', done.stderr
 
-    events, stderr = smoke(program, tmp_path / "cold", "What is 2 + 3?")
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    screenshot = ROOT / "test-artifacts" / "bundle-solve.png"
+    events, stderr = smoke(program, tmp_path / "cold", "What is 2 + 3?", screenshot)
     assert [e["smoke"] for e in events] == ["window", "model", "answer"], stderr[-3000:]
     warm, _ = smoke(program, tmp_path / "warm", "What is 2 + 3?")
     assert [e["smoke"] for e in warm] == ["window", "model", "answer"]
     # first run made its data folder and saved the solve to history
-    assert (tmp_path / "cold" / "stepwise.sqlite").is_file()
+    assert (tmp_path / "cold" / "stepwise.sqlite").is_file() and screenshot.stat().st_size > 10_000
 
     solved = run_entry("solve", "What is 2 + 3?", "--n", "4", "--json", program=[str(program)],
                        env={**os.environ, "STEPWISE_HOME": str(tmp_path / "cli")}, timeout=600)
@@ -185,6 +191,5 @@ def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
         "answer": events[-1]["answer"],
         "confidence": events[-1]["confidence"],
     }
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
     (ROOT / "test-artifacts" / "packaging.json").write_text(json.dumps(numbers, indent=2))
     print("\n" + json.dumps(numbers, indent=2))
