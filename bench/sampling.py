@@ -115,14 +115,18 @@ def main() -> None:
     parser.add_argument("--naive-sequences", type=int, default=8, help="sequences timed for row (a)")
     parser.add_argument("--pairs", type=int, default=256, help="verifier pairs scored")
     parser.add_argument("--quick", action="store_true", help="single-prompt scenario only")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch intra-op threads for rows (a)-(c); 1 matches llama.cpp's 1-thread rows")
     args = parser.parse_args()
+    torch.set_num_threads(args.torch_threads)
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-sampling-"))
     folder = Path(args.model) if args.model else planned_model(scratch / "model")
     hf, _ = load(folder, backend="transformers", device="cpu")
     n_params = sum(p.numel() for p in hf.model.parameters())
     ggufs = {q: export_gguf(folder, scratch / f"model-{q}.gguf", q) for q in ("f32", "q8_0")}
-    print(f"model: {folder} ({n_params / 1e6:.2f} M parameters), N={args.n}, {args.tokens} new tokens\n")
+    print(f"model: {folder} ({n_params / 1e6:.2f} M parameters), N={args.n}, {args.tokens} new tokens, "
+          f"torch threads={args.torch_threads}\n")
 
     scenarios = [("1 prompt", problems(1))] + ([] if args.quick else [(f"{args.prompts} prompts", problems(args.prompts))])
     for label, texts in scenarios:

@@ -26,6 +26,8 @@ from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args
 
 log = logging.getLogger(__name__)
+# Tokens sorted per row for nucleus sampling before falling back to a full sort.
+_NUCLEUS_CANDIDATES = 256
 
 
 @dataclass
@@ -57,7 +59,11 @@ def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, generato
     probs = torch.softmax(logits.float() / temperature, dim=-1)
     if top_p >= 1.0:
         return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
-    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    # The nucleus is a prefix of the sorted order: when the top candidates already hold top_p of the
+    # mass (nearly always), sorting only them is exact and much cheaper than sorting the vocabulary.
+    sorted_probs, order = probs.topk(min(_NUCLEUS_CANDIDATES, probs.shape[-1]), dim=-1)
+    if sorted_probs.sum(dim=-1).min() < top_p:
+        sorted_probs, order = probs.sort(dim=-1, descending=True)
     # Keep a token while the mass before it is still below top_p, so the top token always survives.
     sorted_probs[(sorted_probs.cumsum(dim=-1) - sorted_probs) >= top_p] = 0.0
     choice = torch.multinomial(sorted_probs, 1, generator=generator)
@@ -216,6 +222,7 @@ class HFModel:
         return results
 
     # ---- sampling -------------------------------------------------------------------------------------
+    @torch.inference_mode()
     def sample(
         self,
         prompts: Sequence[str],
@@ -265,6 +272,8 @@ class HFModel:
         live = list(range(len(rows)))  # batch row -> index into rows
         eos = torch.tensor(self.eos_ids, device=self.device)
         logits = out.logits[:, -1, :]
+        # Without padding, no mask at all lets attention take its causal fast path.
+        padded = bool((mask == 0).any())
         for _ in range(run.max_new_tokens):
             tokens = pick_tokens(logits, run.temperature, run.top_p, generator)
             is_eos = torch.isin(tokens, eos).tolist()
@@ -291,10 +300,11 @@ class HFModel:
                 cache.batch_select_indices(index)
                 tokens, mask, next_position = tokens[index], mask[index], next_position[index]
                 live = [live[row] for row in keep]
+                padded = bool((mask == 0).any())
             mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=1)
             out = self.model(
                 input_ids=tokens[:, None],
-                attention_mask=mask,
+                attention_mask=mask if padded else None,
                 position_ids=next_position[:, None],
                 use_cache=True,
                 **{self._cache_name: cache},
