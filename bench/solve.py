@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline = rows[1]
     source = args.problems or f"synthetic held-out split of {DEFAULT_RECIPE.name}"
     print(f"\nsolve latency, {generator.name}, N={args.n}, K={args.k}, max_new_tokens={args.max_new_tokens}, "
-          f"device={args.device}, torch threads={torch_threads()}, problems: {source}")
+          f"device={args.device}, threads={args.threads or 'default'} (torch: {torch_threads()}), problems: {source}")
     header = f"{'variant':<26} {'problems':>8} {'p50 s':>7} {'p90 s':>7} {'sample s':>9} {'grade s':>8} " \
              f"{'verify s':>9} {'sympy s':>8} {'acc':>5} {'p50 speed-up':>13}"
     print(header)
