@@ -256,3 +256,90 @@ def handshakes(rng: random.Random, level: int) -> Draft:
 
 def upto_people(level: int) -> int:
     return (12, 25, 40, 60, 100)[level - 1]
+
+
+@functools.cache
+def _circular_orbits(n: int) -> int:
+    """Seatings of n people around a table up to rotation, counted by brute force (orbits of all n! orders)."""
+    return len({min(p[i:] + p[:i] for i in range(n)) for p in itertools.permutations(range(n))})
+
+
+# (who, where) for round-table problems.
+ROUND_CONTEXTS = (("people", "a round table"), ("children", "a campfire"), ("knights", "King Arthur's round table"),
+                  ("friends", "a circular dinner table"))
+
+
+@template(SUBJECT)
+def circular_arrangements(rng: random.Random, level: int) -> Draft:
+    """Seatings around a round table up to rotation: (n-1)!; level >= 3 with two people together or apart."""
+    n = rng.randint(4, 5 + level)
+    who, where = rng.choice(ROUND_CONTEXTS)
+    rest = math.factorial(n - 1)
+    if level <= 2:
+        steps = [f"Fix one person's seat to remove rotations; the other ${n - 1}$ fill the remaining seats in "
+                 f"${n - 1}! = {rest}$ ways."]
+        truth = sympy.Integer(_circular_orbits(n)) if n <= 7 else sympy.factorial(n) / n
+        return Draft(f"In how many ways can ${n}$ {who} sit around {where}, if two seatings that are rotations of each "
+                     "other are the same?", steps, str(rest), truth)
+    block = math.factorial(n - 2)
+    together = 2 * block
+    steps = [f"Glue Ann and Bo into one block; then ${n - 1}$ units sit around the table in "
+             f"$({n - 1} - 1)! = {n - 2}! = {block}$ ways.",
+             "Ann and Bo can sit in $2$ orders inside the block.",
+             f"So there are $2 \\cdot {block} = {together}$ seatings with them together."]
+    # Independently: with Ann's seat fixed, Bo lands next to her in 2 of the n - 1 other seats.
+    truth_together = sympy.factorial(n - 1) * sympy.Rational(2, n - 1)
+    if rng.random() < 0.5:
+        return Draft(f"In how many ways can ${n}$ {who}, including Ann and Bo, sit around {where} if Ann and Bo sit next "
+                     "to each other? Rotations of a seating count as the same.", steps, str(together), truth_together)
+    apart = rest - together
+    steps = [f"Without restrictions there are $({n} - 1)! = {rest}$ seatings.", *steps,
+             f"So Ann and Bo are apart in ${rest} - {together} = {apart}$ seatings."]
+    return Draft(f"In how many ways can ${n}$ {who}, including Ann and Bo, sit around {where} if Ann and Bo must not "
+                 "sit next to each other? Rotations of a seating count as the same.", steps, str(apart),
+                 sympy.factorial(n - 1) * sympy.Rational(n - 3, n - 1))
+
+
+@functools.cache
+def _count_numbers(k: int, kind: str) -> int:
+    """k-digit positive integers of a kind, counted one by one (k <= 4)."""
+    test = {"odd": lambda s: all(int(d) % 2 for d in s), "even": lambda s: all(int(d) % 2 == 0 for d in s),
+            "distinct": lambda s: len(set(s)) == len(s), "no7": lambda s: "7" not in s, "some7": lambda s: "7" in s}[kind]
+    return sum(1 for v in range(10 ** (k - 1), 10**k) if test(str(v)))
+
+
+@template(SUBJECT)
+def digit_strings(rng: random.Random, level: int) -> Draft:
+    """k-digit positive integers with all digits odd / even / distinct / no 7, or (level >= 3) at least one 7."""
+    k = rng.randint(2, 2 + (level + 1) // 2)
+    kind = rng.choice(("odd", "even", "distinct", "no7", "some7")[: 2 + min(level, 3)])
+    if kind == "some7":
+        total, without = 9 * 10 ** (k - 1), 8 * 9 ** (k - 1)
+        value = total - without
+        steps = [f"There are $9 \\cdot 10^{{{k - 1}}} = {total}$ positive integers with ${k}$ digits.",
+                 f"Those with no digit $7$: the first digit has $8$ choices (not $0$ or $7$) and each other digit $9$, "
+                 f"so $8 \\cdot 9^{{{k - 1}}} = {without}$.",
+                 f"So ${total} - {without} = {value}$ have at least one digit $7$."]
+        truth = sympy.Integer(_count_numbers(k, kind)) if k <= 4 else sympy.Integer(value)
+        return Draft(f"How many ${k}$-digit positive integers have at least one digit equal to $7$?", steps, str(value),
+                     truth)
+    if kind == "odd":
+        choices, reasons = [5] * k, ["any of the $5$ odd digits"] * k
+    elif kind == "even":
+        choices = [4] + [5] * (k - 1)
+        reasons = ["$2, 4, 6$ or $8$ (not $0$)"] + ["any of the $5$ even digits"] * (k - 1)
+    elif kind == "no7":
+        choices = [8] + [9] * (k - 1)
+        reasons = ["any digit but $0$ and $7$"] + ["any digit but $7$"] * (k - 1)
+    else:
+        choices = [9] + [9 - i for i in range(k - 1)]
+        reasons = ["any digit but $0$"] + [f"any of the $10$ digits except the ${i + 1}$ already used"
+                                           for i in range(k - 1)]
+    steps = [f"The {'first' if i == 0 else 'next'} digit can be {reason}: ${c}$ choices."
+             for i, (reason, c) in enumerate(zip(reasons, choices))]
+    value = math.prod(choices)
+    steps.append(f"By the multiplication principle there are ${CDOT.join(map(str, choices))} = {value}$ numbers.")
+    truth = sympy.Integer(_count_numbers(k, kind)) if k <= 4 else sympy.Integer(value)
+    words = {"odd": "all of whose digits are odd", "even": "all of whose digits are even",
+             "distinct": "whose digits are all different", "no7": "with no digit equal to $7$"}[kind]
+    return Draft(f"How many ${k}$-digit positive integers are there {words}?", steps, str(value), truth)

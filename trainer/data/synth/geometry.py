@@ -238,3 +238,39 @@ def sector_arc(rng: random.Random, level: int) -> Draft:
         steps.insert(0, f"From $\\pi r^2 = {times_tex(radius * radius, PI)}$, $r^2 = {radius * radius}$ and $r = {radius}$.")
     return Draft(f"A circle has {given}. A central angle of ${angle}^\\circ$ cuts off an arc. What is {question}? "
                  "Express your answer in terms of $\\pi$.", steps, times_tex(value, PI), truth)
+
+
+@template(SUBJECT)
+def square_from_diagonal(rng: random.Random, level: int) -> Draft:
+    """Area (or perimeter, as a radical) of a square from its diagonal."""
+    diagonal = rng.randint(2, upto(level, 2))
+    area = Fraction(diagonal * diagonal, 2)
+    steps = [f"If the side is $s$, the diagonal is $s\\sqrt{{2}}$, so $s\\sqrt{{2}} = {diagonal}$.",
+             f"Squaring, $2s^2 = {diagonal * diagonal}$, so $s^2 = {tex(area)}$."]
+    if level >= 3 and rng.random() < 0.5:
+        perimeter = surd_tex(Fraction(4 * diagonal, 2), 2)  # 4 s = 4 d / sqrt(2) = 2 sqrt(2) d
+        steps += [f"So $s = \\frac{{{diagonal}}}{{\\sqrt{{2}}}} = {surd_tex(Fraction(diagonal, 2), 2)}$.",
+                  f"The perimeter is $4s = {perimeter}$."]
+        truth = 4 * sympy.sqrt(sym(area))
+        return Draft(f"A square has a diagonal of length ${diagonal}$. What is its perimeter? Express your answer in "
+                     "simplest radical form.", steps, perimeter, truth)
+    steps.append(f"The area is $s^2 = {tex(area)}$.")
+    truth = 4 * sympy.Rational(diagonal, 2) ** 2 / 2  # the diagonals cut it into four right triangles with legs d/2
+    return Draft(f"A square has a diagonal of length ${diagonal}$. What is its area?", steps, tex(area), truth)
+
+
+@template(SUBJECT)
+def box_space_diagonal(rng: random.Random, level: int) -> Draft:
+    """The space diagonal of a rectangular box (a cube at level 1) by Pythagoras twice."""
+    a = rng.randint(1, upto(level, 1))
+    b, c = (a, a) if level == 1 else (rng.randint(1, upto(level, 1)), rng.randint(1, upto(level, 1)))
+    face = a * a + b * b
+    total = face + c * c
+    answer = surd_tex(1, total)
+    steps = [f"The diagonal of the ${a} \\times {b}$ face has length $\\sqrt{{{a}^2 + {b}^2}} = \\sqrt{{{face}}}$.",
+             f"It is a leg of a right triangle whose other leg is the edge ${c}$ and whose hypotenuse is the space diagonal.",
+             f"So the space diagonal is $\\sqrt{{{face} + {c}^2}} = \\sqrt{{{face} + {c * c}}} = \\sqrt{{{total}}} = {answer}$."]
+    truth = sympy.Point3D(0, 0, 0).distance(sympy.Point3D(a, b, c))
+    shape = f"a cube with edge length ${a}$" if level == 1 else f"a rectangular box measuring ${a}$ by ${b}$ by ${c}$"
+    return Draft(f"What is the length of the longest diagonal of {shape}? Express your answer in simplest radical form.",
+                 steps, answer, truth)

@@ -218,3 +218,34 @@ def fraction_of_remainder(rng: random.Random, level: int) -> Draft:
     return Draft(problem, steps, str(left2), truth)
 
 
+
+
+# (big unit, small unit, small units per big unit)
+UNITS = (("feet", "inches", 12), ("yards", "feet", 3), ("hours", "minutes", 60), ("minutes", "seconds", 60),
+         ("days", "hours", 24), ("gallons", "quarts", 4), ("pounds", "ounces", 16), ("meters", "centimeters", 100))
+
+
+@template(SUBJECT)
+def unit_conversion(rng: random.Random, level: int) -> Draft:
+    """Convert between units; level >= 3 converts square units (the factor squared)."""
+    big, small, factor = rng.choice(UNITS[:5] if level >= 3 else UNITS)
+    amount = rng.randint(2, upto(level, 2))
+    if level >= 3 and big in ("feet", "yards", "meters"):
+        value = amount * factor * factor
+        steps = [f"One square {big[:-1] if big != 'feet' else 'foot'} is ${factor} \\times {factor} = {factor * factor}$ "
+                 f"square {small}.",
+                 f"So ${amount}$ square {big} is ${amount} \\cdot {factor * factor} = {value}$ square {small}."]
+        truth = sympy.Integer(amount) * sympy.Integer(factor) ** 2
+        return Draft(f"How many square {small} are in ${amount}$ square {big}?", steps, str(value), truth)
+    if rng.random() < 0.5:
+        value = amount * factor
+        steps = [f"Each of the {big} is ${factor}$ {small}, so ${amount}$ {big} is ${amount} \\cdot {factor} = "
+                 f"{value}$ {small}."]
+        return Draft(f"How many {small} are in ${amount}$ {big}?", steps, str(value),
+                     sympy.Integer(sum(factor for _ in range(amount))))
+    total = rng.randint(factor + 1, amount * factor)
+    value = Fraction(total, factor)
+    steps = [f"There are ${factor}$ {small} in each of the {big}, so ${total}$ {small} is "
+             f"$\\frac{{{total}}}{{{factor}}} = {tex(value)}$ {big}."]
+    return Draft(f"How many {big} are in ${total}$ {small}? Express your answer as a mixed number or a common fraction "
+                 "if needed.", steps, tex(value), sympy.Rational(total) / factor)

@@ -9,7 +9,19 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, nonzero, paren, surd_tex, sym, template, tex, times_tex, upto
+from trainer.data.synth.base import (
+    Draft,
+    nonzero,
+    paren,
+    signed_term,
+    split_square,
+    surd_tex,
+    sym,
+    template,
+    tex,
+    times_tex,
+    upto,
+)
 
 SUBJECT = "Precalculus"
 PI = "\\pi"
@@ -276,3 +288,31 @@ def polar_to_rectangular(rng: random.Random, level: int) -> Draft:
     truth = _rotated(radius, degrees)[0 if coordinate == "x" else 1]
     return Draft(f"The point $\\left({radius}, {times_tex(theta, PI)}\\right)$ in polar coordinates has rectangular "
                  f"coordinates $(x, y)$. Find ${coordinate}$.", steps, sympy.latex(radius * exact), truth)
+
+
+@template(SUBJECT)
+def complex_modulus(rng: random.Random, level: int) -> Draft:
+    """|z| for z = a + bi, or |z^n| = |z|^n at higher levels."""
+    big = upto(level, 1)
+    a, b = rng.randint(-big, big), nonzero(rng, -big, big)
+    body = "i" if b == 1 else "-i" if b == -1 else f"{b}i"
+    z = f"{a}{signed_term(b, 'i')}" if a else body
+    square = a * a + b * b
+    modulus = surd_tex(1, square)
+    steps = [f"$|{z}| = \\sqrt{{{paren(a)}^2 + {paren(b)}^2}} = \\sqrt{{{a * a} + {b * b}}} = \\sqrt{{{square}}} = "
+             f"{modulus}$."]
+    if level >= 4:
+        n = rng.randint(2, 4)
+        k, m = split_square(square)
+        # |z|^n = (k sqrt(m))^n = k^n m^(n // 2) (sqrt(m) when n is odd)
+        value_tex = surd_tex(k**n * m ** (n // 2), m) if n % 2 else str(k**n * m ** (n // 2))
+        steps += [f"The modulus of a power is the power of the modulus: $|z^{n}| = |z|^{n}$.",
+                  f"So $|z^{n}| = \\left(\\sqrt{{{square}}}\\right)^{n} = " +
+                  (f"{square}^{{{n // 2}}} = {value_tex}$." if n % 2 == 0 else
+                   f"{square}^{{{n // 2}}} \\sqrt{{{square}}} = {value_tex}$.")]
+        re, im = 1, 0  # z^n multiplied out in Gaussian integers, then its modulus: independent of |z|^n
+        for _ in range(n):
+            re, im = re * a - im * b, re * b + im * a
+        truth = sympy.sqrt(sympy.Integer(re * re + im * im))
+        return Draft(f"Let $z = {z}$. Find $|z^{n}|$.", steps, value_tex, truth)
+    return Draft(f"Find $|{z}|$.", steps, modulus, sympy.Abs(a + b * sympy.I))
