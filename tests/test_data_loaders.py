@@ -9,6 +9,7 @@ import json
 import pytest
 from conftest import GSM8K, MATH500
 
+from trainer.cli import main as trainer_main
 from trainer.data import Problem, load_problems
 from trainer.data.loaders import iter_problems
 from trainer.data.synth import SynthConfig, write_splits
@@ -134,3 +135,15 @@ def test_missing_file_and_unknown_format(tmp_path):
         load_problems(tmp_path / "nope.jsonl")
     with pytest.raises(DataError, match="unknown format"):
         load_problems(_jsonl(tmp_path / "ok.jsonl", [GOOD]), format="csv")
+
+
+@needs_data
+def test_stats_table_counts_math500_per_subject_and_level(capsys):
+    assert trainer_main(["data", "stats", str(MATH500)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["subject", "L1", "L2", "L3", "L4", "L5", "total"]
+    rows = {line.rsplit(maxsplit=6)[0]: [int(v) for v in line.split()[-6:]] for line in lines[1:]}
+    assert rows["total"][-1] == 500 and sum(rows["total"][:-1]) == 500
+    problems = load_problems(MATH500)
+    assert rows["Algebra"][-1] == sum(p.subject == "Algebra" for p in problems)
+    assert rows["Geometry"][0] == sum(p.subject == "Geometry" and p.level == 1 for p in problems)

@@ -40,6 +40,9 @@ def _add_data_commands(commands: argparse._SubParsersAction) -> None:
     tok.add_argument("--out", required=True, help="output folder for the Hugging Face tokenizer files")
     tok.add_argument("--vocab-size", type=int, default=3072)
     tok.set_defaults(func=_data_tokenizer)
+    stats = data_commands.add_parser("stats", help="count problems per subject and level")
+    stats.add_argument("data", nargs="+", help="JSONL files (synthetic, MATH or GSM8K)")
+    stats.set_defaults(func=_data_stats)
 
 
 def _data_synth(args: argparse.Namespace) -> int:
@@ -49,6 +52,14 @@ def _data_synth(args: argparse.Namespace) -> int:
                          test_fraction=args.test_fraction, verify=args.verify, progress=sys.stderr.isatty())
     sizes = write_splits(config, args.out)
     print(" ".join(f"{split}={count}" for split, count in sizes.items()), "->", args.out)
+    return 0
+
+
+def _data_stats(args: argparse.Namespace) -> int:
+    from trainer.data.loaders import load_problems
+    from trainer.data.stats import subject_level_table
+
+    print(subject_level_table(item for path in args.data for item in load_problems(path)))
     return 0
 
 
