@@ -71,29 +71,31 @@ class SamplingRun:
 def pick_tokens_np(logits: np.ndarray, temperature: float, top_p: float, uniforms: np.ndarray) -> np.ndarray:
     """Next token per row of `logits` (rows x vocab): argmax at temperature 0, else nucleus sampling by
     inverse CDF with one uniform draw per row (so each sequence's draws come from its own generator and
-    do not depend on which other sequences share the batch)."""
+    do not depend on which other sequences share the batch).
+
+    The nucleus is found as a probability threshold (the smallest kept probability), so only a few top
+    candidates are sorted, never the vocabulary; tokens tied at the threshold are all kept.
+    """
     if temperature == 0:
         return logits.argmax(axis=1)
-    z = logits.astype(np.float64) / temperature
+    z = logits / np.float32(temperature)
     z -= z.max(axis=1, keepdims=True)
     probs = np.exp(z)
     probs /= probs.sum(axis=1, keepdims=True)
-    rows = np.arange(len(probs))
-    if top_p >= 1.0:
-        cdf = probs.cumsum(axis=1)
-        return np.minimum((cdf < uniforms[:, None] * cdf[:, -1:]).sum(axis=1), probs.shape[1] - 1)
-    # The nucleus is a prefix of the sorted order; sorting only the top candidates is exact whenever
-    # their mass already reaches top_p (nearly always), and avoids sorting a 100k+ vocabulary per step.
-    k = min(probs.shape[1], _NUCLEUS_CANDIDATES)
-    candidates = np.argpartition(-probs, k - 1, axis=1)[:, :k] if k < probs.shape[1] else np.tile(np.arange(k), (len(probs), 1))
-    if k < probs.shape[1] and probs[rows[:, None], candidates].sum(axis=1).min() < top_p:
-        candidates = np.tile(np.arange(probs.shape[1]), (len(probs), 1))
-    cand_probs = probs[rows[:, None], candidates]
-    order = np.argsort(-cand_probs, axis=1, kind="stable")
-    sorted_ids = np.take_along_axis(candidates, order, axis=1)
-    sorted_probs = np.take_along_axis(cand_probs, order, axis=1)
-    # Keep a token while the mass before it is below top_p, so the top token always survives.
-    sorted_probs[(sorted_probs.cumsum(axis=1) - sorted_probs) >= top_p] = 0.0
-    cdf = sorted_probs.cumsum(axis=1)
-    index = np.minimum((cdf < uniforms[:, None] * cdf[:, -1:]).sum(axis=1), sorted_probs.shape[1] - 1)
-    return sorted_ids[rows, index]
+    if top_p < 1.0:
+        probs = np.where(probs >= _nucleus_threshold(probs, top_p)[:, None], probs, 0.0)
+    cdf = probs.cumsum(axis=1)
+    return np.minimum((cdf < uniforms[:, None] * cdf[:, -1:]).sum(axis=1), probs.shape[1] - 1)
+
+
+def _nucleus_threshold(probs: np.ndarray, top_p: float) -> np.ndarray:
+    """Per row, the probability of the last token of the smallest top set holding >= top_p of the mass."""
+    vocab = probs.shape[1]
+    k = min(vocab, _NUCLEUS_CANDIDATES)
+    top = np.partition(probs, vocab - k, axis=1)[:, vocab - k :] if k < vocab else probs
+    if k < vocab and top.sum(axis=1).min() < top_p:  # a flat distribution: the nucleus is wider
+        top = probs
+    ranked = -np.sort(-top, axis=1)
+    # A token is in the nucleus while the mass ranked before it is below top_p (the top one always is).
+    last = (ranked.cumsum(axis=1) - ranked < top_p).sum(axis=1) - 1
+    return ranked[np.arange(len(ranked)), last]
