@@ -64,3 +64,13 @@ def test_long_text_is_fast_and_exact():
     """A 200 kB solution with thousands of boxes still gives the last one, quickly."""
     text = "\\boxed{1} " * 20000 + "\\boxed{\\frac{22}{7}}"
     assert extract_answer(text) == r"\frac{22}{7}"
+
+
+def test_thousands_of_unclosed_boxes_take_linear_time():
+    """Regression: each unclosed box used to rescan to the end of the text (13 s for 5,000 boxes)."""
+    import time
+
+    started = time.monotonic()
+    assert extract_answer("\\boxed{1} " + "\\boxed{" * 5000) == "1"
+    assert extract_answer("\\boxed{" * 5000) is None
+    assert time.monotonic() - started < 1.0

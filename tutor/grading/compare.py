@@ -21,6 +21,8 @@ from tutor.grading.timeout import GradingTimeout, run_with_limit
 log = logging.getLogger(__name__)
 
 _SYMBOLIC_CACHE_SIZE = 65536  # normalised pairs whose sympy verdict is kept
+# No final answer is this long; longer strings are runaway generations and equal to nothing.
+MAX_ANSWER_CHARS = 10_000
 
 class _PairCache:
     """A thread-safe LRU of symbolic verdicts keyed by the normalised (candidate, reference) pair."""
@@ -54,6 +56,9 @@ def is_equivalent(a: str | None, b: str | None, timeout: float = 1.0) -> bool:
     """
     try:
         if not isinstance(a, str) or not isinstance(b, str):
+            return False
+        if len(a) > MAX_ANSWER_CHARS or len(b) > MAX_ANSWER_CHARS:
+            log.debug("answer of %d characters is not graded", max(len(a), len(b)))
             return False
         norm_a, norm_b = normalize_answer(a), normalize_answer(b)
         if not norm_a or not norm_b:

@@ -18,11 +18,16 @@ _SENTENCE_RE = re.compile(
 _WRAPPERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("`", "`"))
 
 
-def _braced(text: str, start: int) -> tuple[str, int] | None:
-    """The contents of the `{...}` group opening at text[start], honouring nesting and `\\{`, `\\}`."""
+def _braced(text: str, start: int, stop: int | None = None) -> tuple[str, int] | None:
+    """The contents of the `{...}` group opening at text[start], honouring nesting and `\\{`, `\\}`.
+
+    None when it never closes, or is still open at `stop` (a position from which a group is known to
+    stay open to the end of the text, so this one would too).
+    """
     depth = 0
     i = start
-    while i < len(text):
+    end = len(text) if stop is None else stop
+    while i < end:
         char = text[i]
         if char == "\\":
             i += 2
@@ -37,22 +42,23 @@ def _braced(text: str, start: int) -> tuple[str, int] | None:
     return None
 
 
-def _box_content(text: str, match: re.Match) -> str | None:
-    i = match.end()
-    while i < len(text) and text[i] in " \t":
-        i += 1
-    if i < len(text) and text[i] == "{":
-        group = _braced(text, i)
-        return None if group is None else group[0]
-    # `\boxed 5`: the brace-less form takes one token.
-    token = re.match(r"[^\s$]+", text[i:])
-    return token.group(0) if token else None
-
-
 def _last_boxed(text: str) -> str | None:
+    """The content of the last well-formed box; linear time even for thousands of unclosed boxes."""
+    never_closes: int | None = None  # the earliest brace known to stay open to the end of the text
     for match in reversed(list(_BOX_RE.finditer(text))):
-        content = _box_content(text, match)
-        if content is not None and content.strip():
+        i = match.end()
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        if i < len(text) and text[i] == "{":
+            group = _braced(text, i, stop=never_closes)
+            if group is None:
+                never_closes = i
+                continue
+            content = group[0]
+        else:  # `\boxed 5`: the brace-less form takes one token
+            token = re.match(r"[^\s$]+", text[i:])
+            content = token.group(0) if token else ""
+        if content.strip():
             return content.strip()
     return None
 
