@@ -309,6 +309,7 @@ NOT_EQUIVALENT = [
     (r"52_3", r"52_8"),
     (r"2716_8", r"2516_8"),
     (r"42", r"52_8"),  # the right value in the wrong base is the wrong answer to "express in base 8"
+    (r"x", r"x_1"),  # a subscripted variable is not a base-n number
     # --- \pm, unions and memberships that differ (found by bench/grading.py) -------------------
     (r"-1\pm\sqrt{19}", r"1\pm\sqrt{19}"),
     (r"9\pm2\sqrt{2}", r"3\pm2\sqrt{2}"),

@@ -25,7 +25,7 @@ _INTEGER_OR_DECIMAL = re.compile(r"^([+-]?)(\d+\.?\d*|\.\d+)$")
 _FRACTION = re.compile(r"^([+-]?)(?:\\frac\{([+-]?\d+)\}\{([+-]?\d+)\}|(\d+)/(\d+))$")
 # `x = 5`, `x_1 = 5`, `x \\in [0, 1]`: the answer is the right side (the variable still matters, see below).
 _ASSIGNMENT = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?)(?:=|\\in)([^=<>]+)$")
-_BASE_N = re.compile(r"^([0-9A-Za-z]+)_\{?(\d+)\}?$")  # 52_8, 4210_{5}
+_BASE_N = re.compile(r"^(\d[0-9A-Za-z]*)_\{?(\d+)\}?$")  # 52_8, 4210_{5}, 1A_{16}; not the variable x_1
 _MIXED = re.compile(r"^([+-]?)(\d+)\\frac\{(\d+)\}\{(\d+)\}$")  # 1\frac{4}{5}: MATH's mixed numbers
 _INFINITY = {r"\infty": float("inf"), r"+\infty": float("inf"), r"-\infty": float("-inf")}
 # Expressions sampled at the same points agree to round-off when equal; this is far above round-off.

@@ -33,6 +33,7 @@ _GRACE = 0.1
 # A cold worker start imports sympy and math-verify; generous, since all seven CPU users may be busy.
 _STARTUP_TIMEOUT = 120.0
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+_WORKER_MODULE = "tutor.grading._symbolic_worker"
 
 
 class GradingTimeout(BaseException):  # noqa: N818 - named like math-verify's TimeoutException
@@ -54,7 +55,7 @@ class _Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tutor.grading._symbolic_worker"],
+            [sys.executable, "-m", _WORKER_MODULE],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -67,6 +68,8 @@ class _Worker:
             ready = None
         if not ready or not ready.get("ready"):
             self.kill()
+            # Loud once per attempt: without a worker every symbolic comparison is "not equivalent".
+            log.warning("the grading worker did not start (%s -m %s); see stderr", sys.executable, _WORKER_MODULE)
             raise WorkerError("the grading worker did not start (see stderr for its traceback)")
 
     def _read(self) -> None:
