@@ -167,6 +167,33 @@ def test_token_ids_match_the_hf_tokenizer(llama_cpp, tmp_path, digits):
 
 
 @pytest.mark.gguf
+def test_real_tokenizer_parity_on_math500_and_gsm8k(llama_cpp, tmp_path):
+    """The bundled model's tokenizer (trainer.data.tokenizer: digits split, byte-level BPE, 4 specials)
+    tokenizes every MATH500 problem and solution and 200 GSM8K items identically after export."""
+    from conftest import GSM8K, MATH500
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from trainer.data.tokenizer import train_tokenizer
+
+    if not MATH500.exists():
+        pytest.skip(f"{MATH500} is not here")
+    records = [json.loads(line) for line in MATH500.read_text().splitlines()]
+    texts = [r["problem"] for r in records] + [r["solution"] for r in records]
+    if GSM8K.exists():
+        texts += [json.loads(line)["question"] for line in GSM8K.read_text().splitlines()[:200]]
+    folder = train_tokenizer(texts[:300], tmp_path / "model", vocab_size=1024)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True,
+                         eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    model, _ = load(export_gguf(folder, tmp_path / "m.gguf", "f16"), n_threads=1, n_parallel=1)
+    mismatches = [t for t in texts if model.runtime.tokenize(t, add_bos=False) != tokenizer(t, add_special_tokens=False)["input_ids"]]
+    assert not mismatches, f"{len(mismatches)} of {len(texts)} texts tokenize differently, e.g. {mismatches[0][:80]!r}"
+    assert model.encode_prompt("Problem: 1") == tokenizer("Problem: 1")["input_ids"]  # BOS as the HF tokenizer adds it
+
+
+@pytest.mark.gguf
 def test_f32_export_matches_exactly_and_greedy_agrees_for_40_tokens(llama_cpp, model_dir, reference, tmp_path):
     model, _ = load(export_gguf(model_dir, tmp_path / "m.gguf", "f32"), n_threads=1, f32_attention=True)
     for text in PROMPTS:

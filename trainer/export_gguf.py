@@ -214,6 +214,10 @@ def _write_tokenizer(writer: gguf.GGUFWriter, model_dir: Path, vocab_size: int) 
     if tokenizer.eos_token_id is None:
         raise ModelLoadError("the tokenizer has no EOS token; a generator exported without one could never stop")
     writer.add_eos_token_id(tokenizer.eos_token_id)
+    if not tokenizer.chat_template:
+        # A plain model's turn ends at EOS; saying so puts EOS among llama.cpp's end-of-generation tokens
+        # explicitly (otherwise it only guesses EOG tokens from their text and warns).
+        writer.add_eot_token_id(tokenizer.eos_token_id)
     for token_id, add in (
         (tokenizer.bos_token_id, writer.add_bos_token_id),
         (tokenizer.pad_token_id, writer.add_pad_token_id),
