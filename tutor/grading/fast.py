@@ -129,7 +129,8 @@ def _values(part: str) -> list[_Value] | None:
 
 
 def _matrix(text: str) -> list[list[str]] | None:
-    match = re.fullmatch(r"\\begin\{[pbv]?matrix\}(.*)\\end\{[pbv]?matrix\}", text)
+    # Not vmatrix: that is a determinant, a number.
+    match = re.fullmatch(r"\\begin\{[pb]?matrix\}(.*)\\end\{[pb]?matrix\}", text)
     if not match:
         return None
     return [row.split("&") for row in match.group(1).split(r"\\")]

@@ -22,11 +22,12 @@ _RENAME = {r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\lbr
            r"\lbrace": r"\{", r"\rbrace": r"\}", r"\varnothing": r"\emptyset", "bmatrix}": "pmatrix}", "−": "-", "π": r"\pi", "∞": r"\infty", "√": r"\sqrt"}
 _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|°|\\degree")
 _PERCENT = re.compile(r"\\?%")
-# Words that are units when they follow a number: "5 cm", "12\text{ inches}", "3 square feet".
+# Words that are units when they follow a number: "5 cm", "12\text{ inches}", "3 square feet". No
+# one-letter units (m, g) or `in`: after a number those are far more often variables (`3m`, `2in` = 2in).
 _UNIT_WORDS = (
-    r"(?:square |cubic |sq\.? )?(?:units?|cm|mm|km|m|meters?|metres?|centimeters?|inch(?:es)?|in|feet|foot|ft|"
+    r"(?:square |cubic |sq\.? )?(?:units?|cm|mm|km|meters?|metres?|centimeters?|inch(?:es)?|feet|foot|ft|"
     r"yards?|miles?|mph|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|degrees?|"
-    r"radians?|dollars?|cents?|pounds?|lbs?|ounces?|oz|grams?|g|kg|liters?|litres?|gallons?|"
+    r"radians?|dollars?|cents?|pounds?|lbs?|ounces?|oz|grams?|kg|liters?|litres?|gallons?|"
     r"people|students?|ways?|points?|marbles?|coins?|apples?|eggs?|books?|pages?)"
 )
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=[\d}}])\s*(?:{_UNIT_WORDS})(?:\^\{{?[23]\}}?|\^[23])?\s*$")

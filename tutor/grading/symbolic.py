@@ -20,10 +20,10 @@ from functools import lru_cache
 import sympy
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
 
+from tutor.grading.fast import REL_TOL  # the same tolerance as the fast path, so both paths agree
+
 log = logging.getLogger(__name__)
 
-# Relative tolerance for numbers that are not exactly equal (decimals vs fractions); shared with compare.py.
-REL_TOL = 1e-6
 # Random positive points at which two expressions in positive symbols must agree.
 _SAMPLE_POINTS = 4
 _EXTRACTION = (LatexExtractionConfig(), ExprExtractionConfig())
@@ -81,13 +81,12 @@ def symbolic_equivalent(gold: str, pred: str) -> bool:
         gold_parsed, pred_parsed = parse_answer(gold), parse_answer(pred)
         if not gold_parsed or not pred_parsed:
             return False
-        same = verify(list(gold_parsed), list(pred_parsed), timeout_seconds=None)
         gold_expr, pred_expr = gold_parsed[0], pred_parsed[0]
         gold_num, pred_num = _as_number(gold_expr), _as_number(pred_expr)
         if gold_num is not None and pred_num is not None:
             # math-verify rounds to 6 places, which calls 1/2004! and 1/2006! equal; be relative instead.
             return numbers_close(gold_num, pred_num)
-        if same:
+        if verify(list(gold_parsed), list(pred_parsed), timeout_seconds=None):
             return True
         return _equal_for_positive_symbols(gold_expr, pred_expr)
     except Exception:  # noqa: BLE001 - bad model output must never crash grading
