@@ -34,6 +34,11 @@ def test_bundled_sample_grades_as_labelled(capsys):
     assert 0 < summary["overall"]["correct"] < summary["overall"]["total"]  # it holds both kinds of pair
 
 
+def test_a_lone_jsonl_argument_is_a_file_to_grade(capsys):
+    assert main(["grade", str(SAMPLE), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["overall"]["total"] >= 20
+
+
 def test_predictions_against_math_references_by_subject_and_level(tmp_path, capsys):
     refs = _write_jsonl(tmp_path / "ref.jsonl", [
         {"unique_id": "a", "answer": r"\frac{1}{2}", "subject": "Algebra", "level": 1},

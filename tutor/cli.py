@@ -22,8 +22,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from tutor.grading import is_equivalent
     from tutor.grading.report import grade_file, grade_predictions, print_summary, summarize
 
-    if args.file:
-        graded = grade_file(args.file, timeout=args.timeout)
+    if args.file or (len(args.items) == 1 and not args.ref and args.items[0].endswith(".jsonl")):
+        graded = grade_file(args.file or args.items[0], timeout=args.timeout)
     elif args.ref and len(args.items) == 1:
         graded = grade_predictions(args.items[0], args.ref, timeout=args.timeout)
     elif len(args.items) == 2 and not args.ref:
