@@ -301,10 +301,11 @@ def circular_arrangements(rng: random.Random, level: int) -> Draft:
 
 
 @functools.cache
-def _count_numbers(k: int, kind: str) -> int:
+def _count_numbers(k: int, kind: str, digit: str = "7") -> int:
     """k-digit positive integers of a kind, counted one by one (k <= 4)."""
     test = {"odd": lambda s: all(int(d) % 2 for d in s), "even": lambda s: all(int(d) % 2 == 0 for d in s),
-            "distinct": lambda s: len(set(s)) == len(s), "no7": lambda s: "7" not in s, "some7": lambda s: "7" in s}[kind]
+            "distinct": lambda s: len(set(s)) == len(s), "no7": lambda s: digit not in s, "some7": lambda s: digit in s,
+            "increasing": lambda s: all(x < y for x, y in zip(s, s[1:]))}[kind]
     return sum(1 for v in range(10 ** (k - 1), 10**k) if test(str(v)))
 
 
@@ -312,17 +313,27 @@ def _count_numbers(k: int, kind: str) -> int:
 def digit_strings(rng: random.Random, level: int) -> Draft:
     """k-digit positive integers with all digits odd / even / distinct / no 7, or (level >= 3) at least one 7."""
     k = rng.randint(2, 2 + (level + 1) // 2)
-    kind = rng.choice(("odd", "even", "distinct", "no7", "some7")[: 2 + min(level, 3)])
+    kind = rng.choice(("odd", "even", "increasing", "distinct", "no7", "some7")[: 3 + min(level, 3)])
+    if kind == "increasing":
+        value = math.comb(9, k)
+        steps = ["The digits increase from left to right, so none is $0$ (it could only come first, and a number "
+                 "cannot start with $0$).",
+                 f"Any ${k}$ different digits from $1$ to $9$ can be written in increasing order in exactly one way.",
+                 f"So the count is $\\binom{{9}}{{{k}}} = {value}$."]
+        truth = sympy.Integer(_count_numbers(k, kind)) if k <= 4 else sympy.binomial(9, k)
+        return Draft(f"How many ${k}$-digit positive integers have digits that strictly increase from left to right?",
+                     steps, str(value), truth)
+    digit = rng.randint(1, 9)  # the digit that "no7" / "some7" avoid or require
     if kind == "some7":
         total, without = 9 * 10 ** (k - 1), 8 * 9 ** (k - 1)
         value = total - without
         steps = [f"There are $9 \\cdot 10^{{{k - 1}}} = {total}$ positive integers with ${k}$ digits.",
-                 f"Those with no digit $7$: the first digit has $8$ choices (not $0$ or $7$) and each other digit $9$, "
-                 f"so $8 \\cdot 9^{{{k - 1}}} = {without}$.",
-                 f"So ${total} - {without} = {value}$ have at least one digit $7$."]
-        truth = sympy.Integer(_count_numbers(k, kind)) if k <= 4 else sympy.Integer(value)
-        return Draft(f"How many ${k}$-digit positive integers have at least one digit equal to $7$?", steps, str(value),
-                     truth)
+                 f"Those with no digit ${digit}$: the first digit has $8$ choices (not $0$ or ${digit}$) and each other "
+                 f"digit $9$, so $8 \\cdot 9^{{{k - 1}}} = {without}$.",
+                 f"So ${total} - {without} = {value}$ have at least one digit ${digit}$."]
+        truth = sympy.Integer(_count_numbers(k, kind, str(digit))) if k <= 4 else sympy.Integer(value)
+        return Draft(f"How many ${k}$-digit positive integers have at least one digit equal to ${digit}$?", steps,
+                     str(value), truth)
     if kind == "odd":
         choices, reasons = [5] * k, ["any of the $5$ odd digits"] * k
     elif kind == "even":
@@ -330,7 +341,7 @@ def digit_strings(rng: random.Random, level: int) -> Draft:
         reasons = ["$2, 4, 6$ or $8$ (not $0$)"] + ["any of the $5$ even digits"] * (k - 1)
     elif kind == "no7":
         choices = [8] + [9] * (k - 1)
-        reasons = ["any digit but $0$ and $7$"] + ["any digit but $7$"] * (k - 1)
+        reasons = [f"any digit but $0$ and ${digit}$"] + [f"any digit but ${digit}$"] * (k - 1)
     else:
         choices = [9] + [9 - i for i in range(k - 1)]
         reasons = ["any digit but $0$"] + [f"any of the $10$ digits except the ${i + 1}$ already used"
@@ -339,7 +350,7 @@ def digit_strings(rng: random.Random, level: int) -> Draft:
              for i, (reason, c) in enumerate(zip(reasons, choices))]
     value = math.prod(choices)
     steps.append(f"By the multiplication principle there are ${CDOT.join(map(str, choices))} = {value}$ numbers.")
-    truth = sympy.Integer(_count_numbers(k, kind)) if k <= 4 else sympy.Integer(value)
+    truth = sympy.Integer(_count_numbers(k, kind, str(digit))) if k <= 4 else sympy.Integer(value)
     words = {"odd": "all of whose digits are odd", "even": "all of whose digits are even",
-             "distinct": "whose digits are all different", "no7": "with no digit equal to $7$"}[kind]
+             "distinct": "whose digits are all different", "no7": f"with no digit equal to ${digit}$"}[kind]
     return Draft(f"How many ${k}$-digit positive integers are there {words}?", steps, str(value), truth)

@@ -243,7 +243,7 @@ def sector_arc(rng: random.Random, level: int) -> Draft:
 @template(SUBJECT)
 def square_from_diagonal(rng: random.Random, level: int) -> Draft:
     """Area (or perimeter, as a radical) of a square from its diagonal."""
-    diagonal = rng.randint(2, upto(level, 2))
+    diagonal = rng.randint(2, upto(level, 5))
     area = Fraction(diagonal * diagonal, 2)
     steps = [f"If the side is $s$, the diagonal is $s\\sqrt{{2}}$, so $s\\sqrt{{2}} = {diagonal}$.",
              f"Squaring, $2s^2 = {diagonal * diagonal}$, so $s^2 = {tex(area)}$."]
@@ -262,7 +262,7 @@ def square_from_diagonal(rng: random.Random, level: int) -> Draft:
 @template(SUBJECT)
 def box_space_diagonal(rng: random.Random, level: int) -> Draft:
     """The space diagonal of a rectangular box (a cube at level 1) by Pythagoras twice."""
-    a = rng.randint(1, upto(level, 1))
+    a = rng.randint(1, upto(level, 5) if level == 1 else upto(level, 1))
     b, c = (a, a) if level == 1 else (rng.randint(1, upto(level, 1)), rng.randint(1, upto(level, 1)))
     face = a * a + b * b
     total = face + c * c
