@@ -7,6 +7,7 @@ Run: python -m pytest tests/test_models_hf.py -x -q
 
 
 import pytest
+import torch
 from tiny_llama import build_model
 
 from tutor import prompts
@@ -137,3 +138,36 @@ def test_wrong_architecture_and_missing_paths(model_dir, tmp_path):
 def test_unknown_backend_option_is_a_config_error(model_dir):
     with pytest.raises(ConfigError, match="max_batch"):
         load(model_dir, backend="transformers", max_batchsize=4)
+
+
+def test_cuda_out_of_memory_halves_the_batch_then_falls_back_to_cpu(model, monkeypatch):
+    """Simulated OOM: batches above 2 rows fail, so the batch halves 8 -> 4 -> 2; then one more OOM at
+    batch size 1 moves the model to the CPU. Samples still come back complete, with a warning each time."""
+    real = type(model)._decode_batch
+    failures = {"big": 0, "single": 0}
+
+    def flaky(self, rows, run, generator):
+        if len(rows) > 2:
+            failures["big"] += 1
+            raise torch.cuda.OutOfMemoryError("simulated")
+        if self.config.max_batch_size == 1 and failures["single"] == 0:
+            failures["single"] += 1
+            raise torch.cuda.OutOfMemoryError("simulated")
+        return real(self, rows, run, generator)
+
+    monkeypatch.setattr(type(model), "_decode_batch", flaky)
+    monkeypatch.setattr(model.config, "max_batch_size", 8)
+    with pytest.warns(UserWarning, match="retrying with batches of"):
+        rows = model.sample(["Problem: x"], n=6, max_new_tokens=4, seed=0)
+    assert len(rows[0]) == 6 and all(s.n_tokens == 4 or s.finish_reason == "stop" for s in rows[0])
+    assert model.config.max_batch_size == 2 and failures["big"] == 2
+    model.config.max_batch_size = 1
+    with pytest.warns(UserWarning, match="moving the model to the CPU"):
+        rows = model.sample(["Problem: x"], n=2, max_new_tokens=3, seed=0)
+    assert model.device.type == "cpu" and len(rows[0]) == 2
+
+
+def test_cuda_requested_without_a_gpu(model_dir, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ModelLoadError, match="no CUDA GPU"):
+        load(model_dir, backend="transformers", device="cuda")

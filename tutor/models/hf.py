@@ -91,6 +91,8 @@ class HFModel:
         _check_folder(self.path)
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
+        elif device.startswith("cuda") and not torch.cuda.is_available():
+            raise ModelLoadError(f"device {device!r} was asked for, but torch sees no CUDA GPU; use --device cpu")
         self.device = torch.device(device)
         dtype = torch.bfloat16 if self.device.type == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
         try:
