@@ -5,6 +5,7 @@ problems never appear in train, and every subject and level is covered.
 Run: python -m pytest tests/test_data_synth.py -q
 """
 
+import importlib
 import json
 import os
 import random
@@ -33,6 +34,7 @@ from trainer.data.synth import (
     write_splits,
 )
 from trainer.data.synth import verify as verify_module
+from tutor.errors import ConfigError
 from tutor.grading import extract_answer, is_equivalent
 
 
@@ -181,7 +183,22 @@ def test_cli_writes_three_files(tmp_path, capsys):
 
 
 def test_config_rejects_bad_values():
-    with pytest.raises(ValueError, match="n must be"):
+    with pytest.raises(ConfigError, match="n must be"):
         SynthConfig(n=0)
-    with pytest.raises(ValueError, match="fraction"):
+    with pytest.raises(ConfigError, match="fraction"):
         SynthConfig(validation_fraction=0.6, test_fraction=0.5)
+    with pytest.raises(ConfigError, match="fraction"):
+        SynthConfig(test_fraction=-0.1)
+
+
+def test_asking_for_more_problems_than_the_templates_hold_is_a_clear_error(monkeypatch):
+    # The package exports a function named `generate`, so reach the module itself through importlib.
+    module = importlib.import_module("trainer.data.synth.generate")
+    monkeypatch.setattr(module, "templates_by_subject", lambda: {"Precalculus": (REGISTRY["inverse_trig"],)})
+    with pytest.raises(ConfigError, match="ran out of new problems"):
+        list(generate(SynthConfig(n=500, seed=0, verify=False)))
+
+
+def test_cli_reports_bad_arguments_without_a_traceback(tmp_path, capsys):
+    assert trainer_main(["data", "synth", "--n", "0", "--out", str(tmp_path)]) == 2
+    assert "n must be >= 1" in capsys.readouterr().err

@@ -2,8 +2,8 @@
 
 The run's master seed picks, for each problem, a subject (uniformly), a template of it (uniformly), a level
 (uniformly 1-5) and a 63-bit seed for the numbers; a record's (template, level, seed) regenerate it with
-`make_problem`. Problems are unique by exact text across all three splits, so
-no test problem can appear in train.
+`make_problem`. Problems are unique by exact text across all three splits, so no test problem can appear
+in train.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tqdm import tqdm
 from trainer.data.problem import Problem
 from trainer.data.synth import verify
 from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Draft, Template
+from tutor.errors import ConfigError
 
 SPLITS = ("train", "validation", "test")
 
@@ -46,9 +47,12 @@ class SynthConfig:
 
     def __post_init__(self) -> None:
         if self.n < 1:
-            raise ValueError(f"n must be >= 1, got {self.n}")
-        if not 0 <= self.validation_fraction + self.test_fraction < 1:
-            raise ValueError("validation_fraction + test_fraction must be in [0, 1)")
+            raise ConfigError(f"n must be >= 1, got {self.n}")
+        if min(self.validation_fraction, self.test_fraction) < 0 or self.validation_fraction + self.test_fraction >= 1:
+            raise ConfigError("validation_fraction and test_fraction must be >= 0 and add up to less than 1, got "
+                              f"{self.validation_fraction} and {self.test_fraction}")
+        if self.attempts_per_slot < 1 or self.max_slots_per_problem < 1:
+            raise ConfigError("attempts_per_slot and max_slots_per_problem must be >= 1")
 
 
 @functools.cache
@@ -100,7 +104,8 @@ def generate(config: SynthConfig) -> Iterator[Problem]:
         while len(seen) < config.n:
             slots += 1
             if slots > config.max_slots_per_problem * config.n:
-                raise RuntimeError(f"only {len(seen)} unique problems after {slots - 1} slots")
+                raise ConfigError(f"the templates ran out of new problems after {len(seen)} unique ones; ask for "
+                                  f"fewer than n={config.n}")
             tmpl = master.choice(catalog[master.choice(subjects)])
             level = master.choice(LEVELS)
             if (tmpl.name, level) in exhausted:
