@@ -1,6 +1,7 @@
 """`tutor solve` with no --model runs on the bundled default model (skipped until assets/model exists).
 
-Quick: 4 short samples of one problem. The slow variant solves 12 held-out synthetic problems (N=8) and checks the shipped model gets some right. Run: python -m pytest tests/test_solve_bundled.py [-m slow]
+Quick: 4 short samples of one problem. The slow variant solves 12 held-out synthetic
+problems (N=8) and checks the shipped model gets some right. Run: python -m pytest tests/test_solve_bundled.py [-m slow]
 """
 
 import itertools
