@@ -41,6 +41,15 @@ PATHOLOGICAL = [
 ]
 
 
+# Pairs on which sympy itself never finishes (checked: they run into the limit rather than finishing early).
+RUNAWAY_PAIRS = [
+    (r"\{10^{10^{10}}\}", r"\{1\}"),
+    ("x=10^{10^{10}}", "x=1"),
+    ("(x+1)^{10000}", "(x+2)^{10000}"),
+    (r"\sqrt{10^{10^{10}}}+x-x", "5"),
+]
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _warm_worker():
     warm_up()  # the one-time worker start is not part of any comparison's limit
@@ -80,13 +89,20 @@ def test_pathological_input_returns_within_the_limit(answer):
         _timed_equivalent(answer, other)
 
 
+@pytest.mark.parametrize(("a", "b"), RUNAWAY_PAIRS)
+def test_runaway_sympy_work_is_cut_off_at_the_limit(a, b):
+    started = time.monotonic()
+    assert _timed_equivalent(a, b) is False
+    assert time.monotonic() - started >= LIMIT * 0.9  # it really ran into the limit: the kill path is tested
+
+
 def test_the_limit_holds_off_the_main_thread():
     results = []
 
     def grade():
-        for answer in PATHOLOGICAL[:3]:
+        for a, b in RUNAWAY_PAIRS[:3]:
             started = time.monotonic()
-            is_equivalent(answer, "7", timeout=LIMIT)
+            is_equivalent(a, b, timeout=LIMIT)
             results.append(time.monotonic() - started)
 
     thread = threading.Thread(target=grade)
