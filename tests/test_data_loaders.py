@@ -147,3 +147,21 @@ def test_stats_table_counts_math500_per_subject_and_level(capsys):
     problems = load_problems(MATH500)
     assert rows["Algebra"][-1] == sum(p.subject == "Algebra" for p in problems)
     assert rows["Geometry"][0] == sum(p.subject == "Geometry" and p.level == 1 for p in problems)
+
+
+def test_math_release_folder_one_json_per_problem(tmp_path):
+    root = tmp_path / "train"
+    for subject, number, level in (("algebra", 1, "Level 2"), ("algebra", 10, "Level 5"), ("geometry", 3, "Level 1")):
+        (root / subject).mkdir(parents=True, exist_ok=True)
+        record = {"problem": f"P{number}", "solution": f"so $\\boxed{{{number}}}$", "type": subject.title(),
+                  "level": level}
+        (root / subject / f"{number}.json").write_text(json.dumps(record), encoding="utf-8")
+    problems = load_problems(root)
+    assert [p.unique_id for p in problems] == ["train/algebra/1.json", "train/algebra/10.json", "train/geometry/3.json"]
+    assert [(p.answer, p.level, p.subject) for p in problems] == [("1", 2, "Algebra"), ("10", 5, "Algebra"),
+                                                                  ("3", 1, "Geometry")]
+    (root / "geometry" / "4.json").write_text("{broken", encoding="utf-8")
+    with pytest.raises(DataError, match="4.json"):
+        load_problems(root)
+    with pytest.raises(DataError, match="found none"):
+        load_problems((tmp_path / "empty").mkdir() or tmp_path / "empty")

@@ -17,6 +17,8 @@ from collections import Counter
 
 import pytest
 import sympy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trainer.cli import main as trainer_main
 from trainer.data import load_problems
@@ -34,6 +36,7 @@ from trainer.data.synth import (
     write_splits,
 )
 from trainer.data.synth import verify as verify_module
+from trainer.data.synth.base import poly_tex, surd_tex, tex, times_tex
 from tutor.errors import ConfigError
 from tutor.grading import extract_answer, is_equivalent
 
@@ -202,3 +205,43 @@ def test_asking_for_more_problems_than_the_templates_hold_is_a_clear_error(monke
 def test_cli_reports_bad_arguments_without_a_traceback(tmp_path, capsys):
     assert trainer_main(["data", "synth", "--n", "0", "--out", str(tmp_path)]) == 2
     assert "n must be >= 1" in capsys.readouterr().err
+
+
+# ---- the LaTeX formatters must write numbers exactly as sympy.latex does (the fast path relies on it) ----
+
+fractions_ = st.fractions(min_value=-10_000, max_value=10_000, max_denominator=500)
+
+
+@given(fractions_)
+def test_tex_matches_sympy_latex(value):
+    expected = sympy.latex(sympy.Rational(value.numerator, value.denominator))
+    assert verify_module.normalize_spacing(tex(value)) == verify_module.normalize_spacing(expected)
+
+
+@given(fractions_.filter(lambda v: v != 0), st.integers(min_value=1, max_value=5000))
+def test_surd_tex_matches_sympy_latex(coeff, radicand):
+    expected = sympy.latex(sympy.Rational(coeff.numerator, coeff.denominator) * sympy.sqrt(radicand))
+    assert verify_module.normalize_spacing(surd_tex(coeff, radicand)) == verify_module.normalize_spacing(expected)
+
+
+@given(fractions_)
+def test_times_pi_matches_sympy_latex(coeff):
+    expected = sympy.latex(sympy.Rational(coeff.numerator, coeff.denominator) * sympy.pi)
+    assert verify_module.normalize_spacing(times_tex(coeff, "\\pi")) == verify_module.normalize_spacing(expected)
+
+
+@given(st.lists(st.integers(min_value=-20, max_value=20), min_size=1, max_size=6))
+def test_poly_tex_is_the_polynomial_sympy_builds(coeffs):
+    x = sympy.Symbol("x")
+    expected = sympy.Poly(coeffs, x).as_expr()
+    # Parse our LaTeX back only through the grader's equivalence check (never sympify the text).
+    assert is_equivalent(poly_tex(coeffs), sympy.latex(expected))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("$\\frac{19}{3} = \\frac{19}{3}$.", "$\\frac{19}{3}$."),      # a simplification that changed nothing
+    ("$a = b = b = c$ and $d = d$", "$a = b = c$ and $d$"),       # several segments, repeats anywhere
+    ("$x = 1$, so $x = 1$.", "$x = 1$, so $x = 1$."),            # separate segments are left alone
+])
+def test_repeated_equalities_are_dropped_within_one_math_segment(text, expected):
+    assert Draft("p", [text], "1", sympy.Integer(1)).solution.splitlines()[0] == expected

@@ -8,6 +8,8 @@
 - `problem` + `solution` -> MATH / MATH500 / PRM800K splits (`subject` or MATH's `type`, `level` as `3`
   or `"Level 3"`); a missing answer is extracted from the solution's last `\\boxed{}` with the grader.
 A malformed line raises `DataError` naming the file, the line number and the field; blank lines are skipped.
+A folder is read as the original MATH release: one JSON object per `*.json` file below it, in sorted order,
+with `unique_id` the path from the folder's name down (`train/algebra/1.json`, as MATH500 writes it).
 """
 
 from __future__ import annotations
@@ -115,11 +117,40 @@ def _from_synthetic(record: dict[str, Any], default_id: str) -> Problem:
 _PARSERS = {"math": _from_math, "prm800k": _from_prm800k, "gsm8k": _from_gsm8k, "synthetic": _from_synthetic}
 
 
+def _parse(record: Any, format: str, where: str, default_id: str) -> Problem:
+    """One decoded JSON value -> Problem, or `DataError` naming `where` and the field."""
+    if not isinstance(record, dict):
+        raise DataError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    try:
+        kind = detect_format(record) if format == "auto" else format
+        return _PARSERS[kind](record, default_id)
+    except _FieldError as exc:
+        raise DataError(f"{where}, field {exc.field!r}: {exc}") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DataError(f"{where}: record does not match the {format!r} format ({exc!r})") from None
+
+
+def _iter_folder(folder: Path, format: str) -> Iterator[Problem]:
+    files = sorted(folder.rglob("*.json"))
+    if not files:
+        raise DataError(f"{folder}: a folder of problems needs *.json files (the MATH layout); found none")
+    for file in files:
+        try:
+            record = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{file}: not a readable JSON file ({exc})") from None
+        yield _parse(record, format, str(file), f"{folder.name}/{file.relative_to(folder).as_posix()}")
+
+
 def iter_problems(path: str | Path, format: str = "auto") -> Iterator[Problem]:
-    """Yield one `Problem` per non-blank line; raise `DataError` (file, line, field) on the first bad one."""
+    """Yield one `Problem` per non-blank line (or per file of a MATH folder); raise `DataError` (file, line,
+    field) on the first bad one."""
     if format not in FORMATS:
         raise DataError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
+    if path.is_dir():
+        yield from _iter_folder(path, format)
+        return
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
@@ -133,15 +164,7 @@ def iter_problems(path: str | Path, format: str = "auto") -> Iterator[Problem]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise DataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise DataError(f"{where}: expected a JSON object, got {type(record).__name__}")
-            try:
-                kind = detect_format(record) if format == "auto" else format
-                yield _PARSERS[kind](record, f"{path.stem}/{line_no}")
-            except _FieldError as exc:
-                raise DataError(f"{where}, field {exc.field!r}: {exc}") from None
-            except (KeyError, TypeError, AttributeError) as exc:
-                raise DataError(f"{where}: record does not match the {format!r} format ({exc!r})") from None
+            yield _parse(record, format, where, f"{path.stem}/{line_no}")
 
 
 def load_problems(path: str | Path, format: str = "auto") -> list[Problem]:
