@@ -7,6 +7,7 @@ Screenshots of every tab are saved to test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,7 @@ def test_type_problem_ctrl_enter_shows_answer_and_confidence(qtbot, store):
     assert "Step 1." in steps and "Step 4." in steps, "the winning solution is shown step by step"
     assert view.progress.value() == view.progress.maximum() == N
     assert view.thinking.toPlainText(), "the thinking area showed a streamed preview"
+    assert not view.thinking.isVisible(), "after sampling the result gets the room"
     # the solve is in history, with its result
     rows = store.solves()
     assert len(rows) == 1 and rows[0].answer == "\\frac{3}{4}" and solved.solve_id == rows[0].id
@@ -80,15 +82,22 @@ def test_type_problem_ctrl_enter_shows_answer_and_confidence(qtbot, store):
 
 
 def test_event_loop_keeps_turning_while_solving(qtbot, store):
-    window = make_window(qtbot, store, ScriptedGenerator(delay_s=0.08))
-    ticks = []
+    window = make_window(qtbot, store, ScriptedGenerator(delay_s=0.15))  # sampling alone takes ~1.2 s
+    ticks: list[float] = []
     timer = QTimer(interval=10)
-    timer.timeout.connect(lambda: ticks.append(1))
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    view = window.solve_view
+    view.editor.setPlainText(PROBLEM)
     timer.start()
-    solve_by_keyboard(qtbot, window)
+    with qtbot.waitSignal(window.session.solve_finished, timeout=20_000):
+        view.solve()
+        qtbot.waitUntil(lambda: view.progress.value() >= 3, timeout=10_000)
+        assert view.thinking.isVisible() and view.thinking.toPlainText(), "the thinking view streams"
+        assert view.stage_label.text().startswith("Sampling:")
     timer.stop()
-    # sampling alone takes ~0.64 s; a blocked GUI thread would tick at most once or twice
-    assert len(ticks) >= 20, f"only {len(ticks)} timer ticks: the GUI thread was blocked"
+    longest_gap = max(later - earlier for earlier, later in zip(ticks, ticks[1:]))
+    # A GUI thread blocked by the solve would tick once or twice, with a gap as long as the solve.
+    assert len(ticks) >= 15 and longest_gap < 0.5, f"{len(ticks)} ticks, longest gap {longest_gap:.2f} s"
 
 
 def test_cancel_stops_the_solve_and_the_app_stays_usable(qtbot, store):
@@ -99,6 +108,8 @@ def test_cancel_stops_the_solve_and_the_app_stays_usable(qtbot, store):
     with qtbot.waitSignal(window.session.solve_progress, timeout=5000):
         view.solve_button.click()
     assert view.cancel_button.isEnabled() and not view.solve_button.isEnabled()
+    qtbot.waitUntil(lambda: view.progress.value() >= 1, timeout=10_000)
+    screenshot(window, "solve-progress")
     with qtbot.waitSignal(window.session.solve_finished, timeout=10_000) as blocker:
         view.cancel_button.click()
     assert blocker.args[0].result.cancelled
@@ -287,3 +298,23 @@ def test_window_opens_and_reports_a_missing_bundled_model(qtbot, tmp_path, monke
     assert window.model_label.text() == "No model loaded"
     assert window.history_view.status.text().startswith("0 solved")
     window.close()
+
+
+MATRIX_SOLUTION = (
+    "Multiply $A = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$ by $2$.\n"
+    "Each entry doubles: $2A = \\begin{bmatrix} 2 & 4 \\\\ 6 & 8 \\end{bmatrix}$.\n"
+    "Check with a root and a power: $\\sqrt{16} = 4$ and $2^{3} = 8$, and $\\frac{x^2 - 1}{x + 1} = x - 1$.\n"
+    "The answer is $\\boxed{\\begin{pmatrix} 2 & 4 \\\\ 6 & 8 \\end{pmatrix}}$."
+)
+
+
+def test_fractions_roots_exponents_and_matrices_render_as_math(qtbot, store):
+    window = make_window(qtbot, store, ScriptedGenerator(script=[MATRIX_SOLUTION]))
+    solve_by_keyboard(qtbot, window, "Compute $2A$ for $A = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$.")
+    view = window.solve_view
+    steps = view.steps_view.document()
+    text = steps.toPlainText()
+    assert "\\begin" not in text and "\\frac" not in text and "\\sqrt" not in text, "no raw LaTeX left"
+    assert text.count("\ufffc") >= 7, "every formula (matrices included) is an image"
+    assert "\\begin" not in view.answer_view.toPlainText()
+    screenshot(window, "solve-math")

@@ -28,8 +28,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
 
 log = logging.getLogger(__name__)
 
-FONT_SIZE = 13
-DPI = 110
+# Formula size: a little above the 12 pt text around it, so fractions stay readable.
+FONT_SIZE = 12
+DPI = 105
 
 # Delimited math: $$..$$, \[..\], \(..\), $..$ (in that order, so $$ wins over $).
 _DELIMITED = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$(.+?)(?<!\\)\$", re.S)

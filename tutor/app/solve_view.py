@@ -70,27 +70,29 @@ class SolveView(QWidget):
         self.thinking = QPlainTextEdit(readOnly=True)
         self.thinking.setPlaceholderText("While sampling, one solution being written appears here.")
         self.thinking.setMaximumHeight(90)
+        self.thinking.hide()  # shown while sampling only: afterwards the result needs the room
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.RichText)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.RichText)
         # Word-wrapped labels get squeezed by the browsers below them; reserve their lines.
         self.banner.setMinimumHeight(34)
         self.reason.setMinimumHeight(36)
         for label in (self.banner, self.reason):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.answer_view = math_browser(48)
-        self.answer_view.setMaximumHeight(64)
-        self.steps_view = math_browser(160)
+        self.answer_view = math_browser(36)
+        self.answer_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps_view = math_browser(120)
         self.next_step_button = QPushButton("Reveal next step")
         self.show_all_button = QPushButton("Show the whole solution")
         self.student_answer = QLineEdit(placeholderText="Your final answer, e.g. 3/4 or \\frac{3}{4}")
         self.check_button = QPushButton("Check my answer")
         self.check_result = QLabel()
         self.check_result.setWordWrap(True)
-        self.check_result.setMinimumHeight(40)
+        self.check_result.setMinimumHeight(30)
 
         self._layout()
         self._connect()
@@ -183,6 +185,7 @@ class SolveView(QWidget):
         self.progress.setValue(0)
         self.stage_label.setText("Sampling solutions…")
         self.thinking.clear()
+        self.thinking.show()
         self._last_preview = ""
 
     def _on_progress(self, event: object) -> None:
@@ -211,6 +214,7 @@ class SolveView(QWidget):
     def _idle(self) -> None:
         self.solve_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+        self.thinking.hide()
 
     # -- result --------------------------------------------------------------------------------------
     def show_empty_result(self) -> None:
@@ -251,15 +255,18 @@ class SolveView(QWidget):
         answer = current.result.answer if current is not None else None
         if current is not None:
             # The solver's reasons name the answer; while it is hidden only the vote share is given.
-            self.reason.setText(present.reason_line(current.result, limit=2, hide_answer=not self.answer_revealed))
+            reason = present.reason_line(current.result, limit=2, hide_answer=not self.answer_revealed)
+            self.reason.setText(math_render.render_html(reason).with_data_uris())  # answers in it drawn as math
             self.reason.setToolTip("\n".join(current.result.reasons) if self.answer_revealed else "")
         if self.answer_revealed:
             math_render.render_html(f"Answer: {present.answer_latex(answer)}").install(self.answer_view.document())
             self.answer_view.setAccessibleDescription(f"Final answer: {answer}")
+            self._fit_height(self.answer_view)
             self.thinking.setPlainText(self._last_preview)
         else:
             self.answer_view.setHtml("<p><i>Answer hidden — reveal the steps, or check your own answer below.</i></p>")
             self.answer_view.setAccessibleDescription("Final answer hidden")
+            self._fit_height(self.answer_view)
         parts = []
         for number, step in enumerate(self._steps[: self.revealed_steps], start=1):
             rendered = math_render.render_html(step)
@@ -272,6 +279,13 @@ class SolveView(QWidget):
         self.next_step_button.setEnabled(remaining > 0)
         self.show_all_button.setEnabled(remaining > 0)
         self.next_step_button.setText(f"Reveal next step ({remaining} left)" if remaining else "All steps shown")
+
+    @staticmethod
+    def _fit_height(browser: QTextBrowser, most: int = 160) -> None:
+        """Size a one-item browser to its content (a matrix answer is taller than a number)."""
+        document = browser.document()
+        document.setTextWidth(max(200, browser.viewport().width()))
+        browser.setFixedHeight(min(most, int(document.size().height()) + 2 * browser.frameWidth() + 4))
 
     def reveal_next_step(self) -> None:
         self.revealed_steps = min(self.revealed_steps + 1, len(self._steps))
