@@ -83,26 +83,33 @@ def backend_tokens(generator, prompts: list[str], n: int, new_tokens: int) -> in
 
 
 def sampling_table(label: str, prompts: list[str], hf, ggufs: dict[str, Path], args) -> None:
-    rows = []
     naive_n = max(1, args.naive_sequences // len(prompts))
     naive_prompts = prompts[: max(1, args.naive_sequences // naive_n)]
-    rows.append(("(a) HF generate, 1 sequence per call",
-                 *timed(lambda: hf_generate(hf.model, hf.tokenizer, naive_prompts, naive_n, args.tokens, True))))
-    rows.append(("(b) HF generate, batched",
-                 *timed(lambda: hf_generate(hf.model, hf.tokenizer, prompts, args.n, args.tokens, False))))
-    rows.append(("(c) transformers backend", *timed(lambda: backend_tokens(hf, prompts, args.n, args.tokens))))
+    runners = {
+        "(a) HF generate, 1 sequence per call":
+            lambda: hf_generate(hf.model, hf.tokenizer, naive_prompts, naive_n, args.tokens, True),
+        "(b) HF generate, batched": lambda: hf_generate(hf.model, hf.tokenizer, prompts, args.n, args.tokens, False),
+        "(c) transformers backend": lambda: backend_tokens(hf, prompts, args.n, args.tokens),
+    }
     for quant, threads, exact in [("f32", 1, False), ("q8_0", 1, False), ("q8_0", 1, True), ("q8_0", 2, False)]:
         llama, _ = load(ggufs[quant], n_threads=threads, n_parallel=min(64, args.n * len(prompts)), f32_attention=exact)
-        name = f"(d) llama.cpp {quant}, {threads} thread{'s' * (threads > 1)}{', f32 attention' if exact else ''}"
         backend_tokens(llama, prompts[:1], 2, 8)  # warm-up: the first decode allocates buffers
-        rows.append((name, *timed(lambda llama=llama: backend_tokens(llama, prompts, args.n, args.tokens))))
-        llama.close()
-    base = rows[1][1] / rows[1][2]
-    print(f"sampling, {label} x N={args.n}")
+        name = f"(d) llama.cpp {quant}, {threads} thread{'s' * (threads > 1)}{', f32 attention' if exact else ''}"
+        runners[name] = lambda llama=llama: backend_tokens(llama, prompts, args.n, args.tokens)
+    # Rounds over all rows, best round per row: on a shared machine, load bursts hit rows unevenly.
+    best: dict[str, tuple[int, float]] = {}
+    for _ in range(args.rounds):
+        for name, run in runners.items():
+            tokens, seconds = timed(run)
+            if name not in best or tokens / seconds > best[name][0] / best[name][1]:
+                best[name] = (tokens, seconds)
+    base = best["(b) HF generate, batched"]
+    base_rate = base[0] / base[1]
+    print(f"sampling, {label} x N={args.n} (best of {args.rounds} rounds)")
     print(f"{'backend':<48} {'tokens':>8} {'seconds':>8} {'tok/s':>9} {'vs (b)':>7}")
-    for name, tokens, seconds in rows:
+    for name, (tokens, seconds) in best.items():
         rate = tokens / seconds
-        print(f"{name:<48} {tokens:>8} {seconds:>8.2f} {rate:>9.0f} {rate / base:>6.2f}x")
+        print(f"{name:<48} {tokens:>8} {seconds:>8.2f} {rate:>9.0f} {rate / base_rate:>6.2f}x")
     print()
 
 
@@ -115,6 +122,7 @@ def main() -> None:
     parser.add_argument("--naive-sequences", type=int, default=8, help="sequences timed for row (a)")
     parser.add_argument("--pairs", type=int, default=256, help="verifier pairs scored")
     parser.add_argument("--quick", action="store_true", help="single-prompt scenario only")
+    parser.add_argument("--rounds", type=int, default=3, help="timing rounds over all rows (best one kept)")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for rows (a)-(c); 1 matches llama.cpp's 1-thread rows")
     args = parser.parse_args()

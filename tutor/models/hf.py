@@ -8,6 +8,7 @@ batch as it goes. Prompts are left-padded with explicit position ids.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import math
@@ -70,6 +71,17 @@ def pick_tokens(logits: torch.Tensor, temperature: float, top_p: float, generato
     return order.gather(-1, choice).squeeze(-1)
 
 
+def _one_call_at_a_time(method):
+    """Serialise calls from several threads (the app's workers): the OOM fallback changes shared state."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 def _check_folder(path: Path) -> None:
     if not (path / "config.json").is_file():
         raise ModelLoadError(f"{path} is not a model folder: it has no config.json")
@@ -123,6 +135,7 @@ class HFModel:
         # transformers 5.2x renamed `past_key_values` to `cache` (argument and output field).
         forward_args = inspect.signature(self.model.forward).parameters
         self._cache_name = "cache" if "cache" in forward_args else "past_key_values"
+        self._lock = threading.Lock()
         self._setup_tokens(model_config)
 
     def _setup_tokens(self, model_config) -> None:
@@ -184,6 +197,7 @@ class HFModel:
             return ids[-limit:]
         return ids
 
+    @_one_call_at_a_time
     @torch.inference_mode()
     def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
         if len(problems) != len(solutions):
@@ -201,6 +215,7 @@ class HFModel:
             scores += torch.sigmoid(last[:, self.correct_id] - last[:, self.incorrect_id]).tolist()
         return scores
 
+    @_one_call_at_a_time
     @torch.inference_mode()
     def logprobs(self, prompt: str, continuations: Sequence[str]) -> list[SequenceLogprob]:
         prompt_ids = self.encode_prompt(prompt)
@@ -224,6 +239,7 @@ class HFModel:
         return results
 
     # ---- sampling -------------------------------------------------------------------------------------
+    @_one_call_at_a_time
     @torch.inference_mode()
     def sample(
         self,
