@@ -40,18 +40,23 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from tutor.models import load
     from tutor.solve import SolveConfig, Solver
     from tutor.solve.command import solve_file, solve_one
+    from tutor.solve.solver import wait_for_grader_warm_up, warm_up_grader_in_background
 
     if (args.problem is None) == (args.file is None):
         raise StepwiseError('give one problem ("tutor solve \"Solve 3x + 7 = 22\"") or --file problems.jsonl')
+    warm_up_grader_in_background()  # overlaps loading the model
     config = SolveConfig(
         n=args.n, k=args.k, strategy=args.strategy, temperature=args.temperature, top_p=args.top_p,
         max_new_tokens=args.max_new_tokens, seed=args.seed,
     )
-    generator, verifier = load(getattr(args, "model", None), device=args.device)
-    solver = Solver(generator, verifier, config)
-    if args.file is not None:
-        return solve_file(solver, args.file, args.out)
-    return solve_one(solver, args.problem, as_json=args.json)
+    try:
+        generator, verifier = load(getattr(args, "model", None), device=args.device)
+        solver = Solver(generator, verifier, config)
+        if args.file is not None:
+            return solve_file(solver, args.file, args.out)
+        return solve_one(solver, args.problem, as_json=args.json)
+    finally:
+        wait_for_grader_warm_up()
 
 
 def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:

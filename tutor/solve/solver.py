@@ -50,11 +50,31 @@ class SolveEvent:
 EventCallback = Callable[[SolveEvent], None]
 
 
-def _warm_up_grader() -> None:
+_warm_up_threads: list[threading.Thread] = []
+
+
+def _warm_up_quietly() -> None:
     try:
         warm_up()
     except Exception:  # grading still works without the head start; it pays the start-up on first use
         log.debug("grader warm-up failed", exc_info=True)
+
+
+def warm_up_grader_in_background() -> None:
+    """Start the grader's worker process (seconds on a busy machine) in the background, once per process,
+    so it overlaps model loading and sampling instead of delaying the first solve's clustering."""
+    if _warm_up_threads:
+        return
+    thread = threading.Thread(target=_warm_up_quietly, name="stepwise-grader-warm-up", daemon=True)
+    _warm_up_threads.append(thread)
+    thread.start()
+
+
+def wait_for_grader_warm_up(timeout: float = 10.0) -> None:
+    """Before a short-lived process exits: let a worker that is still starting finish (a worker whose
+    parent exits mid-start reports a broken pipe on stderr)."""
+    for thread in _warm_up_threads:
+        thread.join(timeout)
 
 
 class Solver:
@@ -79,9 +99,7 @@ class Solver:
                 log.warning("%s", exc)
                 self.calibration_note = "uncalibrated: calibration.json is unreadable"
         self.calibration = calibration
-        # The grader's first symbolic comparison starts a worker process (about a second): start it now,
-        # in the background, so it overlaps model loading and sampling instead of the first solve's grading.
-        threading.Thread(target=_warm_up_grader, name="stepwise-grader-warm-up", daemon=True).start()
+        warm_up_grader_in_background()
 
     def solve(
         self, problem: str, on_event: EventCallback | None = None, cancel: threading.Event | None = None
