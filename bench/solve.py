@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tutor.grading import is_equivalent
 from tutor.models import load
+from tutor.models.loader import resolve
 from tutor.solve import SolveConfig, Solver
 from tutor.solve.batch import read_problems, reference_answer
 
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="HF folder or .gguf file (default: the bundled model)")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--backend", default="auto", choices=("auto", "transformers", "llama.cpp"))
     parser.add_argument("--count", type=int, default=50, help="held-out problems for the shipped solver")
     parser.add_argument("--baseline-count", type=int, default=10, help="problems for the (slow) naive baseline")
     parser.add_argument("--problems", type=Path, help="JSONL file of problems instead of synthetic test problems")
@@ -126,15 +128,16 @@ def main(argv: list[str] | None = None) -> int:
                              "machine 1 thread is far faster than oversubscribed cores")
     args = parser.parse_args(argv)
 
+    _, backend = resolve(args.model, args.backend)
     options = {}
     if args.threads:
-        if str(args.model or "").endswith(".gguf"):
+        if backend == "llama.cpp":
             options["n_threads"] = args.threads
         else:
             import torch
 
             torch.set_num_threads(args.threads)
-    generator, verifier = load(args.model, device=args.device, **options)
+    generator, verifier = load(args.model, device=args.device, backend=args.backend, **options)
     config = SolveConfig(n=args.n, k=args.k, max_new_tokens=args.max_new_tokens, seed=0)
     problems = held_out_problems(max(args.count, args.baseline_count), args.problems)
     rows = [
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     baseline = rows[1]
     source = args.problems or f"synthetic held-out split of {DEFAULT_RECIPE.name}"
-    print(f"\nsolve latency, {generator.name}, N={args.n}, K={args.k}, max_new_tokens={args.max_new_tokens}, "
+    print(f"\nsolve latency, {generator.name} ({backend}), N={args.n}, K={args.k}, max_new_tokens={args.max_new_tokens}, "
           f"device={args.device}, threads={args.threads or 'default'} (torch: {torch_threads()}), problems: {source}")
     header = f"{'variant':<26} {'problems':>8} {'p50 s':>7} {'p90 s':>7} {'sample s':>9} {'grade s':>8} " \
              f"{'verify s':>9} {'sympy s':>8} {'acc':>5} {'p50 speed-up':>13}"
