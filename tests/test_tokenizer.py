@@ -10,7 +10,8 @@ import json
 import pytest
 from conftest import MATH500
 
-from trainer.data.synth import SynthConfig, generate
+from trainer.cli import main as trainer_main
+from trainer.data.synth import SynthConfig, generate, write_splits
 from trainer.data.tokenizer import BOS, EOS, PAD, UNK, corpus_texts, load_tokenizer, train_tokenizer
 from tutor.errors import DataError
 from tutor.prompts import CORRECT_WORD, INCORRECT_WORD, solver_prompt, verifier_prompt
@@ -98,3 +99,14 @@ def test_tiny_corpus_still_separates_the_verifier_words(tmp_path):
     tok = load_tokenizer(out)
     assert tok.encode(CORRECT_WORD, add_special_tokens=False).tokens[0] != \
         tok.encode(INCORRECT_WORD, add_special_tokens=False).tokens[0]
+
+
+def test_cli_trains_on_jsonl_files(tmp_path, capsys):
+    write_splits(SynthConfig(n=300, seed=2), tmp_path / "data")
+    files = [str(tmp_path / "data" / f"{split}.jsonl") for split in ("train", "test")]
+    assert trainer_main(["data", "tokenizer", *files, "--out", str(tmp_path / "tok"), "--vocab-size", "600"]) == 0
+    assert "tokenizer ->" in capsys.readouterr().out
+    tok = load_tokenizer(tmp_path / "tok")
+    assert tok.get_vocab_size() <= 600
+    assert tok.decode(tok.encode("Problem: 12 + 7\nSolution:\n").ids, skip_special_tokens=True) == \
+        "Problem: 12 + 7\nSolution:\n"
