@@ -3,7 +3,6 @@ images inlined in the file, so it opens anywhere offline) or JSONL (the full sto
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,10 +51,9 @@ def to_html(rows: Sequence[Any]) -> str:
         ]
         parts += [math_render.render_html(f"{number}. {step}")
                   for number, step in enumerate(present.split_steps(_best_solution(result)), start=1)]
+        parts.append(math_render.render_html("; ".join(result.get("reasons", []) + [f"model {row.model or 'unknown'}"])))
         body = math_render.merge(parts).with_data_uris()
-        reasons = html.escape("; ".join(result.get("reasons", [])))
-        sections.append(f"<section><h2>Problem {row.id}</h2>\n{body}\n<p><small>{reasons}; model "
-                        f"{html.escape(row.model or 'unknown')}</small></p></section>")
+        sections.append(f"<section><h2>Problem {row.id}</h2>\n{body}\n</section>")
     return ("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Stepwise history</title>"
             "<style>body{font-family:sans-serif;max-width:50em;margin:auto} img{vertical-align:middle}</style>"
             "</head><body><h1>Stepwise history</h1>\n" + "\n".join(sections) + "\n</body></html>\n")

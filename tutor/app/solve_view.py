@@ -104,7 +104,7 @@ class SolveView(QWidget):
         editors = QSplitter(Qt.Orientation.Horizontal)
         editors.addWidget(self.editor)
         editors.addWidget(self.preview)
-        editors.setMaximumHeight(140)
+        editors.setMaximumHeight(100)
         problem_layout.addWidget(editors)
         buttons = QHBoxLayout()
         for widget in (self.solve_button, self.cancel_button, self.hint_mode):
@@ -134,14 +134,11 @@ class SolveView(QWidget):
         result_layout.addLayout(check_row)
         result_layout.addWidget(self.check_result)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(problem_box)
-        splitter.addWidget(result_box)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([280, 520])
-        splitter.setChildrenCollapsible(False)
+        # The problem box keeps its natural height (it shrinks when the thinking view hides after
+        # sampling); the result gets all the rest.
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(problem_box, 0)
+        layout.addWidget(result_box, 1)
 
     def _connect(self) -> None:
         self.solve_button.clicked.connect(self.solve)
