@@ -7,7 +7,7 @@ import random
 
 import sympy
 
-from trainer.data.synth.base import Draft, template, upto
+from trainer.data.synth.base import Draft, paren, template, upto
 
 SUBJECT = "Number Theory"
 CDOT = " \\cdot "
@@ -164,16 +164,26 @@ def modular_inverse(rng: random.Random, level: int) -> Draft:
     """The inverse of a modulo m (m prime for small levels) by the extended Euclidean algorithm."""
     m = rng.choice([p for p in sympy.primerange(7, upto(level, 12))] if level <= 2 else range(7, upto(level, 12)))
     a = rng.choice([k for k in range(2, m) if math.gcd(k, m) == 1])
-    steps = [f"I need $x$ with ${a}x \\equiv 1 \\pmod{{{m}}}$; I'll run the Euclidean algorithm backwards."]
-    r0, r1, s0, s1 = m, a, 0, 1
+    steps = [f"I need $x$ with ${a}x \\equiv 1 \\pmod{{{m}}}$; I'll write each remainder of the Euclidean algorithm "
+             f"as a combination of ${m}$ and ${a}$."]
+
+    def combo(s: int, t: int, grouped: bool = False) -> str:
+        if (s, t) == (0, 1):
+            return str(a)
+        text = f"{s} \\cdot {m} {'+' if t >= 0 else '-'} {abs(t)} \\cdot {a}"
+        return f"({text})" if grouped else text
+    # Remainders r0 = m, r1 = a, each r = s*m + t*a (the extended Euclidean algorithm).
+    (r0, s0, t0), (r1, s1, t1) = (m, 1, 0), (a, 0, 1)
     while r1 != 1:
         q = r0 // r1
-        steps.append(f"${r0} = {q} \\cdot {r1} + {r0 - q * r1}$.")
-        r0, r1, s0, s1 = r1, r0 - q * r1, s1, s0 - q * s1
-    value = s1 % m
-    steps += [f"Tracking the coefficients gives ${a} \\cdot {s1} \\equiv 1 \\pmod{{{m}}}$.",
-              f"Reducing, ${s1} \\equiv {value} \\pmod{{{m}}}$, and indeed ${a} \\cdot {value} = {a * value} = "
-              f"{(a * value) // m} \\cdot {m} + 1$."]
+        r2, s2, t2 = r0 - q * r1, s0 - q * s1, t0 - q * t1
+        steps.append(f"${r0} = {q} \\cdot {r1} + {r2}$, so ${r2} = {combo(s0, t0, True)} - {q}{combo(s1, t1, True)} = "
+                     f"{combo(s2, t2)}$." if r0 != m else f"${m} = {q} \\cdot {a} + {r2}$, so ${r2} = {combo(s2, t2)}$.")
+        (r0, s0, t0), (r1, s1, t1) = (r1, s1, t1), (r2, s2, t2)
+    value = t1 % m
+    steps += [f"Reducing $1 = {combo(s1, t1)}$ modulo ${m}$ gives ${a} \\cdot {paren(t1)} \\equiv 1 \\pmod{{{m}}}$.",
+              (f"${t1} \\equiv {value} \\pmod{{{m}}}$, and indeed " if t1 != value else "Indeed, ")
+              + f"${a} \\cdot {value} = {a * value} = {(a * value) // m} \\cdot {m} + 1$."]
     return Draft(f"Find the inverse of ${a}$ modulo ${m}$, as a residue from $0$ to ${m - 1}$.", steps, str(value),
                  sympy.mod_inverse(a, m))
 
