@@ -29,6 +29,13 @@ def _value(text, **env):
         ("-2^2", {}, -4),
         ("2^-1", {}, 0.5),
         ("6-5i", {}, 6 - 5j),
+        (r"\sin^2 x + \cos^2 x", {"x": 0.7}, 1),
+        (r"\sin 2x", {"x": 0.3}, cmath.sin(0.6)),  # a bare argument runs over the product
+        (r"\sin x \cos x", {"x": 0.3}, cmath.sin(0.3) * cmath.cos(0.3)),  # ...but stops at a function
+        (r"\frac{5!}{4!}", {}, 5),
+        (r"e^{\ln 2}", {}, 2),
+        (r"\log_2 8", {}, 3),
+        (r"\tan(x+1)", {"x": 0.2}, cmath.tan(1.2)),
         (r"\frac12", {}, 0.5),
     ],
 )
@@ -39,9 +46,9 @@ def test_values(text, env, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        r"\sin x",  # functions are sympy's job
-        "5!",
-        "e^2",  # Euler's number or a variable: ambiguous
+        r"\log 8",  # base 10 or e? ambiguous
+        r"\sin^{-1} x",  # arcsin, not 1/sin
+        r"\operatorname{sgn} x",
         "east",  # a word, not e*a*s*t
         r"1\frac{4}{5}",  # mixed number or product: ambiguous
         r"\pm 2",
@@ -54,6 +61,10 @@ def test_values(text, env, expected):
 )
 def test_unsupported_input_is_none_not_an_error(text):
     assert compile_expression(text) is None
+
+
+def test_unsupported_values_are_none():
+    assert evaluate_at_points("171!") is None
 
 
 def test_huge_values_are_left_to_sympy():
@@ -75,7 +86,15 @@ def test_variables_are_reported_and_values_sampled_at_three_points():
         ("(x+1)^2", "x^2+x+1", False),
         ("1+\\sqrt{2}", "1+\\sqrt{3}", False),
         ("2n", "2k", None),  # different variable names: left to math-verify
-        (r"\sin x", r"\sin x + 0", None),
+        (r"\sin x", r"\sin x + 0", True),
+        (r"2\sin x\cos x", r"\sin 2x", True),
+        (r"\tan x", r"\cot x", False),
+        (r"\log 8", r"3\log 2", None),  # no base: sympy decides
+        ("y=2x+3", "2x-y+3=0", True),  # the same line, however written
+        ("-5x+7y-11z-4=0", "5x-7y+11z+4=0", True),
+        ("y=2x+3", "y=2x-3", False),  # the same variable assigned different values
+        ("3x-y+13=0", "3x+4y+14=0", None),  # different lines: sympy says so (proportionality cannot)
+        ("x^2=1", "x^4=1", None),
         (r"1\pm\sqrt{2}", r"1+\sqrt{2},1-\sqrt{2}", True),
         (r"\pm2", "2", False),
         (r"\begin{pmatrix}1\\2\end{pmatrix}", r"\begin{pmatrix}1&2\end{pmatrix}", False),  # shapes differ

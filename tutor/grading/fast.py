@@ -211,19 +211,41 @@ def _unions_equal(a: str, b: str) -> bool | None:
     return True
 
 
+def _equations_equal(a: str, b: str) -> bool | None:
+    """Equations whose sides differ by a constant factor (`y = 2x + 3` vs `2x - y + 3 = 0`) are equal.
+
+    Anything else, including different equations, is left to sympy: `x^2 = 1` and `x^4 = 1` have the
+    same real solutions without being proportional.
+    """
+    if any(relation in a + b for relation in ("<", ">", r"\le", r"\ge", r"\ne")):
+        return None
+    difference_a = _value("({})-({})".format(*a.split("=")))
+    difference_b = _value("({})-({})".format(*b.split("=")))
+    if difference_a is None or difference_b is None or difference_a.variables != difference_b.variables:
+        return None
+    if any(abs(y) < 1e-12 for y in difference_b.samples):
+        return None
+    ratios = [x / y for x, y in zip(difference_a.samples, difference_b.samples)]
+    if abs(ratios[0]) > 1e-12 and all(values_close(r, ratios[0], _SAMPLE_REL_TOL) for r in ratios):
+        return True
+    return None
+
+
 def fast_compare(a: str, b: str) -> bool | None:
     """Decide two normalised answers without sympy where possible; None when undecided."""
     assign_a, assign_b = _ASSIGNMENT.match(a), _ASSIGNMENT.match(b)
     if assign_a and assign_b:
         if assign_a.group(1) != assign_b.group(1):
-            return None  # `x=2` vs `y=2`: whether that matters is sympy's (math-verify's) call
+            return _equations_equal(a, b)  # `y = 2x` vs `x = y/2`: the same line; `x=2` vs `y=2`: sympy's call
         a, b = assign_a.group(2), assign_b.group(2)
-    elif assign_a:
-        a = assign_a.group(2)
-    elif assign_b:
+    elif assign_a and "=" not in b:
+        a = assign_a.group(2)  # `x = 5` answers "x = ?" with 5
+    elif assign_b and "=" not in a:
         b = assign_b.group(2)
     if a == b:
         return True
+    if a.count("=") == 1 and b.count("=") == 1:
+        return _equations_equal(a, b)
     base_n = _compare_base_n(a, b)
     if base_n is not None:
         return base_n

@@ -1,13 +1,14 @@
 """A small, safe evaluator for the LaTeX expressions most answers are: the grader's fast symbolic path.
 
-It reads numbers, single-letter variables, `+ - * / ^`, `\\cdot`, `\\times`, implicit multiplication,
-`\\frac`, `\\sqrt` (and `\\sqrt[n]`), `\\pi` and the imaginary unit `i`, and turns them into a function of
+It reads numbers, single-letter variables, `+ - * / ^ !`, `\\cdot`, `\\times`, implicit multiplication,
+`\\frac`, `\\sqrt` (and `\\sqrt[n]`), `\\pi`, `e`, the imaginary unit `i`, trigonometric functions, `\\ln`,
+`\\exp` and `\\log_b`, and turns them into a function of
 the variables that returns a complex number. Two answers built from these are compared by evaluating both
 at a few fixed points (polynomial identity testing, the Schwartz-Zippel idea): equal everywhere means equal,
 a clear difference anywhere means different. Variables take positive values, the convention that makes
 `\\sqrt{1/n}` equal `\\frac{1}{\\sqrt n}` in competition answers.
 
-Anything else (functions, factorials, `e`, words, `\\pm`, relations, huge powers) makes `compile_expression`
+Anything else (`\\log` without a base, words, `\\pm`, relations, huge powers) makes `compile_expression`
 return None and the caller falls back to math-verify + sympy. Nothing is ever `eval`ed: this is a
 hand-written recursive-descent parser over a token list, bounded in length, depth and magnitude.
 """
@@ -15,6 +16,7 @@ hand-written recursive-descent parser over a token list, bounded in length, dept
 from __future__ import annotations
 
 import cmath
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -30,8 +32,15 @@ _POINTS = ((0.7316, 1.3137, 2.2251, 0.5729, 1.8843), (1.4142, 0.8667, 1.1953, 2.
            (2.1719, 1.6021, 0.9342, 1.2781, 3.0417))
 
 _TOKEN = re.compile(r"\\[a-zA-Z]+|\d+\.?\d*|\.\d+|[a-zA-Z]|[-+*/^(){}\[\]!]|\S")
-_SUPPORTED_COMMANDS = {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times"}
-_STARTS_PRIMARY = re.compile(r"^(?:\d|\.|[a-zA-Z]|\(|\{|\\frac|\\sqrt|\\pi)")
+# Functions of one argument; `\log` needs an explicit base (`\log_2 8`): base 10 or e is anyone's guess.
+_FUNCTIONS = {
+    r"\sin": cmath.sin, r"\cos": cmath.cos, r"\tan": cmath.tan, r"\cot": lambda z: 1 / cmath.tan(z),
+    r"\sec": lambda z: 1 / cmath.cos(z), r"\csc": lambda z: 1 / cmath.sin(z), r"\ln": cmath.log,
+    r"\exp": cmath.exp, r"\arcsin": cmath.asin, r"\arccos": cmath.acos, r"\arctan": cmath.atan,
+}
+_SUPPORTED_COMMANDS = {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\log", *_FUNCTIONS}
+_STARTS_PRIMARY = re.compile(r"^(?:\d|\.|[a-zA-Z]|\(|\{|\\(?:frac|sqrt|pi|log|sin|cos|tan|cot|sec|csc|ln|exp|arc))")
+_MAX_FACTORIAL = 170.0  # beyond this n! overflows a float
 
 
 class _Unsupported(Exception):
@@ -95,6 +104,9 @@ class _Parser:
 
     def power(self) -> Function:
         base = self.primary()
+        while self.peek() == "!":
+            self.take()
+            base = _factorial(base)
         if self.peek() != "^":
             return base
         self.take("^")
@@ -156,14 +168,58 @@ class _Parser:
                 self.take("]")
             radicand = self.group()
             return _pow(radicand, lambda env: 1 / index(env))
+        if token in _FUNCTIONS or token == r"\log":
+            return self.function(token)
         if len(token) == 1 and token.isalpha():
             if token == "i":
                 return lambda env: 1j
-            if token == "e":
-                raise _Unsupported("e: Euler's number or a variable")
+            if token == "e":  # Euler's number, as math-verify reads it
+                return lambda env: cmath.e
             self.variables.add(token)
             return lambda env: env[token]
         raise _Unsupported(f"token {token!r}")
+
+
+    def function(self, name: str) -> Function:
+        """`\\sin x`, `\\sin^2 x`, `\\sin(2x)`, `\\sin 2x` (= sin(2x)), `\\log_2 8`."""
+        base: Function | None = None
+        if name == r"\log":
+            if self.peek() != "_":
+                raise _Unsupported("log without a base")
+            self.take("_")
+            base = self.group()
+        power = 1
+        if self.peek() == "^":  # `\sin^2 x`; `\sin^{-1}` (arcsin) is left to sympy
+            self.take("^")
+            exponent = self.take() if self.peek() != "{" else "".join(self.take() for _ in range(3))
+            if not re.fullmatch(r"\{?[1-9]\}?", exponent):
+                raise _Unsupported(f"function power {exponent!r}")
+            power = int(exponent.strip("{}"))
+        if self.peek() in ("(", "{"):
+            argument = self.primary()
+        else:  # a bare argument runs over a product of factors up to the next operator or function
+            argument = self.power()
+            while (token := self.peek()) is not None and _STARTS_PRIMARY.match(token) and not _is_function(token) and token != "(":
+                argument = _mul(argument, self.power())
+        if base is not None:
+            log_base = base
+            return lambda env: (cmath.log(argument(env)) / cmath.log(log_base(env))) ** power
+        function = _FUNCTIONS[name]
+        return lambda env: function(argument(env)) ** power
+
+
+def _is_function(token: str) -> bool:
+    return token in _FUNCTIONS or token == r"\log"
+
+
+def _factorial(operand: Function) -> Function:
+    def value(env: dict[str, complex]) -> complex:
+        n = operand(env)
+        if n.imag != 0 or not -1 < n.real <= _MAX_FACTORIAL:
+            raise _Unsupported("factorial out of range")
+        return complex(math.gamma(n.real + 1))
+
+    return value
 
 
 def _mul(a: Function, b: Function) -> Function:
