@@ -28,6 +28,9 @@ _ASSIGNMENT = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?)(?:=|\\in)([^=<>]+)$")
 _BASE_N = re.compile(r"^(\d[0-9A-Za-z]*)_\{?(\d+)\}?$")  # 52_8, 4210_{5}, 1A_{16}; not the variable x_1
 _MIXED = re.compile(r"^([+-]?)(\d+)\\frac\{(\d+)\}\{(\d+)\}$")  # 1\frac{4}{5}: MATH's mixed numbers
 _INFINITY = {r"\infty": float("inf"), r"+\infty": float("inf"), r"-\infty": float("-inf")}
+# Words are answers, not products of variables, from three letters on; A-E alone are multiple-choice answers.
+_WORD = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)*$")
+_CHOICE = re.compile(r"^[A-E]$")
 # Expressions sampled at the same points agree to round-off when equal; this is far above round-off.
 _SAMPLE_REL_TOL = 1e-9
 
@@ -211,6 +214,13 @@ def _unions_equal(a: str, b: str) -> bool | None:
     return True
 
 
+def _compare_words(a: str, b: str) -> bool | None:
+    """Word answers (`Evelyn`, `even`, `east`) and choice letters (`C`) match case-insensitively."""
+    if _WORD.match(a) and _WORD.match(b) and (min(len(a), len(b)) >= 3 or (_CHOICE.match(a) and _CHOICE.match(b))):
+        return a.lower() == b.lower()
+    return None
+
+
 def _equations_equal(a: str, b: str) -> bool | None:
     """Equations whose sides differ by a constant factor (`y = 2x + 3` vs `2x - y + 3 = 0`) are equal.
 
@@ -244,6 +254,9 @@ def fast_compare(a: str, b: str) -> bool | None:
         b = assign_b.group(2)
     if a == b:
         return True
+    words = _compare_words(a, b)
+    if words is not None:
+        return words
     if a.count("=") == 1 and b.count("=") == 1:
         return _equations_equal(a, b)
     base_n = _compare_base_n(a, b)
