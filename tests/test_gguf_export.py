@@ -119,7 +119,7 @@ def test_untied_model_writes_output_weight_and_no_bos(tmp_path):
 @pytest.mark.parametrize(
     "damage, message",
     [
-        ("arch", "only Llama"),
+        ("arch", "can be exported"),
         ("rope", "rope scaling"),
         ("pre_tokenizer", "pre-tokenizer"),
         ("truncate", "corrupt or truncated"),
@@ -131,7 +131,7 @@ def test_unsupported_or_damaged_models_raise_model_load_error(model_dir, tmp_pat
     shutil.copytree(model_dir, folder)
     config = json.loads((folder / "config.json").read_text())
     if damage == "arch":
-        config.update(model_type="qwen2", architectures=["Qwen2ForCausalLM"])
+        config.update(model_type="mistral", architectures=["MistralForCausalLM"])
     elif damage == "rope":
         config["rope_parameters"] = {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0}
     elif damage == "pre_tokenizer":
@@ -287,3 +287,41 @@ def test_f16_and_q8_0_keep_the_greedy_continuation(llama_cpp, tmp_path):
         ours = model.sample(prompts, n=1, temperature=0, max_new_tokens=40)
         agree = sum(a[0].text == b[0].text for a, b in zip(ours, theirs))
         assert agree >= needed, f"{quant}: greedy text agrees on {agree}/20 prompts"
+
+
+# ---- an instruct-model shape: Qwen2 architecture, ChatML template, end-of-turn token as EOS ------------
+@pytest.mark.gguf
+def test_qwen2_chatml_model_matches_across_backends(llama_cpp, tmp_path):
+    """What a downloaded instruct model looks like: both backends render the solver and verifier prompts
+    through its ChatML template, tokenize the chat markers as special tokens, stop at <|im_end|>, and
+    agree on logits, greedy text and P(correct)."""
+    from tiny_llama import build_qwen2_chat_model
+
+    folder = build_qwen2_chat_model(tmp_path / "qwen2")
+    reference, _ = load(folder, backend="transformers")
+    out = export_gguf(folder, tmp_path / "qwen2.gguf", "f32")
+    reader = gguf.GGUFReader(str(out))
+    assert reader.get_field("general.architecture").contents() == "qwen2"
+    assert reader.get_field("tokenizer.ggml.pre").contents() == "qwen2"
+    assert "<|im_start|>" in reader.get_field("tokenizer.chat_template").contents()
+    model, verifier = load(out, n_threads=1, f32_attention=True)
+
+    prompt = model.solver_prompt("What is 12 + 30?")
+    assert prompt == reference.solver_prompt("What is 12 + 30?")
+    assert prompt.startswith("<|im_start|>user\n") and prompt.endswith("<|im_start|>assistant\n")
+    ids = model.encode_prompt(prompt)
+    assert ids == reference.encode_prompt(prompt)
+    assert ids[0] == reference.tokenizer.convert_tokens_to_ids("<|im_start|>")  # a control token, not text
+    for text in PROMPTS:
+        assert model.runtime.tokenize(text, add_bos=False) == reference.tokenizer(text, add_special_tokens=False)["input_ids"]
+        ids = reference.encode_prompt(text)
+        np.testing.assert_allclose(_gguf_last_logits(model, ids), _hf_last_logits(reference, ids), atol=1e-4)
+    im_end = reference.tokenizer.convert_tokens_to_ids("<|im_end|>")
+    assert model.runtime.is_eog(im_end) and im_end in reference.eos_ids
+    chat_prompts = [model.solver_prompt(p) for p in ("What is 2 + 2?", "Simplify 3x + 4x.", "Émilie paid 3.50 €")]
+    assert model.sample(chat_prompts, n=1, temperature=0, max_new_tokens=40) == reference.sample(
+        chat_prompts, n=1, temperature=0, max_new_tokens=40
+    )
+    problems, solutions = ["2 + 2", "2 + 3"], ["4", "6"]
+    assert verifier.p_correct(problems, solutions) == pytest.approx(reference.p_correct(problems, solutions), abs=1e-4)
+    assert verifier.prompt_format.verifier_prompt("2 + 2", "4").endswith("assistant\nThe above candidate solution is")

@@ -1,10 +1,10 @@
-"""Convert a transformers Llama folder (safetensors + byte-level BPE tokenizer) into one GGUF file.
+"""Convert a transformers Llama (or Qwen2) folder (safetensors + byte-level BPE tokenizer) into one GGUF file.
 
     trainer export-gguf MODEL_DIR --out model.gguf [--quant f16|f32|q8_0|q4_k_m]
 
 Our own converter on the `gguf` package, written after studying llama.cpp's convert_hf_to_gguf.py for the
-Llama architecture. What it must get right (each mistake loads fine and silently gives wrong output):
-- Q and K projection rows are permuted within each head: HF rotates the two halves of a head
+Llama architecture (Qwen2 differs only by q/k/v biases and NEOX rope, so it rides along). What it must get right (each mistake loads fine and silently gives wrong output):
+- Llama's Q and K projection rows are permuted within each head: HF rotates the two halves of a head
   (rotate_half) while llama.cpp's "normal" rope rotates adjacent pairs; K uses the KV head count.
 - `tokenizer.ggml.pre` names the pre-tokenizer the HF tokenizer really runs (see PRE_TOKENIZERS);
   "default" would tokenize digits and spaces differently.
@@ -71,10 +71,28 @@ PRE_TOKENIZERS = {
 }
 
 
+@dataclass(frozen=True)
+class ArchSpec:
+    """How one HF architecture maps onto a llama.cpp architecture."""
+
+    hf_class: str
+    gguf_arch: gguf.MODEL_ARCH
+    permute_qk: bool  # llama.cpp's "normal" rope (Llama) pairs adjacent rows; NEOX rope (Qwen2) keeps HF's halves
+    tensors_per_block: int
+
+
+ARCHITECTURES = {
+    "llama": ArchSpec("LlamaForCausalLM", gguf.MODEL_ARCH.LLAMA, permute_qk=True, tensors_per_block=9),
+    # Qwen2 is a Llama with q/k/v biases and NEOX-style rope.
+    "qwen2": ArchSpec("Qwen2ForCausalLM", gguf.MODEL_ARCH.QWEN2, permute_qk=False, tensors_per_block=12),
+}
+
+
 @dataclass
 class LlamaHParams:
-    """The Llama hyperparameters a GGUF file needs, read from an HF config.json."""
+    """The hyperparameters a GGUF file needs, read from an HF config.json of a Llama-family model."""
 
+    arch: ArchSpec
     n_layers: int
     hidden: int
     ffn: int
@@ -90,9 +108,11 @@ class LlamaHParams:
     @classmethod
     def from_config(cls, config: dict) -> LlamaHParams:
         architectures = config.get("architectures") or []
-        if config.get("model_type") != "llama" or "LlamaForCausalLM" not in architectures:
+        arch = ARCHITECTURES.get(config.get("model_type"))
+        if arch is None or arch.hf_class not in architectures:
+            supported = ", ".join(a.hf_class for a in ARCHITECTURES.values())
             raise ModelLoadError(
-                f"only Llama models (LlamaForCausalLM) can be exported, this one is {architectures or config.get('model_type')}"
+                f"only {supported} models can be exported, this one is {architectures or config.get('model_type')}"
             )
         rope = config.get("rope_parameters") or config.get("rope_scaling") or {}
         rope_type = rope.get("rope_type", rope.get("type", "default"))
@@ -100,8 +120,11 @@ class LlamaHParams:
             raise ModelLoadError(f"rope scaling {rope_type!r} is not supported by this exporter")
         if config.get("attention_bias") or config.get("mlp_bias"):
             raise ModelLoadError("Llama variants with attention or MLP biases are not supported by this exporter")
+        if config.get("use_sliding_window"):
+            raise ModelLoadError("sliding-window attention is not supported by this exporter")
         heads = config["num_attention_heads"]
         return cls(
+            arch=arch,
             n_layers=config["num_hidden_layers"],
             hidden=config["hidden_size"],
             ffn=config["intermediate_size"],
@@ -150,8 +173,8 @@ def _load_weights(model_dir: Path) -> dict[str, np.ndarray]:
 
 
 def _tensor_plan(weights: dict[str, np.ndarray], hp: LlamaHParams) -> list[tuple[str, np.ndarray]]:
-    """(GGUF name, array) for every tensor, Q/K permuted; raises on a missing or unexpected tensor."""
-    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, hp.n_layers)
+    """(GGUF name, array) for every tensor, Q/K permuted where needed; raises on a missing or unexpected one."""
+    names = gguf.get_tensor_name_map(hp.arch.gguf_arch, hp.n_layers)
     wanted = dict(weights)
     if hp.tied:
         wanted.pop("lm_head.weight", None)  # some savers still store the shared matrix twice
@@ -161,17 +184,19 @@ def _tensor_plan(weights: dict[str, np.ndarray], hp: LlamaHParams) -> list[tuple
     for hf_name, array in wanted.items():
         if hf_name.endswith("rotary_emb.inv_freq"):
             continue  # recomputed by llama.cpp from rope_theta
-        gguf_name = names.get_name(hf_name, try_suffixes=(".weight",))
+        gguf_name = names.get_name(hf_name, try_suffixes=(".weight", ".bias"))
         if gguf_name is None:
-            raise ModelLoadError(f"unexpected tensor {hf_name!r}: not part of a plain Llama")
-        if hf_name.endswith("self_attn.q_proj.weight"):
+            raise ModelLoadError(f"unexpected tensor {hf_name!r}: not part of a plain {hp.arch.hf_class}")
+        if hp.arch.permute_qk and hf_name.endswith(("self_attn.q_proj.weight", "self_attn.q_proj.bias")):
             array = rope_permute(array, hp.n_heads)
-        elif hf_name.endswith("self_attn.k_proj.weight"):
+        elif hp.arch.permute_qk and hf_name.endswith(("self_attn.k_proj.weight", "self_attn.k_proj.bias")):
             array = rope_permute(array, hp.n_kv_heads)
         plan.append((gguf_name, array))
-    expected = 2 + 9 * hp.n_layers + (0 if hp.tied else 1)  # embeddings, final norm, 9 per block, output
+    expected = 2 + hp.arch.tensors_per_block * hp.n_layers + (0 if hp.tied else 1)  # + embeddings, norm, output
     if len(plan) != expected:
-        raise ModelLoadError(f"expected {expected} tensors for a {hp.n_layers}-layer Llama, found {len(plan)}")
+        raise ModelLoadError(
+            f"expected {expected} tensors for a {hp.n_layers}-layer {hp.arch.hf_class}, found {len(plan)}"
+        )
     return plan
 
 
@@ -242,7 +267,7 @@ def write_gguf(model_dir: str | Path, out: str | Path, dtype: str = "f16") -> Pa
     model_dir, out = Path(model_dir), Path(out)
     hp = LlamaHParams.from_config(_read_json(model_dir / "config.json"))
     plan = _tensor_plan(_load_weights(model_dir), hp)
-    writer = gguf.GGUFWriter(str(out), gguf.MODEL_ARCH_NAMES[gguf.MODEL_ARCH.LLAMA])
+    writer = gguf.GGUFWriter(str(out), gguf.MODEL_ARCH_NAMES[hp.arch.gguf_arch])
     writer.add_name(model_dir.name)
     writer.add_context_length(hp.context)
     writer.add_embedding_length(hp.hidden)
