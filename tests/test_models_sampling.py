@@ -64,3 +64,36 @@ def test_stop_strings_cut_at_the_earliest():
     assert stops.cut("no stop") == ("no stop", False)
     assert stops.longest == len("\nProblem:") and stops.in_tail("x\nProblem:")
     assert not StopStrings([""])
+
+
+def test_verdict_tokens_must_differ():
+    from tutor.errors import ModelLoadError
+    from tutor.models.prompting import verdict_token_ids
+
+    def char_level(text):  # both words start with the same token: " "
+        return [ord(c) for c in text]
+
+    with pytest.raises(ModelLoadError, match="same token"):
+        verdict_token_ids(char_level)
+
+    def word_level(text):  # " correct" and " incorrect" are whole tokens after the prefix
+        return [hash(w) % 10_000 for w in text.split(" ")]
+
+    correct, incorrect = verdict_token_ids(word_level)
+    assert correct != incorrect
+
+
+def test_chat_templates_render_in_a_sandbox_and_fail_clearly():
+    from tutor.errors import ModelLoadError
+    from tutor.models.prompting import PromptFormat
+
+    with pytest.raises(ModelLoadError, match="does not parse"):
+        PromptFormat("{% for m in messages %}")
+    with pytest.raises(ModelLoadError, match="failed to render"):
+        PromptFormat("{{ raise_exception('only system and user roles') }}").solver_prompt("1+1")
+    with pytest.raises(ModelLoadError, match="failed to render"):  # the sandbox refuses unsafe calls
+        PromptFormat("{{ messages.__class__.__mro__[1].__subclasses__() }}").solver_prompt("1+1")
+    fmt = PromptFormat("{{ bos_token }}{{ messages[0]['content'] | tojson }}", bos_token="<s>")
+    assert fmt.solver_prompt("1+1").startswith('<s>"1+1')
+    assert fmt.adds_bos("<s>x", tokenizer_adds_bos=True) is False
+    assert PromptFormat(None).adds_bos("<s>x", tokenizer_adds_bos=True) is True
