@@ -74,6 +74,8 @@ class LlamaCppModel:
         self.path = Path(path)
         self.name = self.path.stem
         gpu_layers = -1 if device in ("auto", "cuda") and llama_cpp.llama_supports_gpu_offload() else 0
+        if device == "cuda" and not gpu_layers:
+            log.warning("this llama-cpp-python build has no GPU support; running %s on the CPU", self.path.name)
         shape = ContextShape(
             n_parallel=self.config.n_parallel,
             ctx_per_sequence=self.config.ctx_per_sequence,
