@@ -11,10 +11,12 @@ and level. The confidence calibration of `tutor.solve.calibration` is fitted on 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from tqdm.auto import tqdm
 
@@ -72,6 +74,8 @@ class ProblemResult:
     topk_oracle: bool
     calibration_features: dict[str, float] | None
     calibration_label: bool
+    baseline_greedy_correct: bool | None = None
+    """Pass@1 of a baseline model on the same problem (the SSFT model, for the multi-task comparison)."""
 
 
 @dataclass
@@ -148,7 +152,11 @@ def aggregate(results: Sequence[ProblemResult]) -> dict[str, float]:
                "MajK@N": sum(r.topk_oracle for r in results) / count}
     for metric in STRATEGY_METRICS:
         metrics[metric] = sum(r.strategy_correct[metric] for r in results) / count
-    return {name: metrics[name] for name in METRIC_ORDER}
+    ordered = {name: metrics[name] for name in METRIC_ORDER}
+    baseline = [r.baseline_greedy_correct for r in results if r.baseline_greedy_correct is not None]
+    if baseline:
+        ordered["baseline_Pass@1"] = sum(baseline) / len(baseline)
+    return ordered
 
 
 def summarize(results: Sequence[ProblemResult], config: EvalConfig) -> EvalReport:
@@ -183,24 +191,48 @@ def unique_scores(verifier, problem: str, texts: Sequence[str]) -> list[float]:
     return [by_text[t] for t in texts]
 
 
-def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: int = 0,
-             progress: bool = True) -> EvalReport:
-    """Sample, cluster, score and rank every problem (the first config.max_problems of `problems`)."""
+def load_results(path: Path | None) -> list[ProblemResult]:
+    """Per-problem results written so far by `evaluate` (a resumed evaluation continues after them)."""
+    if path is None or not path.exists():
+        return []
+    return [ProblemResult(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: int = 0, progress: bool = True,
+             results_path: Path | None = None, baseline=None) -> EvalReport:
+    """Sample, cluster, score and rank every problem (the first config.max_problems of `problems`).
+
+    With `results_path`, each problem's result is appended there as it is done and problems already in it
+    are skipped, so an interrupted evaluation resumes (sampling seeds depend only on the problem's
+    position). `baseline` (a Generator) adds its greedy Pass@1 on the same problems.
+    """
     grade = make_grader(config.grading_timeout)
     chosen = list(problems[: config.max_problems])
-    results: list[ProblemResult] = []
-    bar = tqdm(total=len(chosen), desc="eval", disable=not progress, dynamic_ncols=True)
-    for start in range(0, len(chosen), config.problems_per_call):
+    results = load_results(results_path)
+    bar = tqdm(total=len(chosen), initial=len(results), desc="eval", disable=not progress, dynamic_ncols=True)
+    common = {"max_new_tokens": config.max_new_tokens, "stop": SOLVER_STOP}
+    for start in range(len(results), len(chosen), config.problems_per_call):
         chunk = chosen[start : start + config.problems_per_call]
         prompts = [generator.solver_prompt(p.problem) for p in chunk]
-        common = {"max_new_tokens": config.max_new_tokens, "stop": SOLVER_STOP}
         greedy = generator.sample(prompts, n=1, temperature=0.0, **common)
         sampled = generator.sample(prompts, n=config.n, temperature=config.temperature, top_p=config.top_p,
                                    seed=seed + start, **common)
-        for problem, greedy_row, row in zip(chunk, greedy, sampled):
+        base = (baseline.sample([baseline.solver_prompt(p.problem) for p in chunk], n=1, temperature=0.0, **common)
+                if baseline is not None else [None] * len(chunk))
+        done = []
+        for problem, greedy_row, row, base_row in zip(chunk, greedy, sampled, base):
             texts = [s.text for s in row]
             scores = unique_scores(verifier, problem.problem, texts)
-            results.append(score_problem(problem, greedy_row[0].text, texts, scores, config, grade))
+            result = score_problem(problem, greedy_row[0].text, texts, scores, config, grade)
+            if base_row is not None:
+                from tutor.grading import extract_answer
+
+                result.baseline_greedy_correct = grade(extract_answer(base_row[0].text), problem.answer)
+            done.append(result)
+        results += done
+        if results_path is not None:
+            with results_path.open("a", encoding="utf-8") as handle:
+                handle.write("".join(json.dumps(asdict(r)) + "\n" for r in done))
         bar.update(len(chunk))
         bar.set_postfix(pass1=f"{sum(r.greedy_correct for r in results) / len(results):.2f}")
     bar.close()

@@ -243,33 +243,22 @@ def phase_eval(ctx: RunContext) -> None:
 
     model_dir = final_model_dir(ctx)
     generator, verifier = load(model_dir, backend="transformers")
-    report = evaluate(generator, verifier, ctx.test, config, seed=ctx.recipe.seed)
+    baseline = None
+    if model_dir != ctx.final_dir("ssft") and ctx.final_dir("ssft").exists():
+        baseline, _ = load(ctx.final_dir("ssft"), backend="transformers")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = evaluate(generator, verifier, ctx.test, config, seed=ctx.recipe.seed,
+                      results_path=out.parent / "results.jsonl", baseline=baseline)
     data = report.to_dict()
     data["model"] = model_dir.parent.name
-    if model_dir != ctx.final_dir("ssft") and ctx.final_dir("ssft").exists():
-        data["ssft_pass@1"] = greedy_accuracy(ctx.final_dir("ssft"), ctx.test, config)
+    if "baseline_Pass@1" in report.metrics:
+        data["ssft_pass@1"] = report.metrics["baseline_Pass@1"]
     ctx.history.add_evaluation("synthetic-test", data, model=str(model_dir))
-    out.parent.mkdir(parents=True, exist_ok=True)
     if report.calibration is not None:
         report.calibration.save(out.parent / "calibration.json")
     out.write_text(json.dumps(data, indent=1))
     print(format_table(report, f"Evaluation of {model_dir.parent.name}"))
     ctx.history.finish_phase("eval")
-
-
-def greedy_accuracy(model_dir: Path, problems, config: EvalConfig) -> float:
-    """Pass@1 (greedy) of a model: how the multi-task model is compared with SSFT alone."""
-    from trainer.candidates import make_grader
-    from tutor.grading import extract_answer
-    from tutor.models import load
-    from tutor.prompts import SOLVER_STOP
-
-    generator, _ = load(model_dir, backend="transformers")
-    grade = make_grader(config.grading_timeout)
-    chosen = list(problems[: config.max_problems])
-    prompts = [generator.solver_prompt(p.problem) for p in chosen]
-    rows = generator.sample(prompts, n=1, temperature=0.0, max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP)
-    return sum(grade(extract_answer(r[0].text), p.answer) for p, r in zip(chosen, rows)) / max(1, len(chosen))
 
 
 def phase_export(ctx: RunContext) -> None:
