@@ -27,9 +27,15 @@ MAX_LENGTH = 400  # characters; longer answers go to sympy under its time limit
 MAX_DEPTH = 40  # nesting of groups
 MAX_EXPONENT = 200.0  # |exponent| beyond which a power is left to sympy
 MAX_MAGNITUDE = 1e200  # values beyond this are left to sympy (no inf/nan comparisons)
-# Positive, irrational-looking, well-separated values for up to a few variables, at three points.
-_POINTS = ((0.7316, 1.3137, 2.2251, 0.5729, 1.8843), (1.4142, 0.8667, 1.1953, 2.7183, 0.6358),
-           (2.1719, 1.6021, 0.9342, 1.2781, 3.0417))
+# Three sample points. Each variable gets its own positive value at each point, chosen by its name, so
+# that `2n` and `2k` differ while `\\sin^2 x + \\cos^2 x` and `1` agree.
+_SAMPLE_COUNT = 3
+
+
+def _sample_value(name: str, point: int) -> complex:
+    """A positive, irrational-looking value in (0.5, 3) for variable `name` at sample point `point`."""
+    golden = 0.6180339887498949
+    return complex(0.5 + (ord(name) * golden * (point + 1.4142135623730951)) % 2.5)
 
 _TOKEN = re.compile(r"\\[a-zA-Z]+|\d+\.?\d*|\.\d+|[a-zA-Z]|[-+*/^(){}\[\]!]|\S")
 # Functions of one argument; `\log` needs an explicit base (`\log_2 8`): base 10 or e is anyone's guess.
@@ -265,13 +271,10 @@ def evaluate_at_points(text: str) -> tuple[tuple[complex, ...], frozenset[str]] 
     if compiled is None:
         return None
     function, variables = compiled
-    names = sorted(variables)
-    if len(names) > len(_POINTS[0]):
-        return None
     values = []
     try:
-        for point in _POINTS:
-            value = complex(function({name: complex(point[k]) for k, name in enumerate(names)}))
+        for point in range(_SAMPLE_COUNT):
+            value = complex(function({name: _sample_value(name, point) for name in variables}))
             if not (cmath.isfinite(value) and abs(value) < MAX_MAGNITUDE):
                 return None
             values.append(value)
