@@ -74,3 +74,23 @@ def test_kill_9_mid_phase_then_resume_leaves_every_step_exactly_once(tmp_path, s
     assert store.run(run_id).status == "finished"
     assert losses[-1].value < losses[0].value
     assert any("resuming from step-" in line for line in resumed.stderr.splitlines())
+
+
+def test_ctrl_c_stops_after_the_current_step_with_a_checkpoint(tmp_path, stepwise_home):
+    recipe = tmp_path / "resume.toml"
+    recipe.write_text(RECIPE)
+    process = subprocess.Popen(_trainer("ssft", str(recipe)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    store = Store()
+    try:
+        run_id = _wait_for_step(store, 3, process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 2, stderr[-2000:]  # a StepwiseError, reported without a traceback
+    assert "stopped at step" in stderr and "Traceback" not in stderr
+    stopped = store.last_step(run_id, "ssft")
+    assert store.run(run_id).status == "cancelled"
+    assert "--resume" in store.run(run_id).message
+    assert store.latest_checkpoint(run_id, "ssft").step == stopped < 120
