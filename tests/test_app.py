@@ -185,11 +185,11 @@ def test_review_mark_solution_incorrect_is_stored(qtbot, store):
     assert "Add numerators" in review.solution_view.toPlainText()
     review.comment.setText("adds denominators")
     review.mark_solution_incorrect.click()
-    assert review.members.item(1).text().endswith("marked incorrect") and review.selected_sample() == sample_index
-    assert "marked" not in review.members.item(0).text()
+    assert review.members.item(1).text().endswith("✗ incorrect") and review.selected_sample() == sample_index
+    assert "correct" not in review.members.item(0).text()
     review.select_cluster(0)
     review.mark_cluster_correct.click()
-    assert all(review.members.item(i).text().endswith("marked correct") for i in range(review.members.count()))
+    assert all(review.members.item(i).text().endswith("✓ correct") for i in range(review.members.count()))
     screenshot(window, "review")
 
     marks = store.marks(solved.solve_id)

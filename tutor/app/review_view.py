@@ -124,9 +124,10 @@ class ReviewView(QWidget):
         for index in cluster.members:
             sample = samples[index]
             verdict = verdicts.get(("sample", index), cluster_verdict)
-            marked = "" if verdict is None else f" — marked {'correct' if verdict else 'incorrect'}"
-            item = QListWidgetItem(f"Solution #{index + 1} — verifier {fmt_score(sample.score)}, "
-                                   f"{sample.n_tokens} tokens ({sample.finish_reason}){marked}")
+            marked = "" if verdict is None else ("  ✓ correct" if verdict else "  ✗ incorrect")
+            cut = "" if sample.finish_reason == "stop" else f" ({sample.finish_reason})"
+            item = QListWidgetItem(f"#{index + 1}: verifier {fmt_score(sample.score)}, "
+                                   f"{sample.n_tokens} tokens{cut}{marked}")
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.members.addItem(item)
         self.members.setCurrentRow(0)
