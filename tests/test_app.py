@@ -318,3 +318,28 @@ def test_fractions_roots_exponents_and_matrices_render_as_math(qtbot, store):
     assert text.count("\ufffc") >= 7, "every formula (matrices included) is an image"
     assert "\\begin" not in view.answer_view.toPlainText()
     screenshot(window, "solve-math")
+
+
+@pytest.mark.slow
+def test_bundled_model_solves_through_the_window(qtbot):
+    """The real default model (assets/model, loaded by the app at start) solving through the GUI."""
+    from tutor.app.main import build_window
+
+    window = build_window()
+    qtbot.addWidget(window)
+    if window.session.generator is None:
+        with qtbot.waitSignal(window.session.model_changed, timeout=120_000):
+            window.show()
+    window.show()
+    window.session.settings.n = 8
+    with qtbot.waitSignal(window.session.solve_finished, timeout=300_000) as blocker:
+        solve_view = window.solve_view
+        solve_view.editor.setPlainText("What is $2 + 3 \\cdot 4$?")
+        solve_view.solve()
+    result = blocker.args[0].result
+    assert len(result.samples) == 8 and not result.cancelled
+    assert window.solve_view.banner.text() and window.history_view.model.rowCount() == 1
+    screenshot(window, "solve-bundled-model")
+    window.tabs.setCurrentWidget(window.review_view)
+    screenshot(window, "review-bundled-model")
+    window.close()

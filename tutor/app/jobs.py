@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tutor import paths
 from tutor.errors import StepwiseError
 
 Report = Callable[[Any], None]
@@ -39,6 +40,15 @@ def load_models(path: str | None, device: str, verifier_path: str | None, *, thr
         report(f"Loading verifier {verifier_path}…")
         _, verifier = load(verifier_path, device=device)
     return generator, verifier
+
+
+def is_bundled(model_path: Any) -> bool:
+    """Whether a model was loaded from the bundled default model folder (or its GGUF file)."""
+    if model_path is None:
+        return False
+    bundled = paths.bundled_model_dir().resolve()
+    path = Path(model_path).resolve()
+    return path == bundled or path.parent == bundled
 
 
 # -- solving -----------------------------------------------------------------------------------------------

@@ -48,7 +48,11 @@ class Session(QObject):
     # -- model ---------------------------------------------------------------------------------------
     @property
     def model_name(self) -> str:
-        return getattr(self.generator, "name", "") if self.generator is not None else ""
+        """The loaded model's name as shown and stored ("" = none); the bundled model says so."""
+        if self.generator is None:
+            return ""
+        name = getattr(self.generator, "name", "") or "model"
+        return f"default ({name})" if jobs.is_bundled(getattr(self.generator, "path", None)) else name
 
     def set_model(self, generator: Any, verifier: Any) -> None:
         """Use an already loaded generator/verifier pair (tests pass scripted fakes here)."""

@@ -160,7 +160,8 @@ class SolveView(QWidget):
         self.session.answer_checked.connect(self._on_checked)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.editor and event.type() == QEvent.Type.KeyPress
+        # getattr: while the window is torn down Qt may still deliver events after Python attributes are gone.
+        if (event.type() == QEvent.Type.KeyPress and watched is getattr(self, "editor", None)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
             self.solve()
