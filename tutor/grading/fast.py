@@ -226,7 +226,7 @@ def _equations_equal(a: str, b: str) -> bool | None:
     Anything else, including different equations, is left to sympy: `x^2 = 1` and `x^4 = 1` have the
     same real solutions without being proportional.
     """
-    if any(relation in a + b for relation in ("<", ">", r"\le", r"\ge", r"\ne")):
+    if a.count("=") != 1 or b.count("=") != 1 or any(r in a + b for r in ("<", ">", r"\le", r"\ge", r"\ne")):
         return None
     difference_a = _value("({})-({})".format(*a.split("=")))
     difference_b = _value("({})-({})".format(*b.split("=")))
@@ -245,7 +245,8 @@ def fast_compare(a: str, b: str) -> bool | None:
     assign_a, assign_b = _ASSIGNMENT.match(a), _ASSIGNMENT.match(b)
     if assign_a and assign_b:
         if assign_a.group(1) != assign_b.group(1):
-            return _equations_equal(a, b)  # `y = 2x` vs `x = y/2`: the same line; `x=2` vs `y=2`: sympy's call
+            # `y = 2x` vs `x = y/2`: the same line; `x = 2` vs `y = 2`, or `x \\in ...`: sympy's call
+            return _equations_equal(a, b) if a.count("=") == b.count("=") == 1 else None
         a, b = assign_a.group(2), assign_b.group(2)
     elif assign_a and "=" not in b:
         a = assign_a.group(2)  # `x = 5` answers "x = ?" with 5
