@@ -173,3 +173,11 @@ def test_identical_solutions_are_scored_once():
     model, result = solve("rr_topk", script=script, scores={solution("4"): 0.7, solution("5"): 0.2})
     assert sorted(model.verified) == sorted({solution("4"), solution("5")})
     assert [s.score for s in result.samples] == [0.7, 0.7, 0.7, 0.2]
+
+
+def test_a_nan_verifier_score_never_decides():
+    scores = dict(SCORES) | {STRONG_FIVE[0]: float("nan")}
+    _, result = solve("rr_topk", scores=scores)
+    assert result.samples[3].score is None
+    assert result.strategy == "maj1" and result.answer == "4"
+    assert any("fell back to majority vote" in reason for reason in result.reasons)

@@ -221,8 +221,12 @@ class Solver:
             batch = texts[start : start + batch_size]
             scores = self.verifier.p_correct([problem] * len(batch), batch)
             for text, score in zip(batch, scores):
+                score = float(score)
+                if not 0.0 <= score <= 1.0:  # NaN or out of range: a backend bug; never let it decide
+                    log.warning("verifier returned %r for a solution; treating it as unscored", score)
+                    continue
                 for i in by_text[text]:
-                    samples[i].score = float(score)
+                    samples[i].score = score
             emit(SolveEvent("verifying", start + len(batch), len(texts)))
 
     def _confidence(self, ranked: list[RankedCluster], n_samples: int) -> tuple[float, str]:
