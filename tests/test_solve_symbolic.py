@@ -27,6 +27,9 @@ COMPUTABLE = [
     ("Express $5^5\\div5^4-5^3+5^2\\cdot5^1$ as an integer.", "arithmetic", ["5"]),
     ("What is 2^{-1}?", "arithmetic", ["1/2"]),
     ("What is (2 - 5)(3 + 1)?", "arithmetic", ["-12"]),
+    # binomial coefficients with integer arguments
+    ("Compute $\\dbinom{8}{4}$.", "arithmetic", ["70"]),
+    ("What is $\\binom{10}{3} - \\binom{10}{2}$?", "arithmetic", ["75"]),
     # percentages of a number
     ("What is $30\\%$ of $340$?", "arithmetic", ["102"]),
     ("What is 12.5% of 80?", "arithmetic", ["10"]),

@@ -86,10 +86,16 @@ def _replace_braced(text: str, command: str, render: Callable[[list[str]], str],
     return text
 
 
+def _binomial(match: re.Match) -> str:
+    n, k = int(match.group(1)), int(match.group(2))
+    return f"({n}!/({k}!*{n - k}!))" if k <= n else "(0)"
+
+
 def normalize(text: str) -> str:
     """LaTeX-ish problem text to the plain notation the tokenizer reads."""
     for pattern, replacement in _LATEX_REPLACEMENTS:
         text = re.sub(pattern, replacement, text)
+    text = re.sub(r"\\d?binom\{\s*(\d+)\s*\}\{\s*(\d+)\s*\}", _binomial, text)
     text = _replace_braced(text, "\\dfrac", lambda a: f"(({a[0]})/({a[1]}))", 2)
     text = _replace_braced(text, "\\frac", lambda a: f"(({a[0]})/({a[1]}))", 2)
     text = _replace_braced(text, "sqrt", lambda a: f"sqrt({a[0]})", 1)
