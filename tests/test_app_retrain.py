@@ -111,6 +111,20 @@ def test_use_this_model_needs_a_finished_run(qtbot, window, store):
     assert "only a finished run" in window.statusBar().currentMessage()
 
 
+def test_a_run_started_outside_the_app_is_followed_live(qtbot, window, store):
+    run_id = store.create_run("terminal", {"ssft": {"steps": 10}})
+    store.start_phase(run_id, "ssft")
+    for step in (1, 2, 3):
+        store.log_metrics(run_id, "ssft", step, {"loss": 4.0 - step})
+    view = window.retrain_view
+    qtbot.waitUntil(lambda: view.plot.series.get("ssft") == [(1, 3.0), (2, 2.0), (3, 1.0)], timeout=5000)
+    assert f"Run {run_id} (started outside the app): phase ssft, step 3/10" == view.phase_label.text()
+    assert (view.progress.value(), view.progress.maximum()) == (3, 10)
+    store.log_metrics(run_id, "ssft", 4, {"loss": 0.5})
+    qtbot.waitUntil(lambda: len(view.plot.series["ssft"]) == 4, timeout=5000)
+    assert view.runs_model.row(0).status == "running"
+
+
 @pytest.mark.slow
 def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
     """The real trainer (`python -m trainer.cli run` on the quick recipe) launched from the tab."""

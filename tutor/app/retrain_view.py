@@ -5,7 +5,7 @@ and browse past runs with their evaluation numbers; "Use this model" loads a fin
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QHideEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,7 @@ from tutor.app.trainer_process import TrainerEvent, TrainerProcess, parse_traine
 from tutor.errors import StepwiseError
 
 POLL_MS = 1000
+RUNS_REFRESH_POLLS = 5  # the runs table is re-read every this many polls while following an outside run
 LOG_LINES_KEPT = 2000
 
 
@@ -43,6 +44,7 @@ class RetrainView(QWidget):
         self.trainer = TrainerProcess(self)
         self.run_id: int | None = None
         self._last_bar_phase: str | None = None
+        self._polls = 0
 
         self.recipe = QComboBox(editable=True)
         self.recipe.addItems([path.stem for path in runs.bundled_recipes()])
@@ -202,19 +204,53 @@ class RetrainView(QWidget):
             self.phase_label.setText(f"Phase {event.phase}{step}")
 
     def poll_store(self) -> None:
-        """Redraw the loss from the store (the trainer writes its metrics there, step by step)."""
-        if self.session.store is None:
+        """Redraw the loss from the store (the trainer writes its metrics there, step by step).
+
+        While this tab shows and the app runs no trainer itself, a run started elsewhere (e.g. `trainer
+        run` in a terminal) is followed the same way, its progress read from the store.
+        """
+        store = self.session.store
+        if store is None:
             return
+        self._polls += 1
         try:
-            if self.run_id is None:
-                self.run_id = runs.newest_running_run(self.session.store)
+            if self.trainer.running:
+                if self.run_id is None:
+                    self.run_id = runs.newest_running_run(store)
+            else:
+                external = runs.newest_running_run(store)
+                if external is None:
+                    return
+                newly_seen, self.run_id = external != self.run_id, external
+                self._show_stored_progress(runs.stored_progress(store, external))
+                if newly_seen or self._polls % RUNS_REFRESH_POLLS == 0:
+                    self.refresh_runs()
             if self.run_id is not None:
-                self.plot.show_series(runs.loss_series(self.session.store, self.run_id))
+                self.plot.show_series(runs.loss_series(store, self.run_id))
         except StepwiseError as exc:  # a briefly locked store: try again at the next tick
             self.phase_label.setText(f"(store busy: {exc})")
 
+    def _show_stored_progress(self, progress: runs.StoredProgress) -> None:
+        total = f"/{progress.total}" if progress.total else ""
+        phase = f"phase {progress.phase}, step {progress.step}{total}" if progress.phase else "between phases"
+        self.phase_label.setText(f"Run {progress.run_id} (started outside the app): {phase}")
+        if progress.total:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(min(progress.step, progress.total))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.poll_timer.start()
+        self.poll_store()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not self.trainer.running:
+            self.poll_timer.stop()
+
     def on_finished(self, exit_code: int, status: str) -> None:
-        self.poll_timer.stop()
+        if not self.isVisible():
+            self.poll_timer.stop()
         self.poll_store()
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)

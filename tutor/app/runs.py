@@ -131,6 +131,28 @@ def loss_series(store: Any, run_id: int) -> dict[str, list[tuple[int, float]]]:
 
 
 @dataclass(frozen=True)
+class StoredProgress:
+    """Where a running run is, read from the store alone (for runs started outside the app)."""
+
+    run_id: int
+    phase: str | None
+    step: int
+    total: int | None
+
+
+def stored_progress(store: Any, run_id: int) -> StoredProgress:
+    """The run's current phase (the last one started and still running), its last logged step, and the
+    phase's step count from the run's stored config when it has one."""
+    running = [phase.name for phase in store.phases(run_id) if phase.status == "running"]
+    if not running:
+        return StoredProgress(run_id, None, 0, None)
+    phase = running[-1]
+    section = store.run(run_id).config.get(phase)
+    total = section.get("steps") if isinstance(section, dict) else None
+    return StoredProgress(run_id, phase, store.last_step(run_id, phase) or 0, total if isinstance(total, int) else None)
+
+
+@dataclass(frozen=True)
 class RunRow:
     """A training run as the runs table shows it."""
 

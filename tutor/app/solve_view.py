@@ -60,7 +60,7 @@ class SolveView(QWidget):
 
         self.solve_button = QPushButton("Solve  (Ctrl+Enter)")
         self.solve_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("Cancel  (Esc)")
         self.cancel_button.setEnabled(False)
         self.hint_mode = QCheckBox("Hint mode: hide the answer, reveal steps one at a time")
         self.progress = QProgressBar()
@@ -144,6 +144,7 @@ class SolveView(QWidget):
         self.solve_button.clicked.connect(self.solve)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.solve)
+        QShortcut(QKeySequence("Escape"), self, activated=self.session.cancel_solve)
         # The editor itself also takes Ctrl+Enter: a shortcut fires only in the active window, key events
         # reach the focused editor regardless (e.g. while another app's window is on top).
         self.editor.installEventFilter(self)
