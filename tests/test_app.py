@@ -82,7 +82,7 @@ def test_type_problem_ctrl_enter_shows_answer_and_confidence(qtbot, store):
 
 
 def test_event_loop_keeps_turning_while_solving(qtbot, store):
-    window = make_window(qtbot, store, ScriptedGenerator(delay_s=0.15))  # sampling alone takes ~1.2 s
+    window = make_window(qtbot, store, ScriptedGenerator(delay_s=0.2))  # sampling alone takes ~1.6 s
     ticks: list[float] = []
     timer = QTimer(interval=10)
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
@@ -96,8 +96,9 @@ def test_event_loop_keeps_turning_while_solving(qtbot, store):
         assert view.stage_label.text().startswith("Sampling:")
     timer.stop()
     longest_gap = max(later - earlier for earlier, later in zip(ticks, ticks[1:]))
-    # A GUI thread blocked by the solve would tick once or twice, with a gap as long as the solve.
-    assert len(ticks) >= 15 and longest_gap < 0.5, f"{len(ticks)} ticks, longest gap {longest_gap:.2f} s"
+    # A GUI thread blocked by the solve would tick once or twice, with a gap as long as the solve (>1.6 s);
+    # the bound leaves room for a loaded machine.
+    assert len(ticks) >= 15 and longest_gap < 0.8, f"{len(ticks)} ticks, longest gap {longest_gap:.2f} s"
 
 
 def test_cancel_stops_the_solve_and_the_app_stays_usable(qtbot, store):
