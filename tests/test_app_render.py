@@ -188,3 +188,23 @@ def test_model_of_run_needs_a_finished_run_with_a_model(tmp_path):
     (tmp_path / "model").mkdir()
     (tmp_path / "model" / "config.json").write_text("{}")
     assert runs.model_of_run(row) == tmp_path / "model"
+
+
+def test_prepare_recipe_with_teacher_marks_turns_them_on(tmp_path):
+    import tomllib
+
+    from tutor.store import Store
+
+    with Store() as store:
+        result = {"samples": [{"index": 0, "text": "So $\\boxed{2}$.", "answer": "2"}],
+                  "clusters": [{"answer": "2", "members": [0]}], "answer": "2", "confidence": 0.9}
+        solve_id = store.save_solve("1+1?", result)
+        with pytest.raises(StepwiseError, match="no teacher marks"):
+            runs.prepare_recipe(str(_recipe(tmp_path)), ["evaluator"], "marks", "", store)
+        store.add_mark(solve_id, True, sample_index=0)
+        with pytest.raises(ConfigError, match="Evaluator phase"):
+            runs.prepare_recipe(str(_recipe(tmp_path)), ["ssft"], "marks", "", store)
+        written = runs.prepare_recipe(str(_recipe(tmp_path)), ["evaluator", "multitask"], "marks", "", store)
+    config = tomllib.loads(written.read_text())
+    assert config["evaluator"] == {"use_teacher_marks": True}
+    assert config["phases"] == ["candidates", "evaluator", "multitask", "eval", "export"]
