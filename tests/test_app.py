@@ -207,9 +207,8 @@ def test_corrupt_gguf_in_settings_shows_the_error_and_keeps_the_model(qtbot, sto
     corrupt.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\x00garbage" * 10)
     window.tabs.setCurrentWidget(window.settings_view)
     settings_view = window.settings_view
-    settings_view.model.path.setText(str(corrupt))
     with qtbot.waitSignal(window.session.model_failed, timeout=60_000) as blocker:
-        settings_view.load_button.click()
+        settings_view.model.choose(str(corrupt))  # what the file picker does with the chosen file
     message = blocker.args[0]
     assert message
     assert "Could not load the model" in settings_view.status.text() and message in settings_view.status.text()

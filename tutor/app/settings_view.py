@@ -3,6 +3,7 @@ device, N, k, temperature, strategy, token limit and llama.cpp threads, saved wi
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -23,7 +24,12 @@ from tutor.errors import StepwiseError
 
 
 class ModelPicker(QWidget):
-    """A path line edit with buttons for a .gguf file, an HF folder, or the bundled default (empty)."""
+    """A path line edit with buttons for a .gguf file, an HF folder, or the bundled default (empty).
+
+    `picked` is emitted after a choice made with a button, so the settings tab can validate it at once.
+    """
+
+    picked = Signal(str)
 
     def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,17 +44,21 @@ class ModelPicker(QWidget):
         layout.setStretch(0, 1)
         self.file_button.clicked.connect(self._pick_file)
         self.folder_button.clicked.connect(self._pick_folder)
-        self.default_button.clicked.connect(self.path.clear)
+        self.default_button.clicked.connect(lambda: self.choose(""))
+
+    def choose(self, path: str) -> None:
+        self.path.setText(path)
+        self.picked.emit(path)
 
     def _pick_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a GGUF model", "", "GGUF models (*.gguf)")
         if path:
-            self.path.setText(path)
+            self.choose(path)
 
     def _pick_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Choose a Hugging Face model folder")
         if path:
-            self.path.setText(path)
+            self.choose(path)
 
 
 class SettingsView(QWidget):
@@ -96,6 +106,9 @@ class SettingsView(QWidget):
 
         self.show_settings(session.settings)
         self.load_button.clicked.connect(self.load_model)
+        # A model picked with the file/folder buttons is validated (loaded) right away.
+        self.model.picked.connect(self.load_model)
+        self.verifier.picked.connect(self.load_model)
         self.save_button.clicked.connect(self.save)
         session.model_changed.connect(self._on_model_changed)
         session.model_failed.connect(self._on_model_failed)
