@@ -5,6 +5,7 @@ Run: python -m pytest tests/test_models_loader.py -x -q
 
 import shutil
 
+import numpy as np
 import pytest
 from tiny_llama import build_model
 
@@ -90,3 +91,27 @@ def test_long_prefill_is_chunked_to_n_batch(gguf_file):
 def test_unknown_llama_option_is_a_config_error(gguf_file):
     with pytest.raises(ConfigError, match="n_thread"):
         load(gguf_file, n_thread=2)
+
+
+@pytest.mark.gguf
+def test_logprobs_past_the_context_keep_the_continuation_whole(gguf_file):
+    """With a 64-token context, a 150-token prompt loses its beginning; the score equals scoring the kept
+    end of the prompt plus the whole continuation in a roomy context."""
+    short, _ = load(gguf_file, n_threads=1, n_parallel=2, ctx_per_sequence=64, f32_attention=True)
+    roomy, _ = load(gguf_file, n_threads=1, n_parallel=2, f32_attention=True)
+    prompt = "Compute 12 + 30. " * 30
+    cont = roomy.runtime.tokenize("x = 42", add_bos=False)
+    tail = short.encode_prompt(prompt)[-(64 - len(cont)) :]
+    [result] = short.logprobs(prompt, ["x = 42"])
+    row = tail + cont
+    manual = []
+
+    def consume(_r, pos, logits):
+        if pos + 1 < len(row):
+            z = logits.astype(np.float64)
+            manual.append(z[row[pos + 1]] - z.max() - np.log(np.exp(z - z.max()).sum()))
+
+    roomy._forward([row], [len(tail) - 1], consume)
+    assert result.n_tokens == len(cont) and result.total == pytest.approx(sum(manual), abs=1e-4)
+    with pytest.raises(ValueError, match="context"):
+        short.logprobs("x", ["y " * 80])

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from tutor.errors import ConfigError, ModelLoadError
-from tutor.models.base import Sample, SequenceLogprob
+from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args
 
@@ -250,7 +250,7 @@ class HFModel:
         max_new_tokens: int = 384,
         stop: Sequence[str] = (),
         seed: int | None = None,
-        on_progress=None,
+        on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)

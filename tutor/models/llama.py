@@ -21,7 +21,7 @@ import llama_cpp
 import numpy as np
 
 from tutor.errors import ConfigError
-from tutor.models.base import Sample, SequenceLogprob
+from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
 from tutor.models.llama_runtime import ContextShape, LlamaRuntime
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args, pick_tokens_np
@@ -154,7 +154,12 @@ class LlamaCppModel:
     def logprobs(self, prompt: str, continuations: Sequence[str]) -> list[SequenceLogprob]:
         prompt_ids = self.encode_prompt(prompt)
         conts = [self.runtime.tokenize(c, add_bos=False) if c else [] for c in continuations]
-        rows = [prompt_ids + c for c in conts]
+        ctx = self.runtime.shape.ctx_per_sequence
+        if conts and max(len(c) for c in conts) >= ctx:
+            raise ValueError(f"a continuation is longer than the {ctx}-token context; load with a larger ctx_per_sequence")
+        # Past the context, the prompt loses its beginning (as in sampling); each continuation stays whole.
+        contexts = [prompt_ids[-(ctx - len(c)) :] for c in conts]
+        rows = [p + c for p, c in zip(contexts, conts)]
         totals = np.zeros(len(rows))
 
         def consume(r: int, pos: int, logits: np.ndarray) -> None:
@@ -164,7 +169,7 @@ class LlamaCppModel:
                 totals[r] += z[rows[r][pos + 1]] - top - np.log(np.exp(z - top).sum())
 
         with self._lock:
-            self._forward(rows, [len(prompt_ids) - 1] * len(rows), consume)
+            self._forward(rows, [len(p) - 1 for p in contexts], consume)
         return [SequenceLogprob(float(t), float(t) / len(c) if c else 0.0, len(c)) for t, c in zip(totals, conts)]
 
     # ---- sampling -------------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ class LlamaCppModel:
         max_new_tokens: int = 384,
         stop: Sequence[str] = (),
         seed: int | None = None,
-        on_progress=None,
+        on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
