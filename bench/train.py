@@ -4,7 +4,7 @@ Both train the same freshly initialised Llama on the same synthetic problems (pr
 examples), the same number of examples and the same micro-batch token budget; the table reports real
 (non-padding) tokens per second and the ratio. Run from the repository root:
 
-    python bench/train.py [--examples 384] [--hidden 128] [--layers 4] [--repeats 1]
+    python bench/train.py [--examples 384] [--hidden 128] [--layers 4] [--threads 1]
 """
 
 from __future__ import annotations
@@ -61,7 +61,10 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--tokens-per-batch", type=int, default=4096)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch CPU threads for both loops (1: steadier numbers on a shared machine)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     logging.disable(logging.WARNING)
     torch.manual_seed(0)
     problems = list(generate(SynthConfig(n=args.examples, seed=7)))
