@@ -52,14 +52,15 @@ def test_non_equivalences_stay_apart():
 def test_repeated_keys_do_not_compare_again():
     """Each new canonical key is compared against one representative per cluster; repeats cost nothing."""
     answers = ["x+1", "x+2", "x+3", "x+1", "x + 2", "x+3"] * 10
-    with mock.patch.object(cluster_module, "is_equivalent", wraps=cluster_module.is_equivalent) as spy:
+    with mock.patch.object(cluster_module, "_same_answer", wraps=cluster_module._same_answer) as spy:
         clusters = cluster_answers(answers)
     assert [len(c.members) for c in clusters] == [20, 20, 20]
     assert spy.call_count == 3  # x+2 vs x+1, then x+3 vs x+1 and x+2
 
 
-def test_symbolic_pairs_are_cached():
-    """A pair only sympy can decide goes to a worker once; the second clustering is served from the cache."""
+def test_sympy_work_is_once_per_answer_and_cached():
+    """Answers only sympy can read cost one worker call each (a fingerprint), not one per pair, and a
+    second clustering of the same answers costs none."""
     calls = []
     real = compare_module.run_with_limit
 
@@ -67,13 +68,22 @@ def test_symbolic_pairs_are_cached():
         calls.append(args)
         return real(*args, **kwargs)
 
-    answers = [r"\log 8", r"3\log 2", r"\log 8"]  # `\log` without a base: beyond the fast path
+    # `\log` without a base, binomials, floors: beyond the fast path. Three values, two spellings each.
+    answers = [r"\log 8", r"\binom{5}{2}", r"3\log 2", r"\lfloor 3.5 \rfloor", r"\binom{5}{3}", r"\lceil 2.5 \rceil"]
     with mock.patch.object(compare_module, "run_with_limit", side_effect=counting):
         first = cluster_answers(answers, timeout=10.0)
-        assert len(calls) == 1
+        assert 0 < len(calls) <= len(answers)
+        assert {op for op, *_ in calls} == {"fingerprint"}
+        before = len(calls)
         second = cluster_answers(answers, timeout=10.0)
-    assert len(calls) == 1
-    assert [c.members for c in first] == [c.members for c in second] == [[0, 1, 2]]
+    assert len(calls) == before
+    assert sorted(c.members for c in first) == sorted(c.members for c in second) == [[0, 2], [1, 4], [3, 5]]
+
+
+def test_fingerprints_do_not_round_tiny_numbers_together():
+    """The published 1/2004! vs 1/2006! failure must not come back through the clustering shortcut."""
+    clusters = cluster_answers([r"\frac{1}{2004!}", r"\frac{1}{2006!}"], timeout=10.0)
+    assert [c.members for c in clusters] == [[0], [1]]
 
 
 def test_canonical_key_merges_plain_number_spellings_only():

@@ -22,10 +22,10 @@ import signal
 import sys
 import time
 
-from tutor.grading.symbolic import parse_answer, symbolic_equivalent
+from tutor.grading.symbolic import fingerprint, parse_answer, symbolic_equivalent
 
 # Operations a caller may request by name; arguments and results are JSON values.
-OPS = {"equivalent": symbolic_equivalent}
+OPS = {"equivalent": symbolic_equivalent, "fingerprint": fingerprint}
 
 
 def handle(job: dict) -> dict:
@@ -93,6 +93,7 @@ def _warm() -> None:
     symbolic_equivalent("\\frac{1}{2}", "x = 0.5")
     symbolic_equivalent("(1, \\sqrt{2})", "\\{1\\}")
     symbolic_equivalent("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "[0, \\infty)")
+    fingerprint("\\sin x + \\log 2")
     parse_answer.cache_clear()
 
 

@@ -2,7 +2,9 @@
 
 Each answer is first looked up by its cheap canonical key (normal form, or the exact value of a plain
 number), so repeated answers cost a dictionary lookup; only an unseen key is compared, and only against
-one representative per existing cluster. Pairwise verdicts are cached in `compare.py`.
+one representative per existing cluster. A comparison the fast path cannot decide uses the answers'
+signatures (values at shared sample points; sympy computes one per answer, not one per pair) and only
+then a full pairwise sympy comparison. Everything symbolic is cached in `compare.py`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tutor.grading.compare import is_equivalent
-from tutor.grading.fast import parse_number
+from tutor.grading.compare import answer_signature, is_equivalent, signatures_equal
+from tutor.grading.fast import fast_compare, parse_number
 from tutor.grading.normalize import normalize_answer
 
 
@@ -44,6 +46,22 @@ def _display(answers: Sequence[str | None], members: list[int]) -> str:
     return max(spellings, key=lambda s: (counts[s], -spellings.index(s)))
 
 
+def _same_answer(answer: str, representative: str, timeout: float) -> bool:
+    """`is_equivalent`, with a signature comparison before any pairwise sympy work."""
+    normal, rep_normal = normalize_answer(answer), normalize_answer(representative)
+    if normal == rep_normal:
+        return True
+    verdict = fast_compare(normal, rep_normal)
+    if verdict is not None:
+        return verdict
+    signature, rep_signature = answer_signature(answer, timeout), answer_signature(representative, timeout)
+    if signature is not None and rep_signature is not None:
+        verdict = signatures_equal(signature, rep_signature)
+        if verdict is not None:
+            return verdict
+    return is_equivalent(answer, representative, timeout=timeout)
+
+
 def cluster_answers(answers: Sequence[str | None], timeout: float = 1.0) -> list[Cluster]:
     """Equivalence classes of `answers`, largest first, ties by lowest first member.
 
@@ -59,7 +77,7 @@ def cluster_answers(answers: Sequence[str | None], timeout: float = 1.0) -> list
         group = group_of_key.get(key)
         if group is None:
             group = next(
-                (g for g, rep in enumerate(representative) if is_equivalent(answer, rep, timeout=timeout)), None
+                (g for g, rep in enumerate(representative) if _same_answer(answer, rep, timeout)), None
             )
             if group is None:
                 groups.append([])

@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
-from tutor.grading.fast import fast_compare
+from tutor.grading.fast import _Value, fast_compare, values_equal
+from tutor.grading.fast import _value as fast_value
 from tutor.grading.normalize import normalize_answer
 from tutor.grading.timeout import GradingTimeout, run_with_limit
 
@@ -25,21 +27,22 @@ _SYMBOLIC_CACHE_SIZE = 65536  # normalised pairs whose sympy verdict is kept
 MAX_ANSWER_CHARS = 10_000
 
 class _PairCache:
-    """A thread-safe LRU of symbolic verdicts keyed by the normalised (candidate, reference) pair."""
+    """A thread-safe LRU of symbolic results: verdicts keyed by the normalised (candidate, reference)
+    pair, fingerprints by the normalised answer."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, str], bool] = OrderedDict()
+        self._items: OrderedDict[object, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> bool | None:
+    def get(self, key: object) -> object:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
         return None
 
-    def put(self, key: tuple[str, str], verdict: bool) -> None:
+    def put(self, key: object, verdict: object) -> None:
         with self._lock:
             self._items[key] = verdict
             if len(self._items) > self._size:
@@ -47,6 +50,54 @@ class _PairCache:
 
 
 _symbolic_cache = _PairCache(_SYMBOLIC_CACHE_SIZE)
+_NO_FINGERPRINT = "none"  # cached marker: sympy could not fingerprint this answer
+# Answers that are not a single scalar expression; sympy cannot fingerprint them, so don't ask.
+_NOT_SCALAR = ("=", ",", r"\cup", r"\begin", r"\in", "<", ">", r"\pm", r"\le", r"\ge")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An answer's values at the shared sample points, from the fast evaluator or from sympy."""
+
+    value: _Value
+    from_sympy: bool
+
+
+def answer_signature(answer: str, timeout: float = 1.0) -> Signature | None:
+    """The answer's values at the sample points (fast path first, else sympy in a worker; cached)."""
+    normal = normalize_answer(answer)
+    if not normal:
+        return None
+    value = fast_value(normal)
+    if value is not None:
+        return Signature(value, from_sympy=False)
+    if any(marker in normal for marker in _NOT_SCALAR) or len(normal) > MAX_ANSWER_CHARS:
+        return None
+    cached = _symbolic_cache.get(normal)
+    if cached is None:
+        try:
+            cached = run_with_limit("fingerprint", normal, timeout=timeout) or _NO_FINGERPRINT
+        except (GradingTimeout, Exception):  # noqa: BLE001 - no fingerprint: compare pairwise instead
+            log.debug("no fingerprint for %.80r", answer, exc_info=True)
+            return None
+        _symbolic_cache.put(normal, cached)
+    if cached == _NO_FINGERPRINT:
+        return None
+    samples = tuple(complex(real, imag) for real, imag in cached["samples"])
+    return Signature(_Value(samples, frozenset(cached["variables"]), decimal="." in normal), from_sympy=True)
+
+
+def signatures_equal(a: Signature, b: Signature) -> bool | None:
+    """Compare two signatures; None where their variable names may not be comparable.
+
+    math-verify may fold the case of variable names while parsing, so a sympy fingerprint and a fast
+    signature that both have variables are only compared when they name the same lower-case variables.
+    """
+    names_a, names_b = a.value.variables, b.value.variables
+    comparable_names = names_a == names_b and all(name.islower() for name in names_a)
+    if a.from_sympy != b.from_sympy and names_a and names_b and not comparable_names:
+        return None
+    return values_equal(a.value, b.value)
 
 
 def is_equivalent(a: str | None, b: str | None, timeout: float = 1.0) -> bool:

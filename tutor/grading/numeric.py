@@ -29,10 +29,10 @@ MAX_EXPONENT = 200.0  # |exponent| beyond which a power is left to sympy
 MAX_MAGNITUDE = 1e200  # values beyond this are left to sympy (no inf/nan comparisons)
 # Three sample points. Each variable gets its own positive value at each point, chosen by its name, so
 # that `2n` and `2k` differ while `\\sin^2 x + \\cos^2 x` and `1` agree.
-_SAMPLE_COUNT = 3
+SAMPLE_COUNT = 3
 
 
-def _sample_value(name: str, point: int) -> complex:
+def sample_value(name: str, point: int) -> complex:
     """A positive, irrational-looking value in (0.5, 3) for variable `name` at sample point `point`."""
     golden = 0.6180339887498949
     return complex(0.5 + (ord(name) * golden * (point + 1.4142135623730951)) % 2.5)
@@ -273,8 +273,8 @@ def evaluate_at_points(text: str) -> tuple[tuple[complex, ...], frozenset[str]] 
     function, variables = compiled
     values = []
     try:
-        for point in range(_SAMPLE_COUNT):
-            value = complex(function({name: _sample_value(name, point) for name in variables}))
+        for point in range(SAMPLE_COUNT):
+            value = complex(function({name: sample_value(name, point) for name in variables}))
             if not (cmath.isfinite(value) and abs(value) < MAX_MAGNITUDE):
                 return None
             values.append(value)

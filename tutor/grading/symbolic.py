@@ -21,6 +21,7 @@ import sympy
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
 
 from tutor.grading.fast import REL_TOL  # the same tolerance as the fast path, so both paths agree
+from tutor.grading.numeric import SAMPLE_COUNT, sample_value
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,33 @@ def _equal_for_positive_symbols(gold: object, pred: object) -> bool:
         if a is None or b is None or not numbers_close(a, b):
             return False
     return True
+
+
+def fingerprint(answer: str) -> dict | None:
+    """A scalar answer's values at the fast path's sample points, computed by sympy, or None.
+
+    Clustering compares these instead of running sympy on every pair. Only plain expressions in
+    one-letter variables qualify (not sets, tuples, relations or matrices), and only values a float can
+    hold: `1/2004!` is None, since rounding would make it equal `1/2006!`.
+    """
+    try:
+        parsed = parse_answer(answer)
+        if not parsed or not isinstance(parsed[0], sympy.Expr):
+            return None
+        expr = parsed[0]
+        if any(len(s.name) != 1 for s in expr.free_symbols):
+            return None
+        samples = []
+        for point in range(SAMPLE_COUNT):
+            value = expr.subs({s: sympy.Float(sample_value(s.name, point).real) for s in expr.free_symbols}).evalf(30)
+            if not value.is_number or (value != 0 and not 1e-100 < abs(value) < 1e100):
+                return None
+            as_complex = complex(value)
+            samples.append([as_complex.real, as_complex.imag])
+        return {"samples": samples, "variables": sorted(s.name for s in expr.free_symbols)}
+    except Exception:  # noqa: BLE001 - no fingerprint: the caller compares pairwise instead
+        log.debug("no fingerprint for %r", answer, exc_info=True)
+        return None
 
 
 def symbolic_equivalent(gold: str, pred: str) -> bool:
