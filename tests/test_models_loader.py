@@ -115,3 +115,11 @@ def test_logprobs_past_the_context_keep_the_continuation_whole(gguf_file):
     assert result.n_tokens == len(cont) and result.total == pytest.approx(sum(manual), abs=1e-4)
     with pytest.raises(ValueError, match="context"):
         short.logprobs("x", ["y " * 80])
+
+
+@pytest.mark.gguf
+def test_generation_stops_at_the_end_of_the_context(gguf_file):
+    model, _ = load(gguf_file, n_threads=1, n_parallel=2, ctx_per_sequence=48)
+    prompt = "Compute 12 + 30. " * 10  # about 50 tokens: cut to the last 24, leaving 24 to generate
+    [[sample]] = model.sample([prompt], n=1, max_new_tokens=1000, seed=0)
+    assert sample.finish_reason in ("length", "stop") and sample.n_tokens <= 24

@@ -97,3 +97,13 @@ def test_chat_templates_render_in_a_sandbox_and_fail_clearly():
     assert fmt.solver_prompt("1+1").startswith('<s>"1+1')
     assert fmt.adds_bos("<s>x", tokenizer_adds_bos=True) is False
     assert PromptFormat(None).adds_bos("<s>x", tokenizer_adds_bos=True) is True
+
+
+def test_fit_prompt_keeps_the_end_and_at_most_half_for_generation():
+    from tutor.models.sampling import fit_prompt
+
+    ids = list(range(100))
+    assert fit_prompt(ids, context=200, reserve=50) == ids
+    assert fit_prompt(ids, context=120, reserve=50) == ids[-70:]
+    assert fit_prompt(ids, context=120, reserve=10_000) == ids[-60:]  # the reserve is capped at half
+    assert fit_prompt(ids, context=80) == ids[-80:]

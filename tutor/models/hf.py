@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from tutor.errors import ConfigError, ModelLoadError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
-from tutor.models.sampling import SamplingRun, check_sampling_args
+from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt
 
 log = logging.getLogger(__name__)
 # Tokens sorted per row for nucleus sampling before falling back to a full sort.
@@ -190,20 +190,13 @@ class HFModel:
         positions = (mask.cumsum(dim=-1) - 1).clamp(min=0)
         return ids.to(self.device), mask.to(self.device), positions.to(self.device)
 
-    def _fit_context(self, ids: list[int], room: int = 0) -> list[int]:
-        limit = self.max_positions - room
-        if len(ids) > limit:
-            log.warning("prompt of %d tokens exceeds the model's %d positions; keeping its end", len(ids), limit)
-            return ids[-limit:]
-        return ids
-
     @_one_call_at_a_time
     @torch.inference_mode()
     def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
         if len(problems) != len(solutions):
             raise ValueError(f"{len(problems)} problems but {len(solutions)} solutions")
         rows = [
-            self._fit_context(self.encode_prompt(self.prompt_format.verifier_prompt(p, s)))
+            fit_prompt(self.encode_prompt(self.prompt_format.verifier_prompt(p, s)), self.max_positions)
             for p, s in zip(problems, solutions)
         ]
         scores: list[float] = []
@@ -254,7 +247,7 @@ class HFModel:
         cancel: threading.Event | None = None,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
-        jobs = [self._fit_context(self.encode_prompt(p), room=max_new_tokens) for p in prompts for _ in range(n)]
+        jobs = [fit_prompt(self.encode_prompt(p), self.max_positions, max_new_tokens) for p in prompts for _ in range(n)]
         run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel)
         generator = torch.Generator(self.device)
         generator.manual_seed(seed if seed is not None else int(torch.seed() % (1 << 62)))

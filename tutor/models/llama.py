@@ -24,7 +24,7 @@ from tutor.errors import ConfigError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
 from tutor.models.llama_runtime import ContextShape, LlamaRuntime
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
-from tutor.models.sampling import SamplingRun, check_sampling_args, pick_tokens_np
+from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt, pick_tokens_np
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +105,6 @@ class LlamaCppModel:
             raise ValueError("the prompt is empty and the model adds no BOS token: nothing to condition on")
         return ids
 
-    def _fit_context(self, ids: list[int], room: int) -> list[int]:
-        limit = self.runtime.shape.ctx_per_sequence - room
-        if len(ids) > limit:
-            log.warning("prompt of %d tokens exceeds the %d-token context; keeping its end", len(ids), limit)
-            return ids[-max(limit, 1) :]
-        return ids
-
     # ---- scoring --------------------------------------------------------------------------------------
     def _forward(self, rows: list[list[int]], first_output: list[int], consume: Callable) -> None:
         """Run every row through the model, calling consume(row, position, logits) for positions >= first_output."""
@@ -138,7 +131,7 @@ class LlamaCppModel:
         if len(problems) != len(solutions):
             raise ValueError(f"{len(problems)} problems but {len(solutions)} solutions")
         rows = [
-            self._fit_context(self.encode_prompt(self.prompt_format.verifier_prompt(p, s)), room=0)
+            fit_prompt(self.encode_prompt(self.prompt_format.verifier_prompt(p, s)), self.runtime.shape.ctx_per_sequence)
             for p, s in zip(problems, solutions)
         ]
         margins = np.zeros(len(rows))
@@ -187,8 +180,7 @@ class LlamaCppModel:
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
         ctx = self.runtime.shape.ctx_per_sequence
-        room = min(max_new_tokens, ctx - 1)
-        jobs = [self._fit_context(self.encode_prompt(p), room) for p in prompts for _ in range(n)]
+        jobs = [fit_prompt(self.encode_prompt(p), ctx, max_new_tokens) for p in prompts for _ in range(n)]
         run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel)
         base_seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (1 << 63))
         with self._lock:

@@ -6,6 +6,7 @@ cuts and progress events mean the same thing whichever backend produced them.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
@@ -13,8 +14,20 @@ import numpy as np
 from tutor.models.base import ProgressCallback, Sample, SampleProgress
 from tutor.models.prompting import StopStrings
 
+log = logging.getLogger(__name__)
 # Tokens sorted per row for nucleus sampling before falling back to a full sort.
 _NUCLEUS_CANDIDATES = 256
+
+
+def fit_prompt(ids: list[int], context: int, reserve: int = 0) -> list[int]:
+    """The prompt's last tokens that fit in `context`, leaving `reserve` positions for generation (at most
+    half the context, so a huge max_new_tokens cannot squeeze the prompt away); the end of a prompt (the
+    question, the answer cue) matters more than its beginning."""
+    limit = context - min(reserve, context // 2)
+    if len(ids) > limit:
+        log.warning("prompt of %d tokens does not fit the %d-token context; keeping its last %d", len(ids), context, limit)
+        return ids[-limit:]
+    return ids
 
 
 def check_sampling_args(n: int, temperature: float, top_p: float, max_new_tokens: int) -> None:
