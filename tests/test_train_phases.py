@@ -84,3 +84,14 @@ def test_lora_trains_only_adapters_and_merges_back(tokenizer, problems, tmp_path
     plain = merged(wrapped)
     assert not hasattr(plain, "peft_config")
     assert moved(frozen, plain)  # the merged weights carry the adapters' update
+
+
+def test_reference_positives_give_pairs_when_no_sample_is_right(problems):
+    from trainer.candidates import Candidate
+
+    wrong = [Candidate(p.unique_id, i, p.problem, f"guess {i}", "0", p.answer, False) for p in problems[:2] for i in range(3)]
+    config = EvaluatorConfig(loss="margin", examples_per_problem=4)
+    assert select_examples(wrong, config, seed=0) == []
+    config.reference_positives = True
+    pairs = select_examples(wrong, config, seed=0, references={p.problem: p.solution for p in problems})
+    assert len(pairs) == 4 and all(g.solution in {p.solution for p in problems} and not b.correct for g, b in pairs)

@@ -34,6 +34,9 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--max-problems", type=int, default=1000)
     evaluate.add_argument("--max-new-tokens", type=int, default=256)
     evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--skip", type=int, default=0, help="start at this problem of the file (to shard a long evaluation)")
+    evaluate.add_argument("--results", help="append per-problem results to this JSONL and resume from it")
+    evaluate.add_argument("--baseline", help="also report the greedy Pass@1 of this model on the same problems")
     evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(func=_eval)
@@ -70,7 +73,10 @@ def _eval(args: argparse.Namespace) -> int:
     config = EvalConfig(n=args.n, k=args.k, temperature=args.temperature, max_problems=args.max_problems,
                         max_new_tokens=args.max_new_tokens)
     generator, verifier = load(args.model)
-    report = evaluate(generator, verifier, load_problems(args.data), config, seed=args.seed)
+    baseline = load(args.baseline)[0] if args.baseline else None
+    problems = load_problems(args.data)[args.skip :]
+    report = evaluate(generator, verifier, problems, config, seed=args.seed + args.skip,
+                      results_path=Path(args.results) if args.results else None, baseline=baseline)
     open_store().add_evaluation(Path(args.data).stem, report.to_dict(), model=str(args.model))
     if args.calibrate and report.calibration is not None:
         print("calibration ->", report.calibration.save(Path(args.model)))

@@ -44,6 +44,9 @@ class EvaluatorConfig(TrainConfig):
     """Take as many correct as incorrect candidates where a problem has both."""
     use_teacher_marks: bool = False
     """Add the teacher's marks from the tutor's store as extra labelled candidates."""
+    reference_positives: bool = False
+    """Also use each problem's reference solution as a correct candidate (our addition, not the paper's:
+    a small model whose samples are rarely right otherwise leaves the margin loss almost no pairs)."""
 
 
 def log_probs_of_verdicts(logits: torch.Tensor, last_positions: torch.Tensor, correct_id: int, incorrect_id: int):
@@ -114,13 +117,23 @@ def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 def select_examples(
-    candidates: Sequence[Candidate], config: EvaluatorConfig, seed: int
+    candidates: Sequence[Candidate], config: EvaluatorConfig, seed: int, references: dict[str, str] | None = None
 ) -> list[list[Candidate]]:
-    """Groups of candidates to train on: single examples (xent) or (X+, X−) pairs (margin), per problem."""
+    """Groups of candidates to train on: single examples (xent) or (X+, X−) pairs (margin), per problem.
+
+    `references` (problem -> reference solution) adds one correct candidate per problem when
+    config.reference_positives is set.
+    """
     rng = random.Random(seed)
     by_problem: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         by_problem[candidate.problem].append(candidate)
+    if config.reference_positives and references:
+        for problem, group in by_problem.items():
+            if problem in references:
+                first = group[0]
+                group.append(Candidate(first.problem_id, -1, problem, references[problem], first.reference,
+                                       first.reference, True))
     groups: list[list[Candidate]] = []
     for problem in sorted(by_problem):
         pool = _distinct(by_problem[problem])
@@ -146,12 +159,13 @@ def select_examples(
     return groups
 
 
-def evaluator_batches(tokenizer, candidates: Sequence[Candidate], config: EvaluatorConfig, seed: int):
+def evaluator_batches(tokenizer, candidates: Sequence[Candidate], config: EvaluatorConfig, seed: int,
+                      references: dict[str, str] | None = None):
     """Packed micro-batches of T(P, X) prompts read off at their last token; over-long ones are skipped."""
     if config.loss not in EVALUATOR_LOSSES:
         raise ConfigError(f"evaluator.loss must be one of {sorted(EVALUATOR_LOSSES)}, got {config.loss!r}")
     groups: list[list[Example]] = []
-    for index, group in enumerate(select_examples(candidates, config, seed)):
+    for index, group in enumerate(select_examples(candidates, config, seed, references)):
         examples = [readout_example(encode_prompt(tokenizer, verifier_prompt(c.problem, c.solution)),
                                     label=float(c.correct), pair=float(index)) for c in group]
         if all(len(e.input_ids) <= config.max_seq_len for e in examples):
@@ -161,10 +175,10 @@ def evaluator_batches(tokenizer, candidates: Sequence[Candidate], config: Evalua
 
 def run_evaluator(
     model: torch.nn.Module, tokenizer, candidates: Sequence[Candidate], config: EvaluatorConfig, phase_dir: Path,
-    logger: StepLogger, seed: int = 0, phase: str = "evaluator",
+    logger: StepLogger, seed: int = 0, phase: str = "evaluator", references: dict[str, str] | None = None,
 ) -> PhaseResult:
     """Train the evaluator in place on labelled candidates with the configured loss."""
-    batches = evaluator_batches(tokenizer, candidates, config, seed)
+    batches = evaluator_batches(tokenizer, candidates, config, seed, references)
     if not batches:
         raise TrainingError("no evaluator examples: the candidates need both correct and incorrect solutions "
                             "(margin) or any labelled solution (xent)")

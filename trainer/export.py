@@ -42,17 +42,29 @@ def breakdown_table(groups: dict[str, dict], label: str) -> str:
     return "\n".join([head, *rows])
 
 
-def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict | None) -> str:
+def phase_summaries(store, run_id: int) -> dict[str, dict[str, float]]:
+    """Per training phase, from the whole step history in the store (so it spans resumes): steps, mean loss
+    over the first and the last tenth of the steps, mean tokens/s."""
+    out = {}
+    for phase in ("ssft", "evaluator", "multitask"):
+        losses = [m.value for m in store.metrics(run_id, name="loss", phase=phase)]
+        if not losses:
+            continue
+        tenth = max(1, len(losses) // 10)
+        speeds = [m.value for m in store.metrics(run_id, name="tokens_per_s", phase=phase)]
+        out[phase] = {"steps": len(losses), "first_loss": sum(losses[:tenth]) / tenth,
+                      "last_loss": sum(losses[-tenth:]) / tenth, "tokens_per_second": sum(speeds) / max(1, len(speeds))}
+    return out
+
+
+def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict | None, store=None) -> str:
     """README.md of an exported model."""
     from trainer.config import to_dict
+    from trainer.history import open_store
 
-    recipe_name = Path(str(getattr(recipe, "_path", ""))).name or recipe.name
+    recipe_name = recipe.name + ".toml"
     shape = recipe.model
-    results = {}
-    for phase in ("ssft", "evaluator", "multitask"):
-        file = run_dir / phase / "result.json"
-        if file.exists():
-            results[phase] = json.loads(file.read_text())
+    results = phase_summaries(store or open_store(), run_id)
     lines = [
         f"# {recipe.name}: the Stepwise default model",
         "",
@@ -64,19 +76,19 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
         "Reproduce (from the repository root):",
         "",
         "```bash",
-        f"trainer run trainer/recipes/{recipe_name if recipe_name.endswith('.toml') else recipe.name + '.toml'}",
+        f"trainer run trainer/recipes/{recipe_name}",
         "```",
         "",
         f"Run {run_id}, folder `{run_dir.name}`.",
         "",
         "## Training",
         "",
-        "| phase | first loss | last loss | tokens/s | seconds |",
+        "| phase | steps | loss (first 10 % of steps) | loss (last 10 %) | tokens/s (mean of steps) |",
         "| --- | --- | --- | --- | --- |",
     ]
     for phase, r in results.items():
-        lines.append(f"| {phase} | {r['first_loss']:.4f} | {r['last_loss']:.4f} | {r['tokens_per_second']:.0f} | "
-                     f"{r['seconds']:.0f} |")
+        lines.append(f"| {phase} | {r['steps']} | {r['first_loss']:.4f} | {r['last_loss']:.4f} | "
+                     f"{r['tokens_per_second']:.0f} |")
     if report is not None:
         lines += ["", f"## Evaluation ({report['problems']} held-out synthetic problems, N = {report['n']}, "
                   f"K = {report['k']}, temperature {recipe.eval.temperature})", "", eval_table(report), ""]
@@ -88,7 +100,7 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
     return "\n".join(lines)
 
 
-def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int) -> Path:
+def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int, store=None) -> Path:
     """Copy the model files, calibration and card into `out`; add model.gguf when configured."""
     from trainer.modeling import load_saved, n_parameters
 
@@ -109,5 +121,5 @@ def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int)
         except ModelLoadError as exc:  # q8_0 needs llama-cpp-python: keep the HF folder, say why
             log.warning("no GGUF written: %s", exc)
     n_params = n_parameters(load_saved(model_dir))
-    (out / "README.md").write_text(model_card(recipe, run_dir, run_id, n_params, report), encoding="utf-8")
+    (out / "README.md").write_text(model_card(recipe, run_dir, run_id, n_params, report, store), encoding="utf-8")
     return out

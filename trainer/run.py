@@ -214,7 +214,8 @@ def phase_evaluator(ctx: RunContext) -> None:
     candidates = _with_teacher_marks(ctx, load_candidates(_candidates_file(ctx)))
     _train_step(ctx, "evaluator", ctx.final_dir("ssft"),
                 lambda m: run_evaluator(m, ctx.tokenizer, candidates, ctx.recipe.evaluator,
-                                        ctx.run_dir / "evaluator", ctx.history, seed=ctx.recipe.seed))
+                                        ctx.run_dir / "evaluator", ctx.history, seed=ctx.recipe.seed,
+                                        references={p.problem: p.solution for p in ctx.train}))
 
 
 def phase_multitask(ctx: RunContext) -> None:
@@ -264,7 +265,7 @@ def phase_eval(ctx: RunContext) -> None:
 def phase_export(ctx: RunContext) -> None:
     out = Path(ctx.recipe.export.output_dir) if ctx.recipe.export.output_dir else ctx.run_dir / "export"
     ctx.history.start_phase("export")
-    export.export_model(final_model_dir(ctx), out, ctx.recipe, ctx.run_dir, ctx.history.run_id)
+    export.export_model(final_model_dir(ctx), out, ctx.recipe, ctx.run_dir, ctx.history.run_id, ctx.history.store)
     ctx.history.finish_phase("export")
     print(f"model written to {out}")
 
