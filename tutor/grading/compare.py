@@ -15,8 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from tutor.grading.fast import _Value, fast_compare, values_equal
-from tutor.grading.fast import _value as fast_value
+from tutor.grading.fast import AnswerValue, answer_value, fast_compare, values_equal
 from tutor.grading.normalize import normalize_answer
 from tutor.grading.timeout import GradingTimeout, run_with_limit
 
@@ -59,7 +58,7 @@ _NOT_SCALAR = ("=", ",", r"\cup", r"\begin", r"\in", "<", ">", r"\pm", r"\le", r
 class Signature:
     """An answer's values at the shared sample points, from the fast evaluator or from sympy."""
 
-    value: _Value
+    value: AnswerValue
     from_sympy: bool
 
 
@@ -68,7 +67,7 @@ def answer_signature(answer: str, timeout: float = 1.0) -> Signature | None:
     normal = normalize_answer(answer)
     if not normal:
         return None
-    value = fast_value(normal)
+    value = answer_value(normal)
     if value is not None:
         return Signature(value, from_sympy=False)
     if any(marker in normal for marker in _NOT_SCALAR) or len(normal) > MAX_ANSWER_CHARS:
@@ -84,7 +83,7 @@ def answer_signature(answer: str, timeout: float = 1.0) -> Signature | None:
     if cached == _NO_FINGERPRINT:
         return None
     samples = tuple(complex(real, imag) for real, imag in cached["samples"])
-    return Signature(_Value(samples, frozenset(cached["variables"]), decimal="." in normal), from_sympy=True)
+    return Signature(AnswerValue(samples, frozenset(cached["variables"]), decimal="." in normal), from_sympy=True)
 
 
 def signatures_equal(a: Signature, b: Signature) -> bool | None:

@@ -64,7 +64,7 @@ def parse_number(text: str) -> _Number | None:
 
 
 @dataclass(frozen=True)
-class _Value:
+class AnswerValue:
     """One answer (or element of one) as the fast path sees it."""
 
     samples: tuple[complex, ...]  # values at numeric.py's sample points (the same three for a constant)
@@ -73,21 +73,21 @@ class _Value:
     decimal: bool = False  # written as a decimal: compared with REL_TOL
 
 
-def _value(text: str) -> _Value | None:
+def answer_value(text: str) -> AnswerValue | None:
     number = parse_number(text)
     if number is not None:
         as_complex = complex(float(number.value))
-        return _Value((as_complex,) * 3, frozenset(), number.value if number.exact else None, not number.exact)
+        return AnswerValue((as_complex,) * 3, frozenset(), number.value if number.exact else None, not number.exact)
     if text in _INFINITY:
-        return _Value((complex(_INFINITY[text]),) * 3, frozenset())
+        return AnswerValue((complex(_INFINITY[text]),) * 3, frozenset())
     evaluated = evaluate_at_points(text)
     if evaluated is None:
         return None
     samples, variables = evaluated
-    return _Value(samples, variables, decimal="." in text)
+    return AnswerValue(samples, variables, decimal="." in text)
 
 
-def values_equal(a: _Value, b: _Value) -> bool | None:
+def values_equal(a: AnswerValue, b: AnswerValue) -> bool | None:
     """Exact for rationals, tolerant for decimals, sampled for expressions (whose variables are told
     apart by name: `2n` is not `2k`, `\\sin^2 x + \\cos^2 x` is `1`)."""
     if a.exact is not None and b.exact is not None:
@@ -123,10 +123,10 @@ def _plus_minus(text: str) -> list[str] | None:
     return [f"{left}+({right})", f"{left}-({right})"]
 
 
-def _values(part: str) -> list[_Value] | None:
+def _values(part: str) -> list[AnswerValue] | None:
     """The value(s) one element stands for: one, or two for `A \\pm B`."""
     expanded = _plus_minus(part)
-    values = [_value(p) for p in (expanded or [part])]
+    values = [answer_value(p) for p in (expanded or [part])]
     return None if any(v is None for v in values) else values
 
 
@@ -138,7 +138,7 @@ def _matrix(text: str) -> list[list[str]] | None:
     return [row.split("&") for row in match.group(1).split(r"\\")]
 
 
-def _structure(text: str) -> tuple[str, list[_Value]] | None:
+def _structure(text: str) -> tuple[str, list[AnswerValue]] | None:
     """(kind, values) for an expression, a tuple/interval or a set of expressions; None otherwise.
 
     Kinds: "value"; "()" (a tuple or open interval: the same string either way), "[]", "[)", "(]"
@@ -149,7 +149,7 @@ def _structure(text: str) -> tuple[str, list[_Value]] | None:
         return ("value" if len(values) == 1 else "set"), values
     rows = _matrix(text)
     if rows is not None:
-        cells = [_value(cell) for row in rows for cell in row]
+        cells = [answer_value(cell) for row in rows for cell in row]
         if any(c is None for c in cells):
             return None
         return f"matrix{[len(row) for row in rows]}", cells
@@ -178,7 +178,7 @@ def _all(verdicts) -> bool | None:
     return None if None in verdicts else True
 
 
-def _sets_equal(a: list[_Value], b: list[_Value]) -> bool | None:
+def _sets_equal(a: list[AnswerValue], b: list[AnswerValue]) -> bool | None:
     table = [[values_equal(x, y) for y in b] for x in a]
     if any(None in row for row in table):
         return None
@@ -228,8 +228,8 @@ def _equations_equal(a: str, b: str) -> bool | None:
     """
     if a.count("=") != 1 or b.count("=") != 1 or any(r in a + b for r in ("<", ">", r"\le", r"\ge", r"\ne")):
         return None
-    difference_a = _value("({})-({})".format(*a.split("=")))
-    difference_b = _value("({})-({})".format(*b.split("=")))
+    difference_a = answer_value("({})-({})".format(*a.split("=")))
+    difference_b = answer_value("({})-({})".format(*b.split("=")))
     if difference_a is None or difference_b is None or difference_a.variables != difference_b.variables:
         return None
     if any(abs(y) < 1e-12 for y in difference_b.samples):
