@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from tutor.grading.numeric import evaluate_at_points, values_close
+from tutor.grading.numeric import SAMPLE_COUNT, evaluate_at_points, values_close
 
 # Decimals vs other numbers: equal within this relative tolerance (0.333333 = 1/3, 0.33 != 1/3).
 REL_TOL = 1e-6
@@ -67,19 +67,20 @@ def parse_number(text: str) -> _Number | None:
 class AnswerValue:
     """One answer (or element of one) as the fast path sees it."""
 
-    samples: tuple[complex, ...]  # values at numeric.py's sample points (the same three for a constant)
+    samples: tuple[complex, ...]  # values at numeric.py's sample points (all the same for a constant)
     variables: frozenset[str]
     exact: Fraction | None = None  # a rational literal: compared exactly
     decimal: bool = False  # written as a decimal: compared with REL_TOL
 
 
 def answer_value(text: str) -> AnswerValue | None:
+    """A normalised scalar answer as the fast path sees it, or None when it is not one the fast path reads."""
     number = parse_number(text)
     if number is not None:
-        as_complex = complex(float(number.value))
-        return AnswerValue((as_complex,) * 3, frozenset(), number.value if number.exact else None, not number.exact)
+        samples = (complex(float(number.value)),) * SAMPLE_COUNT
+        return AnswerValue(samples, frozenset(), number.value if number.exact else None, not number.exact)
     if text in _INFINITY:
-        return AnswerValue((complex(_INFINITY[text]),) * 3, frozenset())
+        return AnswerValue((complex(_INFINITY[text]),) * SAMPLE_COUNT, frozenset())
     evaluated = evaluate_at_points(text)
     if evaluated is None:
         return None
