@@ -208,3 +208,15 @@ def test_prepare_recipe_with_teacher_marks_turns_them_on(tmp_path):
     config = tomllib.loads(written.read_text())
     assert config["evaluator"] == {"use_teacher_marks": True}
     assert config["phases"] == ["candidates", "evaluator", "multitask", "eval", "export"]
+
+
+def test_hidpi_formulas_are_drawn_finer_and_shown_at_logical_size():
+    normal = math_render.render_html("$\\frac{1}{2}$")
+    math_render.set_scale(2.0)
+    try:
+        fine = math_render.render_html("$\\frac{1}{2}$")
+    finally:
+        math_render.set_scale(1.0)
+    small, big = _image(normal.images["math:0"]), _image(fine.images["math:0"])
+    assert abs(big.width() - 2 * small.width()) <= 3 and abs(big.height() - 2 * small.height()) <= 3
+    assert f'width="{big.width() // 2}"' in fine.html or f'width="{round(big.width() / 2)}"' in fine.html

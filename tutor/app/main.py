@@ -13,7 +13,7 @@ import traceback
 
 from PySide6.QtWidgets import QApplication
 
-from tutor.app import jobs
+from tutor.app import jobs, math_render
 from tutor.app.session import Session
 from tutor.app.settings import load_settings
 from tutor.app.window import MainWindow
@@ -55,6 +55,9 @@ def run_app(model: str | None = None, argv: list[str] | None = None) -> int:
     """Open the window and run until it closes; returns the exit code."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Stepwise")
+    screen = app.primaryScreen()
+    if screen is not None:
+        math_render.set_scale(screen.devicePixelRatio())
     window = build_window(model)
     _install_excepthook(window)
     window.show()

@@ -31,6 +31,16 @@ log = logging.getLogger(__name__)
 # Formula size: a little above the 12 pt text around it, so fractions stay readable.
 FONT_SIZE = 12
 DPI = 105
+# Device pixels per logical pixel (2 on a HiDPI screen): formulas are drawn that much finer and shown at
+# their logical size, so they stay sharp. Set once by the app from its screen (`set_scale`).
+_scale = 1.0
+
+
+def set_scale(scale: float) -> None:
+    global _scale
+    if scale > 0 and scale != _scale:
+        _scale = scale
+        render_formula.cache_clear()
 
 # Delimited math: $$..$$, \[..\], \(..\), $..$ (in that order, so $$ wins over $).
 _DELIMITED = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
@@ -113,7 +123,8 @@ def render_formula(tex: str, color: str = "#202020") -> bytes | None:
         return _render_with_matrices(tex, color)
     buffer = io.BytesIO()
     try:
-        mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=FONT_SIZE), dpi=DPI, format="png", color=color)
+        mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=FONT_SIZE), dpi=DPI * _scale,
+                               format="png", color=color)
     except Exception as exc:  # mathtext raises ValueError and, on odd input, assorted others; all mean "can't draw"
         log.debug("mathtext cannot render %r: %s", tex, exc)
         return None
@@ -133,7 +144,7 @@ def _render_with_matrices(tex: str, color: str) -> bytes | None:
         pieces.append(_image_or_none(render_formula(tex[position:], color)))
     if any(piece is None for piece in pieces):
         return None
-    return _qimage_png(_hstack(pieces, gap=4))
+    return _qimage_png(_hstack(pieces, gap=round(4 * _scale)))
 
 
 def _image_or_none(png: bytes | None) -> QImage | None:
@@ -148,7 +159,7 @@ def _matrix_image(kind: str, body: str, color: str) -> QImage | None:
     n_cols = max(len(row) for row in grid)
     col_widths = [max((row[c].width() for row in grid if c < len(row)), default=0) for c in range(n_cols)]
     row_heights = [max(cell.height() for cell in row) for row in grid]
-    pad, gap, bracket = 6, 14, 8
+    pad, gap, bracket = (round(n * _scale) for n in (6, 14, 8))
     width = sum(col_widths) + gap * (n_cols - 1) + 2 * (bracket + pad)
     height = sum(row_heights) + pad * (len(grid) + 1)
     image = QImage(width, height, QImage.Format.Format_ARGB32)
@@ -167,7 +178,7 @@ def _matrix_image(kind: str, body: str, color: str) -> QImage | None:
 
 
 def _draw_brackets(painter: QPainter, pair: str, width: int, height: int, bracket: int, color: QColor) -> None:
-    painter.setPen(QPen(color, 1.6))
+    painter.setPen(QPen(color, 1.6 * _scale))
     for side, char in ((0, pair[0]), (1, pair[1])):
         x_edge = 2 if side == 0 else width - 3
         x_in = x_edge + (bracket - 3 if side == 0 else -(bracket - 3))
@@ -255,7 +266,9 @@ def render_html(text: str, color: str = "#202020") -> RenderedHtml:
                 continue
             name = f"math:{len(rendered.images)}"
             rendered.images[name] = png
-            parts.append(f'<img src="{name}" style="vertical-align: middle" alt="{html.escape(content, quote=True)}">')
+            size = QImage.fromData(png, "PNG").size() / _scale  # shown at logical size, drawn at device size
+            parts.append(f'<img src="{name}" width="{size.width()}" height="{size.height()}" '
+                         f'style="vertical-align: middle" alt="{html.escape(content, quote=True)}">')
         paragraphs.append(f"<p>{''.join(parts) or '&nbsp;'}</p>")
     rendered.html = "\n".join(paragraphs)
     return rendered

@@ -104,7 +104,8 @@ class SolveView(QWidget):
         editors = QSplitter(Qt.Orientation.Horizontal)
         editors.addWidget(self.editor)
         editors.addWidget(self.preview)
-        editors.setMaximumHeight(100)
+        for box in (self.editor, self.preview):  # (a maximum set on the splitter itself does not hold)
+            box.setMaximumHeight(110)
         problem_layout.addWidget(editors)
         buttons = QHBoxLayout()
         for widget in (self.solve_button, self.cancel_button, self.hint_mode):
@@ -136,6 +137,7 @@ class SolveView(QWidget):
 
         # The problem box keeps its natural height (it shrinks when the thinking view hides after
         # sampling); the result gets all the rest.
+        problem_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
         layout.addWidget(problem_box, 0)
         layout.addWidget(result_box, 1)
