@@ -9,6 +9,7 @@ then a full pairwise sympy comparison. Everything symbolic is cached in `compare
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from tutor.grading.compare import answer_signature, is_equivalent, signatures_equal
 from tutor.grading.fast import fast_compare, parse_number
 from tutor.grading.normalize import normalize_answer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,17 +51,20 @@ def _display(answers: Sequence[str | None], members: list[int]) -> str:
 
 def _same_answer(answer: str, representative: str, timeout: float) -> bool:
     """`is_equivalent`, with a signature comparison before any pairwise sympy work."""
-    normal, rep_normal = normalize_answer(answer), normalize_answer(representative)
-    if normal == rep_normal:
-        return True
-    verdict = fast_compare(normal, rep_normal)
-    if verdict is not None:
-        return verdict
-    signature, rep_signature = answer_signature(answer, timeout), answer_signature(representative, timeout)
-    if signature is not None and rep_signature is not None:
-        verdict = signatures_equal(signature, rep_signature)
+    try:
+        normal, rep_normal = normalize_answer(answer), normalize_answer(representative)
+        if normal == rep_normal:
+            return True
+        verdict = fast_compare(normal, rep_normal)
         if verdict is not None:
             return verdict
+        signature, rep_signature = answer_signature(answer, timeout), answer_signature(representative, timeout)
+        if signature is not None and rep_signature is not None:
+            verdict = signatures_equal(signature, rep_signature)
+            if verdict is not None:
+                return verdict
+    except Exception:  # noqa: BLE001 - a shortcut failed on odd input: the careful path decides
+        log.debug("clustering shortcut failed for %.80r vs %.80r", answer, representative, exc_info=True)
     return is_equivalent(answer, representative, timeout=timeout)
 
 
