@@ -125,14 +125,7 @@ class _Parser:
         return _pow(base, exponent)
 
     def exponent_operand(self) -> Function:
-        token = self.peek()
-        if token is not None and token[0].isdigit():
-            # `x^23` is x^2 * 3 in LaTeX: a bare exponent is a single character.
-            self.take()
-            digit, rest = float(token[0]), token[1:]
-            if rest:
-                self.tokens.insert(self.pos, rest)
-            return lambda env: digit
+        # `x^23` is x^{23} here, as math-verify reads it (TeX would typeset x^2 3; models mean x^{23}).
         return self.primary()
 
     def group(self) -> Function:
