@@ -134,6 +134,17 @@ EQUIVALENT = [
     (r"\frac{\cos x}{\sin x}", r"\cot x"),
     (r"3R^2", r"3R^2"),
     (r"5r^5", r"5 r^5"),
+    # --- functions, logs, factorials (read by the fast evaluator; variables taken positive) ----------
+    (r"2\sin x\cos x", r"\sin 2x"),
+    (r"\sin^2 x + \cos^2 x", r"1"),
+    (r"\cos^2 x - \sin^2 x", r"\cos 2x"),
+    (r"\frac{\sin x}{\cos x}", r"\tan x"),
+    (r"e^{i\pi}", r"-1"),
+    (r"3\ln 2", r"\ln 8"),
+    (r"\log_2 16", r"4"),
+    (r"\frac{5!}{3!}", r"20"),
+    (r"n(n-1)!", r"n!"),
+    (r"e^{-1}", r"\frac{1}{e}"),
     # --- equations: the same line or plane ---------------------------------------------------------
     (r"y = 3 + 2x", r"y = 2x + 3"),
     (r"y=-2x", r"y = -2x"),
@@ -279,6 +290,13 @@ NOT_EQUIVALENT = [
     (r"5r^4", r"5r^5"),
     (r"\frac{11+9a}{2}", r"\frac{11+9a}{20}"),
     (r"6r^2-4r+24", r"6r^2-4r-24"),
+    # --- functions that differ ----------------------------------------------------------------------
+    (r"2\sin x", r"\sin 2x"),
+    (r"\sin^2 x", r"\sin x^2"),
+    (r"\ln 6", r"\ln 2 \cdot \ln 3"),
+    (r"\log_2 8", r"\log_3 8"),
+    (r"\frac{6!}{3!}", r"20"),
+    (r"e", r"\frac{1}{e}"),
     # --- equations: variables matter where they name different objects ---------------------------
     (r"x=2", r"y=2"),
     (r"y = 2x - 3", r"y = 2x + 3"),
