@@ -63,9 +63,13 @@ class Session(QObject):
         """Load (and so validate) a model off the GUI thread; on success it becomes the tutor's model."""
         worker = Worker(jobs.load_models, path or None, device or self.settings.device, verifier_path or None,
                         threads=self.settings.threads)
+        worker.progress.connect(self._on_load_progress)
         worker.finished.connect(self._on_model_loaded)
         worker.failed.connect(self.model_failed)
         return self.pool.start(worker)
+
+    def _on_load_progress(self, message: object) -> None:
+        self.info.emit(str(message))  # "Loading …" in the status bar
 
     def _on_model_loaded(self, pair: tuple[Any, Any]) -> None:
         self.set_model(*pair)
