@@ -176,7 +176,7 @@ def test_review_mark_solution_incorrect_is_stored(qtbot, store):
     solved = solve_by_keyboard(qtbot, window)
     window.tabs.setCurrentWidget(window.review_view)
     review = window.review_view
-    assert review.clusters.rowCount() == 3
+    assert review.clusters.rowCount() == 3, "no answerless row when every sample has an answer"
     assert [review.clusters.row(i).votes for i in range(3)] == [5, 2, 1]
     review.select_cluster(1)  # the 2/6 cluster
     assert review.members.count() == 2
@@ -284,6 +284,10 @@ def test_no_answer_is_said_plainly(qtbot, store):
     assert not view.check_button.isEnabled() and not view.next_step_button.isEnabled()
     assert "Maybe 7?" in view.steps_view.toPlainText(), "the attempt is still shown"
     screenshot(window, "solve-no-answer")
+    review = window.review_view  # the answerless samples are still there to read and mark, one by one
+    assert review.clusters.rowCount() == 1 and review.clusters.row(0).rank is None
+    assert review.members.count() == 8 and "Maybe 7?" in review.solution_view.toPlainText()
+    assert review.mark_solution_incorrect.isEnabled() and not review.mark_cluster_incorrect.isEnabled()
 
 
 def test_window_opens_and_reports_a_missing_bundled_model(qtbot, tmp_path, monkeypatch):

@@ -108,12 +108,12 @@ class ClusterTableModel(ListTableModel):
     """RankedCluster rows of a SolveResult, in the strategy's rank order."""
 
     columns = (
-        Column("Rank", lambda c: c.rank, align_right=True),
-        Column("Answer", lambda c: c.answer, math=True),
+        Column("Rank", lambda c: "—" if c.rank is None else c.rank, align_right=True),
+        Column("Answer", lambda c: "\\text{(no final answer)}" if c.answer is None else c.answer, math=True),
         Column("Votes", lambda c: c.votes, align_right=True),
         Column("Verifier (best)", lambda c: fmt_score(c.max_score), align_right=True),
         Column("Verifier (mean)", lambda c: fmt_score(c.mean_score), align_right=True),
-        Column("Re-ranked", lambda c: "yes" if c.in_top_k else "no (outside top-k)"),
+        Column("Re-ranked", lambda c: "—" if c.rank is None else ("yes" if c.in_top_k else "no (outside top-k)")),
     )
 
     def background(self, row: Any) -> QColor | None:
@@ -124,8 +124,9 @@ class ClusterTableModel(ListTableModel):
 class ClusterRow:
     """A RankedCluster with its 1-based rank (the cluster itself knows only its position in a list)."""
 
-    rank: int
-    answer: str
+    rank: int | None
+    """1-based; None for the row gathering the samples without a final answer (in no cluster)."""
+    answer: str | None
     votes: int
     max_score: float | None
     mean_score: float | None
@@ -134,8 +135,15 @@ class ClusterRow:
 
     @classmethod
     def from_result(cls, result: Any) -> list[ClusterRow]:
-        return [cls(rank, c.answer, c.votes, c.max_score, c.mean_score, c.in_top_k, tuple(c.members))
+        rows = [cls(rank, c.answer, c.votes, c.max_score, c.mean_score, c.in_top_k, tuple(c.members))
                 for rank, c in enumerate(result.clusters, start=1)]
+        unanswered = result.unanswered
+        if unanswered:  # readable and markable one by one, though they are in no cluster
+            scores = [s.score for s in unanswered if s.score is not None]
+            rows.append(cls(None, None, len(unanswered), max(scores, default=None),
+                            sum(scores) / len(scores) if scores else None, False,
+                            tuple(s.index for s in unanswered)))
+        return rows
 
 
 class HistoryTableModel(ListTableModel):

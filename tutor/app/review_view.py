@@ -104,7 +104,7 @@ class ReviewView(QWidget):
         self.members.clear()
         self.solution_view.clear()
         self.mark_status.clear()
-        if result.clusters:
+        if self.clusters.rowCount():
             self.select_cluster(0)
         self._set_mark_buttons()
 
@@ -120,7 +120,7 @@ class ReviewView(QWidget):
         samples = self.session.current.result.samples_by_index
         cluster = self.clusters.row(row)
         verdicts = self.session.marks()
-        cluster_verdict = verdicts.get(("cluster", cluster.answer))
+        cluster_verdict = verdicts.get(("cluster", cluster.answer)) if cluster.answer is not None else None
         for index in cluster.members:
             sample = samples[index]
             verdict = verdicts.get(("sample", index), cluster_verdict)
@@ -154,8 +154,10 @@ class ReviewView(QWidget):
         stored = self.session.current is not None and self.session.current.solve_id is not None
         self.mark_solution_correct.setEnabled(stored and self.selected_sample() is not None)
         self.mark_solution_incorrect.setEnabled(stored and self.selected_sample() is not None)
-        self.mark_cluster_correct.setEnabled(stored and self.selected_cluster() is not None)
-        self.mark_cluster_incorrect.setEnabled(stored and self.selected_cluster() is not None)
+        cluster = self.selected_cluster()
+        is_cluster = cluster is not None and cluster.answer is not None  # not the "no final answer" row
+        self.mark_cluster_correct.setEnabled(stored and is_cluster)
+        self.mark_cluster_incorrect.setEnabled(stored and is_cluster)
 
     def mark_solution(self, correct: bool) -> None:
         if self.session.mark(correct, self.comment.text().strip(), sample_index=self.selected_sample()):
