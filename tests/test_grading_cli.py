@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import GSM8K, MATH500
 
-from tests.conftest import GSM8K, MATH500
 from tutor.cli import main
 
 SAMPLE = Path(__file__).resolve().parents[1] / "assets" / "sample_answers.jsonl"

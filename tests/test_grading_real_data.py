@@ -9,8 +9,8 @@ Run: `python -m pytest tests/test_grading_real_data.py -q` (a few seconds; skipp
 import json
 
 import pytest
+from conftest import GSM8K, MATH500
 
-from tests.conftest import GSM8K, MATH500
 from tutor.grading import extract_answer, is_equivalent
 
 # unique_id -> why the reference solution's boxed answer and the `answer` field legitimately differ.
