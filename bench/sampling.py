@@ -4,7 +4,8 @@ Rows (tokens/s counts every generated token; all on the same model, N samples of
   (a) HF `generate`, one sample per call            -- the naive baseline a first version would write
   (b) HF `generate`, all N (x prompts) in one batch -- the ratio column is against this row
   (c) our transformers backend (`HFModel.sample`)
-  (d) our llama.cpp backend, f32 / q8_0 GGUF, 1 and 2 threads, default and f32 attention
+  (d0) llama-cpp-python's high-level API, one sequence per call (what batching is measured against)
+  (d) our llama.cpp backend (low-level batch API), f32 / q8_0 GGUF, 1 and 2 threads, default and f32 attention
 Then verifier scoring, (problem, solution) pairs per second, for both backends.
 The model is `--model DIR` (an HF Llama folder, e.g. assets/model) or, by default, a random-init Llama of
 the bundled model's planned shape (recipes/default.toml: hidden 192, 4 layers, 4 heads, vocab 1024).
@@ -77,6 +78,19 @@ def hf_generate(model, tokenizer, prompts: list[str], n: int, new_tokens: int, o
     return total
 
 
+def llama_high_level(gguf_file: Path, prompts: list[str], n: int, new_tokens: int) -> int:
+    """Tokens from llama-cpp-python's high-level `Llama` API, one sequence per call (what it offers)."""
+    import llama_cpp
+
+    llm = llama_cpp.Llama(str(gguf_file), n_ctx=1024, n_threads=1, n_threads_batch=1, seed=0, verbose=False)
+    total = 0
+    for prompt in prompts:
+        for _ in range(n):
+            out = llm.create_completion(prompt, max_tokens=new_tokens, temperature=0.7, top_p=0.95)
+            total += out["usage"]["completion_tokens"]
+    return total
+
+
 def backend_tokens(generator, prompts: list[str], n: int, new_tokens: int) -> int:
     rows = generator.sample(prompts, n=n, temperature=0.7, top_p=0.95, max_new_tokens=new_tokens, seed=0)
     return sum(s.n_tokens for row in rows for s in row)
@@ -91,6 +105,9 @@ def sampling_table(label: str, prompts: list[str], hf, ggufs: dict[str, Path], a
             lambda: hf_generate(hf.model, hf.tokenizer, naive_prompts, naive_n, args.tokens, True),
         "(b) HF generate, batched": lambda: hf_generate(hf.model, hf.tokenizer, prompts, args.n, args.tokens, False),
         "(c) transformers backend": lambda: backend_tokens(hf, prompts, args.n, args.tokens),
+        # The high-level API's Llama turns on llama.cpp's repacked weights, which crash on Q8_0 here: f32.
+        "(d0) llama.cpp high-level API, f32, 1 seq/call":
+            lambda: llama_high_level(ggufs["f32"], naive_prompts, naive_n, args.tokens),
     }
     for quant, threads, exact in llama_rows:
         llama, _ = load(ggufs[quant], n_threads=threads, n_parallel=min(64, args.n * len(prompts)), f32_attention=exact)
