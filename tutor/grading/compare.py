@@ -5,6 +5,8 @@
    and matrices of those, in microseconds.
 3. Anything else goes to math-verify + sympy in a worker process under a hard time limit (`timeout.py`,
    `symbolic.py`); results are cached per normalised pair.
+Clustering also uses `answer_signature`: an answer's values at shared sample points, from the fast
+evaluator or computed once per answer by sympy, so N answers cost N symbolic calls instead of N^2.
 A missing or unparseable answer, a timeout or any internal error is "not equivalent", logged at debug level.
 """
 
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 _SYMBOLIC_CACHE_SIZE = 65536  # normalised pairs whose sympy verdict is kept
 # No final answer is this long; longer strings are runaway generations and equal to nothing.
 MAX_ANSWER_CHARS = 10_000
+
 
 class _PairCache:
     """A thread-safe LRU of symbolic results: verdicts keyed by the normalised (candidate, reference)
