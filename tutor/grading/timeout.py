@@ -111,8 +111,20 @@ class WorkerPool:
         self._cond = threading.Condition()
 
     def warm_up(self) -> None:
-        """Start every worker now (about a second), so no comparison waits for a worker to start."""
-        workers = [self._acquire(deadline=None)[0] for _ in range(self._max_workers)]
+        """Start every worker now, side by side (about a second), so no comparison waits for one."""
+        workers: list[_Worker] = []
+
+        def start_one() -> None:
+            try:
+                workers.append(self._acquire(deadline=None)[0])
+            except WorkerError:
+                pass  # already logged; a later call tries again
+
+        starters = [threading.Thread(target=start_one, daemon=True) for _ in range(self._max_workers)]
+        for starter in starters:
+            starter.start()
+        for starter in starters:
+            starter.join()
         for worker in workers:
             self._release(worker)
 
