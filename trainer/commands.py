@@ -38,6 +38,7 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--results", help="append per-problem results to this JSONL and resume from it")
     evaluate.add_argument("--baseline", help="also report the greedy Pass@1 of this model on the same problems")
     evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
+    evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png and reliability.png (needs --results)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(func=_eval)
     runs = commands.add_parser("runs", help="table of past training runs")
@@ -78,6 +79,11 @@ def _eval(args: argparse.Namespace) -> int:
     report = evaluate(generator, verifier, problems, config, seed=args.seed + args.skip,
                       results_path=Path(args.results) if args.results else None, baseline=baseline)
     open_store().add_evaluation(Path(args.data).stem, report.to_dict(), model=str(args.model))
+    if args.plot and args.results:
+        from trainer.eval import load_results
+        from trainer.plots import write_plots
+
+        print("plots ->", *write_plots(report, load_results(Path(args.results)), Path(args.plot)))
     if args.calibrate and report.calibration is not None:
         print("calibration ->", report.calibration.save(Path(args.model)))
     print(json.dumps(report.to_dict(), indent=1) if args.json else format_table(report, f"{args.model} on {args.data}"))

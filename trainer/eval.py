@@ -239,6 +239,11 @@ def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: 
     return summarize(results, config)
 
 
+def report_from_results(paths: Sequence[Path], config: EvalConfig) -> EvalReport:
+    """One report over the per-problem results of several (sharded or partial) evaluations."""
+    return summarize([r for path in paths for r in load_results(path)], config)
+
+
 def format_table(report: EvalReport, title: str = "") -> str:
     """A Markdown table of the headline metrics (percentages), N and K substituted into the names."""
     def name(metric: str) -> str:
