@@ -55,6 +55,9 @@ def test_normalize_rewrites_what_mathtext_lacks():
     assert math_render.normalize_latex("\\boxed{\\dfrac{1}{2}}") == "\\frac{1}{2}"
     assert math_render.normalize_latex("x \\le 3 \\text{ and } \\displaystyle y \\ge 1") == "x \\leq 3 \\text{ and }  y \\geq 1"
     assert math_render.strip_boxed("a \\boxed{\\frac{1}{\\sqrt{2}}} b") == "a \\frac{1}{\\sqrt{2}} b"
+    # a formula opened on one line and closed on the next leaves a stray $ on each line
+    assert math_render.normalize_latex("22 = 2 \\cdot 2 = 2$") == "22 = 2 \\cdot 2 = 2"
+    assert math_render.render_formula("22 = 2 \\cdot 2 = 2$") is not None
 
 
 def test_fraction_root_and_exponent_render_as_taller_images_than_plain_text():

@@ -57,6 +57,8 @@ _REWRITES = [
     (re.compile(r"\\ge(?![a-zA-Z])"), r"\\geq"),
     (re.compile(r"\\(mbox|textbf|textrm|operatorname)\{"), r"\\mathrm{"),
     (re.compile(r"\\left\.|\\right\."), ""),
+    # A stray $ (a formula a model opened on one line and closed on the next) is delimiter noise.
+    (re.compile(r"(?<!\\)\$"), ""),
 ]
 
 

@@ -73,6 +73,7 @@ class Session(QObject):
 
     def _on_model_loaded(self, pair: tuple[Any, Any]) -> None:
         self.set_model(*pair)
+        self.info.emit(f"Model ready: {self.model_name}")
 
     def apply_settings(self, settings: AppSettings) -> None:
         problems = settings.validate()
