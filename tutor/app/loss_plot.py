@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from PySide6.QtCore import QSize
 
 
 class LossPlot(FigureCanvasQTAgg):
@@ -15,6 +16,12 @@ class LossPlot(FigureCanvasQTAgg):
         self.axes = self.figure.add_subplot()
         self.series: dict[str, list[tuple[int, float]]] = {}
         self.show_series({})
+
+    def sizeHint(self) -> QSize:
+        # Qt may still lay the widget out while Python tears it down (attributes gone): answer safely.
+        if getattr(self, "figure", None) is None:
+            return QSize(500, 260)
+        return super().sizeHint()
 
     def show_series(self, series: Mapping[str, Sequence[tuple[int, float]]]) -> None:
         """Redraw with `series`: phase name -> [(step, loss), ...]."""

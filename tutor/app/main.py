@@ -11,9 +11,10 @@ import logging
 import sys
 import traceback
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from tutor.app import jobs, math_render
+from tutor.app import jobs, math_render, workers
 from tutor.app.session import Session
 from tutor.app.settings import load_settings
 from tutor.app.window import MainWindow
@@ -61,7 +62,13 @@ def run_app(model: str | None = None, argv: list[str] | None = None) -> int:
     window = build_window(model)
     _install_excepthook(window)
     window.show()
-    return int(app.exec())
+    code = int(app.exec())
+    # A Quit posted while the loop was ending (the last window closing) must not outlive it: processed by a
+    # later event loop (tests, an embedding app) it would make every loop after it return at once.
+    QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
+    if not workers.wait_for_running():
+        log.warning("a background job was still running at exit")
+    return code
 
 
 if __name__ == "__main__":

@@ -88,6 +88,14 @@ def _the_reaper() -> _Reaper:
     return _reaper
 
 
+def wait_for_running(timeout_ms: int = 30_000) -> bool:
+    """At exit: wait for jobs that ignore cancel (a model half loaded), so no running thread is destroyed.
+
+    Returns whether every thread ended in time.
+    """
+    return all(thread.wait(timeout_ms) for thread in list(_the_reaper().running))
+
+
 class WorkerPool(QObject):
     """Starts each worker on its own QThread; can cancel and wait for the ones it started."""
 
