@@ -55,6 +55,8 @@ def test_training_progress_loss_and_past_runs(qtbot, window, store, monkeypatch)
     fake_trainer(monkeypatch, "--steps", "6", "--delay", "0.05")
     view = window.retrain_view
     events = record_events(view)
+    overall_values = []
+    view.overall.valueChanged.connect(overall_values.append)
     with qtbot.waitSignal(view.trainer.finished, timeout=60_000) as blocker:
         assert view.start()
     assert blocker.args == [0, "finished"]
@@ -62,6 +64,9 @@ def test_training_progress_loss_and_past_runs(qtbot, window, store, monkeypatch)
     assert ("ssft", 1) in steps and ("evaluator", 6) in steps, steps
     assert any(e.run_id is not None for e in events)
     assert view.progress.value() == 6 and view.progress.maximum() == 6
+    assert view.overall.maximum() == 6, "ssft, candidates, evaluator, multitask, eval, export"
+    assert view.overall.value() == 6, "a finished run fills the run's bar"
+    assert 3 in overall_values, "the run's bar moved to the evaluator (its 3rd step) when that began"
     assert "finished" in view.phase_label.text()
     assert set(view.plot.series) == {"ssft", "evaluator"} and len(view.plot.series["ssft"]) == 6
     assert view.plot.series["evaluator"][0] == (7, 3.0), "the second phase is drawn after the first"
@@ -112,7 +117,7 @@ def test_use_this_model_needs_a_finished_run(qtbot, window, store):
 
 
 def test_a_run_started_outside_the_app_is_followed_live(qtbot, window, store):
-    run_id = store.create_run("terminal", {"ssft": {"steps": 10}})
+    run_id = store.create_run("terminal", {"phases": ["ssft", "eval"], "ssft": {"steps": 10}})
     store.start_phase(run_id, "ssft")
     for step in (1, 2, 3):
         store.log_metrics(run_id, "ssft", step, {"loss": 4.0 - step})
@@ -120,6 +125,7 @@ def test_a_run_started_outside_the_app_is_followed_live(qtbot, window, store):
     qtbot.waitUntil(lambda: view.plot.series.get("ssft") == [(1, 3.0), (2, 2.0), (3, 1.0)], timeout=5000)
     assert f"Run {run_id} (started outside the app): phase ssft, step 3/10" == view.phase_label.text()
     assert (view.progress.value(), view.progress.maximum()) == (3, 10)
+    assert (view.overall.value(), view.overall.maximum()) == (1, 2)
     store.log_metrics(run_id, "ssft", 4, {"loss": 0.5})
     qtbot.waitUntil(lambda: len(view.plot.series["ssft"]) == 4, timeout=5000)
     assert view.runs_model.row(0).status == "running"

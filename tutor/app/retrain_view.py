@@ -61,8 +61,12 @@ class RetrainView(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.phase_label = QLabel("Not running.")
-        self.progress = QProgressBar()
+        self.overall = QProgressBar()  # the run: which of its steps (ssft, candidates, …) it is in
+        self.overall.setFormat("run: step %v of %m")
+        self.overall.setValue(0)
+        self.progress = QProgressBar()  # the current step: its training steps / problems
         self.progress.setFormat("%v / %m steps")
+        self._run_phases: list[str] = []
         self.plot = LossPlot()
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setMaximumBlockCount(LOG_LINES_KEPT)
@@ -132,6 +136,7 @@ class RetrainView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
+        layout.addWidget(self.overall)
         layout.addWidget(self.progress)
         layout.addWidget(body, 1)
 
@@ -168,6 +173,9 @@ class RetrainView(QWidget):
         self.log.clear()
         self.plot.show_series({})
         self.progress.setRange(0, 0)  # busy until the first progress line
+        self._run_phases = runs.recipe_phases(recipe)
+        self.overall.setRange(0, len(self._run_phases))
+        self.overall.setValue(0)
         self.phase_label.setText("Starting the trainer…")
         self.log.appendPlainText(f"recipe: {recipe}")
         self.trainer.start(str(recipe))
@@ -202,6 +210,12 @@ class RetrainView(QWidget):
         if event.phase:
             step = f" — step {event.step}/{event.total}" if event.total else ""
             self.phase_label.setText(f"Phase {event.phase}{step}")
+            self._show_overall(event.phase)
+
+    def _show_overall(self, phase: str) -> None:
+        """Move the run's bar to `phase` (counting the phases before it as done)."""
+        if phase in self._run_phases:
+            self.overall.setValue(self._run_phases.index(phase) + 1)
 
     def poll_store(self) -> None:
         """Redraw the loss from the store (the trainer writes its metrics there, step by step).
@@ -217,20 +231,23 @@ class RetrainView(QWidget):
             if self.trainer.running:
                 if self.run_id is None:
                     self.run_id = runs.newest_running_run(store)
-            else:
-                external = runs.newest_running_run(store)
-                if external is None:
-                    return
+            elif (external := runs.newest_running_run(store)) is not None:
                 newly_seen, self.run_id = external != self.run_id, external
                 self._show_stored_progress(runs.stored_progress(store, external))
                 if newly_seen or self._polls % RUNS_REFRESH_POLLS == 0:
                     self.refresh_runs()
+            # (with neither, the last run shown is redrawn once more: its final steps)
             if self.run_id is not None:
                 self.plot.show_series(runs.loss_series(store, self.run_id))
         except StepwiseError as exc:  # a briefly locked store: try again at the next tick
             self.phase_label.setText(f"(store busy: {exc})")
 
     def _show_stored_progress(self, progress: runs.StoredProgress) -> None:
+        if not self._run_phases or self.run_id != progress.run_id:
+            self._run_phases = progress.phases
+            self.overall.setRange(0, max(1, len(self._run_phases)))
+        if progress.phase:
+            self._show_overall(progress.phase)
         total = f"/{progress.total}" if progress.total else ""
         phase = f"phase {progress.phase}, step {progress.step}{total}" if progress.phase else "between phases"
         self.phase_label.setText(f"Run {progress.run_id} (started outside the app): {phase}")
@@ -256,6 +273,8 @@ class RetrainView(QWidget):
         self.cancel_button.setEnabled(False)
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
+        if status == "finished":
+            self.overall.setValue(self.overall.maximum())
         self.phase_label.setText(f"Training {status} (exit code {exit_code}).")
         if status == "failed":
             tail = self.log.toPlainText().strip().splitlines()[-1:] or ["no output"]

@@ -73,6 +73,14 @@ def prepare_recipe(recipe: str, phases: list[str], data_source: str, data_file: 
     return out
 
 
+def recipe_phases(recipe: Path) -> list[str]:
+    """The steps a (derived) recipe runs, in order."""
+    try:
+        return list(tomllib.loads(Path(recipe).read_text(encoding="utf-8")).get("phases", []))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+
+
 def resolve_recipe(recipe: str) -> Path:
     """A recipe path, or the name of a bundled recipe ("quick" or "quick.toml")."""
     path = Path(recipe).expanduser()
@@ -138,18 +146,23 @@ class StoredProgress:
     phase: str | None
     step: int
     total: int | None
+    phases: list[str]
+    """Every step the run's recipe runs, in order (from its stored config)."""
 
 
 def stored_progress(store: Any, run_id: int) -> StoredProgress:
     """The run's current phase (the last one started and still running), its last logged step, and the
     phase's step count from the run's stored config when it has one."""
+    config = store.run(run_id).config
+    phases = [p for p in config.get("phases", []) if isinstance(p, str)]
     running = [phase.name for phase in store.phases(run_id) if phase.status == "running"]
     if not running:
-        return StoredProgress(run_id, None, 0, None)
+        return StoredProgress(run_id, None, 0, None, phases)
     phase = running[-1]
-    section = store.run(run_id).config.get(phase)
+    section = config.get(phase)
     total = section.get("steps") if isinstance(section, dict) else None
-    return StoredProgress(run_id, phase, store.last_step(run_id, phase) or 0, total if isinstance(total, int) else None)
+    return StoredProgress(run_id, phase, store.last_step(run_id, phase) or 0,
+                          total if isinstance(total, int) else None, phases)
 
 
 @dataclass(frozen=True)
