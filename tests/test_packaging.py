@@ -28,6 +28,7 @@ ICONS = ROOT / "assets" / "icons"
 ENTRY = PACKAGING / "stepwise_entry.py"
 sys.path.insert(0, str(PACKAGING))
 import make_icons  # noqa: E402 - packaging/ is not a package
+from smoke import run_smoke  # noqa: E402
 
 GRADER_JOB = '{"op": "equivalent", "args": ["\\\\frac{1}{2}", "0.5"], "timeout": 30}\n'
 
@@ -136,27 +137,6 @@ def bundle() -> Path:
     return ROOT / "dist" / "stepwise"
 
 
-def smoke(program: Path, home: Path, problem: str, screenshot: Path | None = None,
-          timeout: float = 600) -> tuple[list[dict], str]:
-    """Launch the bundled app offscreen in smoke mode; events carry the app's own clock and ours."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "STEPWISE_SMOKE": problem, "STEPWISE_HOME": str(home)}
-    if screenshot is not None:
-        env["STEPWISE_SMOKE_SCREENSHOT"] = str(screenshot)
-    env.pop("STEPWISE_MODEL", None)  # the bundle must find its own model
-    started = time.monotonic()
-    process = subprocess.Popen([str(program)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    events = []
-    try:
-        for line in process.stdout:
-            if line.startswith('{"smoke"'):
-                events.append({**json.loads(line), "wall_s": round(time.monotonic() - started, 3)})
-        process.wait(timeout=timeout)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    return events, process.stderr.read()
-
-
 @pytest.mark.packaging
 @pytest.mark.timeout(3600)  # the build alone takes many minutes on a small machine
 def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
@@ -172,10 +152,10 @@ def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
 
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     screenshot = ROOT / "test-artifacts" / "bundle-solve.png"
-    events, stderr = smoke(program, tmp_path / "cold", "What is 2 + 3?", screenshot)
-    assert [e["smoke"] for e in events] == ["window", "model", "answer"], stderr[-3000:]
-    warm, _ = smoke(program, tmp_path / "warm", "What is 2 + 3?")
-    assert [e["smoke"] for e in warm] == ["window", "model", "answer"]
+    events, stderr, code = run_smoke([str(program)], tmp_path / "cold", "What is 2 + 3?", screenshot)
+    assert code == 0 and [e["smoke"] for e in events] == ["window", "model", "answer"], stderr[-3000:]
+    warm, _, code = run_smoke([str(program)], tmp_path / "warm", "What is 2 + 3?")
+    assert code == 0 and [e["smoke"] for e in warm] == ["window", "model", "answer"]
     # first run made its data folder and saved the solve to history
     assert (tmp_path / "cold" / "stepwise.sqlite").is_file() and screenshot.stat().st_size > 10_000
 
