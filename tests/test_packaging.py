@@ -152,12 +152,12 @@ def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
 
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     screenshot = ROOT / "test-artifacts" / "bundle-solve.png"
-    events, stderr, code = run_smoke([str(program)], tmp_path / "cold", "What is 2 + 3?", screenshot)
+    events, stderr, code = run_smoke([str(program)], tmp_path / "first", "What is 2 + 3?", screenshot)
     assert code == 0 and [e["smoke"] for e in events] == ["window", "model", "answer"], stderr[-3000:]
-    warm, _, code = run_smoke([str(program)], tmp_path / "warm", "What is 2 + 3?")
+    warm, _, code = run_smoke([str(program)], tmp_path / "second", "What is 2 + 3?")
     assert code == 0 and [e["smoke"] for e in warm] == ["window", "model", "answer"]
     # first run made its data folder and saved the solve to history
-    assert (tmp_path / "cold" / "stepwise.sqlite").is_file() and screenshot.stat().st_size > 10_000
+    assert (tmp_path / "first" / "stepwise.sqlite").is_file() and screenshot.stat().st_size > 10_000
 
     solved = run_entry("solve", "What is 2 + 3?", "--n", "4", "--json", program=[str(program)],
                        env={**os.environ, "STEPWISE_HOME": str(tmp_path / "cli")}, timeout=600)
@@ -166,8 +166,10 @@ def test_bundle_starts_offscreen_and_solves_one_problem(bundle, tmp_path):
 
     numbers = {
         "bundle_bytes": folder_size(bundle),
-        "cold": {e["smoke"]: e["wall_s"] for e in events},
-        "warm": {e["smoke"]: e["wall_s"] for e in warm},
+        # First launch on a fresh data folder (creates it and the database), then a second launch. Both
+        # read the bundle from the page cache when run right after the build: not a cold-disk start.
+        "first_launch_s": {e["smoke"]: e["wall_s"] for e in events},
+        "second_launch_s": {e["smoke"]: e["wall_s"] for e in warm},
         "answer": events[-1]["answer"],
         "confidence": events[-1]["confidence"],
     }
