@@ -27,7 +27,8 @@ class Notifier:
     def __init__(self, status_bar: QStatusBar) -> None:
         self.status_bar = status_bar
         self.last_error = ""
-        self._reset = QTimer(singleShot=True)
+        # Parented to the status bar so a pending reset dies with the window instead of firing into it.
+        self._reset = QTimer(status_bar, singleShot=True)
         self._reset.timeout.connect(lambda: self.status_bar.setStyleSheet(""))
 
     def error(self, message: str) -> None:
