@@ -212,6 +212,7 @@ def test_smoke_mode_solves_through_the_window_and_reports_milestones(qapp, monke
 
     from tutor.app import jobs
     from tutor.app.first_run import SCREENSHOT_ENV, SMOKE_ENV, launch
+    from tutor.app.window import MainWindow
 
     loaded = []
 
@@ -238,6 +239,8 @@ def test_smoke_mode_solves_through_the_window_and_reports_milestones(qapp, monke
     with Store() as store:  # the fresh database took the solve
         assert [row.problem for row in store.solves()] == [PROBLEM]
     assert len(corrupt_files(stepwise_home)) == 1
+    windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert any("was moved to" in w.notifier.last_error for w in windows), "the user was told, in the status bar"
 
 
 def test_smoke_mode_exits_non_zero_when_the_model_fails(qapp, monkeypatch, capsys):
