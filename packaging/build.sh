@@ -3,6 +3,7 @@
 #
 #   packaging/build.sh                       # fresh venv in build/venv: CPU torch, .[gguf,packaging]
 #   packaging/build.sh --python .venv/bin/python   # reuse an environment that already has them
+#   packaging/build.sh --refresh-assets      # copy assets/ (e.g. a retrained model) into an existing bundle
 #
 # The result runs without Python installed: dist/stepwise/stepwise (the app; `stepwise solve ...` and the
 # other `tutor` subcommands work too), with the bundled model, the llama.cpp backend and CPU torch inside.
@@ -16,9 +17,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=""
+refresh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --python) python="$2"; shift 2 ;;
+    --refresh-assets) refresh=1; shift ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "error: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -28,6 +31,17 @@ model=assets/model
 if [ ! -f "$model/model.gguf" ] && [ ! -f "$model/config.json" ]; then
   echo "error: no bundled model in $model (neither model.gguf nor config.json); train or copy one first" >&2
   exit 1
+fi
+
+bundle=dist/stepwise
+if [ "$refresh" = 1 ]; then
+  # Data files only (the spec copies assets/ verbatim): no PyInstaller run needed for a new model.
+  [ -x "$bundle/stepwise" ] || { echo "error: no bundle at $bundle to refresh; build it first" >&2; exit 1; }
+  rm -rf "$bundle/_internal/assets"
+  cp -r assets "$bundle/_internal/assets"
+  rm -rf "$bundle"/_internal/assets/model/{checkpoints,runs,optimizer.pt,training_args.bin}  # as the spec skips
+  echo "== refreshed $bundle/_internal/assets from assets/ ($(du -sh "$bundle" | cut -f1))"
+  exit 0
 fi
 
 if [ -z "$python" ]; then
@@ -58,7 +72,6 @@ echo "== PyInstaller (a few minutes; it analyses torch, transformers, sympy and 
 "$python" -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
   packaging/stepwise.spec
 
-bundle=dist/stepwise
 mkdir -p "$bundle/icons"
 cp assets/icons/stepwise.svg assets/icons/stepwise-*.png "$bundle/icons/"
 cp packaging/stepwise.desktop packaging/install-desktop.sh "$bundle/"
