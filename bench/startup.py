@@ -6,8 +6,9 @@ Run from the repository root after `packaging/build.sh`:
 
 Each launch is the real app in smoke mode (offscreen, a fresh data folder, the bundled default model,
 "What is 2 + 3?" solved through the window; see tutor/app/first_run.py). The baseline is the source
-checkout started as `python -m tutor.cli` in this same process; the ratio column is bundle / source
-(below 1: the bundle is faster). Medians over the rounds; times are wall seconds from the launch.
+checkout started as `python -m tutor.cli` in this same process, launches alternating with the bundle's;
+the ratio column is bundle / source (below 1: the bundle is faster). Medians over the rounds; times are
+wall seconds from the launch.
 """
 
 from __future__ import annotations
@@ -25,18 +26,24 @@ from smoke import run_smoke  # noqa: E402 - packaging/ is not a package
 MILESTONES = ("window", "model", "answer")
 
 
-def measure(command: list[str], rounds: int) -> dict[str, float]:
-    """Median wall seconds to each milestone over `rounds` launches (each with a fresh data folder)."""
-    times: dict[str, list[float]] = {name: [] for name in MILESTONES}
+def launch_once(command: list[str]) -> dict[str, float]:
+    """Wall seconds to each milestone of one launch with a fresh data folder."""
+    with tempfile.TemporaryDirectory(prefix="stepwise-bench-") as home:
+        events, stderr, code = run_smoke(command, Path(home))
+    seen = {event["smoke"]: event["wall_s"] for event in events}
+    if code != 0 or set(seen) != set(MILESTONES):
+        raise SystemExit(f"{' '.join(command)} failed (exit {code}):\n{stderr[-2000:]}")
+    return seen
+
+
+def measure(commands: dict[str, list[str]], rounds: int) -> dict[str, dict[str, float]]:
+    """Median seconds per milestone for each command; launches alternate, so load drift hits both alike."""
+    times = {label: {name: [] for name in MILESTONES} for label in commands}
     for _ in range(rounds):
-        with tempfile.TemporaryDirectory(prefix="stepwise-bench-") as home:
-            events, stderr, code = run_smoke(command, Path(home))
-        seen = {event["smoke"]: event["wall_s"] for event in events}
-        if code != 0 or set(seen) != set(MILESTONES):
-            raise SystemExit(f"{' '.join(command)} failed (exit {code}):\n{stderr[-2000:]}")
-        for name in MILESTONES:
-            times[name].append(seen[name])
-    return {name: statistics.median(values) for name, values in times.items()}
+        for label, command in commands.items():
+            for name, seconds in launch_once(command).items():
+                times[label][name].append(seconds)
+    return {label: {name: statistics.median(v) for name, v in per.items()} for label, per in times.items()}
 
 
 def main() -> int:
@@ -48,8 +55,8 @@ def main() -> int:
     if not program.is_file():
         raise SystemExit(f"no bundle at {args.bundle}: run packaging/build.sh first")
 
-    source = measure([sys.executable, "-m", "tutor.cli"], args.rounds)
-    bundle = measure([str(program)], args.rounds)
+    medians = measure({"source": [sys.executable, "-m", "tutor.cli"], "bundle": [str(program)]}, args.rounds)
+    source, bundle = medians["source"], medians["bundle"]
     size = sum(p.stat().st_size for p in args.bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"Start-up, median of {args.rounds} launches each (bundle {size / 2**30:.2f} GiB at {args.bundle})")
     print(f"| {'milestone':<14} | {'source (s)':>10} | {'bundle (s)':>10} | {'bundle/source':>13} |")
