@@ -7,7 +7,7 @@ import argparse
 import logging
 import sys
 
-from tutor.errors import StepwiseError
+from tutor.entry import run_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,16 +91,7 @@ def _export_gguf(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return int(args.func(args) or 0)
-    except StepwiseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(build_parser(), argv, logging.INFO)
 
 
 if __name__ == "__main__":

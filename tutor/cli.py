@@ -7,6 +7,7 @@ import argparse
 import logging
 import sys
 
+from tutor.entry import run_command
 from tutor.errors import StepwiseError
 
 log = logging.getLogger("tutor")
@@ -102,16 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return int(args.func(args) or 0)
-    except StepwiseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(build_parser(), argv, logging.WARNING)
 
 
 if __name__ == "__main__":
