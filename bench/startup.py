@@ -5,18 +5,21 @@ Run from the repository root after `packaging/build.sh`:
     python bench/startup.py --rounds 5 --bundle path/to/stepwise
 
 Each launch is the real app in smoke mode (offscreen, a fresh data folder, the bundled default model,
-"What is 2 + 3?" solved through the window; see tutor/app/first_run.py). The baseline is the source
-checkout started as `python -m tutor.cli` in this same process, launches alternating with the bundle's;
-the ratio column is bundle / source (below 1: the bundle is faster). Medians over the rounds; times are
-wall seconds from the launch.
+"What is 2 + 3?" solved through the window; see tutor/app/first_run.py). "cold bundle" launches run
+after the bundle's files were dropped from the page cache (as after a download or a reboot); the other
+launches find them cached. The baseline is the source checkout started as `python -m tutor.cli` in this
+same process, its launches alternating with the bundle's; the ratio columns divide by it (below 1: faster
+than the source). Medians over the rounds; times are wall seconds from the launch.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +27,18 @@ sys.path.insert(0, str(ROOT / "packaging"))
 from smoke import run_smoke  # noqa: E402 - packaging/ is not a package
 
 MILESTONES = ("window", "model", "answer")
+
+
+def evict(folder: Path) -> None:
+    """Drop `folder`'s files from the OS page cache (posix_fadvise DONTNEED; no root needed), so the next
+    launch reads them from disk as a first launch after download or reboot would."""
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
 
 
 def launch_once(command: list[str]) -> dict[str, float]:
@@ -36,11 +51,14 @@ def launch_once(command: list[str]) -> dict[str, float]:
     return seen
 
 
-def measure(commands: dict[str, list[str]], rounds: int) -> dict[str, dict[str, float]]:
-    """Median seconds per milestone for each command; launches alternate, so load drift hits both alike."""
-    times = {label: {name: [] for name in MILESTONES} for label in commands}
+def measure(variants: dict[str, tuple[list[str], Callable[[], None] | None]], rounds: int) -> dict[str, dict[str, float]]:
+    """Median seconds per milestone for each (command, prepare) variant; launches alternate between the
+    variants, so load drift on a shared machine hits all of them alike."""
+    times = {label: {name: [] for name in MILESTONES} for label in variants}
     for _ in range(rounds):
-        for label, command in commands.items():
+        for label, (command, prepare) in variants.items():
+            if prepare is not None:
+                prepare()
             for name, seconds in launch_once(command).items():
                 times[label][name].append(seconds)
     return {label: {name: statistics.median(v) for name, v in per.items()} for label, per in times.items()}
@@ -55,14 +73,21 @@ def main() -> int:
     if not program.is_file():
         raise SystemExit(f"no bundle at {args.bundle}: run packaging/build.sh first")
 
-    medians = measure({"source": [sys.executable, "-m", "tutor.cli"], "bundle": [str(program)]}, args.rounds)
-    source, bundle = medians["source"], medians["bundle"]
+    medians = measure({
+        "source": ([sys.executable, "-m", "tutor.cli"], None),
+        "bundle": ([str(program)], None),
+        "bundle, cold disk": ([str(program)], lambda: evict(args.bundle)),
+    }, args.rounds)
+    source, bundle, cold = medians["source"], medians["bundle"], medians["bundle, cold disk"]
     size = sum(p.stat().st_size for p in args.bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"Start-up, median of {args.rounds} launches each (bundle {size / 2**30:.2f} GiB at {args.bundle})")
-    print(f"| {'milestone':<14} | {'source (s)':>10} | {'bundle (s)':>10} | {'bundle/source':>13} |")
-    print(f"|{'-' * 16}|{'-' * 12}|{'-' * 12}|{'-' * 15}|")
+    header = ("milestone".ljust(12), "source (s)", "bundle (s)", "bundle/source", "cold bundle (s)", "cold/source")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("-" * (len(title) + 2) for title in header) + "|")
     for name in MILESTONES:
-        print(f"| {'first ' + name:<14} | {source[name]:>10.2f} | {bundle[name]:>10.2f} | {bundle[name] / source[name]:>13.2f} |")
+        cells = (f"first {name}".ljust(12), f"{source[name]:.2f}", f"{bundle[name]:.2f}",
+                 f"{bundle[name] / source[name]:.2f}", f"{cold[name]:.2f}", f"{cold[name] / source[name]:.2f}")
+        print("| " + " | ".join(cell.rjust(len(title)) for cell, title in zip(cells, header, strict=True)) + " |")
     return 0
 
 
