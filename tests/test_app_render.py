@@ -223,3 +223,12 @@ def test_hidpi_formulas_are_drawn_finer_and_shown_at_logical_size():
     small, big = _image(normal.images["math:0"]), _image(fine.images["math:0"])
     assert abs(big.width() - 2 * small.width()) <= 3 and abs(big.height() - 2 * small.height()) <= 3
     assert f'width="{big.width() // 2}"' in fine.html or f'width="{round(big.width() / 2)}"' in fine.html
+
+
+def test_prepare_recipe_never_exports_over_the_bundled_model(tmp_path):
+    import tomllib
+
+    recipe = _recipe(tmp_path)
+    recipe.write_text(recipe.read_text() + '\n[export]\noutput_dir = "assets/model"\ngguf = true\n')
+    config = tomllib.loads(runs.prepare_recipe(str(recipe), ["ssft"], "synthetic", "", None).read_text())
+    assert "output_dir" not in config["export"] and config["export"]["gguf"] is True

@@ -66,6 +66,9 @@ def prepare_recipe(recipe: str, phases: list[str], data_source: str, data_file: 
         config.setdefault("evaluator", {})["use_teacher_marks"] = True
     elif data_source != "synthetic":
         raise ConfigError(f"unknown data source {data_source!r}; choose from {', '.join(DATA_SOURCES)}")
+    # A retrain from the app exports into its own run folder: never over the bundled model, which may be
+    # read-only (an installed bundle) and is what "Use this model" falls back to.
+    config.get("export", {}).pop("output_dir", None)
     folder = paths.data_dir() / "recipes"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}.toml"
