@@ -95,3 +95,22 @@ def test_reference_positives_give_pairs_when_no_sample_is_right(problems):
     config.reference_positives = True
     pairs = select_examples(wrong, config, seed=0, references={p.problem: p.solution for p in problems})
     assert len(pairs) == 4 and all(g.solution in {p.solution for p in problems} and not b.correct for g, b in pairs)
+
+
+def test_a_gguf_file_is_a_fine_tuning_source():
+    """The bundled q8_0 GGUF dequantizes into a Llama that predicts like the safetensors it came from."""
+    import torch
+
+    from trainer.modeling import load_saved, pretrained_model
+    from tutor.paths import bundled_model_dir
+
+    folder = bundled_model_dir()
+    if not (folder / "model.gguf").exists():
+        pytest.skip("no bundled model.gguf")
+    model, tokenizer = pretrained_model(str(folder / "model.gguf"))
+    reference = load_saved(folder)
+    ids = torch.tensor([tokenizer("Problem: What is $2 + 3$?\nSolution:\n")["input_ids"]])
+    with torch.no_grad():
+        ours, theirs = model(input_ids=ids).logits, reference(input_ids=ids).logits
+    assert (ours.argmax(-1) == theirs.argmax(-1)).float().mean() > 0.9
+    assert (ours - theirs).abs().max() < 1.0  # q8_0 rounding only
