@@ -24,10 +24,12 @@ _backend_ready = False
 
 def quiet_llama_cpp() -> None:
     """llama-cpp-python routes llama.cpp's log through this logger; left at NOTSET it prints every load
-    line to stderr. Keep errors only, unless someone configured the logger on purpose."""
+    line to stderr. Silence it unless someone configured the logger on purpose: llama.cpp logs some
+    harmless load notes at its level-less "none" level (which maps to CRITICAL), and every load failure
+    is explained by `_explain_load_failure` as a ModelLoadError anyway."""
     llama_logger = logging.getLogger("llama-cpp-python")
     if llama_logger.level == logging.NOTSET:
-        llama_logger.setLevel(logging.ERROR)
+        llama_logger.setLevel(logging.CRITICAL + 1)
 
 
 quiet_llama_cpp()
