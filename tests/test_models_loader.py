@@ -123,3 +123,27 @@ def test_generation_stops_at_the_end_of_the_context(gguf_file):
     prompt = "Compute 12 + 30. " * 10  # about 50 tokens: cut to the last 24, leaving 24 to generate
     [[sample]] = model.sample([prompt], n=1, max_new_tokens=1000, seed=0)
     assert sample.finish_reason in ("length", "stop") and sample.n_tokens <= 24
+
+
+@pytest.mark.gguf
+def test_threads_reach_llama_cpp_whatever_the_path_looks_like(gguf_file, tmp_path):
+    folder = tmp_path / "bundled-layout"
+    folder.mkdir()
+    shutil.copy(gguf_file, folder / "model.gguf")  # a folder path, as the bundled default is given
+    for path in (gguf_file, folder):
+        generator, _ = load(path, threads=1)
+        assert generator.runtime.shape.n_threads == 1
+        generator.close()
+
+
+def test_threads_set_torch_threads_for_the_transformers_backend(model_dir):
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        load(model_dir, threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    with pytest.raises(ConfigError, match="threads"):
+        load(model_dir, threads=-1)

@@ -51,7 +51,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         max_new_tokens=args.max_new_tokens, seed=args.seed,
     )
     try:
-        generator, verifier = load(getattr(args, "model", None), device=args.device)
+        generator, verifier = load(getattr(args, "model", None), device=args.device, threads=args.threads)
         solver = Solver(generator, verifier, config)
         if args.file is not None:
             return solve_file(solver, args.file, args.out)
@@ -69,6 +69,8 @@ def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
     solve.add_argument("problem", nargs="?", help="the problem text, e.g. \"Solve 3x + 7 = 22\"")
     solve.add_argument("--model", default=argparse.SUPPRESS, help="HF folder or .gguf file (default: the bundled model)")
     solve.add_argument("--device", default="auto", help="auto, cpu, cuda, ... (default: auto)")
+    solve.add_argument("--threads", type=int, default=0,
+                       help="CPU threads (default 0 = half the cores for llama.cpp; all cores are faster on an idle machine)")
     solve.add_argument("--n", type=int, default=default.n, help=f"solutions to sample (default {default.n})")
     solve.add_argument("--k", type=int, default=default.k, help=f"clusters to re-rank (default {default.k})")
     solve.add_argument("--strategy", choices=STRATEGIES, default=default.strategy, help="answer selection (default rr_topk = SCR)")

@@ -33,9 +33,8 @@ def load_models(path: str | None, device: str, verifier_path: str | None, *, thr
     """(generator, verifier): the verifier of `verifier_path` when given, else the generator model's own."""
     from tutor.models import load
 
-    options = {"n_threads": threads} if threads and str(path or "").endswith(".gguf") else {}
     report(f"Loading {path or 'the bundled model'}…")
-    generator, verifier = load(path, device=device, **options)
+    generator, verifier = load(path, device=device, threads=threads)
     if verifier_path:
         report(f"Loading verifier {verifier_path}…")
         _, verifier = load(verifier_path, device=device)

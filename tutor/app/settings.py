@@ -37,7 +37,7 @@ class AppSettings:
     max_new_tokens: int = 384
     """Longest solution sampled, in tokens."""
     threads: int = 0
-    """CPU threads for llama.cpp (GGUF models); 0 = let llama.cpp decide."""
+    """CPU threads for the model (llama.cpp or torch); 0 = the backend's default."""
 
     def validate(self) -> list[str]:
         """Human-readable problems with these values (empty when fine)."""

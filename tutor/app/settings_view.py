@@ -92,7 +92,7 @@ class SettingsView(QWidget):
         form.addRow("Temperature", self.temperature)
         form.addRow("Strategy", self.strategy)
         form.addRow("Max tokens per solution", self.max_new_tokens)
-        form.addRow("llama.cpp threads", self.threads)
+        form.addRow("CPU threads", self.threads)
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)
         buttons.addWidget(self.save_button)

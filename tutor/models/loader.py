@@ -12,7 +12,7 @@ import importlib.util
 from pathlib import Path
 
 from tutor import paths
-from tutor.errors import ModelLoadError
+from tutor.errors import ConfigError, ModelLoadError
 from tutor.models.base import Generator, Verifier
 
 BACKENDS = ("auto", "transformers", "llama.cpp")
@@ -55,14 +55,24 @@ def resolve(path: str | Path | None, backend: str = "auto") -> tuple[Path, str]:
 
 
 def load(
-    path: str | Path | None = None, device: str = "auto", backend: str = "auto", **options
+    path: str | Path | None = None, device: str = "auto", backend: str = "auto", threads: int = 0, **options
 ) -> tuple[Generator, Verifier]:
     """Load a model; one object serves as both Generator and Verifier (the weights load once).
 
-    `options` go to the backend's config dataclass (`HFBackendConfig` or `LlamaCppConfig`); an unknown
-    one is a `ConfigError`. Raises `ModelLoadError` with a plain message for anything wrong with the files.
+    `threads` (0 = the backend's default) is the CPU thread count whichever backend the path picks:
+    llama.cpp's n_threads, or torch's intra-op threads. `options` go to the backend's config dataclass
+    (`HFBackendConfig` or `LlamaCppConfig`); an unknown one is a `ConfigError`. Raises `ModelLoadError`
+    with a plain message for anything wrong with the files.
     """
     target, chosen = resolve(path, backend)
+    if threads < 0:
+        raise ConfigError(f"threads must be >= 0 (0 = the backend's default), got {threads}")
+    if threads and chosen == "llama.cpp":
+        options.setdefault("n_threads", threads)
+    elif threads:
+        import torch
+
+        torch.set_num_threads(threads)
     if chosen == "llama.cpp":
         if not _llama_cpp_installed():
             raise ModelLoadError(
