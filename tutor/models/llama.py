@@ -47,7 +47,8 @@ class LlamaCppConfig:
     """Sequences in flight while scoring (p_correct, logprobs). Prefill of many sequences with one KV
     stream each gets split into small pieces by llama.cpp: measured 2x more pairs/s with 4 than with 32."""
     cpu_repack: bool = False
-    """Use llama.cpp's repacked CPU weight layouts; off because they crash on small Q8_0 models."""
+    """Use llama.cpp's extra CPU buffer types (AMX, repacked layouts); off because the AMX kernel of
+    llama-cpp-python 0.3.36 segfaults on AMX CPUs (llama.cpp #20824); only Q4_0/IQ4_NL repack on x86."""
     f32_attention: bool = False
     """KV cache in f32 and flash attention off (its CPU kernel rounds Q to f16): logits within ~1e-5 of
     transformers on an f32 GGUF instead of ~1e-2; twice the KV memory. For parity checks."""

@@ -83,8 +83,9 @@ class LlamaRuntime:
         _check_file(path)
         model_params = llama_cpp.llama_model_default_params()
         model_params.n_gpu_layers = gpu_layers
-        # Off by default: with llama-cpp-python 0.3.36 the repacked Q8_0 layout segfaults in llama_decode
-        # on small Llamas (hidden 64-256 measured), while plain Q8_0 runs fine.
+        # Off by default: on CPUs with AMX the extra buffer types put Q8_0/k-quant matmuls on llama.cpp's AMX
+        # kernel, whose tile config this llama-cpp-python 0.3.36 build never fully writes, so ldtilecfg
+        # segfaults (llama.cpp issue #20824, fix proposed in PR #26954) whatever the model's size.
         model_params.use_extra_bufts = shape.cpu_repack
         self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), model_params)
         if not self.model:
