@@ -21,6 +21,7 @@ from pathlib import Path
 from tutor.errors import DataError
 from tutor.grading.compare import is_equivalent
 from tutor.grading.extract import extract_answer
+from tutor.jsonl import iter_json_objects
 
 _PREDICTION_FIELDS = ("prediction", "candidate", "solution", "output", "response", "answer")
 _ID_FIELDS = ("unique_id", "id")
@@ -40,22 +41,7 @@ class GradedRecord:
 
 def read_jsonl(path: Path) -> list[dict]:
     """The JSON objects of a .jsonl file; `DataError` names the file and line of anything malformed."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise DataError(f"{path}:{number}: expected a JSON object, got {type(record).__name__}")
-            records.append(record)
-    return records
+    return [record for _, record in iter_json_objects(path)]
 
 
 def answer_of(text: object) -> str | None:

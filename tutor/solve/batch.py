@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from tutor.errors import DataError
 from tutor.grading import is_equivalent
+from tutor.jsonl import iter_json_objects
 from tutor.solve.solver import Solver
 
 PROBLEM_FIELDS = ("problem", "question")
@@ -20,20 +21,8 @@ PROBLEM_FIELDS = ("problem", "question")
 
 def read_problems(path: Path) -> list[tuple[int, dict[str, Any], str]]:
     """(line number, record, problem text) per non-blank line; DataError names the line and field."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from exc
     problems = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict):
-            raise DataError(f"{path}:{number}: expected a JSON object with a \"problem\" field")
+    for number, record in iter_json_objects(path):
         text = next((record[f] for f in PROBLEM_FIELDS if f in record), None)
         if not isinstance(text, str) or not text.strip():
             raise DataError(f"{path}:{number}: missing or empty \"problem\" field")
