@@ -21,3 +21,20 @@ def stepwise_home(tmp_path, monkeypatch):
     home = tmp_path / "stepwise-home"
     monkeypatch.setenv("STEPWISE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    """A tiny random Llama with its tokenizer, built in the test (no downloads); one per test module."""
+    from tiny_llama import build_model
+
+    return build_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+@pytest.fixture(scope="module")
+def reference(model_dir):
+    """The transformers backend on `model_dir`: the ground truth for manual forward passes and parity."""
+    from tutor.models import load
+
+    generator, _ = load(model_dir, backend="transformers", device="cpu")
+    return generator

@@ -59,17 +59,6 @@ def _gguf_last_logits(model, ids: list[int]) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return build_model(tmp_path_factory.mktemp("tiny") / "model")
-
-
-@pytest.fixture(scope="module")
-def reference(model_dir):
-    generator, _ = load(model_dir, backend="transformers", device="cpu")
-    return generator
-
-
-@pytest.fixture(scope="module")
 def llama_cpp():
     return pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install '.[gguf]')")
 

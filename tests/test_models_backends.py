@@ -11,25 +11,12 @@ import threading
 import pytest
 import torch
 import torch.nn.functional as F
-from tiny_llama import build_model
 
 from tutor import prompts
 from tutor.models import Generator, Sample, SampleProgress, Verifier, load
 
 PROBLEM = "What is 12 + 30?"
 BACKENDS = ["transformers", pytest.param("llama.cpp", marks=pytest.mark.gguf)]
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return build_model(tmp_path_factory.mktemp("tiny") / "model")
-
-
-@pytest.fixture(scope="module")
-def reference(model_dir):
-    """The transformers model, used as the ground truth for manual forward passes."""
-    generator, _ = load(model_dir, backend="transformers", device="cpu")
-    return generator
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

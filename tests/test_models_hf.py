@@ -18,11 +18,6 @@ PROBLEM = "What is 12 + 30?"
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return build_model(tmp_path_factory.mktemp("tiny") / "model")
-
-
-@pytest.fixture(scope="module")
 def model(model_dir):
     generator, verifier = load(model_dir, device="cpu")
     assert generator is verifier

@@ -7,16 +7,10 @@ import shutil
 
 import numpy as np
 import pytest
-from tiny_llama import build_model
 
 from tutor.errors import ConfigError, ModelLoadError
 from tutor.models import load
 from tutor.models.loader import resolve
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return build_model(tmp_path_factory.mktemp("tiny") / "model")
 
 
 @pytest.fixture(scope="module")
