@@ -5,7 +5,7 @@ Rows (tokens/s counts every generated token; all on the same model, N samples of
   (b) HF `generate`, all N (x prompts) in one batch -- the ratio column is against this row
   (c) our transformers backend (`HFModel.sample`)
   (d0) llama-cpp-python's high-level API, one sequence per call (what batching is measured against)
-  (d) our llama.cpp backend (low-level batch API), f32 / q8_0 GGUF, 1 and 2 threads, default and f32 attention
+  (d) our llama.cpp backend (low-level batch API), f32 / q8_0 GGUF, 1 and 2 threads, f16 / bf16 / f32 KV cache
 Then verifier scoring, (problem, solution) pairs per second, for both backends.
 The model is `--model DIR` (an HF Llama folder, e.g. assets/model) or, by default, a random-init Llama of
 the bundled model's planned shape (recipes/default.toml: hidden 192, 4 layers, 4 heads, vocab 1024).
@@ -97,7 +97,7 @@ def backend_tokens(generator, prompts: list[str], n: int, new_tokens: int) -> in
 
 
 def sampling_table(label: str, prompts: list[str], hf, ggufs: dict[str, Path], args, rounds: int,
-                   llama_rows: list[tuple[str, int, bool]]) -> None:
+                   llama_rows: list[tuple[str, int, str]]) -> None:
     naive_n = max(1, args.naive_sequences // len(prompts))
     naive_prompts = prompts[: max(1, args.naive_sequences // naive_n)]
     runners = {
@@ -109,10 +109,11 @@ def sampling_table(label: str, prompts: list[str], hf, ggufs: dict[str, Path], a
         "(d0) llama.cpp high-level API, f32, 1 seq/call":
             lambda: llama_high_level(ggufs["f32"], naive_prompts, naive_n, args.tokens),
     }
-    for quant, threads, exact in llama_rows:
-        llama, _ = load(ggufs[quant], n_threads=threads, n_parallel=min(64, args.n * len(prompts)), f32_attention=exact)
+    for quant, threads, kv_cache in llama_rows:
+        llama, _ = load(ggufs[quant], n_threads=threads, n_parallel=min(64, args.n * len(prompts)),
+                        **({"f32_attention": True} if kv_cache == "f32" else {"kv_cache": kv_cache}))
         backend_tokens(llama, prompts[:1], 2, 8)  # warm-up: the first decode allocates buffers
-        name = f"(d) llama.cpp {quant}, {threads} thread{'s' * (threads > 1)}{', f32 attention' if exact else ''}"
+        name = f"(d) llama.cpp {quant}, {threads} thread{'s' * (threads > 1)}, {llama.runtime.shape.kv_cache} KV"
         runners[name] = lambda llama=llama: backend_tokens(llama, prompts, args.n, args.tokens)
     # Rounds over all rows, best round per row: on a shared machine, load bursts hit rows unevenly.
     best: dict[str, tuple[int, float]] = {}
@@ -143,6 +144,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds over all rows of the 1-prompt table (best kept)")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for rows (a)-(c); 1 matches llama.cpp's 1-thread rows")
+    parser.add_argument("--llama-threads", type=int, default=1,
+                        help="llama.cpp threads of the (d) rows; 2 only on a quiet machine (see LlamaCppConfig)")
     args = parser.parse_args()
     torch.set_num_threads(args.torch_threads)
 
@@ -154,10 +157,12 @@ def main() -> None:
     print(f"model: {folder} ({n_params / 1e6:.2f} M parameters), N={args.n}, {args.tokens} new tokens, "
           f"torch threads={args.torch_threads}\n")
 
-    rows = [("f32", 1, False), ("q8_0", 1, False), ("q8_0", 1, True)]
+    # KV cache: "auto" is the backend's default (bf16 where the CPU has bf16 dot products), "f32" the exact mode.
+    t = args.llama_threads
+    rows = [("f32", t, "auto"), ("q8_0", t, "f16"), ("q8_0", t, "auto"), ("q8_0", t, "f32")]
     # 2 threads only on the small scenario: on a busy 2-core machine it runs ~10x slower than 1 thread.
     sampling_table("1 prompt", [hf.solver_prompt(t) for t in problems(1)], hf, ggufs, args, args.rounds,
-                   rows + [("q8_0", 2, False)])
+                   rows + ([("q8_0", 2, "auto")] if t == 1 else []))
     if not args.quick:
         sampling_table(f"{args.prompts} prompts", [hf.solver_prompt(t) for t in problems(args.prompts)], hf, ggufs,
                        args, 1, rows)

@@ -72,6 +72,37 @@ def test_samples_do_not_depend_on_how_many_sequences_share_a_batch(gguf_file):
 
 
 @pytest.mark.gguf
+def test_samples_of_one_prompt_share_its_prefill(gguf_file):
+    """One prefill per prompt: the other samples copy its KV cache and re-feed only the prompt's last token,
+    and the samples equal those of a one-slot model, where every sample prefills on its own."""
+    prompts = ["Problem: " + "Compute 12 + 30. " * 4, "Problem: x"]
+    args = dict(n=6, temperature=1.0, max_new_tokens=8, seed=0)
+    shared, _ = load(gguf_file, n_threads=1, n_parallel=4, f32_attention=True)
+    alone, _ = load(gguf_file, n_threads=1, n_parallel=1, f32_attention=True)
+    fed = []
+    add = shared.runtime.add
+    shared.runtime.add = lambda token, pos, seq, logits: (fed.append(token), add(token, pos, seq, logits))[1]
+    rows = shared.sample(prompts, **args)
+    assert rows == alone.sample(prompts, **args)
+    prompt_tokens = sum(len(shared.encode_prompt(p)) for p in prompts)
+    fed_back = sum(s.n_tokens - 1 for row in rows for s in row)  # a sample's last token is never fed
+    assert len(fed) == prompt_tokens + 2 * (args["n"] - 1) + fed_back
+
+
+@pytest.mark.gguf
+def test_kv_cache_type_is_checked_and_auto_picks_one(gguf_file):
+    with pytest.raises(ConfigError, match="kv_cache"):
+        load(gguf_file, kv_cache="q4")
+    model, _ = load(gguf_file, n_threads=1, n_parallel=2)
+    assert model.runtime.shape.kv_cache in ("bf16", "f16")
+    bf16, _ = load(gguf_file, n_threads=1, n_parallel=2, kv_cache="bf16")
+    f16, _ = load(gguf_file, n_threads=1, n_parallel=2, kv_cache="f16")
+    assert (bf16.runtime.shape.kv_cache, f16.runtime.shape.kv_cache) == ("bf16", "f16")
+    problems, solutions = ["What is 2 + 2?", "What is 3 + 5?"], ["2 + 2 = 4.", "3 + 5 = 9."]
+    np.testing.assert_allclose(bf16.p_correct(problems, solutions), f16.p_correct(problems, solutions), atol=2e-2)
+
+
+@pytest.mark.gguf
 def test_long_prefill_is_chunked_to_n_batch(gguf_file):
     model, _ = load(gguf_file, n_threads=1, n_parallel=4, n_batch=16, f32_attention=True)
     reference, _ = load(gguf_file, n_threads=1, n_parallel=4, f32_attention=True)

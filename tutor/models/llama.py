@@ -2,7 +2,8 @@
 
 One object is both the Generator and the Verifier. Sampling keeps `n_parallel` sequences in flight in one
 `llama_decode` call per step (continuous batching: a finished sequence's slot takes the next prompt at
-once, its prompt prefilled in the same call as the others' next tokens). Tokens are picked in numpy from
+once, its prompt prefilled in the same call as the others' next tokens; the N samples of one prompt share
+one prefill through a KV cache copy). Tokens are picked in numpy from
 the returned logits, with one random generator per sequence seeded from (seed, sequence index), so a
 seed reproduces every sample whatever the batch layout.
 """
@@ -22,7 +23,7 @@ import numpy as np
 
 from tutor.errors import ConfigError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
-from tutor.models.llama_runtime import ContextShape, LlamaRuntime
+from tutor.models.llama_runtime import KV_CACHE_TYPES, ContextShape, LlamaRuntime, cpu_has_native_bf16
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt, pick_tokens_np
 
@@ -52,6 +53,10 @@ class LlamaCppConfig:
     f32_attention: bool = False
     """KV cache in f32 and flash attention off (its CPU kernel rounds Q to f16): logits within ~1e-5 of
     transformers on an f32 GGUF instead of ~1e-2; twice the KV memory. For parity checks."""
+    kv_cache: str = "auto"
+    """KV cache type: "f16", "bf16", "f32", or "auto" = bf16 on a CPU with hardware bf16 dot products
+    (AVX512-BF16), else f16. Attention dominates decoding a small model, and measured on the bundled
+    model (1 thread, 32 prompts x 16 samples) bf16 ran 1.36x faster than f16 where the CPU has it."""
 
 
 @dataclass
@@ -59,10 +64,12 @@ class _Slot:
     """One in-flight sequence of a `sample` call."""
 
     job: int
+    prompt: int  # index of the job's prompt: samples of one prompt share its prefill
     feed: list[int]  # tokens still to send: the prompt at first, then the last sampled token
     rng: np.random.Generator
     max_new_tokens: int
     pos: int = 0
+    waiting: bool = False  # for another slot to finish prefilling the same prompt
     generated: list[int] = field(default_factory=list)
     data: bytearray = field(default_factory=bytearray)
 
@@ -80,7 +87,13 @@ class LlamaCppModel:
         gpu_layers = -1 if device in ("auto", "cuda") and llama_cpp.llama_supports_gpu_offload() else 0
         if device == "cuda" and not gpu_layers:
             log.warning("this llama-cpp-python build has no GPU support; running %s on the CPU", self.path.name)
+        kv_cache = "f32" if self.config.f32_attention else self.config.kv_cache
+        if kv_cache == "auto":
+            kv_cache = "bf16" if not gpu_layers and cpu_has_native_bf16() else "f16"
+        elif kv_cache not in KV_CACHE_TYPES:
+            raise ConfigError(f"kv_cache must be 'auto' or one of {sorted(KV_CACHE_TYPES)}, got {kv_cache!r}")
         shape = ContextShape(
+            kv_cache=kv_cache,
             n_parallel=self.config.n_parallel,
             ctx_per_sequence=self.config.ctx_per_sequence,
             n_batch=self.config.n_batch,
@@ -184,15 +197,17 @@ class LlamaCppModel:
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
         ctx = self.runtime.shape.ctx_per_sequence
-        jobs = [fit_prompt(self.encode_prompt(p), ctx, max_new_tokens) for p in prompts for _ in range(n)]
+        prompt_ids = [fit_prompt(self.encode_prompt(p), ctx, max_new_tokens) for p in prompts]
+        jobs = [index for index in range(len(prompts)) for _ in range(n)]  # job -> its prompt
         run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel)
         base_seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (1 << 63))
         with self._lock:
-            samples = self._sample_locked(jobs, run, base_seed)
+            samples = self._sample_locked(prompt_ids, jobs, run, base_seed)
         run.close()
         return [samples[i * n : (i + 1) * n] for i in range(len(prompts))]
 
-    def _sample_locked(self, jobs: list[list[int]], run: SamplingRun, base_seed: int) -> list[Sample]:
+    def _sample_locked(self, prompt_ids: list[list[int]], jobs: list[int], run: SamplingRun,
+                       base_seed: int) -> list[Sample]:
         rt = self.runtime
         results: list[Sample | None] = [None] * len(jobs)
         slots: list[_Slot | None] = [None] * rt.shape.n_parallel
@@ -201,11 +216,15 @@ class LlamaCppModel:
             for seq in range(len(slots)):
                 if slots[seq] is None and next_job < len(jobs) and not run.cancelled():
                     rt.forget(seq)
-                    budget = min(run.max_new_tokens, rt.shape.ctx_per_sequence - len(jobs[next_job]))
+                    ids = prompt_ids[jobs[next_job]]
+                    budget = min(run.max_new_tokens, rt.shape.ctx_per_sequence - len(ids))
                     rng = np.random.default_rng([base_seed, next_job])
-                    slots[seq] = _Slot(next_job, list(jobs[next_job]), rng, budget)
+                    slots[seq] = _Slot(next_job, jobs[next_job], list(ids), rng, budget)
                     next_job += 1
-            live = [seq for seq in range(len(slots)) if slots[seq] is not None]
+            for seq, slot in enumerate(slots):
+                if slot is not None and slot.pos == 0:
+                    self._share_prompt(slots, seq, prompt_ids[slot.prompt])
+            live = [seq for seq in range(len(slots)) if slots[seq] is not None and not slots[seq].waiting]
             if not live:
                 break
             # Sequences already generating go first (one token each), so a long prefill never starves them.
@@ -247,6 +266,21 @@ class LlamaCppModel:
                     results[job] = run.finish([], "cancelled", "")
                 break
         return results  # type: ignore[return-value]
+
+    def _share_prompt(self, slots: list[_Slot | None], seq: int, ids: list[int]) -> None:
+        """Start slot `seq` from another slot's prefill of the same prompt instead of prefilling it again:
+        copy that slot's KV cache of all but the prompt's last token and feed only the last one (its logits
+        give the first sampled token). While another slot is still prefilling the prompt, wait for it.
+        N samples of one prompt then cost one prefill, not N."""
+        slot = slots[seq]
+        same = [(other, s) for other, s in enumerate(slots)
+                if s is not None and other != seq and s.prompt == slot.prompt and not s.waiting]
+        donor = next((other for other, s in same if s.pos >= len(ids)), None)
+        if donor is not None and len(ids) > 1:
+            self.runtime.share_prefix(donor, seq, len(ids) - 1)
+            slot.pos, slot.feed, slot.waiting = len(ids) - 1, [ids[-1]], False
+        else:
+            slot.waiting = any(s.pos < len(ids) for _, s in same)
 
     def _step(self, slot: _Slot, token: int, run: SamplingRun) -> str | None:
         """Record a sampled token; the finish reason if it ends the sequence."""

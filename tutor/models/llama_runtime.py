@@ -72,7 +72,16 @@ class ContextShape:
     n_batch: int  # most tokens in one llama_decode call
     n_threads: int
     cpu_repack: bool = False  # llama.cpp's repacked CPU weight layouts ("extra buffer types")
-    f32_attention: bool = False  # f32 KV cache and no flash attention (which rounds Q to f16 on CPU)
+    f32_attention: bool = False  # flash attention off (its CPU kernel rounds Q to f16); used with kv_cache="f32"
+    kv_cache: str = "f16"  # KV cache element type: "f16", "bf16" or "f32"
+
+
+KV_CACHE_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "bf16": 30, "f32": llama_cpp.GGML_TYPE_F32}  # 30: GGML_TYPE_BF16
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this llama.cpp build runs bf16 dot products in hardware (x86 AVX512-BF16)."""
+    return "AVX512_BF16 = 1" in llama_cpp.llama_print_system_info().decode(errors="replace")
 
 
 class LlamaRuntime:
@@ -105,8 +114,8 @@ class LlamaRuntime:
         # and throughput falls as the batch grows.
         ctx_params.kv_unified = False
         ctx_params.no_perf = True
+        ctx_params.type_k = ctx_params.type_v = KV_CACHE_TYPES[shape.kv_cache]
         if shape.f32_attention:
-            ctx_params.type_k = ctx_params.type_v = llama_cpp.GGML_TYPE_F32
             ctx_params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         self.ctx = llama_cpp.llama_init_from_model(self.model, ctx_params)
         if not self.ctx:
@@ -182,6 +191,15 @@ class LlamaRuntime:
     def forget(self, seq: int) -> None:
         """Drop a sequence's KV cache so its slot can start a new sequence at position 0."""
         llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+
+    def share_prefix(self, source: int, target: int, length: int) -> None:
+        """Give `target` the KV cache of `source`'s first `length` positions (a shared prompt's prefill).
+
+        With one KV stream per sequence llama.cpp copies only whole streams (a partial range aborts), so the
+        whole stream is copied (at the next decode) and the target's positions from `length` on dropped.
+        """
+        llama_cpp.llama_memory_seq_cp(self.memory, source, target, -1, -1)
+        llama_cpp.llama_memory_seq_rm(self.memory, target, length, -1)
 
     def add(self, token: int, pos: int, seq: int, logits: bool) -> None:
         b, i = self.batch, self.n_in_batch
