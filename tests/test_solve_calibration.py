@@ -84,6 +84,21 @@ def test_fit_improves_calibration_on_held_out_data():
     assert calibration.weights[0] > 0 and calibration.weights[1] > 0
 
 
+def test_ece_after_is_cross_fitted_so_it_tracks_held_out_data():
+    """On few examples the in-sample ECE flatters the fit; the cross-fitted ece_after stays near the ECE on
+    fresh data."""
+    in_sample_gap, cross_fitted_gap = [], []
+    for seed in range(1, 7):
+        x, y = synthetic_solves(60, seed=seed)
+        fresh_x, fresh_y = synthetic_solves(2000, seed=100 + seed)
+        calibration = fit_calibration(x, y)
+        fresh = expected_calibration_error([calibration.predict(row) for row in fresh_x], fresh_y)
+        in_sample = expected_calibration_error([calibration.predict(row) for row in x], y)
+        in_sample_gap.append(abs(in_sample - fresh))
+        cross_fitted_gap.append(abs(calibration.ece_after - fresh))
+    assert sum(cross_fitted_gap) < sum(in_sample_gap)
+
+
 def test_fit_needs_both_outcomes():
     x, _ = synthetic_solves(10)
     with pytest.raises(ValueError, match="one correct and one incorrect"):

@@ -116,19 +116,8 @@ def expected_calibration_error(probabilities: Sequence[float], labels: Sequence[
     return float(error)
 
 
-def fit_calibration(
-    features: Sequence[dict[str, float]], labels: Sequence[bool], l2: float = 1e-2, iterations: int = 50
-) -> Calibration:
-    """Fit the logistic calibration by Newton's method (IRLS) with a small L2 penalty on the weights.
-
-    features: confidence_features(...) of held-out solves; labels: whether each winner was correct.
-    """
-    if len(features) != len(labels):
-        raise ValueError(f"{len(features)} feature rows but {len(labels)} labels")
-    if len(features) < 2 or len(set(bool(y) for y in labels)) < 2:
-        raise ValueError("calibration needs at least one correct and one incorrect example")
-    x = np.array([[1.0] + [row[name] for name in FEATURES] for row in features])
-    y = np.array([1.0 if label else 0.0 for label in labels])
+def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, iterations: int) -> np.ndarray:
+    """theta = (bias, weights) by Newton's method (IRLS) with a small L2 penalty on the weights."""
     penalty = np.eye(x.shape[1]) * l2
     penalty[0, 0] = 0.0  # the bias is not shrunk
     theta = np.zeros(x.shape[1])
@@ -140,8 +129,34 @@ def fit_calibration(
         theta -= step
         if np.abs(step).max() < 1e-8:
             break
+    return theta
+
+
+def fit_calibration(
+    features: Sequence[dict[str, float]], labels: Sequence[bool], l2: float = 1e-2, iterations: int = 50,
+    folds: int = 5,
+) -> Calibration:
+    """Fit the logistic calibration on all examples.
+
+    features: confidence_features(...) of held-out solves; labels: whether each winner was correct.
+    ece_after is cross-fitted: each example is predicted by a fit on the other folds (every folds-th
+    example is held out in turn), so it is not measured on the data it was fitted to.
+    """
+    if len(features) != len(labels):
+        raise ValueError(f"{len(features)} feature rows but {len(labels)} labels")
+    if len(features) < 2 or len(set(bool(y) for y in labels)) < 2:
+        raise ValueError("calibration needs at least one correct and one incorrect example")
+    x = np.array([[1.0] + [row[name] for name in FEATURES] for row in features])
+    y = np.array([1.0 if label else 0.0 for label in labels])
+    theta = _fit_logistic(x, y, l2, iterations)
     calibration = Calibration(weights=[float(w) for w in theta[1:]], bias=float(theta[0]), n_examples=len(labels))
+    held_out = np.arange(len(y)) % max(2, min(folds, len(y)))
+    out_of_fold = np.empty(len(y))
+    for fold in np.unique(held_out):
+        train = held_out != fold
+        fold_theta = _fit_logistic(x[train], y[train], l2, iterations)
+        out_of_fold[~train] = 1.0 / (1.0 + np.exp(-np.clip(x[~train] @ fold_theta, -60, 60)))
     before = [uncalibrated_confidence(row, has_verifier=True) for row in features]
     calibration.ece_before = expected_calibration_error(before, labels)
-    calibration.ece_after = expected_calibration_error([calibration.predict(row) for row in features], labels)
+    calibration.ece_after = expected_calibration_error(out_of_fold.tolist(), labels)
     return calibration
