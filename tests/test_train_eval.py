@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from trainer.eval import EvalConfig, auroc, evaluate, load_results
+from trainer.eval import EvalConfig, accuracy_by_n, auroc, evaluate, load_results
 
 # problem -> (greedy answer, sampled answers); the verifier likes answers in LIKED
 SCRIPT = {
@@ -75,3 +75,32 @@ def test_evaluation_resumes_after_the_problems_already_written(tmp_path):
     assert second.sampled == ["C"]  # A and B came from the file
     assert report.problems == 3 and report.metrics["Pass@N"] == pytest.approx(2 / 3)
     assert report.metrics["baseline_Pass@1"] == 0.0  # only C had a baseline decode, and it is wrong
+
+
+def test_accuracy_vs_n_from_stored_results_ends_at_the_full_metrics(tmp_path):
+    model = ScriptedModel()
+    path = tmp_path / "results.jsonl"
+    report = evaluate(model, model, PROBLEMS, EvalConfig(n=4, k=2), progress=False, results_path=path)
+    curves = accuracy_by_n(load_results(path), k=2)
+    assert all(sorted(curve) == [1, 2, 4] for curve in curves.values())
+    for metric, curve in curves.items():
+        assert curve[4] == pytest.approx(report.metrics[metric]), metric
+    # A's right answer is its 4th sample: with 1 or 2 samples only B is solved, by every strategy
+    assert {metric: curve[2] for metric, curve in curves.items()} == pytest.approx(dict.fromkeys(curves, 1 / 3))
+    assert curves["RR.All"][4] == pytest.approx(2 / 3) and curves["Maj1@N"][4] == pytest.approx(1 / 3)
+
+
+def test_plots_include_accuracy_vs_n_only_when_answers_were_stored(tmp_path):
+    from dataclasses import replace
+
+    from trainer.plots import write_plots
+
+    model = ScriptedModel()
+    path = tmp_path / "results.jsonl"
+    report = evaluate(model, model, PROBLEMS, EvalConfig(n=4, k=2), progress=False, results_path=path)
+    results = load_results(path)
+    written = write_plots(report, results, tmp_path / "plots")
+    assert sorted(p.name for p in written) == ["accuracy_vs_n.png", "reliability.png", "strategies.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in written)
+    older = [replace(r, answers=[]) for r in results]  # results.jsonl written before answers were stored
+    assert [p.name for p in write_plots(report, older, tmp_path / "old")] == ["strategies.png", "reliability.png"]

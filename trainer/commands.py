@@ -38,7 +38,7 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--results", help="append per-problem results to this JSONL and resume from it")
     evaluate.add_argument("--baseline", help="also report the greedy Pass@1 of this model on the same problems")
     evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
-    evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png and reliability.png (needs --results)")
+    evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png, reliability.png and accuracy_vs_n.png (needs --results)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(func=_eval)
     runs = commands.add_parser("runs", help="table of past training runs")

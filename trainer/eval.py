@@ -76,6 +76,8 @@ class ProblemResult:
     calibration_label: bool
     baseline_greedy_correct: bool | None = None
     """Pass@1 of a baseline model on the same problem (the SSFT model, for the multi-task comparison)."""
+    answers: list[str | None] = field(default_factory=list)
+    """The extracted answer of each sample (for accuracy vs N; empty in results written before it existed)."""
 
 
 @dataclass
@@ -139,7 +141,38 @@ def score_problem(problem, greedy_text: str, texts: Sequence[str], scores: Seque
         topk_oracle=any(correct_answer[c.answer] for c in vote_order(clusters)[: config.k]),
         calibration_features=confidence_features(scr, len(texts)),
         calibration_label=bool(scr) and correct_answer[scr[0].answer],
+        answers=answers,
     )
+
+
+def accuracy_by_n(results: Sequence[ProblemResult], k: int, grading_timeout: float = 1.0,
+                  sizes: Sequence[int] | None = None) -> dict[str, dict[int, float]]:
+    """Accuracy of every strategy and oracle when each problem keeps only its first n samples, for n in
+    `sizes` (default 1, 2, 4, ... up to N): the paper's accuracy-vs-N curves, from stored results alone.
+
+    A cluster is correct when its members are (they are equivalent answers), so nothing is re-graded.
+    """
+    from tutor.grading import cluster_answers
+
+    usable = [r for r in results if r.answers and len(r.answers) == len(r.sample_correct)]
+    if not usable:
+        return {}
+    most = min(len(r.answers) for r in usable)
+    sizes = sizes or sorted({min(1 << i, most) for i in range(most.bit_length() + 1)})
+    curves: dict[str, dict[int, float]] = defaultdict(dict)
+    for n in sizes:
+        hits: dict[str, int] = defaultdict(int)
+        for r in usable:
+            clusters = cluster_answers(r.answers[:n], timeout=grading_timeout)
+            correct = {c.answer: r.sample_correct[c.members[0]] for c in clusters}
+            for metric, strategy in STRATEGY_METRICS.items():
+                ranked = rank(strategy, clusters, r.scores[:n], k)
+                hits[metric] += bool(ranked) and correct[ranked[0].answer]
+            hits["MajK@N"] += any(correct[c.answer] for c in vote_order(clusters)[:k])
+            hits["Pass@N"] += any(r.sample_correct[:n])
+        for metric, count in hits.items():
+            curves[metric][n] = count / len(usable)
+    return dict(curves)
 
 
 def aggregate(results: Sequence[ProblemResult]) -> dict[str, float]:

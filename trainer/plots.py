@@ -1,5 +1,6 @@
 """PNG charts of an evaluation (`trainer eval --plot DIR`): accuracy of every strategy next to its oracle
-bounds, and the verifier's reliability diagram (mean S_cls vs the fraction of correct samples per bin).
+bounds, accuracy vs the number of samples N for each strategy, and the verifier's reliability diagram
+(mean S_cls vs the fraction of correct samples per bin).
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from trainer.eval import METRIC_ORDER, EvalReport, ProblemResult
+from trainer.eval import METRIC_ORDER, EvalReport, ProblemResult, accuracy_by_n
 
 
 def strategy_chart(report: EvalReport, path: Path) -> Path:
@@ -59,6 +60,36 @@ def reliability_chart(results: Sequence[ProblemResult], path: Path, bins: int = 
     return path
 
 
+def scaling_chart(curves: dict[str, dict[int, float]], greedy: float, k: int, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    ax.axhline(100 * greedy, color="#888", linestyle=":", label="Pass@1 (greedy)")
+    for metric in METRIC_ORDER:
+        if metric in curves:
+            sizes = sorted(curves[metric])
+            oracle = metric in ("MajK@N", "Pass@N")
+            ax.plot(sizes, [100 * curves[metric][n] for n in sizes], marker="o", linestyle="--" if oracle else "-",
+                    label=metric.replace("@N", "@n").replace("Top-K", f"Top-{k}").replace("MajK", f"Maj{k}"))
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("samples per problem (n)")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_title("accuracy vs number of samples (dashed: oracle bounds)")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_plots(report: EvalReport, results: Sequence[ProblemResult], out_dir: Path) -> list[Path]:
+    """strategies.png, reliability.png, and accuracy_vs_n.png when the results carry each sample's answer."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [strategy_chart(report, out_dir / "strategies.png"), reliability_chart(results, out_dir / "reliability.png")]
+    written = [strategy_chart(report, out_dir / "strategies.png"), reliability_chart(results, out_dir / "reliability.png")]
+    curves = accuracy_by_n(results, report.k)
+    if curves:
+        written.append(scaling_chart(curves, report.metrics.get("Pass@1", 0.0), report.k, out_dir / "accuracy_vs_n.png"))
+    return written
