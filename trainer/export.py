@@ -57,6 +57,12 @@ def phase_summaries(store, run_id: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def phase_minutes(store, run_id: int) -> dict[str, float]:
+    """Wall-clock minutes of each finished phase of a run (a resumed phase counts from its last start)."""
+    return {p.name: (p.finished_at - p.started_at).total_seconds() / 60
+            for p in store.phases(run_id) if p.finished_at is not None and p.started_at is not None}
+
+
 def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict | None, store=None) -> str:
     """README.md of an exported model."""
     from trainer.config import to_dict
@@ -64,7 +70,9 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
 
     recipe_name = recipe.name + ".toml"
     shape = recipe.model
-    results = phase_summaries(store or open_store(), run_id)
+    store = store or open_store()
+    results = phase_summaries(store, run_id)
+    minutes = phase_minutes(store, run_id)
     lines = [
         f"# {recipe.name}: the Stepwise default model",
         "",
@@ -89,9 +97,15 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
     for phase, r in results.items():
         lines.append(f"| {phase} | {r['steps']} | {r['first_loss']:.4f} | {r['last_loss']:.4f} | "
                      f"{r['tokens_per_second']:.0f} |")
+    if minutes:
+        lines += ["", f"Wall clock ({recipe.threads or 'all'} CPU thread{'s' * (recipe.threads != 1)}): "
+                  + ", ".join(f"{name} {value:.1f} min" for name, value in minutes.items())
+                  + f"; {sum(minutes.values()):.1f} min in all before export."]
     if report is not None:
         lines += ["", f"## Evaluation ({report['problems']} held-out synthetic problems, N = {report['n']}, "
-                  f"K = {report['k']}, temperature {recipe.eval.temperature})", "", eval_table(report), ""]
+                  f"K = {report['k']}, temperature {recipe.eval.temperature})", "", eval_table(report), "",
+                  "Pass@1 is the greedy solution; MajK and Pass@N are oracle bounds. confidence_ece_after is "
+                  "cross-fitted (5 folds), so the calibration is not scored on the problems it was fitted to.", ""]
         if report.get("by_subject"):
             lines += ["### By subject", "", breakdown_table(report["by_subject"], "subject"), ""]
         if report.get("by_level"):
