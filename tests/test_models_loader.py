@@ -98,8 +98,13 @@ def test_kv_cache_type_is_checked_and_auto_picks_one(gguf_file):
     bf16, _ = load(gguf_file, n_threads=1, n_parallel=2, kv_cache="bf16")
     f16, _ = load(gguf_file, n_threads=1, n_parallel=2, kv_cache="f16")
     assert (bf16.runtime.shape.kv_cache, f16.runtime.shape.kv_cache) == ("bf16", "f16")
+    # scoring is prefill, faster with f16: a bf16 model scores in its own f16 context over the same weights
+    assert bf16.scorer is not bf16.runtime and bf16.scorer.model == bf16.runtime.model
+    assert bf16.scorer.shape.kv_cache == "f16" and f16.scorer is f16.runtime
     problems, solutions = ["What is 2 + 2?", "What is 3 + 5?"], ["2 + 2 = 4.", "3 + 5 = 9."]
-    np.testing.assert_allclose(bf16.p_correct(problems, solutions), f16.p_correct(problems, solutions), atol=2e-2)
+    np.testing.assert_allclose(bf16.p_correct(problems, solutions), f16.p_correct(problems, solutions), atol=1e-5)
+    bf16.close()
+    bf16.close()  # closing twice frees nothing twice
 
 
 @pytest.mark.gguf

@@ -15,7 +15,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import llama_cpp
@@ -54,9 +54,11 @@ class LlamaCppConfig:
     """KV cache in f32 and flash attention off (its CPU kernel rounds Q to f16): logits within ~1e-5 of
     transformers on an f32 GGUF instead of ~1e-2; twice the KV memory. For parity checks."""
     kv_cache: str = "auto"
-    """KV cache type: "f16", "bf16", "f32", or "auto" = bf16 on a CPU with hardware bf16 dot products
-    (AVX512-BF16), else f16. Attention dominates decoding a small model, and measured on the bundled
-    model (1 thread, 32 prompts x 16 samples) bf16 ran 1.36x faster than f16 where the CPU has it."""
+    """KV cache type for sampling: "f16", "bf16", "f32", or "auto" = bf16 on a CPU with hardware bf16 dot
+    products (AVX512-BF16), else f16. Attention dominates decoding a small model, and measured on the
+    bundled model (1 thread, 32 prompts x 16 samples) bf16 ran 1.36x faster than f16 where the CPU has it.
+    Scoring (p_correct, logprobs) is prompt prefill, where bf16 ran 1.6x slower than f16: it gets its own
+    f16 context over the same weights."""
 
 
 @dataclass
@@ -102,6 +104,12 @@ class LlamaCppModel:
             f32_attention=self.config.f32_attention,
         )
         self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
+        # Scoring runs few sequences of long prefills: its own small context, with f16 attention when
+        # sampling uses bf16 (see LlamaCppConfig.kv_cache); otherwise the sampling context serves both.
+        self.scorer = self.runtime
+        if kv_cache == "bf16":
+            scoring = replace(self.runtime.shape, n_parallel=self.config.score_parallel, kv_cache="f16")
+            self.scorer = LlamaRuntime(self.path, scoring, gpu_layers, weights_of=self.runtime)
         rt = self.runtime
         self.prompt_format = PromptFormat(
             rt.metadata("tokenizer.chat_template"), rt.token_text(rt.bos), rt.token_text(rt.eos)
@@ -110,6 +118,7 @@ class LlamaCppModel:
         self._lock = threading.Lock()  # a llama.cpp context serves one call at a time
 
     def close(self) -> None:
+        self.scorer.close()  # before the runtime that owns the weights
         self.runtime.close()
 
     def solver_prompt(self, problem: str) -> str:
@@ -125,7 +134,7 @@ class LlamaCppModel:
     # ---- scoring --------------------------------------------------------------------------------------
     def _forward(self, rows: list[list[int]], first_output: list[int], consume: Callable) -> None:
         """Run every row through the model, calling consume(row, position, logits) for positions >= first_output."""
-        rt, pending, active = self.runtime, deque(range(len(rows))), {}
+        rt, pending, active = self.scorer, deque(range(len(rows))), {}
         while pending or active:
             for seq in range(min(rt.shape.n_parallel, self.config.score_parallel)):
                 if seq not in active and pending:

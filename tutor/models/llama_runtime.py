@@ -85,20 +85,29 @@ def cpu_has_native_bf16() -> bool:
 
 
 class LlamaRuntime:
-    """A loaded GGUF model with a non-unified KV cache for `n_parallel` independent sequences."""
+    """A loaded GGUF model with a non-unified KV cache for `n_parallel` independent sequences.
 
-    def __init__(self, path: Path, shape: ContextShape, gpu_layers: int):
+    `weights_of` gives this context the model (weights) of another runtime instead of loading the file
+    again: a second context shaped for another job (scoring) at no extra weight memory. The owner must be
+    closed after its sharers (LlamaCppModel.close does).
+    """
+
+    def __init__(self, path: Path, shape: ContextShape, gpu_layers: int, weights_of: LlamaRuntime | None = None):
         _init_backend()
-        _check_file(path)
-        model_params = llama_cpp.llama_model_default_params()
-        model_params.n_gpu_layers = gpu_layers
-        # Off by default: on CPUs with AMX the extra buffer types put Q8_0/k-quant matmuls on llama.cpp's AMX
-        # kernel, whose tile config this llama-cpp-python 0.3.36 build never fully writes, so ldtilecfg
-        # segfaults (llama.cpp issue #20824, fix proposed in PR #26954) whatever the model's size.
-        model_params.use_extra_bufts = shape.cpu_repack
-        self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), model_params)
-        if not self.model:
-            raise ModelLoadError(_explain_load_failure(path))
+        self._owner = weights_of
+        if weights_of is not None:
+            self.model = weights_of.model
+        else:
+            _check_file(path)
+            model_params = llama_cpp.llama_model_default_params()
+            model_params.n_gpu_layers = gpu_layers
+            # Off by default: on CPUs with AMX the extra buffer types put Q8_0/k-quant matmuls on llama.cpp's
+            # AMX kernel, whose tile config this llama-cpp-python 0.3.36 build never fully writes, so
+            # ldtilecfg segfaults (llama.cpp issue #20824, fix proposed in PR #26954) whatever the model's size.
+            model_params.use_extra_bufts = shape.cpu_repack
+            self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), model_params)
+            if not self.model:
+                raise ModelLoadError(_explain_load_failure(path))
         self.vocab = llama_cpp.llama_model_get_vocab(self.model)
         self.n_vocab = llama_cpp.llama_vocab_n_tokens(self.vocab)
         self.n_ctx_train = llama_cpp.llama_model_n_ctx_train(self.model)
@@ -119,7 +128,8 @@ class LlamaRuntime:
             ctx_params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         self.ctx = llama_cpp.llama_init_from_model(self.model, ctx_params)
         if not self.ctx:
-            llama_cpp.llama_model_free(self.model)
+            if weights_of is None:
+                llama_cpp.llama_model_free(self.model)
             raise ModelLoadError(f"llama.cpp could not create a context for {path} (out of memory?)")
         self.memory = llama_cpp.llama_get_memory(self.ctx)
         self.batch = llama_cpp.llama_batch_init(shape.n_batch, 0, 1)
@@ -129,7 +139,8 @@ class LlamaRuntime:
         if getattr(self, "ctx", None):
             llama_cpp.llama_batch_free(self.batch)
             llama_cpp.llama_free(self.ctx)
-            llama_cpp.llama_model_free(self.model)
+            if self._owner is None:
+                llama_cpp.llama_model_free(self.model)
             self.ctx = None
 
     def __del__(self) -> None:
