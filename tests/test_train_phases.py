@@ -73,6 +73,35 @@ def test_multitask_final_generator_stage_trains(tokenizer, problems, tmp_path, f
     assert result.last_loss < result.first_loss
 
 
+class RecordingHistory(NullHistory):
+    def __init__(self):
+        self.steps = []
+
+    def log_step(self, phase, step, metrics):
+        self.steps.append(metrics)
+
+
+def test_evaluator_replay_mixes_verifier_steps_into_the_generator_stage(tokenizer, problems, tmp_path):
+    """With evaluator_replay, about that share of the micro-batches trains the verdict readout with phase 2's
+    loss (its metrics are logged as replay_*); without it, none does."""
+    evaluator = EvaluatorConfig(loss="margin", examples_per_problem=4, **FAST)
+    candidates = labelled_candidates(problems)
+    mixed, plain = RecordingHistory(), RecordingHistory()
+    config = MultitaskConfig(final_loss="mle", steps=24, learning_rate=5e-3, evaluator_replay=0.5, **FAST)
+    run_multitask(tiny_model(tokenizer), tokenizer, problems, candidates, config, tmp_path / "a", mixed,
+                  evaluator_config=evaluator)
+    replayed = sum("replay_pair_accuracy" in m for m in mixed.steps)
+    assert 4 <= replayed <= 20, f"{replayed} of 24 steps were evaluator steps"
+    run_multitask(tiny_model(tokenizer), tokenizer, problems, candidates,
+                  MultitaskConfig(final_loss="mle", steps=6, learning_rate=5e-3, **FAST), tmp_path / "b", plain)
+    assert not any("replay_pair_accuracy" in m for m in plain.steps)
+    with pytest.raises(ConfigError, match="evaluator's config"):
+        run_multitask(tiny_model(tokenizer), tokenizer, problems, candidates, config, tmp_path / "c", plain)
+    with pytest.raises(ConfigError, match="evaluator_replay"):
+        run_multitask(tiny_model(tokenizer), tokenizer, problems, candidates,
+                      MultitaskConfig(evaluator_replay=1.0, **FAST), tmp_path / "d", plain)
+
+
 def test_lora_trains_only_adapters_and_merges_back(tokenizer, problems, tmp_path):
     from trainer.config import ModelConfig
     from trainer.modeling import merged, with_lora

@@ -46,6 +46,10 @@ class MultitaskConfig(TrainConfig):
     """(X+, X−) pairs per problem for "ctr"; X+ is the reference solution or a correct candidate."""
     max_problems: int = 0
     """Use at most this many training problems for "mle" (0 = all)."""
+    evaluator_replay: float = 0.0
+    """Share of the stage's micro-batches that are evaluator examples, trained with phase 2's loss, so a
+    long generator stage does not erase the verifier the shipped model also is (0 = the paper's plain
+    sequential stage). Measured: a 600-step MLE stage took the verifier's AUROC from 0.66 to 0.60."""
 
 
 def sequence_log_likelihoods(
@@ -120,13 +124,47 @@ GENERATOR_LOSSES: dict[str, tuple[Callable, Callable]] = {
 }
 
 
+def with_evaluator_replay(generator_batches: list[PackedBatch], generator_step: Callable, tokenizer,
+                          candidates: Sequence[Candidate], config: MultitaskConfig, evaluator_config, seed: int,
+                          references: dict[str, str] | None = None) -> tuple[list[PackedBatch], Callable]:
+    """Mix evaluator micro-batches (marked with meta["replay"]) into the generator's, at config.evaluator_replay
+    of the total, and a step that trains each with its own loss."""
+    from trainer.evaluator import EVALUATOR_LOSSES, evaluator_batches, verdict_token_ids
+
+    replay = evaluator_batches(tokenizer, candidates, evaluator_config, seed, references)
+    wanted = round(len(generator_batches) * config.evaluator_replay / (1 - config.evaluator_replay))
+    if not replay or not wanted:
+        return generator_batches, generator_step
+    chosen = [replay[i % len(replay)] for i in random.Random(seed).sample(range(max(wanted, len(replay))), wanted)]
+    for batch in chosen:
+        batch.meta["replay"] = torch.ones(batch.n_examples)
+    verifier_step = EVALUATOR_LOSSES[evaluator_config.loss](*verdict_token_ids(tokenizer), evaluator_config.margin)
+
+    def step(model: torch.nn.Module, batch: PackedBatch):
+        if "replay" in batch.meta:
+            loss, metrics = verifier_step(model, batch)
+            return loss, {f"replay_{name}": value for name, value in metrics.items()}
+        return generator_step(model, batch)
+
+    return generator_batches + chosen, step
+
+
 def run_multitask(
     model: torch.nn.Module, tokenizer, problems: Sequence, candidates: Sequence[Candidate], config: MultitaskConfig,
-    phase_dir: Path, logger: StepLogger, seed: int = 0, phase: str = "multitask",
+    phase_dir: Path, logger: StepLogger, seed: int = 0, phase: str = "multitask", evaluator_config=None,
+    references: dict[str, str] | None = None,
 ) -> PhaseResult:
-    """The final generator stage, in place, on the evaluator-trained model."""
+    """The final generator stage, in place, on the evaluator-trained model (with evaluator replay when
+    config.evaluator_replay > 0: `evaluator_config` then says how phase 2 selected and scored examples)."""
     if config.final_loss not in GENERATOR_LOSSES:
         raise ConfigError(f"multitask.final_loss must be one of {sorted(GENERATOR_LOSSES)}, got {config.final_loss!r}")
+    if not 0 <= config.evaluator_replay < 1:
+        raise ConfigError(f"multitask.evaluator_replay must be in [0, 1), got {config.evaluator_replay}")
     make_batches, make_step = GENERATOR_LOSSES[config.final_loss]
-    batches = make_batches(tokenizer, problems, candidates, config, seed)
-    return train_phase(model, batches, make_step(config), config, phase_dir, phase, logger, seed=seed)
+    batches, step = make_batches(tokenizer, problems, candidates, config, seed), make_step(config)
+    if config.evaluator_replay > 0:
+        if evaluator_config is None:
+            raise ConfigError("multitask.evaluator_replay needs the evaluator's config (how to build its examples)")
+        batches, step = with_evaluator_replay(batches, step, tokenizer, candidates, config, evaluator_config, seed,
+                                              references)
+    return train_phase(model, batches, step, config, phase_dir, phase, logger, seed=seed)

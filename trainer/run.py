@@ -222,7 +222,9 @@ def phase_multitask(ctx: RunContext) -> None:
     candidates = load_candidates(_candidates_file(ctx))
     _train_step(ctx, "multitask", ctx.final_dir("evaluator"),
                 lambda m: run_multitask(m, ctx.tokenizer, ctx.train, candidates, ctx.recipe.multitask,
-                                        ctx.run_dir / "multitask", ctx.history, seed=ctx.recipe.seed))
+                                        ctx.run_dir / "multitask", ctx.history, seed=ctx.recipe.seed,
+                                        evaluator_config=ctx.recipe.evaluator,
+                                        references={p.problem: p.solution for p in ctx.train}))
 
 
 def final_model_dir(ctx: RunContext) -> Path:
