@@ -6,7 +6,8 @@ Rows (tokens/s counts every generated token; all on the same model, N samples of
   (c) our transformers backend (`HFModel.sample`)
   (d0) llama-cpp-python's high-level API, one sequence per call (what batching is measured against)
   (d) our llama.cpp backend (low-level batch API), f32 / q8_0 GGUF, 1 and 2 threads, f16 / bf16 / f32 KV cache
-Then verifier scoring, (problem, solution) pairs per second, for both backends.
+Then verifier scoring, (problem, solution) pairs per second, for both backends, on MATH500 problems with the
+model's own sampled solutions: N candidates per problem (as the solver scores them) and one per problem.
 The model is `--model DIR` (an HF Llama folder, e.g. assets/model) or, by default, a random-init Llama of
 the bundled model's planned shape (recipes/default.toml: hidden 192, 4 layers, 4 heads, vocab 1024).
 Never asserts a time; the machine may be shared, so compare rows of one run, not runs.
@@ -110,7 +111,7 @@ def sampling_table(label: str, prompts: list[str], hf, ggufs: dict[str, Path], a
             lambda: llama_high_level(ggufs["f32"], naive_prompts, naive_n, args.tokens),
     }
     for quant, threads, kv_cache in llama_rows:
-        llama, _ = load(ggufs[quant], n_threads=threads, n_parallel=min(64, args.n * len(prompts)),
+        llama, _ = load(ggufs[quant], n_threads=threads,
                         **({"f32_attention": True} if kv_cache == "f32" else {"kv_cache": kv_cache}))
         backend_tokens(llama, prompts[:1], 2, 8)  # warm-up: the first decode allocates buffers
         name = f"(d) llama.cpp {quant}, {threads} thread{'s' * (threads > 1)}, {llama.runtime.shape.kv_cache} KV"
@@ -167,15 +168,40 @@ def main() -> None:
         sampling_table(f"{args.prompts} prompts", [hf.solver_prompt(t) for t in problems(args.prompts)], hf, ggufs,
                        args, 1, rows)
 
-    pairs = [(t, f"{t}\nStep 1: add.\nSo the answer is \\boxed{{{i}}}.") for i, t in enumerate(problems(args.pairs))]
-    probs, sols = [p for p, _ in pairs], [s for _, s in pairs]
-    llama, _ = load(ggufs["q8_0"], n_threads=1)
-    rows = [("transformers backend", *timed(lambda: len(hf.p_correct(probs, sols)))),
-            ("llama.cpp q8_0, 1 thread", *timed(lambda: len(llama.p_correct(probs, sols))))]
-    print(f"verifier, {args.pairs} (problem, solution) pairs")
-    print(f"{'backend':<48} {'pairs':>8} {'seconds':>8} {'pairs/s':>9} {'ratio':>7}")
-    for name, count, seconds in rows:
-        print(f"{name:<48} {count:>8} {seconds:>8.2f} {count / seconds:>9.0f} {(count / seconds) / (rows[0][1] / rows[0][2]):>6.2f}x")
+    verifier_table(hf, ggufs["q8_0"], args)
+
+
+def candidate_pairs(generator, count: int, per_problem: int, new_tokens: int) -> tuple[list[str], list[str]]:
+    """(problem, solution) pairs as the solver scores them: MATH500 problems, the model's own samples."""
+    import json
+
+    texts = [json.loads(line)["problem"] for line in MATH500.read_text().splitlines()[:count]] \
+        if MATH500.exists() else problems(count)
+    rows = generator.sample([generator.solver_prompt(t) for t in texts], n=per_problem, temperature=0.7,
+                            max_new_tokens=new_tokens, seed=0)
+    return [t for t, row in zip(texts, rows) for _ in row], [s.text for row in rows for s in row]
+
+
+def verifier_table(hf, gguf_file: Path, args) -> None:
+    """Pairs/s of p_correct: N candidates of each problem (the solver's case: their verifier prompts share
+    the problem's tokens) and one candidate of each of many problems (nothing to share)."""
+    llama, _ = load(gguf_file, n_threads=args.llama_threads)
+    scenarios = {f"{args.n} candidates x {args.pairs // args.n} problems":
+                 candidate_pairs(llama, args.pairs // args.n, args.n, args.tokens),
+                 f"1 candidate x {args.pairs} problems": candidate_pairs(llama, args.pairs, 1, args.tokens)}
+    backends = {"transformers backend": hf,
+                f"llama.cpp q8_0, {args.llama_threads} thread{'s' * (args.llama_threads > 1)}": llama}
+    print("verifier, (problem, solution) pairs; ratio against the transformers backend")
+    print(f"{'backend':<48} {'scenario':<28} {'pairs':>6} {'tokens':>7} {'seconds':>8} {'pairs/s':>8} {'ratio':>6}")
+    for scenario, (probs, sols) in scenarios.items():
+        tokens = sum(len(llama.encode_prompt(llama.prompt_format.verifier_prompt(p, s))) for p, s in zip(probs, sols))
+        base = None
+        for name, model in backends.items():
+            model.p_correct(probs[:4], sols[:4])  # warm-up
+            count, seconds = timed(lambda model=model, probs=probs, sols=sols: len(model.p_correct(probs, sols)))
+            rate = count / seconds
+            base = base or rate
+            print(f"{name:<48} {scenario:<28} {count:>6} {tokens:>7} {seconds:>8.2f} {rate:>8.0f} {rate / base:>5.2f}x")
 
 
 if __name__ == "__main__":

@@ -161,6 +161,23 @@ def test_p_correct_is_the_two_word_softmax(model, reference):
         model.p_correct(["a"], [])
 
 
+def test_p_correct_of_many_candidates_of_one_problem_equals_scoring_each_alone(model, reference):
+    """The solver's case: all candidates of a problem share the verifier prompt's start (llama.cpp prefills
+    it once); more candidates than the backend scores at a time, mixed with another problem's."""
+    problem, other = "Simplify 3x + 4x + 12 - 5.", "What is 2 + 2?"
+    solutions = [f"{k}x + 7\nso \\boxed{{{k}x + 7}}" for k in range(20)]
+    problems = [problem] * 20 + [other, problem, other]
+    solutions = solutions + ["4", solutions[3], "5"]
+    scores = model.p_correct(problems, solutions)
+    for p, x, score in zip(problems, solutions, scores):
+        ids = torch.tensor([reference.encode_prompt(prompts.verifier_prompt(p, x))])
+        with torch.no_grad():
+            last = reference.model(input_ids=ids).logits[0, -1].float()
+        assert score == pytest.approx(torch.sigmoid(last[reference.correct_id] - last[reference.incorrect_id]).item(),
+                                      abs=1e-4)
+    assert scores[21] == pytest.approx(scores[3], abs=1e-6)
+
+
 def test_invalid_sampling_arguments(model):
     with pytest.raises(ValueError, match="top_p"):
         model.sample(["x"], top_p=0)

@@ -11,6 +11,7 @@ import pytest
 from tutor.errors import ConfigError, ModelLoadError
 from tutor.models import load
 from tutor.models.loader import resolve
+from tutor.models.prefix import prefix_groups
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +99,10 @@ def test_kv_cache_type_is_checked_and_auto_picks_one(gguf_file):
     bf16, _ = load(gguf_file, n_threads=1, n_parallel=2, kv_cache="bf16")
     f16, _ = load(gguf_file, n_threads=1, n_parallel=2, kv_cache="f16")
     assert (bf16.runtime.shape.kv_cache, f16.runtime.shape.kv_cache) == ("bf16", "f16")
-    # scoring is prefill, faster with f16: a bf16 model scores in its own f16 context over the same weights
-    assert bf16.scorer is not bf16.runtime and bf16.scorer.model == bf16.runtime.model
-    assert bf16.scorer.shape.kv_cache == "f16" and f16.scorer is f16.runtime
+    # scoring is prefill, faster with f16: it runs in its own unified f16 context over the same weights
+    for model in (bf16, f16):
+        assert model.scorer is not model.runtime and model.scorer.model == model.runtime.model
+        assert model.scorer.shape.kv_cache == "f16" and model.scorer.shape.kv_unified
     problems, solutions = ["What is 2 + 2?", "What is 3 + 5?"], ["2 + 2 = 4.", "3 + 5 = 9."]
     np.testing.assert_allclose(bf16.p_correct(problems, solutions), f16.p_correct(problems, solutions), atol=1e-5)
     bf16.close()
@@ -115,6 +117,24 @@ def test_long_prefill_is_chunked_to_n_batch(gguf_file):
     args = dict(n=3, temperature=0.8, max_new_tokens=12, seed=3)
     assert model.sample([long_prompt, "x"], **args) == reference.sample([long_prompt, "x"], **args)
     assert model.p_correct([long_prompt], ["4"]) == pytest.approx(reference.p_correct([long_prompt], ["4"]), abs=1e-5)
+
+
+@pytest.mark.gguf
+def test_scoring_waves_fit_the_scoring_cache(gguf_file):
+    """Candidates of one problem that do not all fit the scoring KV cache (or exceed score_parallel) are
+    scored in waves over the one shared prefill, with the same results."""
+    roomy, _ = load(gguf_file, n_threads=1, n_parallel=2, f32_attention=True)
+    cramped, _ = load(gguf_file, n_threads=1, n_parallel=2, f32_attention=True, score_parallel=3, score_cells=16,
+                      ctx_per_sequence=96)
+    problem = "Simplify 3x + 4x + 12 - 5 and explain each step."
+    solutions = [f"{k}x + 7. " * (1 + k % 4) for k in range(9)]
+    assert cramped.scorer.shape.n_cells == 96  # never below one sequence's context
+    rows = [cramped.encode_prompt(cramped.prompt_format.verifier_prompt(problem, s)) for s in solutions]
+    [group] = prefix_groups(rows, [len(r) - 1 for r in rows])
+    assert group.shared > 10 and max(map(len, rows)) <= 96
+    assert group.shared + sum(len(r) - group.shared for r in rows[:3]) > 96  # three rows overflow the cache
+    expected = roomy.p_correct([problem] * 9, solutions)
+    assert cramped.p_correct([problem] * 9, solutions) == pytest.approx(expected, abs=1e-5)
 
 
 @pytest.mark.gguf

@@ -24,6 +24,7 @@ import numpy as np
 from tutor.errors import ConfigError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
 from tutor.models.llama_runtime import KV_CACHE_TYPES, ContextShape, LlamaRuntime, cpu_has_native_bf16
+from tutor.models.prefix import prefix_groups
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt, pick_tokens_np
 
@@ -44,9 +45,12 @@ class LlamaCppConfig:
     """KV cache tokens per sequence (prompt + generated); capped at the model's training context."""
     n_batch: int = 512
     """Most tokens per `llama_decode` call (prompt prefill is chunked to it)."""
-    score_parallel: int = 4
-    """Sequences in flight while scoring (p_correct, logprobs). Prefill of many sequences with one KV
-    stream each gets split into small pieces by llama.cpp: measured 2x more pairs/s with 4 than with 32."""
+    score_parallel: int = 16
+    """Sequences decoded together while scoring (p_correct, logprobs), in a unified KV cache where the rows
+    sharing a prefix (one problem's candidates, one prompt's continuations) prefill it once."""
+    score_cells: int = 4096
+    """KV cells of the scoring context (at least ctx_per_sequence): the shared prefix plus the rows in
+    flight must fit."""
     cpu_repack: bool = False
     """Use llama.cpp's extra CPU buffer types (AMX, repacked layouts); off because the AMX kernel of
     llama-cpp-python 0.3.36 segfaults on AMX CPUs (llama.cpp #20824); only Q4_0/IQ4_NL repack on x86."""
@@ -57,8 +61,8 @@ class LlamaCppConfig:
     """KV cache type for sampling: "f16", "bf16", "f32", or "auto" = bf16 on a CPU with hardware bf16 dot
     products (AVX512-BF16), else f16. Attention dominates decoding a small model, and measured on the
     bundled model (1 thread, 32 prompts x 16 samples) bf16 ran 1.36x faster than f16 where the CPU has it.
-    Scoring (p_correct, logprobs) is prompt prefill, where bf16 ran 1.6x slower than f16: it gets its own
-    f16 context over the same weights."""
+    Scoring (p_correct, logprobs) is prompt prefill, where bf16 ran 1.6x slower than f16: its own context
+    (over the same weights) is f16 unless this is "f32"."""
 
 
 @dataclass
@@ -104,12 +108,14 @@ class LlamaCppModel:
             f32_attention=self.config.f32_attention,
         )
         self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
-        # Scoring runs few sequences of long prefills: its own small context, with f16 attention when
-        # sampling uses bf16 (see LlamaCppConfig.kv_cache); otherwise the sampling context serves both.
-        self.scorer = self.runtime
-        if kv_cache == "bf16":
-            scoring = replace(self.runtime.shape, n_parallel=self.config.score_parallel, kv_cache="f16")
-            self.scorer = LlamaRuntime(self.path, scoring, gpu_layers, weights_of=self.runtime)
+        # Scoring is prefill of rows that share long prefixes: its own unified context over the same
+        # weights, f16 unless the exact f32 mode is on (bf16 prefill is slower, see LlamaCppConfig.kv_cache).
+        # One more sequence than score_parallel: sequence 0 holds the shared prefix.
+        ctx = self.runtime.shape.ctx_per_sequence
+        scoring = replace(self.runtime.shape, n_parallel=self.config.score_parallel + 1, kv_unified=True,
+                          n_batch=max(self.runtime.shape.n_batch, self.config.score_parallel + 1),  # llama.cpp: >= n_seq_max
+                          kv_cache="f32" if kv_cache == "f32" else "f16", n_cells=max(self.config.score_cells, ctx))
+        self.scorer = LlamaRuntime(self.path, scoring, gpu_layers, weights_of=self.runtime)
         rt = self.runtime
         self.prompt_format = PromptFormat(
             rt.metadata("tokenizer.chat_template"), rt.token_text(rt.bos), rt.token_text(rt.eos)
@@ -133,25 +139,53 @@ class LlamaCppModel:
 
     # ---- scoring --------------------------------------------------------------------------------------
     def _forward(self, rows: list[list[int]], first_output: list[int], consume: Callable) -> None:
-        """Run every row through the model, calling consume(row, position, logits) for positions >= first_output."""
-        rt, pending, active = self.scorer, deque(range(len(rows))), {}
-        while pending or active:
-            for seq in range(min(rt.shape.n_parallel, self.config.score_parallel)):
-                if seq not in active and pending:
+        """Run every row through the model, calling consume(row, position, logits) for positions >= first_output.
+
+        Rows sharing a prefix (`prefix_groups`) prefill it once as sequence 0; each row then gets those cells
+        as its own (no copy in a unified cache) and decodes only the rest, many rows per `llama_decode`.
+        """
+        rt = self.scorer
+        for group in prefix_groups(rows, first_output):
+            rt.clear()
+            shared = group.shared
+            if shared:
+                self._decode_rows(rt, [(rows[group.rows[0]][:shared], -1, 0, shared)], consume)  # no outputs
+            pending = deque(group.rows)
+            while pending:
+                wave, cells = [], shared
+                while pending and len(wave) < rt.shape.n_parallel - 1:
+                    need = len(rows[pending[0]]) - shared
+                    if wave and cells + need > rt.shape.n_cells:
+                        break
+                    wave.append(pending.popleft())
+                    cells += need
+                if shared:
+                    for seq in range(1, len(wave) + 1):
+                        rt.share_prefix(0, seq, shared)
+                self._decode_rows(rt, [(rows[r], r, seq, first_output[r]) for seq, r in enumerate(wave, start=1)],
+                                  consume, start=shared)
+                for seq in range(1, len(wave) + 1):
                     rt.forget(seq)
-                    active[seq] = [pending.popleft(), 0]
-            outputs = []
-            for seq, (r, offset) in active.items():
-                take = min(len(rows[r]) - offset, rt.room)
-                for pos in range(offset, offset + take):
-                    wanted = pos >= first_output[r]
-                    rt.add(rows[r][pos], pos, seq, wanted)
-                    if wanted:
-                        outputs.append((r, pos))
-                active[seq][1] += take
-            for (r, pos), logits in zip(outputs, rt.decode(len(outputs))):
-                consume(r, pos, logits)
-            active = {seq: state for seq, state in active.items() if state[1] < len(rows[state[0]])}
+
+    @staticmethod
+    def _decode_rows(rt: LlamaRuntime, work: list[tuple[list[int], int, int, int]], consume: Callable,
+                     start: int = 0) -> None:
+        """Feed positions start.. of each (row, row index, seq, first output) in n_batch-sized decode calls,
+        calling consume(row index, position, logits) for the positions >= its first output."""
+        outputs: list[tuple[int, int]] = []
+        for row, r, seq, first in work:
+            for pos in range(start, len(row)):
+                if not rt.room:
+                    for (rr, p), logits in zip(outputs, rt.decode(len(outputs))):
+                        consume(rr, p, logits)
+                    outputs = []
+                wanted = pos >= first
+                rt.add(row[pos], pos, seq, wanted)
+                if wanted:
+                    outputs.append((r, pos))
+        if rt.n_in_batch:
+            for (rr, p), logits in zip(outputs, rt.decode(len(outputs))):
+                consume(rr, p, logits)
 
     def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
         if len(problems) != len(solutions):

@@ -74,6 +74,8 @@ class ContextShape:
     cpu_repack: bool = False  # llama.cpp's repacked CPU weight layouts ("extra buffer types")
     f32_attention: bool = False  # flash attention off (its CPU kernel rounds Q to f16); used with kv_cache="f32"
     kv_cache: str = "f16"  # KV cache element type: "f16", "bf16" or "f32"
+    kv_unified: bool = False  # one KV buffer whose cells sequences share (scoring), else a stream each
+    n_cells: int = 0  # KV cells in all; 0 = n_parallel * ctx_per_sequence
 
 
 KV_CACHE_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "bf16": 30, "f32": llama_cpp.GGML_TYPE_F32}  # 30: GGML_TYPE_BF16
@@ -116,12 +118,14 @@ class LlamaRuntime:
         self.shape = shape
         ctx_params = llama_cpp.llama_context_default_params()
         ctx_params.n_seq_max = shape.n_parallel
-        ctx_params.n_ctx = shape.n_parallel * shape.ctx_per_sequence
+        ctx_params.n_ctx = shape.n_cells or shape.n_parallel * shape.ctx_per_sequence
         ctx_params.n_batch = ctx_params.n_ubatch = shape.n_batch
         ctx_params.n_threads = ctx_params.n_threads_batch = shape.n_threads
-        # One KV stream per sequence: with a unified cache every step attends over all sequences' cells
-        # and throughput falls as the batch grows.
-        ctx_params.kv_unified = False
+        # Sampling: one KV stream per sequence, because with a unified cache every step attends over all
+        # sequences' cells and throughput falls as the batch grows. Scoring: unified, because there a cell
+        # of a shared prefix can belong to many sequences at no copy, and sequences of any lengths share
+        # one ubatch (separate streams split a batch into equal-length pieces).
+        ctx_params.kv_unified = shape.kv_unified
         ctx_params.no_perf = True
         ctx_params.type_k = ctx_params.type_v = KV_CACHE_TYPES[shape.kv_cache]
         if shape.f32_attention:
@@ -203,12 +207,20 @@ class LlamaRuntime:
         """Drop a sequence's KV cache so its slot can start a new sequence at position 0."""
         llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
 
+    def clear(self) -> None:
+        """Drop every sequence's KV cache."""
+        llama_cpp.llama_memory_clear(self.memory, True)
+
     def share_prefix(self, source: int, target: int, length: int) -> None:
         """Give `target` the KV cache of `source`'s first `length` positions (a shared prompt's prefill).
 
-        With one KV stream per sequence llama.cpp copies only whole streams (a partial range aborts), so the
-        whole stream is copied (at the next decode) and the target's positions from `length` on dropped.
+        In a unified cache the cells just gain `target` as a second owner. With one KV stream per sequence
+        llama.cpp copies only whole streams (a partial range aborts), so the whole stream is copied (at the
+        next decode) and the target's positions from `length` on dropped.
         """
+        if self.shape.kv_unified:
+            llama_cpp.llama_memory_seq_cp(self.memory, source, target, 0, length)
+            return
         llama_cpp.llama_memory_seq_cp(self.memory, source, target, -1, -1)
         llama_cpp.llama_memory_seq_rm(self.memory, target, length, -1)
 
