@@ -48,6 +48,11 @@ def test_candidates_and_evaluation_are_stored(quick_run):
     candidates = store.candidates(ctx.history.run_id)
     assert len(candidates) == ctx.recipe.candidates.n * ctx.recipe.candidates.max_problems
     assert all(c.reference for c in candidates)
+    # candidates come from the problems held out of phase 1, never from the ones SSFT trained on
+    held_out = {p.unique_id for p in ctx.held_out}
+    assert len(ctx.train) == ctx.recipe.data.train_problems and len(held_out) == ctx.recipe.data.candidate_problems
+    assert {c.problem_id for c in candidates} == held_out
+    assert not held_out & {p.unique_id for p in ctx.train}
     (evaluation,) = store.evaluations(ctx.history.run_id)
     assert evaluation.metrics["problems"] == ctx.recipe.eval.max_problems
     for name in METRICS:

@@ -1,7 +1,7 @@
 """Sampling and labelling candidate solutions for the evaluator (phase 2) and the contrastive stage.
 
 For each training problem we sample N solutions from the phase-1 model with the tutor's own fast backend
-(`tutor.models.load`, the code the app runs), extract each final answer and label it with the grader:
+(`trainer.inference`: the code the app runs), extract each final answer and label it with the grader:
 correct iff g(extracted answer, reference answer). The candidates go to the store with the run.
 """
 
@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from tqdm.auto import tqdm
 
@@ -38,6 +37,9 @@ class CandidatesConfig:
     """Problems per `Generator.sample` call (times n sequences decoded together)."""
     grading_timeout: float = 1.0
     """Seconds allowed per answer comparison."""
+    backend: str = "auto"
+    """"auto" (llama.cpp over a q8_0 export on a CPU with llama-cpp-python, else transformers),
+    "llama.cpp" or "transformers" (see trainer.inference)."""
 
 
 @dataclass
@@ -106,11 +108,3 @@ def sample_candidates(
         bar.set_postfix(correct=f"{sum(c.correct for c in labelled) / max(1, len(labelled)):.2f}")
     bar.close()
     return labelled
-
-
-def load_generator(model_dir: Path):
-    """The phase-1 model through the tutor's transformers backend (the same decoding the app runs)."""
-    from tutor.models import load
-
-    generator, _ = load(model_dir, backend="transformers")
-    return generator

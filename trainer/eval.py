@@ -59,6 +59,9 @@ class EvalConfig:
     """Seconds per answer comparison."""
     ece_bins: int = 10
     """Equal-width bins of the ECE."""
+    backend: str = "auto"
+    """How `trainer run` loads the model it evaluates: "auto" (llama.cpp over the GGUF the recipe exports,
+    on a CPU with llama-cpp-python: what a student runs; else transformers), "llama.cpp" or "transformers"."""
 
 
 @dataclass

@@ -93,10 +93,12 @@ def _ctr_step(config: MultitaskConfig):
     return step
 
 
-def ctr_batches(tokenizer, problems: Sequence, candidates: Sequence[Candidate], config: MultitaskConfig, seed: int):
-    """Packed (X+, X−) pairs per problem; X+ from the reference and the correct candidates."""
+def ctr_batches(tokenizer, problems: Sequence, candidates: Sequence[Candidate], config: MultitaskConfig, seed: int,
+                references: dict[str, str] | None = None):
+    """Packed (X+, X−) pairs per problem; X+ from the reference and the correct candidates (`references`:
+    problem -> reference solution, by default those of `problems`)."""
     rng = random.Random(seed)
-    reference = {p.problem: p.solution for p in problems}
+    reference = references if references is not None else {p.problem: p.solution for p in problems}
     by_problem: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         by_problem[candidate.problem].append(candidate)
@@ -114,7 +116,7 @@ def ctr_batches(tokenizer, problems: Sequence, candidates: Sequence[Candidate], 
     return pack(groups, config.max_seq_len, config.tokens_per_batch, pad_id=tokenizer.pad_token_id or 0, seed=seed)
 
 
-def _mle_batches(tokenizer, problems, candidates, config, seed):
+def _mle_batches(tokenizer, problems, candidates, config, seed, references=None):
     return ssft_batches(tokenizer, problems, config, seed)
 
 
@@ -161,7 +163,7 @@ def run_multitask(
     if not 0 <= config.evaluator_replay < 1:
         raise ConfigError(f"multitask.evaluator_replay must be in [0, 1), got {config.evaluator_replay}")
     make_batches, make_step = GENERATOR_LOSSES[config.final_loss]
-    batches, step = make_batches(tokenizer, problems, candidates, config, seed), make_step(config)
+    batches, step = make_batches(tokenizer, problems, candidates, config, seed, references), make_step(config)
     if config.evaluator_replay > 0:
         if evaluator_config is None:
             raise ConfigError("multitask.evaluator_replay needs the evaluator's config (how to build its examples)")

@@ -20,16 +20,17 @@ from pathlib import Path
 import torch
 
 from trainer import export, modeling
-from trainer.candidates import Candidate, CandidatesConfig, load_generator, sample_candidates
+from trainer.candidates import Candidate, CandidatesConfig, sample_candidates
 from trainer.config import DataConfig, ExportConfig, ModelConfig, from_dict, load_toml, to_dict
 from trainer.engine import PhaseResult, StopRequested
 from trainer.eval import EvalConfig, evaluate, format_table
 from trainer.evaluator import EvaluatorConfig, run_evaluator
 from trainer.history import RunHistory
+from trainer.inference import load_for_inference
 from trainer.multitask import MultitaskConfig, run_multitask
 from trainer.ssft import SSFTConfig, run_ssft
 from tutor import paths
-from tutor.errors import TrainingError
+from tutor.errors import ConfigError, TrainingError
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,21 @@ class RunContext:
     history: RunHistory
     tokenizer: object = None
     train: list = field(default_factory=list)
+    held_out: list = field(default_factory=list)
+    """Training problems kept out of phase 1 for phase 2's candidates (DataConfig.candidate_problems)."""
     test: list = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
 
     def final_dir(self, phase: str) -> Path:
         return self.run_dir / phase / "final"
+
+    def candidate_problems(self) -> list:
+        """The problems phase 2 samples candidates for: the held-out ones, or phase 1's own."""
+        return self.held_out or self.train
+
+    def references(self) -> dict[str, str]:
+        """Problem text -> reference solution of every training problem, held-out ones included."""
+        return {p.problem: p.solution for p in self.train + self.held_out}
 
 
 # ---------------------------------------------------------------- data and model
@@ -97,13 +108,18 @@ def prepare_data(ctx: RunContext) -> None:
     if not (data_dir / "train.jsonl").exists():
         from trainer.data.synth.generate import SynthConfig, write_splits
 
-        total = data.train_problems + data.test_problems
+        total = data.train_problems + data.candidate_problems + data.test_problems
         tmp = ctx.run_dir / "data.tmp"
         write_splits(SynthConfig(n=total, seed=data.seed, validation_fraction=0.0,
                                  test_fraction=data.test_problems / total, progress=True), tmp)
         shutil.rmtree(data_dir, ignore_errors=True)
         tmp.rename(data_dir)
-    ctx.train = load_problems(data.train_file or data_dir / "train.jsonl")
+    train = load_problems(data.train_file or data_dir / "train.jsonl")
+    if data.candidate_problems and data.candidate_problems >= len(train):
+        raise ConfigError(f"data.candidate_problems ({data.candidate_problems}) must leave phase 1 some of the "
+                          f"{len(train)} training problems")
+    split = len(train) - data.candidate_problems
+    ctx.train, ctx.held_out = train[:split], train[split:]
     ctx.test = load_problems(data.test_file or data_dir / "test.jsonl")
     if ctx.recipe.model.source == "scratch":
         tokenizer_dir = ctx.run_dir / "tokenizer"
@@ -178,7 +194,7 @@ def phase_candidates(ctx: RunContext) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = load_candidates(path)
     ctx.history.start_phase("candidates")
-    generator = load_generator(ctx.final_dir("ssft"))
+    generator, _ = load_for_inference(ctx.final_dir("ssft"), ctx.recipe.candidates.backend, "q8_0", ctx.recipe.threads)
     # a problem counts as done only when all its n samples were written
     per_problem: dict[str, int] = {}
     for c in existing:
@@ -192,8 +208,8 @@ def phase_candidates(ctx: RunContext) -> None:
             handle.write("".join(json.dumps(c.to_dict()) + "\n" for c in batch))
         ctx.history.add_candidates("candidates", batch)
 
-    sample_candidates(generator, ctx.train, ctx.recipe.candidates, seed=ctx.recipe.seed, on_batch=store_batch,
-                      done_ids=done)
+    sample_candidates(generator, ctx.candidate_problems(), ctx.recipe.candidates, seed=ctx.recipe.seed,
+                      on_batch=store_batch, done_ids=done)
     done_marker.touch()
     labelled = load_candidates(path)
     accuracy = sum(c.correct for c in labelled) / max(1, len(labelled))
@@ -215,7 +231,7 @@ def phase_evaluator(ctx: RunContext) -> None:
     _train_step(ctx, "evaluator", ctx.final_dir("ssft"),
                 lambda m: run_evaluator(m, ctx.tokenizer, candidates, ctx.recipe.evaluator,
                                         ctx.run_dir / "evaluator", ctx.history, seed=ctx.recipe.seed,
-                                        references={p.problem: p.solution for p in ctx.train}))
+                                        references=ctx.references()))
 
 
 def phase_multitask(ctx: RunContext) -> None:
@@ -223,8 +239,7 @@ def phase_multitask(ctx: RunContext) -> None:
     _train_step(ctx, "multitask", ctx.final_dir("evaluator"),
                 lambda m: run_multitask(m, ctx.tokenizer, ctx.train, candidates, ctx.recipe.multitask,
                                         ctx.run_dir / "multitask", ctx.history, seed=ctx.recipe.seed,
-                                        evaluator_config=ctx.recipe.evaluator,
-                                        references={p.problem: p.solution for p in ctx.train}))
+                                        evaluator_config=ctx.recipe.evaluator, references=ctx.references()))
 
 
 def final_model_dir(ctx: RunContext) -> Path:
@@ -242,13 +257,12 @@ def phase_eval(ctx: RunContext) -> None:
         return
     ctx.history.start_phase("eval")
     config: EvalConfig = ctx.recipe.eval
-    from tutor.models import load
-
     model_dir = final_model_dir(ctx)
-    generator, verifier = load(model_dir, backend="transformers")
+    gguf_type, threads = ctx.recipe.export.gguf_type, ctx.recipe.threads
+    generator, verifier = load_for_inference(model_dir, config.backend, gguf_type, threads)
     baseline = None
     if model_dir != ctx.final_dir("ssft") and ctx.final_dir("ssft").exists():
-        baseline, _ = load(ctx.final_dir("ssft"), backend="transformers")
+        baseline, _ = load_for_inference(ctx.final_dir("ssft"), config.backend, gguf_type, threads)
     out.parent.mkdir(parents=True, exist_ok=True)
     report = evaluate(generator, verifier, ctx.test, config, seed=ctx.recipe.seed,
                       results_path=out.parent / "results.jsonl", baseline=baseline)
