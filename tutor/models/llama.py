@@ -110,11 +110,12 @@ class LlamaCppModel:
         self.runtime = LlamaRuntime(self.path, shape, gpu_layers)
         # Scoring is prefill of rows that share long prefixes: its own unified context over the same
         # weights, f16 unless the exact f32 mode is on (bf16 prefill is slower, see LlamaCppConfig.kv_cache).
-        # One more sequence than score_parallel: sequence 0 holds the shared prefix.
-        ctx = self.runtime.shape.ctx_per_sequence
-        scoring = replace(self.runtime.shape, n_parallel=self.config.score_parallel + 1, kv_unified=True,
-                          n_batch=max(self.runtime.shape.n_batch, self.config.score_parallel + 1),  # llama.cpp: >= n_seq_max
-                          kv_cache="f32" if kv_cache == "f32" else "f16", n_cells=max(self.config.score_cells, ctx))
+        # One more sequence than score_parallel: sequence 0 holds the shared prefix. llama.cpp wants
+        # n_batch >= the sequence count.
+        ctx, sequences = self.runtime.shape.ctx_per_sequence, self.config.score_parallel + 1
+        scoring = replace(self.runtime.shape, n_parallel=sequences, n_batch=max(self.runtime.shape.n_batch, sequences),
+                          kv_unified=True, kv_cache="f32" if kv_cache == "f32" else "f16",
+                          n_cells=max(self.config.score_cells, ctx))
         self.scorer = LlamaRuntime(self.path, scoring, gpu_layers, weights_of=self.runtime)
         rt = self.runtime
         self.prompt_format = PromptFormat(
