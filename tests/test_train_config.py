@@ -51,3 +51,19 @@ def test_values_land_in_the_dataclasses_and_round_trip(tmp_path):
 def test_bundled_recipes_load_by_name(name):
     recipe = load_recipe(name)
     assert recipe.name == name and recipe.eval.n >= recipe.eval.k
+
+
+@pytest.mark.parametrize("held_out, with_phase1, expected", [
+    (0, False, ["t0", "t1", "t2"]),
+    (0, True, ["t0", "t1", "t2"]),
+    (2, False, ["h0", "h1"]),
+    (2, True, ["h0", "h1", "t0", "t1", "t2"]),
+])
+def test_candidate_problems_are_held_out_phase1_or_both(held_out, with_phase1, expected):
+    from trainer.run import RunContext
+
+    recipe = RecipeConfig()
+    recipe.candidates.with_phase1_problems = with_phase1
+    ctx = RunContext(recipe=recipe, run_dir=None, history=None,
+                     train=["t0", "t1", "t2"], held_out=["h0", "h1"][:held_out])
+    assert ctx.candidate_problems() == expected

@@ -88,7 +88,9 @@ class RunContext:
         return self.run_dir / phase / "final"
 
     def candidate_problems(self) -> list:
-        """The problems phase 2 samples candidates for: the held-out ones, or phase 1's own."""
+        """The problems phase 2 samples candidates for: the held-out ones, phase 1's own, or both."""
+        if self.held_out and self.recipe.candidates.with_phase1_problems:
+            return self.held_out + self.train
         return self.held_out or self.train
 
     def references(self) -> dict[str, str]:
