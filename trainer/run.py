@@ -89,7 +89,7 @@ class RunContext:
 
     def candidate_problems(self) -> list:
         """The problems phase 2 samples candidates for: the held-out ones, phase 1's own, or both."""
-        if self.held_out and self.recipe.candidates.with_phase1_problems:
+        if self.recipe.candidates.with_phase1_problems:
             return self.held_out + self.train
         return self.held_out or self.train
 
