@@ -51,6 +51,20 @@ def test_bundled_default_follows_stepwise_model(monkeypatch, model_dir, tmp_path
         load()
 
 
+def test_a_verifier_subfolder_is_the_verifier(model_dir, tmp_path):
+    from tiny_llama import build_model
+
+    folder = tmp_path / "export"
+    shutil.copytree(model_dir, folder)
+    build_model(folder / "verifier", seed=1)
+    own_generator, own_verifier = load(model_dir, backend="transformers")
+    generator, verifier = load(folder, backend="transformers")
+    assert verifier is not generator and verifier.path == folder / "verifier"
+    problem, solution = ["What is $2 + 3$?"], ["$2 + 3 = 5$. The answer is $\\boxed{5}$."]
+    assert generator.logprobs(problem[0], solution) == own_generator.logprobs(problem[0], solution)
+    assert verifier.p_correct(problem, solution) != own_verifier.p_correct(problem, solution)
+
+
 @pytest.mark.gguf
 def test_folder_with_model_gguf_prefers_llama_cpp_unless_told(model_dir, gguf_file, tmp_path):
     folder = tmp_path / "both"

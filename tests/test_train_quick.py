@@ -73,3 +73,21 @@ def test_export_is_a_model_the_tutor_loads(quick_run):
     assert len(samples) == 2
     (score,) = verifier.p_correct(["What is $2 + 3$?"], ["$2 + 3 = 5$."])
     assert 0.0 <= score <= 1.0
+
+
+def _eval_scores(ctx, tmp_path, name, *extra) -> list[list[float]]:
+    from trainer.cli import main
+    from trainer.eval import load_results
+
+    results = tmp_path / f"{name}.jsonl"
+    argv = ["eval", str(ctx.final_dir("multitask")), "--data", str(ctx.run_dir / "data" / "test.jsonl"),
+            "--n", "2", "--max-problems", "2", "--max-new-tokens", "24", "--results", str(results), *extra]
+    assert main(argv) == 0
+    return [r.scores for r in load_results(results)]
+
+
+def test_eval_scores_with_the_verifier_it_is_given(quick_run, tmp_path):
+    ctx, _ = quick_run
+    own = _eval_scores(ctx, tmp_path, "own")
+    assert _eval_scores(ctx, tmp_path, "same", "--verifier", str(ctx.final_dir("multitask"))) == own
+    assert _eval_scores(ctx, tmp_path, "ssft", "--verifier", str(ctx.final_dir("ssft"))) != own

@@ -33,6 +33,7 @@ from tutor.solve.strategies import rank, vote_order
 log = logging.getLogger(__name__)
 
 # metric name -> strategy of tutor.solve.strategies (the chosen answer's accuracy)
+VERIFIER_SOURCES = ("final", "evaluator")
 STRATEGY_METRICS = {"Maj1@N": "maj1", "RR.All": "rr_all", "RR.Top-K": "rr_topk", "W.RR": "wrr", "W.RR.Top-K": "wrr_topk"}
 METRIC_ORDER = ("Pass@1", "Maj1@N", "RR.All", "RR.Top-K", "W.RR", "W.RR.Top-K", "MajK@N", "Pass@N")
 
@@ -62,6 +63,11 @@ class EvalConfig:
     backend: str = "auto"
     """How `trainer run` loads the model it evaluates: "auto" (llama.cpp over the GGUF the recipe exports,
     on a CPU with llama-cpp-python: what a student runs; else transformers), "llama.cpp" or "transformers"."""
+    verifier: str = "final"
+    """Which model of a `trainer run` scores the samples: "final" (the evaluated model's own verifier, so one
+    model solves and judges) or "evaluator" (phase 2's evaluator, as the paper's SCR re-ranks with the
+    evaluator fine-tuned in phase 2; the export then carries it in verifier/, where `tutor.models.load`
+    finds it)."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from trainer.eval import METRIC_ORDER
 from tutor.errors import ModelLoadError
+from tutor.models.loader import VERIFIER_DIR
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
         f"A {n_params / 1e6:.2f}M-parameter LlamaForCausalLM (hidden {shape.hidden_size}, {shape.num_layers} layers, "
         f"{shape.num_heads} heads, tied embeddings: {shape.tie_embeddings}) trained from scratch on synthetic "
         "step-by-step problems by `trainer run` (Liu et al. 2023: SSFT → evaluator → multi-task). "
-        "One model both solves (solver prompt) and judges (verifier prompt T(P, X)).",
+        + ("The final model solves (solver prompt); the phase-2 evaluator in `verifier/` judges (verifier "
+         "prompt T(P, X)), as the paper's solution-cluster re-ranking does." if recipe.eval.verifier == "evaluator"
+         else "One model both solves (solver prompt) and judges (verifier prompt T(P, X))."),
         "",
         "Reproduce (from the repository root):",
         "",
@@ -114,19 +117,12 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
     return "\n".join(lines)
 
 
-def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int, store=None) -> Path:
-    """Copy the model files, calibration and card into `out`; add model.gguf when configured."""
-    from trainer.modeling import load_saved, n_parameters
-
+def _copy_model(model_dir: Path, out: Path, recipe) -> None:
+    """The HF files of `model_dir` into `out`, and model.gguf when configured."""
     out.mkdir(parents=True, exist_ok=True)
     for name in MODEL_FILES:
         if (model_dir / name).exists():
             shutil.copy2(model_dir / name, out / name)
-    calibration = run_dir / "eval" / "calibration.json"
-    if calibration.exists():
-        shutil.copy2(calibration, out / "calibration.json")
-    report_file = run_dir / "eval" / "report.json"
-    report = json.loads(report_file.read_text()) if report_file.exists() else None
     if recipe.export.gguf:
         try:
             from trainer.export_gguf import export_gguf
@@ -134,6 +130,23 @@ def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int,
             export_gguf(out, out / "model.gguf", recipe.export.gguf_type)
         except ModelLoadError as exc:  # q8_0 needs llama-cpp-python: keep the HF folder, say why
             log.warning("no GGUF written: %s", exc)
+
+
+def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int, store=None,
+                 verifier_dir: Path | None = None) -> Path:
+    """Copy the model files, calibration and card into `out`; add model.gguf when configured, and the
+    separate verifier (`verifier_dir`) into out/verifier (an older one there is removed when there is none)."""
+    from trainer.modeling import load_saved, n_parameters
+
+    _copy_model(model_dir, out, recipe)
+    shutil.rmtree(out / VERIFIER_DIR, ignore_errors=True)
+    if verifier_dir is not None:
+        _copy_model(verifier_dir, out / VERIFIER_DIR, recipe)
+    calibration = run_dir / "eval" / "calibration.json"
+    if calibration.exists():
+        shutil.copy2(calibration, out / "calibration.json")
+    report_file = run_dir / "eval" / "report.json"
+    report = json.loads(report_file.read_text()) if report_file.exists() else None
     n_params = n_parameters(load_saved(model_dir))
     (out / "README.md").write_text(model_card(recipe, run_dir, run_id, n_params, report, store), encoding="utf-8")
     return out

@@ -23,7 +23,7 @@ from trainer import export, modeling
 from trainer.candidates import Candidate, CandidatesConfig, sample_candidates
 from trainer.config import DataConfig, ExportConfig, ModelConfig, from_dict, load_toml, to_dict
 from trainer.engine import PhaseResult, StopRequested
-from trainer.eval import EvalConfig, evaluate, format_table
+from trainer.eval import VERIFIER_SOURCES, EvalConfig, evaluate, format_table
 from trainer.evaluator import EvaluatorConfig, run_evaluator
 from trainer.history import RunHistory
 from trainer.inference import load_for_inference
@@ -64,9 +64,9 @@ def load_recipe(path: str | Path) -> RecipeConfig:
     recipe = load_toml(RecipeConfig, path)
     unknown = [p for p in recipe.phases if p not in PHASES]
     if unknown:
-        from tutor.errors import ConfigError
-
         raise ConfigError(f"unknown phase(s) {unknown} in 'phases'; known: {', '.join(PHASES)}")
+    if recipe.eval.verifier not in VERIFIER_SOURCES:
+        raise ConfigError(f"eval.verifier must be one of {', '.join(VERIFIER_SOURCES)}, got {recipe.eval.verifier!r}")
     return recipe
 
 
@@ -252,6 +252,15 @@ def final_model_dir(ctx: RunContext) -> Path:
     raise TrainingError(f"run {ctx.run_dir} has no trained model yet")
 
 
+def verifier_dir(ctx: RunContext) -> Path | None:
+    """The model that scores samples when it is not the final model itself (`eval.verifier`)."""
+    if ctx.recipe.eval.verifier == "final" or final_model_dir(ctx) == ctx.final_dir("evaluator"):
+        return None
+    if not ctx.final_dir("evaluator").exists():
+        raise TrainingError(f"eval.verifier = 'evaluator' but run {ctx.run_dir} has no evaluator model")
+    return ctx.final_dir("evaluator")
+
+
 def phase_eval(ctx: RunContext) -> None:
     """Full evaluation of the final model; Pass@1 of the SSFT model too, for the multi-task comparison."""
     out = ctx.run_dir / "eval" / "report.json"
@@ -262,6 +271,8 @@ def phase_eval(ctx: RunContext) -> None:
     model_dir = final_model_dir(ctx)
     gguf_type, threads = ctx.recipe.export.gguf_type, ctx.recipe.threads
     generator, verifier = load_for_inference(model_dir, config.backend, gguf_type, threads)
+    if verifier_dir(ctx) is not None:
+        _, verifier = load_for_inference(verifier_dir(ctx), config.backend, gguf_type, threads)
     baseline = None
     if model_dir != ctx.final_dir("ssft") and ctx.final_dir("ssft").exists():
         baseline, _ = load_for_inference(ctx.final_dir("ssft"), config.backend, gguf_type, threads)
@@ -283,7 +294,8 @@ def phase_eval(ctx: RunContext) -> None:
 def phase_export(ctx: RunContext) -> None:
     out = Path(ctx.recipe.export.output_dir) if ctx.recipe.export.output_dir else ctx.run_dir / "export"
     ctx.history.start_phase("export")
-    export.export_model(final_model_dir(ctx), out, ctx.recipe, ctx.run_dir, ctx.history.run_id, ctx.history.store)
+    export.export_model(final_model_dir(ctx), out, ctx.recipe, ctx.run_dir, ctx.history.run_id, ctx.history.store,
+                        verifier_dir=verifier_dir(ctx))
     ctx.history.finish_phase("export")
     print(f"model written to {out}")
 

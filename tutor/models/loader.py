@@ -3,7 +3,8 @@
 A folder with config.json is a transformers model; a `.gguf` file (or a folder holding exactly one, and no
 config.json) is a llama.cpp model; None is the bundled default in `paths.bundled_model_dir()`, run through
 llama.cpp from its `model.gguf` when llama-cpp-python is installed (several times faster on a CPU) and
-through transformers otherwise.
+through transformers otherwise. A model folder with a `verifier/` subfolder (a trainer export whose samples
+are scored by a separate phase-2 evaluator) gets its Verifier from there, through the same backend choice.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tutor.errors import ConfigError, ModelLoadError
 from tutor.models.base import Generator, Verifier
 
 BACKENDS = ("auto", "transformers", "llama.cpp")
+VERIFIER_DIR = "verifier"
 
 
 def _llama_cpp_installed() -> bool:
@@ -57,7 +59,8 @@ def resolve(path: str | Path | None, backend: str = "auto") -> tuple[Path, str]:
 def load(
     path: str | Path | None = None, device: str = "auto", backend: str = "auto", threads: int = 0, **options
 ) -> tuple[Generator, Verifier]:
-    """Load a model; one object serves as both Generator and Verifier (the weights load once).
+    """Load a model; one object serves as both Generator and Verifier (the weights load once), unless the
+    model folder carries a separate verifier in `verifier/`.
 
     `threads` (0 = the backend's default) is the CPU thread count whichever backend the path picks:
     llama.cpp's n_threads, or torch's intra-op threads. `options` go to the backend's config dataclass
@@ -85,4 +88,8 @@ def load(
         from tutor.models.hf import HFModel
 
         model = HFModel(target, device=device, **options)
+    folder = paths.bundled_model_dir() if path is None else Path(path).expanduser()
+    if (folder / VERIFIER_DIR).is_dir():
+        _, verifier = load(folder / VERIFIER_DIR, device, backend, threads, **options)
+        return model, verifier
     return model, model
