@@ -38,7 +38,8 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--results", help="append per-problem results to this JSONL and resume from it")
     evaluate.add_argument("--baseline", help="also report the greedy Pass@1 of this model on the same problems")
     evaluate.add_argument("--verifier", help="score the samples with this model's verifier instead of MODEL's own "
-                          "(as the app's verifier setting does; e.g. a run's evaluator/final)")
+                          "(as the app's verifier setting does; e.g. a run's evaluator/final), or 'likelihood': "
+                          "MODEL's own mean token likelihood of each sample (tutor.models.likelihood)")
     evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
     evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png, reliability.png and accuracy_vs_n.png (needs --results)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -76,7 +77,11 @@ def _eval(args: argparse.Namespace) -> int:
     config = EvalConfig(n=args.n, k=args.k, temperature=args.temperature, max_problems=args.max_problems,
                         max_new_tokens=args.max_new_tokens)
     generator, verifier = load(args.model)
-    if args.verifier:
+    if args.verifier == "likelihood":
+        from tutor.models.likelihood import LikelihoodVerifier
+
+        verifier = LikelihoodVerifier(generator)
+    elif args.verifier:
         verifier = load(args.verifier)[1]
     baseline = load(args.baseline)[0] if args.baseline else None
     problems = load_problems(args.data)[args.skip :]
