@@ -91,3 +91,25 @@ def test_eval_scores_with_the_verifier_it_is_given(quick_run, tmp_path):
     own = _eval_scores(ctx, tmp_path, "own")
     assert _eval_scores(ctx, tmp_path, "same", "--verifier", str(ctx.final_dir("multitask"))) == own
     assert _eval_scores(ctx, tmp_path, "ssft", "--verifier", str(ctx.final_dir("ssft"))) != own
+
+
+def test_export_carries_the_phase2_evaluator_when_it_is_the_verifier(quick_run, tmp_path):
+    import dataclasses
+
+    from trainer import export
+    from trainer.run import verifier_dir
+    from tutor.models import load
+
+    ctx, store = quick_run
+    assert verifier_dir(ctx) is None  # quick.toml: the final model judges its own samples
+    recipe = dataclasses.replace(ctx.recipe, eval=dataclasses.replace(ctx.recipe.eval, verifier="evaluator"))
+    as_evaluator = dataclasses.replace(ctx, recipe=recipe)
+    assert verifier_dir(as_evaluator) == ctx.final_dir("evaluator")
+    out = tmp_path / "export"
+    export.export_model(ctx.final_dir("multitask"), out, recipe, ctx.run_dir, ctx.history.run_id, store,
+                        verifier_dir=verifier_dir(as_evaluator))
+    assert (out / "verifier" / "model.safetensors").is_file() and "`verifier/` judges" in (out / "README.md").read_text()
+    generator, verifier = load(out, backend="transformers")
+    assert generator.path == out and verifier.path == out / "verifier"
+    export.export_model(ctx.final_dir("multitask"), out, ctx.recipe, ctx.run_dir, ctx.history.run_id, store)
+    assert not (out / "verifier").exists()  # a stale verifier would silently judge for the new model
