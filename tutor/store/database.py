@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,6 +145,19 @@ def _migrate(engine: Engine, path: Path, version: int) -> None:
             connection.execute(insert(SchemaMigration).values(id=number, name=name, applied_at=utc_now()))
 
 
+def _journal_mode_wal(raw: sqlite3.Connection, timeout: float) -> str:
+    """Switch to WAL, retrying while another connection holds a lock: SQLite answers this pragma "database is
+    locked" at once, without its busy handler (seen with three first opens of one new file at once)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if not any(marker in str(error) for marker in _LOCKED_MARKERS) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def open_database(path: Path, timeout: float) -> Engine:
     """A ready engine on `path` (created if missing), checked and migrated; `StoreError` otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +169,7 @@ def open_database(path: Path, timeout: float) -> Engine:
                 connection.rollback()
                 # Outside any transaction (SQLite cannot switch journal mode inside one); persistent.
                 raw = connection.connection.dbapi_connection
-                mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                mode = _journal_mode_wal(raw, timeout)
                 if mode.lower() != "wal":
                     log.warning("%s stays in %s journal mode (WAL unavailable here)", path, mode)
             _migrate(engine, path, version)
