@@ -32,8 +32,8 @@ from tutor.solve.strategies import rank, vote_order
 
 log = logging.getLogger(__name__)
 
+VERIFIER_SOURCES = ("final", "evaluator")  # EvalConfig.verifier
 # metric name -> strategy of tutor.solve.strategies (the chosen answer's accuracy)
-VERIFIER_SOURCES = ("final", "evaluator")
 STRATEGY_METRICS = {"Maj1@N": "maj1", "RR.All": "rr_all", "RR.Top-K": "rr_topk", "W.RR": "wrr", "W.RR.Top-K": "wrr_topk"}
 METRIC_ORDER = ("Pass@1", "Maj1@N", "RR.All", "RR.Top-K", "W.RR", "W.RR.Top-K", "MajK@N", "Pass@N")
 

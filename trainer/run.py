@@ -271,8 +271,9 @@ def phase_eval(ctx: RunContext) -> None:
     model_dir = final_model_dir(ctx)
     gguf_type, threads = ctx.recipe.export.gguf_type, ctx.recipe.threads
     generator, verifier = load_for_inference(model_dir, config.backend, gguf_type, threads)
-    if verifier_dir(ctx) is not None:
-        _, verifier = load_for_inference(verifier_dir(ctx), config.backend, gguf_type, threads)
+    separate_verifier = verifier_dir(ctx)
+    if separate_verifier is not None:
+        _, verifier = load_for_inference(separate_verifier, config.backend, gguf_type, threads)
     baseline = None
     if model_dir != ctx.final_dir("ssft") and ctx.final_dir("ssft").exists():
         baseline, _ = load_for_inference(ctx.final_dir("ssft"), config.backend, gguf_type, threads)

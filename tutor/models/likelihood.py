@@ -4,8 +4,8 @@
 
 This is not the paper's S_cls. It is a baseline that re-ranks samples by how well the generator itself
 predicts them. On a small model trained from scratch it ranks within a problem better than a verifier fine-tuned on a few
-thousand candidate pairs (see assets/model/README.md), so `trainer eval` can report it beside S_cls and the
-solver can use it. The score lies in (0, 1], so W.RR's per-cluster sums and the calibration still apply.
+thousand candidate pairs (see assets/model/README.md), so `trainer eval --verifier likelihood` measures it
+beside S_cls. The score lies in (0, 1], so W.RR's per-cluster sums and the calibration still apply.
 """
 
 from __future__ import annotations
