@@ -8,6 +8,8 @@ correct iff g(extracted answer, reference answer). The candidates go to the stor
 from __future__ import annotations
 
 import logging
+import random
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -43,6 +45,18 @@ class CandidatesConfig:
     """Problems per `Generator.sample` call (times n sequences decoded together)."""
     grading_timeout: float = 1.0
     """Seconds allowed per answer comparison."""
+    prefix_cuts: int = 0
+    """Reference-prefix rollouts (our addition, not the paper's): per problem, this many cut points of the
+    reference solution (after an "=" or a line break, before the final-answer line); the model continues
+    each cut prefix `samples_per_cut` times. The candidate is prefix + continuation, so a correct and an
+    incorrect rollout of one cut differ only where the model's own continuation goes wrong, and problems
+    the model rarely solves from scratch still get correct candidates (pairs for the margin loss).
+    Measured on the default recipe's SSFT model (1,600 problems x 16, plus 4 cuts x 4): 11.6 % of rollouts
+    correct vs 5.9 % of plain samples, problems with both labels 431 -> 743, distinct correct candidates
+    1,044 -> 2,264; yet a 600-step evaluator trained on both ranked the multi-task model's test samples
+    (1,000 problems) at within-problem pair accuracy 0.533, vs 0.527 without them (see the model card)."""
+    samples_per_cut: int = 4
+    """Continuations sampled per cut prefix."""
     backend: str = "auto"
     """"auto" (llama.cpp over a q8_0 export on a CPU with llama-cpp-python, else transformers),
     "llama.cpp" or "transformers" (see trainer.inference)."""
@@ -88,6 +102,38 @@ def label_samples(problem, texts: Sequence[str], grade: Callable[[str | None, st
     return out
 
 
+_CUT_AFTER = re.compile(r"= |\n")
+
+
+def reference_prefixes(solution: str, count: int, rng: random.Random) -> list[str]:
+    """Up to `count` distinct prefixes of a reference solution, each ending right after an "= " or a line
+    break that comes before the final-answer line (a cut inside that line leaves nothing to get wrong)."""
+    body_end = solution.rstrip().rfind("\n")
+    if body_end > 0:
+        cuts = [m.end() for m in _CUT_AFTER.finditer(solution) if m.end() <= body_end]
+    else:  # no final-answer line of its own: cut inside the equalities, before the last one
+        cuts = [m.end() for m in re.finditer("= ", solution)][:-1]
+    chosen = rng.sample(cuts, min(count, len(cuts)))
+    return [solution[:cut] for cut in sorted(chosen)]
+
+
+def _prefix_rollouts(generator, chunk: Sequence, config: CandidatesConfig, seed: int, grade) -> list[Candidate]:
+    """config.samples_per_cut continuations of config.prefix_cuts reference prefixes per problem, labelled."""
+    jobs = [(p, prefix) for p in chunk
+            for prefix in reference_prefixes(p.solution, config.prefix_cuts, random.Random(f"{seed}:{p.unique_id}"))]
+    if not jobs:
+        return []
+    rows = generator.sample([generator.solver_prompt(p.problem) + prefix for p, prefix in jobs],
+                            n=config.samples_per_cut, temperature=config.temperature, top_p=config.top_p,
+                            max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP, seed=seed)
+    out: list[Candidate] = []
+    next_index = dict.fromkeys((p.unique_id for p in chunk), config.n)
+    for (problem, prefix), row in zip(jobs, rows):
+        out += label_samples(problem, [prefix + s.text for s in row], grade, start=next_index[problem.unique_id])
+        next_index[problem.unique_id] += len(row)
+    return out
+
+
 def sample_candidates(
     generator, problems: Sequence, config: CandidatesConfig, seed: int = 0,
     on_batch: Callable[[list[Candidate]], None] | None = None, done_ids: Iterable[str] = (),
@@ -107,6 +153,8 @@ def sample_candidates(
         samples = generator.sample(prompts, n=config.n, temperature=config.temperature, top_p=config.top_p,
                                    max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP, seed=seed + start)
         batch = [c for p, row in zip(chunk, samples) for c in label_samples(p, [s.text for s in row], grade)]
+        if config.prefix_cuts:
+            batch += _prefix_rollouts(generator, chunk, config, seed + start, grade)
         labelled += batch
         if on_batch is not None:
             on_batch(batch)
