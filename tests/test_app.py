@@ -151,6 +151,24 @@ def test_hint_mode_reveals_steps_one_at_a_time(qtbot, store):
     assert view.answer_view.accessibleDescription() == "Final answer: \\frac{3}{4}"
 
 
+def test_a_step_whose_arithmetic_does_not_hold_is_flagged_under_it(qtbot, store):
+    slip = "Add: $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$.\nThe answer is $\\boxed{\\frac{2}{6}}$."
+    window = make_window(qtbot, store, generator=ScriptedGenerator((slip,)))
+    solve_by_keyboard(qtbot, window)
+    view = window.solve_view
+    steps = view.steps_view.toPlainText()
+    assert "does not hold" in steps and "is 0.75" in steps
+    assert steps.index("Step 1.") < steps.index("does not hold") < steps.index("Step 2.")
+    assert "arithmetic step(s) that do not hold" in view.reason.toolTip()
+    screenshot(window, "solve-false-step")
+
+
+def test_a_solution_whose_steps_hold_gets_no_warning(qtbot, store):
+    window = make_window(qtbot, store)
+    solve_by_keyboard(qtbot, window)
+    assert "does not hold" not in window.solve_view.steps_view.toPlainText()
+
+
 @pytest.mark.parametrize("answer, verdict, words", [
     ("0.75", "top", "matches my top answer"),
     ("1/3", "minority", "minority answer"),

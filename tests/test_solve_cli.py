@@ -51,6 +51,12 @@ def test_json_output_is_the_solve_result(loaded, capsys):
     assert loaded[0]["path"] == "m.gguf"
 
 
+@pytest.mark.parametrize("flags, step_check", [([], True), (["--no-step-check"], False)])
+def test_the_step_check_is_on_unless_turned_off(loaded, capsys, flags, step_check):
+    assert cli.main(["solve", "What is 2 + 2?", "--n", "4", "--json", *flags]) == 0
+    assert json.loads(capsys.readouterr().out)["config"]["step_check"] is step_check
+
+
 def test_batch_writes_one_line_per_problem_with_correctness(loaded, tmp_path, capsys):
     problems = tmp_path / "problems.jsonl"
     problems.write_text(

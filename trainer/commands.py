@@ -40,6 +40,9 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--verifier", help="score the samples with this model's verifier instead of MODEL's own "
                           "(as the app's verifier setting does; e.g. a run's evaluator/final), or 'likelihood': "
                           "MODEL's own mean token likelihood of each sample (tutor.models.likelihood)")
+    evaluate.add_argument("--no-step-check", dest="step_check", action="store_false",
+                          help="rank by the verifier's S_cls alone (the paper's setup), without the tutor's discount "
+                          "for arithmetic steps that do not hold")
     evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
     evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png, reliability.png and accuracy_vs_n.png (needs --results)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -75,7 +78,7 @@ def _eval(args: argparse.Namespace) -> int:
     from tutor.models import load
 
     config = EvalConfig(n=args.n, k=args.k, temperature=args.temperature, max_problems=args.max_problems,
-                        max_new_tokens=args.max_new_tokens)
+                        max_new_tokens=args.max_new_tokens, step_check=args.step_check)
     generator, verifier = load(args.model)
     if args.verifier == "likelihood":
         from tutor.models.likelihood import LikelihoodVerifier

@@ -1,7 +1,8 @@
 """`trainer eval`: the paper's metrics for a model on a held-out split, with the tutor's own strategies.
 
 For each problem: one greedy solution (Pass@1) and N sampled ones, answers extracted and clustered by the
-grader, every sample scored by the verifier, then each strategy of `tutor.solve.strategies` picks an answer
+grader, every sample scored by the verifier (discounted per false arithmetic step, as the tutor does,
+unless `step_check` is off), then each strategy of `tutor.solve.strategies` picks an answer
 — the very functions the app runs, so a number here is the number a student gets.
 
 Metrics (METHOD.md): Pass@1, Pass@N (oracle), Maj1@N, MajK@N (oracle over the top-K clusters), RR.All,
@@ -28,6 +29,7 @@ from tutor.solve.calibration import (
     expected_calibration_error,
     fit_calibration,
 )
+from tutor.solve.checked import StepCheckedVerifier
 from tutor.solve.strategies import rank, vote_order
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,11 @@ class EvalConfig:
     model solves and judges) or "evaluator" (phase 2's evaluator, as the paper's SCR re-ranks with the
     evaluator fine-tuned in phase 2; the export then carries it in verifier/, where `tutor.models.load`
     finds it)."""
+    step_check: bool = True
+    """Discount each sample's verifier score per arithmetic step of it that does not hold, as the tutor does
+    (`tutor.solve.checked`); False measures the verifier's S_cls alone, the paper's setup."""
+    step_penalty: float = 0.01
+    """The factor per false step (the tutor's SolveConfig.step_penalty)."""
 
 
 @dataclass
@@ -87,6 +94,8 @@ class ProblemResult:
     """Pass@1 of a baseline model on the same problem (the SSFT model, for the multi-task comparison)."""
     answers: list[str | None] = field(default_factory=list)
     """The extracted answer of each sample (for accuracy vs N; empty in results written before it existed)."""
+    wrong_steps: list[int] = field(default_factory=list)
+    """Arithmetic steps of each sample that do not hold (`tutor.grading.steps`), step check on or off."""
 
 
 @dataclass
@@ -133,6 +142,7 @@ def score_problem(problem, greedy_text: str, texts: Sequence[str], scores: Seque
                   grade) -> ProblemResult:
     """All metrics of one problem from its greedy solution, its N samples and their verifier scores."""
     from tutor.grading import cluster_answers, extract_answer
+    from tutor.grading.steps import wrong_steps
 
     answers = [extract_answer(t) for t in texts]
     clusters = cluster_answers(answers, timeout=config.grading_timeout)
@@ -151,6 +161,7 @@ def score_problem(problem, greedy_text: str, texts: Sequence[str], scores: Seque
         calibration_features=confidence_features(scr, len(texts)),
         calibration_label=bool(scr) and correct_answer[scr[0].answer],
         answers=answers,
+        wrong_steps=[wrong_steps(t) for t in texts],
     )
 
 
@@ -249,6 +260,8 @@ def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: 
     position). `baseline` (a Generator) adds its greedy Pass@1 on the same problems.
     """
     grade = make_grader(config.grading_timeout)
+    if config.step_check:
+        verifier = StepCheckedVerifier(verifier, config.step_penalty)
     chosen = list(problems[: config.max_problems])
     results = load_results(results_path)
     bar = tqdm(total=len(chosen), initial=len(results), desc="eval", disable=not progress, dynamic_ncols=True)

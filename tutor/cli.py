@@ -48,7 +48,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     warm_up_grader_in_background()  # overlaps loading the model
     config = SolveConfig(
         n=args.n, k=args.k, strategy=args.strategy, temperature=args.temperature, top_p=args.top_p,
-        max_new_tokens=args.max_new_tokens, seed=args.seed,
+        max_new_tokens=args.max_new_tokens, seed=args.seed, step_check=args.step_check,
     )
     try:
         generator, verifier = load(getattr(args, "model", None), device=args.device, threads=args.threads)
@@ -78,6 +78,8 @@ def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
     solve.add_argument("--top-p", type=float, default=default.top_p)
     solve.add_argument("--max-new-tokens", type=int, default=default.max_new_tokens)
     solve.add_argument("--seed", type=int, default=None, help="sampling seed for a reproducible solve")
+    solve.add_argument("--no-step-check", dest="step_check", action="store_false",
+                       help="rank by the verifier alone, without discounting solutions whose arithmetic steps do not hold")
     solve.add_argument("--json", action="store_true", help="print the whole result as JSON")
     solve.add_argument("--file", type=Path, help="solve every problem of a JSONL file (\"problem\" field per line)")
     solve.add_argument("--out", type=Path, help="with --file: write results here as JSONL (default stdout)")

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.grading.steps import check_steps
+
 # Confidence bands: (lowest confidence, name, background colour, what we tell the student).
 BANDS = (
     (0.75, "high", "#d7f0d2", "I'm fairly confident."),
@@ -59,6 +61,11 @@ def headline(result: Any) -> str:
 def split_steps(solution: str) -> list[str]:
     """A solution as its steps: one per non-empty line (our models write one small step per line)."""
     return [line.strip() for line in solution.splitlines() if line.strip()]
+
+
+def false_steps(step: str) -> list[str]:
+    """What is wrong with a step's arithmetic, one sentence per equality that does not hold (math in `$`)."""
+    return [check.describe() for check in check_steps(step) if not check.holds]
 
 
 def has_boxed(step: str) -> bool:

@@ -31,6 +31,7 @@ from tutor.app.session import Session
 
 PREVIEW_DELAY_MS = 250
 CHECK_COLOURS = {"top": "#d7f0d2", "minority": "#fbeec5", "none": "#f8d4d0", "empty": "#eeeeee"}
+FALSE_STEP_COLOUR = "#f8d4d0"  # a step whose arithmetic does not hold, in the low-confidence red
 
 
 def math_browser(min_height: int = 80) -> QTextBrowser:
@@ -275,6 +276,10 @@ class SolveView(QWidget):
             style = ' style="background-color: #fff3b0"' if present.has_boxed(step) else ""
             rendered.html = rendered.html.replace("<p>", f"<p{style}><b>Step {number}.</b>&nbsp; ", 1)
             parts.append(rendered)
+            for problem in present.false_steps(step):  # the tutor checks its own arithmetic, and says so
+                warning = math_render.render_html(f"⚠ {problem}")
+                warning.html = warning.html.replace("<p>", f'<p style="background-color: {FALSE_STEP_COLOUR}">', 1)
+                parts.append(warning)
         math_render.merge(parts).install(self.steps_view.document())
         remaining = len(self._steps) - self.revealed_steps
         self.next_step_button.setEnabled(remaining > 0)

@@ -35,6 +35,11 @@ class SolveConfig:
     """Seconds allowed per answer comparison in the grader and for the symbolic cross-check."""
     symbolic_check: bool = True
     """Cross-check the winner with sympy when the problem is directly computable."""
+    step_check: bool = True
+    """Discount a solution's verifier score for each arithmetic step of it that does not hold
+    (`tutor.solve.checked`): the small bundled verifier cannot redo arithmetic, the grader can."""
+    step_penalty: float = 0.01
+    """The factor per false step; 1 keeps the verifier's verdict, 0 rules such a solution out."""
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -51,6 +56,8 @@ class SolveConfig:
             raise ConfigError(f"max_new_tokens must be at least 1 (got {self.max_new_tokens})")
         if self.verify_batch_size < 1:
             raise ConfigError(f"verify_batch_size must be at least 1 (got {self.verify_batch_size})")
+        if not 0 <= self.step_penalty <= 1:
+            raise ConfigError(f"step_penalty must be in [0, 1] (got {self.step_penalty})")
         if self.grading_timeout <= 0:
             raise ConfigError(f"grading_timeout must be positive (got {self.grading_timeout})")
 

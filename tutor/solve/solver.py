@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 
 from tutor.errors import DataError, ModelLoadError
 from tutor.grading import cluster_answers, extract_answer, is_equivalent, warm_up
+from tutor.grading.steps import wrong_steps
 from tutor.prompts import SOLVER_STOP
 from tutor.solve import calibration as calib
+from tutor.solve.checked import StepCheckedVerifier
 from tutor.solve.config import SolveConfig
 from tutor.solve.result import RankedCluster, SampleRecord, SolveResult
 from tutor.solve.strategies import rank, samples_to_score, vote_order
@@ -91,6 +93,7 @@ class Solver:
         self.generator = generator
         self.verifier = verifier
         self.config = config or SolveConfig()
+        self._scorer = StepCheckedVerifier(verifier, self.config.step_penalty) if self.config.step_check else verifier
         self.calibration_note = ""
         if calibration is None:
             try:
@@ -219,7 +222,7 @@ class Solver:
             if cancel.is_set():
                 return
             batch = texts[start : start + batch_size]
-            scores = self.verifier.p_correct([problem] * len(batch), batch)
+            scores = self._scorer.p_correct([problem] * len(batch), batch)
             for text, score in zip(batch, scores):
                 score = float(score)
                 if not 0.0 <= score <= 1.0:  # NaN or out of range: a backend bug; never let it decide
@@ -260,6 +263,9 @@ class Solver:
                 reasons.append(
                     f"re-ranking preferred it to the most common answer {majority.answer} ({majority.votes} votes)"
                 )
+            false_steps = wrong_steps(samples[winner.members[0]].text) if self.config.step_check else 0
+            if false_steps:
+                reasons.append(f"the shown solution has {false_steps} arithmetic step(s) that do not hold")
         unanswered = sum(sample.answer is None for sample in samples)
         if unanswered:
             reasons.append(f"{unanswered} solution(s) gave no final answer")

@@ -1,0 +1,119 @@
+"""Step checks: does each arithmetic equality a solution writes actually hold?
+
+A small model often reaches an answer through a step like `$4 \\cdot 8 = 24$`. The verifier, a model of the
+same size, cannot redo that arithmetic at its verdict token; the grader's safe evaluator can. This module
+finds every `$...$` (also `\\(...\\)`, `\\[...\\]`) span of a solution, splits it at its top-level `=` signs and
+compares each adjacent pair of sides numerically:
+
+    check_steps("So $4 \\cdot 8 = 24$ and $24 + 1 = 25$.")  # -> [StepCheck(.. holds=False ..), StepCheck(.. holds=True ..)]
+    wrong_steps(text)                                      # -> 1
+
+Only variable-free sides are compared: `3x + 7 = 22` is an equation to solve, not an identity, so a side
+with a variable is skipped, as is anything the evaluator does not read (words, units, `\\pmod`, matrices)
+and any span with another relation (`<`, `\\le`, `\\approx`, `\\equiv`, ...). A side written as a decimal
+may be rounded to the digits shown (`\\frac{1}{3} = 0.333` holds). Nothing is `eval`ed or `sympify`d:
+`tutor.grading.numeric` is a bounded recursive-descent parser, and the number of spans read is capped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tutor.grading.numeric import evaluate_at_points, values_close
+
+MAX_SPANS = 200  # math spans read per solution; a huge text costs no more than this
+REL_TOL = 1e-9
+
+_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Another relation makes the `=` signs of a span something other than a chain of equal values.
+_OTHER_RELATION = re.compile(r"[<>≤≥≠≈]|\\(?:le|ge|leq|geq|neq?|approx|equiv|sim|cong|pmod|bmod|mod|to|in|pm|mp|begin)\b")
+_SIZING = re.compile(r"\\(?:left|right)\b")
+_SPACING = re.compile(r"\\[,;!: ]|\s+")
+_FRAC_VARIANTS = re.compile(r"\\[dt]frac\b")
+_DECIMAL = re.compile(r"[-+]?\d*\.(\d+)")
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """One `left = right` comparison of a solution."""
+
+    line: int
+    """0-based line of the solution the equality is on."""
+    left: str
+    right: str
+    left_value: complex
+    right_value: complex
+    holds: bool
+
+    def describe(self) -> str:
+        """`$4 \\cdot 8 = 24$` as a student-facing sentence (math in `$`): what the left side is when it fails."""
+        if self.holds:
+            return f"${self.left} = {self.right}$ holds"
+        return f"${self.left} = {self.right}$ does not hold: ${self.left}$ is {_show(self.left_value)}"
+
+
+def _show(value: complex) -> str:
+    if value.imag:
+        return f"{value.real:g} + {value.imag:g}i"
+    real = value.real
+    return str(int(real)) if real == int(real) and abs(real) < 1e15 else f"{real:.6g}"
+
+
+def _split_top_level(span: str) -> list[str]:
+    """The sides of `a = b = c` at brace/bracket depth 0 (an `=` inside `\\text{..}` or `f(x=1)` is not a side)."""
+    sides, depth, start = [], 0, 0
+    for index, char in enumerate(span):
+        if char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            sides.append(span[start:index])
+            start = index + 1
+    sides.append(span[start:])
+    return [side.strip() for side in sides]
+
+
+def _rounding_tolerance(side: str) -> float:
+    """Half a unit of the last digit shown when `side` is a bare decimal (`0.333`), else 0."""
+    match = _DECIMAL.fullmatch(side)
+    return 0.5 * 10.0 ** -len(match.group(1)) if match else 0.0
+
+
+def _value(side: str) -> complex | None:
+    evaluated = evaluate_at_points(side)
+    if evaluated is None or evaluated[1]:  # unreadable, or has a variable
+        return None
+    return evaluated[0][0]
+
+
+def _same(left: str, right: str, a: complex, b: complex) -> bool:
+    tolerance = max(_rounding_tolerance(left), _rounding_tolerance(right))
+    if tolerance:
+        return abs(a - b) <= tolerance * (1 + 1e-9)
+    return values_close(a, b, REL_TOL)
+
+
+def check_steps(text: str) -> list[StepCheck]:
+    """Every variable-free `left = right` the solution writes inside math delimiters, in order."""
+    checks: list[StepCheck] = []
+    for count, match in enumerate(_SPAN.finditer(text)):
+        if count >= MAX_SPANS:
+            break
+        span = next(group for group in match.groups() if group is not None)
+        if "=" not in span or _OTHER_RELATION.search(span):
+            continue
+        span = _FRAC_VARIANTS.sub(r"\\frac", _SPACING.sub(" ", _SIZING.sub("", span)))
+        sides = _split_top_level(span)
+        values = [_value(side) if side else None for side in sides]
+        line = text.count("\n", 0, match.start())
+        for (left, a), (right, b) in zip(zip(sides, values), zip(sides[1:], values[1:])):
+            if a is not None and b is not None:
+                checks.append(StepCheck(line, left, right, a, b, _same(left, right, a, b)))
+    return checks
+
+
+def wrong_steps(text: str) -> int:
+    """How many of the solution's checked equalities do not hold."""
+    return sum(not check.holds for check in check_steps(text))
