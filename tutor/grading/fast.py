@@ -99,15 +99,15 @@ def values_equal(a: AnswerValue, b: AnswerValue) -> bool | None:
     return all(values_close(x, y, rel_tol) for x, y in zip(a.samples, b.samples))
 
 
-def _split_top_level(text: str) -> list[str]:
-    """Split on commas that are not inside (), [] or {}."""
+def split_top_level(text: str, separator: str = ",") -> list[str]:
+    """Split on `separator` (a comma by default) where it is not inside (), [] or {}."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(text):
         if char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
-        elif char == "," and depth == 0:
+        elif char == separator and depth == 0:
             parts.append(text[start:i])
             start = i + 1
     parts.append(text[start:])
@@ -160,7 +160,7 @@ def _structure(text: str) -> tuple[str, list[AnswerValue]] | None:
         kind, body = text[0] + text[-1], text[1:-1]
     else:
         kind, body = "set", text
-    parts = _split_top_level(body)
+    parts = split_top_level(body)
     if len(parts) < 2 and not text.startswith(r"\{"):
         return None  # `[5]` or something unsupported: let sympy read it
     expanded = [_values(part) for part in parts]

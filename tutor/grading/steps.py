@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tutor.grading.fast import split_top_level
 from tutor.grading.numeric import evaluate_at_points, values_close
 
 MAX_SPANS = 200  # math spans read per solution; a huge text costs no more than this
@@ -60,21 +61,6 @@ def _show(value: complex) -> str:
     return str(int(real)) if real == int(real) and abs(real) < 1e15 else f"{real:.6g}"
 
 
-def _split_top_level(span: str) -> list[str]:
-    """The sides of `a = b = c` at brace/bracket depth 0 (an `=` inside `\\text{..}` or `f(x=1)` is not a side)."""
-    sides, depth, start = [], 0, 0
-    for index, char in enumerate(span):
-        if char in "({[":
-            depth += 1
-        elif char in ")}]":
-            depth -= 1
-        elif char == "=" and depth == 0:
-            sides.append(span[start:index])
-            start = index + 1
-    sides.append(span[start:])
-    return [side.strip() for side in sides]
-
-
 def _rounding_tolerance(side: str) -> float:
     """Half a unit of the last digit shown when `side` is a bare decimal (`0.333`), else 0."""
     match = _DECIMAL.fullmatch(side)
@@ -105,7 +91,7 @@ def check_steps(text: str) -> list[StepCheck]:
         if "=" not in span or _OTHER_RELATION.search(span):
             continue
         span = _FRAC_VARIANTS.sub(r"\\frac", _SPACING.sub(" ", _SIZING.sub("", span)))
-        sides = _split_top_level(span)
+        sides = [side.strip() for side in split_top_level(span, "=")]  # not an `=` inside `f(x=1)` or `{..}`
         values = [_value(side) if side else None for side in sides]
         line = text.count("\n", 0, match.start())
         for (left, a), (right, b) in zip(zip(sides, values), zip(sides[1:], values[1:])):
