@@ -106,7 +106,9 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
                   + f"; {sum(minutes.values()):.1f} min in all before export."]
     if report is not None:
         lines += ["", f"## Evaluation ({report['problems']} held-out synthetic problems, N = {report['n']}, "
-                  f"K = {report['k']}, temperature {recipe.eval.temperature})", "", eval_table(report), "",
+                  f"K = {report['k']}, temperature {recipe.eval.temperature}, "
+                  f"{'verifier scores with the step check' if recipe.eval.step_check else 'S_cls alone'})", "",
+                  eval_table(report), "",
                   "Pass@1 is the greedy solution; MajK and Pass@N are oracle bounds. confidence_ece_after is "
                   "cross-fitted (5 folds), so the calibration is not scored on the problems it was fitted to.", ""]
         if report.get("by_subject"):

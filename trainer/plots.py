@@ -1,6 +1,6 @@
 """PNG charts of an evaluation (`trainer eval --plot DIR`): accuracy of every strategy next to its oracle
 bounds, accuracy vs the number of samples N for each strategy, and the verifier's reliability diagram
-(mean S_cls vs the fraction of correct samples per bin).
+(mean verifier score vs the fraction of correct samples per bin).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def reliability_chart(results: Sequence[ProblemResult], path: Path, bins: int = 
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ax.plot([0, 1], [0, 1], "--", color="#999", label="perfectly calibrated")
     ax.scatter(centers, accuracy, s=[20 + 200 * c / max(counts) for c in counts], color="#37a", label="samples per bin")
-    ax.set_xlabel("verifier S_cls")
+    ax.set_xlabel("verifier score")
     ax.set_ylabel("fraction correct")
     ax.set_title("verifier reliability")
     ax.legend(loc="upper left")
