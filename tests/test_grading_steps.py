@@ -63,6 +63,7 @@ def test_a_check_knows_its_line_and_says_what_the_left_side_is():
     assert first.describe() == "$2 + 2 = 4$ holds"
     assert second.describe() == "$4 \\cdot 8 = 24$ does not hold: $4 \\cdot 8$ is 32"
     assert check_steps("$\\frac{1}{8} = 1$")[0].describe().endswith("is 0.125")
+    assert check_steps("$300 = 4 \\cdot 125 + 0$")[0].describe().endswith("$4 \\cdot 125 + 0$ is 500")
 
 
 def test_a_huge_solution_reads_at_most_max_spans():

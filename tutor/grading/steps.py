@@ -33,6 +33,7 @@ _SIZING = re.compile(r"\\(?:left|right)\b")
 _SPACING = re.compile(r"\\[,;!: ]|\s+")
 _FRAC_VARIANTS = re.compile(r"\\[dt]frac\b")
 _DECIMAL = re.compile(r"[-+]?\d*\.(\d+)")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class StepCheck:
         """`$4 \\cdot 8 = 24$` as a student-facing sentence (math in `$`): what the left side is when it fails."""
         if self.holds:
             return f"${self.left} = {self.right}$ holds"
-        return f"${self.left} = {self.right}$ does not hold: ${self.left}$ is {_show(self.left_value)}"
+        # Say what the computed side is worth: `300 = 4 \\cdot 125` is about the right side.
+        side, value = (self.right, self.right_value) if _NUMBER.fullmatch(self.left) else (self.left, self.left_value)
+        return f"${self.left} = {self.right}$ does not hold: ${side}$ is {_show(value)}"
 
 
 def _show(value: complex) -> str:
