@@ -151,7 +151,7 @@ def test_hint_mode_reveals_steps_one_at_a_time(qtbot, store):
     assert view.answer_view.accessibleDescription() == "Final answer: \\frac{3}{4}"
 
 
-def test_a_step_whose_arithmetic_does_not_hold_is_flagged_under_it(qtbot, store):
+def test_a_step_whose_arithmetic_does_not_hold_is_flagged_under_it(qtbot, store, tmp_path):
     slip = "Add: $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$.\nThe answer is $\\boxed{\\frac{2}{6}}$."
     window = make_window(qtbot, store, generator=ScriptedGenerator((slip,)))
     solve_by_keyboard(qtbot, window)
@@ -161,6 +161,10 @@ def test_a_step_whose_arithmetic_does_not_hold_is_flagged_under_it(qtbot, store)
     assert steps.index("Step 1.") < steps.index("does not hold") < steps.index("Step 2.")
     assert "arithmetic step(s) that do not hold" in view.reason.toolTip()
     screenshot(window, "solve-false-step")
+    markdown = window.history_view.export_to(tmp_path / "h.md", "markdown").read_text()
+    assert "1. Add: $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$.\n   - ⚠ $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$ does not hold" in markdown
+    html = window.history_view.export_to(tmp_path / "h.html", "html").read_text()
+    assert "does not hold" in html
 
 
 def test_a_solution_whose_steps_hold_gets_no_warning(qtbot, store):
@@ -187,6 +191,18 @@ def test_check_my_answer_without_revealing_the_solution(qtbot, store, answer, ve
     assert not view.answer_revealed, "checking an answer does not reveal the solution"
     if verdict == "minority":
         screenshot(window, "solve-check-answer")
+
+
+def test_review_flags_the_false_steps_of_a_solution(qtbot, store):
+    window = make_window(qtbot, store)
+    solve_by_keyboard(qtbot, window)
+    review = window.review_view
+    review.select_cluster(2)  # 1/6, from "1/2 - 1/4 = 1/6"
+    assert review.members.item(0).text().endswith("1 false step(s)")
+    assert "does not hold" in review.solution_view.toPlainText() and "is 0.25" in review.solution_view.toPlainText()
+    review.select_cluster(0)  # 3/4: every step holds
+    assert "false step" not in review.members.item(0).text()
+    assert "does not hold" not in review.solution_view.toPlainText()
 
 
 def test_review_mark_solution_incorrect_is_stored(qtbot, store):

@@ -35,7 +35,8 @@ def to_markdown(rows: Sequence[Any]) -> str:
         answer = row.answer if row.answer is not None else "(no answer)"
         parts.append(f"## Problem {row.id}\n\n{row.problem.strip()}\n\n"
                      f"**Answer:** ${answer}$ — confidence {_confidence(row)} ({'; '.join(result.get('reasons', []))})\n")
-        parts.append("".join(f"{number}. {step}\n" for number, step in enumerate(steps, start=1)))
+        parts.append("".join(f"{number}. {step}\n" + "".join(f"   - ⚠ {problem}\n" for problem in present.false_steps(step))
+                             for number, step in enumerate(steps, start=1)))
         parts.append(f"\n_Model: {row.model or 'unknown'}; solved {row.created_at:%Y-%m-%d %H:%M} UTC._\n")
     return "\n".join(parts)
 
@@ -49,8 +50,9 @@ def to_html(rows: Sequence[Any]) -> str:
             math_render.render_html(row.problem),
             math_render.render_html(f"Answer: {present.answer_latex(answer)} (confidence {_confidence(row)})"),
         ]
-        parts += [math_render.render_html(f"{number}. {step}")
-                  for number, step in enumerate(present.split_steps(_best_solution(result)), start=1)]
+        for number, step in enumerate(present.split_steps(_best_solution(result)), start=1):
+            parts.append(math_render.render_html(f"{number}. {step}"))
+            parts += [math_render.render_html(f"⚠ {problem}") for problem in present.false_steps(step)]
         parts.append(math_render.render_html("; ".join(result.get("reasons", []) + [f"model {row.model or 'unknown'}"])))
         body = math_render.merge(parts).with_data_uris()
         sections.append(f"<section><h2>Problem {row.id}</h2>\n{body}\n</section>")

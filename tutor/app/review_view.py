@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tutor.app import math_render
+from tutor.app import math_render, present
 from tutor.app.jobs import SolvedProblem
 from tutor.app.qt_models import ClusterRow, ClusterTableModel, fmt_score
 from tutor.app.session import Session
@@ -126,8 +126,10 @@ class ReviewView(QWidget):
             verdict = verdicts.get(("sample", index), cluster_verdict)
             marked = "" if verdict is None else ("  ✓ correct" if verdict else "  ✗ incorrect")
             cut = "" if sample.finish_reason == "stop" else f" ({sample.finish_reason})"
+            false_steps = len(present.false_steps(sample.text))
+            flagged = f", {false_steps} false step(s)" if false_steps else ""
             item = QListWidgetItem(f"#{index + 1}: verifier {fmt_score(sample.score)}, "
-                                   f"{sample.n_tokens} tokens{cut}{marked}")
+                                   f"{sample.n_tokens} tokens{cut}{flagged}{marked}")
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.members.addItem(item)
         self.members.setCurrentRow(0)
@@ -139,7 +141,8 @@ class ReviewView(QWidget):
             self.solution_view.clear()
         else:
             text = self.session.current.result.samples_by_index[sample_index].text
-            math_render.render_html(text).install(self.solution_view.document())
+            warnings = [math_render.render_html(f"⚠ {problem}") for problem in present.false_steps(text)]
+            math_render.merge([math_render.render_html(text), *warnings]).install(self.solution_view.document())
         self._set_mark_buttons()
 
     def selected_sample(self) -> int | None:
