@@ -15,6 +15,7 @@ from app_fakes import PROBLEM, SCRIPT, ScriptedGenerator, ScriptedVerifier
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from tutor.app.jobs import solve_config
 from tutor.app.session import Session
 from tutor.app.settings import AppSettings, load_settings
 from tutor.app.window import MainWindow
@@ -258,10 +259,26 @@ def test_settings_are_saved_and_reloaded(qtbot, store):
     view.n.setValue(4)
     view.strategy.setCurrentText("wrr_topk")
     view.temperature.setValue(0.9)
+    view.step_check.setChecked(False)
     assert view.save()
     loaded = load_settings()
-    assert (loaded.n, loaded.strategy, loaded.temperature) == (4, "wrr_topk", 0.9)
+    assert (loaded.n, loaded.strategy, loaded.temperature, loaded.step_check) == (4, "wrr_topk", 0.9, False)
     assert window.session.settings.n == 4
+    assert solve_config(window.session.settings).step_check is False, "the setting reaches the solver"
+    view.step_check.setChecked(True)
+    assert view.save() and load_settings().step_check is True
+
+
+@pytest.mark.parametrize("raw, expected", [("false", False), ("true", True), ("False", False), ("maybe", True), (7, True)])
+def test_a_saved_flag_reads_back_as_written_and_junk_falls_back_to_the_default(raw, expected):
+    from tutor.app.settings import settings_store
+
+    store = settings_store()
+    store.setValue("step_check", raw)
+    store.setValue("n", "not a number")
+    store.sync()
+    loaded = load_settings()
+    assert loaded.step_check is expected and loaded.n == AppSettings().n
 
 
 def test_history_search_reopen_and_export(qtbot, store, tmp_path):

@@ -80,7 +80,7 @@ def solve_config(settings: Any):
     from tutor.solve import SolveConfig
 
     return SolveConfig(n=settings.n, k=settings.k, temperature=settings.temperature, strategy=settings.strategy,
-                       max_new_tokens=settings.max_new_tokens)
+                       max_new_tokens=settings.max_new_tokens, step_check=settings.step_check)
 
 
 def solve_problem(generator: Any, verifier: Any, settings: Any, problem: str, *, report: Report,

@@ -38,6 +38,8 @@ class AppSettings:
     """Longest solution sampled, in tokens."""
     threads: int = 0
     """CPU threads for the model (llama.cpp or torch); 0 = the backend's default."""
+    step_check: bool = True
+    """Discount solutions whose arithmetic steps do not hold before re-ranking (`tutor.solve.checked`)."""
 
     def validate(self) -> list[str]:
         """Human-readable problems with these values (empty when fine)."""
@@ -68,8 +70,11 @@ def load_settings() -> AppSettings:
         default = getattr(defaults, spec.name)
         raw = qsettings.value(spec.name, default)
         try:
+            if isinstance(default, bool):  # an INI file gives "true"/"false" back, and bool("false") is True
+                values[spec.name] = raw if isinstance(raw, bool) else {"true": True, "false": False}[str(raw).lower()]
+                continue
             values[spec.name] = type(default)(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             values[spec.name] = default
     settings = AppSettings(**values)
     return settings if not settings.validate() else defaults

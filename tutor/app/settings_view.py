@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -77,6 +78,7 @@ class SettingsView(QWidget):
         self.max_new_tokens = QSpinBox(minimum=16, maximum=4096, singleStep=32)
         self.threads = QSpinBox(minimum=0, maximum=256)
         self.threads.setSpecialValueText("auto")
+        self.step_check = QCheckBox("Rank down solutions whose arithmetic does not hold")
         self.load_button = QPushButton("Load and use this model")
         self.save_button = QPushButton("Save settings")
         self.status = QLabel()
@@ -93,6 +95,7 @@ class SettingsView(QWidget):
         form.addRow("Strategy", self.strategy)
         form.addRow("Max tokens per solution", self.max_new_tokens)
         form.addRow("CPU threads", self.threads)
+        form.addRow("Step check", self.step_check)
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)
         buttons.addWidget(self.save_button)
@@ -124,6 +127,7 @@ class SettingsView(QWidget):
         self.strategy.setCurrentText(settings.strategy)
         self.max_new_tokens.setValue(settings.max_new_tokens)
         self.threads.setValue(settings.threads)
+        self.step_check.setChecked(settings.step_check)
 
     def edited_settings(self) -> AppSettings:
         return AppSettings(
@@ -131,6 +135,7 @@ class SettingsView(QWidget):
             device=self.device.currentText(), n=self.n.value(), k=self.k.value(),
             temperature=self.temperature.value(), strategy=self.strategy.currentText(),
             max_new_tokens=self.max_new_tokens.value(), threads=self.threads.value(),
+            step_check=self.step_check.isChecked(),
         )
 
     def save(self) -> bool:
