@@ -34,6 +34,8 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--max-problems", type=int, default=1000)
     evaluate.add_argument("--max-new-tokens", type=int, default=256)
     evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--backend", choices=("auto", "transformers", "llama.cpp"), default="auto",
+                          help="how MODEL is run (auto: llama.cpp over its GGUF when llama-cpp-python is installed)")
     evaluate.add_argument("--skip", type=int, default=0, help="start at this problem of the file (to shard a long evaluation)")
     evaluate.add_argument("--results", help="append per-problem results to this JSONL and resume from it")
     evaluate.add_argument("--baseline", help="also report the greedy Pass@1 of this model on the same problems")
@@ -79,7 +81,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     config = EvalConfig(n=args.n, k=args.k, temperature=args.temperature, max_problems=args.max_problems,
                         max_new_tokens=args.max_new_tokens, step_check=args.step_check)
-    generator, verifier = load(args.model)
+    generator, verifier = load(args.model, backend=args.backend)
     if args.verifier == "likelihood":
         from tutor.models.likelihood import LikelihoodVerifier
 

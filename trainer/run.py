@@ -67,6 +67,8 @@ def load_recipe(path: str | Path) -> RecipeConfig:
         raise ConfigError(f"unknown phase(s) {unknown} in 'phases'; known: {', '.join(PHASES)}")
     if recipe.eval.verifier not in VERIFIER_SOURCES:
         raise ConfigError(f"eval.verifier must be one of {', '.join(VERIFIER_SOURCES)}, got {recipe.eval.verifier!r}")
+    if not 0 <= recipe.eval.step_penalty <= 1:  # found now, not after an hour of training
+        raise ConfigError(f"eval.step_penalty must be in [0, 1], got {recipe.eval.step_penalty}")
     return recipe
 
 
