@@ -142,6 +142,19 @@ def test_calibration_is_loaded_from_the_model_folder(tmp_path):
     assert any("calibrated on 40 solves" in reason for reason in result.reasons)
 
 
+@pytest.mark.parametrize("fitted_with, solving_with, used", [
+    (True, True, True), (False, False, True), (None, True, True), (None, False, True),
+    (True, False, False), (False, True, False),
+])
+def test_a_calibration_is_used_only_on_the_kind_of_score_it_was_fitted_on(tmp_path, fitted_with, solving_with, used):
+    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40, step_check=fitted_with).save(tmp_path)
+    model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
+    result = Solver(model, model, SolveConfig(n=6, strategy="maj1", step_check=solving_with)).solve("What is 2 + 3?")
+    assert any("calibrated on 40 solves" in reason for reason in result.reasons) is used
+    if not used:
+        assert any(f"fitted with the step check {'on' if fitted_with else 'off'}" in r for r in result.reasons)
+
+
 def test_a_broken_calibration_file_falls_back_and_says_so(tmp_path):
     (tmp_path / "calibration.json").write_text("{not json")
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)

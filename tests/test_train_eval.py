@@ -54,6 +54,9 @@ def test_every_metric_on_a_scripted_model():
     # C: top-2 clusters by vote are 9 (2 votes) then 2 (first member): 3 is outside, so W.RR.Top-K on C picks 9/2
     assert report.by_subject["Prealgebra"]["Pass@N"] == 0.0 and report.by_level["1"]["RR.Top-K"] == 1.0
     assert 0.0 <= m["verifier_ece"] <= 1.0
+    assert report.calibration.step_check is True, "the fitted calibration says which scores it was fitted on"
+    plain = evaluate(model, model, PROBLEMS, EvalConfig(n=4, k=2, step_check=False), progress=False)
+    assert plain.calibration.step_check is False
 
 
 def test_auroc_matches_hand_counts():

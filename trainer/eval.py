@@ -230,6 +230,7 @@ def summarize(results: Sequence[ProblemResult], config: EvalConfig) -> EvalRepor
     rows = [(r.calibration_features, r.calibration_label) for r in results if r.calibration_features is not None]
     try:
         report.calibration = fit_calibration([f for f, _ in rows], [y for _, y in rows])
+        report.calibration.step_check = config.step_check
         metrics["confidence_ece_before"] = report.calibration.ece_before
         metrics["confidence_ece_after"] = report.calibration.ece_after
     except ValueError as exc:  # all winners right (or all wrong): nothing to fit

@@ -60,6 +60,9 @@ class Calibration:
     ece_after: float | None = None
     format: str = FORMAT
     features: tuple[str, ...] = FEATURES
+    step_check: bool | None = None
+    """Whether the verifier scores it was fitted on carried the step check (`tutor.solve.checked`); the
+    Solver does not apply it to scores of the other kind. None: not recorded (a file from before)."""
 
     def predict(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features[name] for w, name in zip(self.weights, self.features))

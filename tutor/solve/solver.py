@@ -101,6 +101,11 @@ class Solver:
             except ModelLoadError as exc:  # a broken calibration must not stop the tutor from solving
                 log.warning("%s", exc)
                 self.calibration_note = "uncalibrated: calibration.json is unreadable"
+            if calibration is not None and calibration.step_check not in (None, self.config.step_check):
+                # fitted on the other kind of score, it would be confidently wrong
+                fitted = "on" if calibration.step_check else "off"
+                self.calibration_note = f"uncalibrated: calibration.json was fitted with the step check {fitted}"
+                calibration = None
         self.calibration = calibration
         warm_up_grader_in_background()
 
