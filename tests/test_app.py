@@ -199,7 +199,7 @@ def test_review_flags_the_false_steps_of_a_solution(qtbot, store):
     solve_by_keyboard(qtbot, window)
     review = window.review_view
     review.select_cluster(2)  # 1/6, from "1/2 - 1/4 = 1/6"
-    assert review.members.item(0).text().endswith("1 false step(s)")
+    assert review.members.item(0).text().endswith("1 false step(s) (S_cls 0.10 before the step check)")
     assert "does not hold" in review.solution_view.toPlainText() and "is 0.25" in review.solution_view.toPlainText()
     review.select_cluster(0)  # 3/4: every step holds
     assert "false step" not in review.members.item(0).text()

@@ -232,3 +232,17 @@ def test_prepare_recipe_never_exports_over_the_bundled_model(tmp_path):
     recipe.write_text(recipe.read_text() + '\n[export]\noutput_dir = "assets/model"\ngguf = true\n')
     config = tomllib.loads(runs.prepare_recipe(str(recipe), ["ssft"], "synthetic", "", None).read_text())
     assert "output_dir" not in config["export"] and config["export"]["gguf"] is True
+
+
+@pytest.mark.parametrize("score, false_steps, config, expected", [
+    (0.003, 1, {"step_check": True, "step_penalty": 0.01}, 0.3),
+    (0.00005, 2, {"step_check": True, "step_penalty": 0.01}, 0.5),
+    (0.3, 0, {"step_check": True, "step_penalty": 0.01}, None),
+    (0.3, 1, {"step_check": False, "step_penalty": 0.01}, None),
+    (0.0, 1, {"step_check": True, "step_penalty": 0.0}, None),
+    (None, 1, {"step_check": True, "step_penalty": 0.01}, None),
+    (0.3, 1, {}, None),
+])
+def test_the_score_before_the_step_check_is_divided_back_only_when_it_was_applied(score, false_steps, config, expected):
+    got = present.score_before_step_check(score, false_steps, config)
+    assert got == (pytest.approx(expected) if expected is not None else None)

@@ -68,6 +68,15 @@ def false_steps(step: str) -> list[str]:
     return [check.describe() for check in check_steps(step) if not check.holds]
 
 
+def score_before_step_check(score: float | None, false_steps: int, config: dict) -> float | None:
+    """The verifier's own S_cls behind a score the step check discounted (None when it was not, or when a
+    penalty of 0 left nothing to divide back)."""
+    penalty = config.get("step_penalty") or 0.0
+    if score is None or not false_steps or not config.get("step_check") or penalty <= 0:
+        return None
+    return min(1.0, score / penalty**false_steps)
+
+
 def has_boxed(step: str) -> bool:
     return "\\boxed" in step
 

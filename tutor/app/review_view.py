@@ -128,6 +128,8 @@ class ReviewView(QWidget):
             cut = "" if sample.finish_reason == "stop" else f" ({sample.finish_reason})"
             false_steps = len(present.false_steps(sample.text))
             flagged = f", {false_steps} false step(s)" if false_steps else ""
+            raw = present.score_before_step_check(sample.score, false_steps, self.session.current.result.config)
+            flagged += f" (S_cls {raw:.2f} before the step check)" if raw is not None else ""
             item = QListWidgetItem(f"#{index + 1}: verifier {fmt_score(sample.score)}, "
                                    f"{sample.n_tokens} tokens{cut}{flagged}{marked}")
             item.setData(Qt.ItemDataRole.UserRole, index)
