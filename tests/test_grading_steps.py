@@ -11,13 +11,13 @@ from tutor.grading.steps import MAX_SPANS, check_steps, wrong_steps
 from tutor.solve import SolveConfig, Solver
 from tutor.solve.checked import StepCheckedVerifier
 
-# (solution text, [(left, right, holds), ...] in order)
+# (solution text, [(left, right, holds), ...] in order); sides are kept as written, for the student to find
 CASES = [
     ("So $4 \\cdot 8 = 24$.", [("4 \\cdot 8", "24", False)]),
     ("So $4 \\cdot 8 = 32$.", [("4 \\cdot 8", "32", True)]),
     ("$2 + 3 = 5 = 6$", [("2 + 3", "5", True), ("5", "6", False)]),
-    ("$\\frac{36}{4} = 9$ and $\\dfrac{36}{4} = 6$", [("\\frac{36}{4}", "9", True), ("\\frac{36}{4}", "6", False)]),
-    ("$-2 \\cdot \\left(-2\\right) + 1 = 5$", [("-2 \\cdot (-2) + 1", "5", True)]),
+    ("$\\frac{36}{4} = 9$ and $\\dfrac{36}{4} = 6$", [("\\frac{36}{4}", "9", True), ("\\dfrac{36}{4}", "6", False)]),
+    ("$-2 \\cdot \\left(-2\\right) + 1 = 5$", [("-2 \\cdot \\left(-2\\right) + 1", "5", True)]),
     ("$2^{10} = 1024$, $5! = 120$, $\\sqrt{16} = 4$",
      [("2^{10}", "1024", True), ("5!", "120", True), ("\\sqrt{16}", "4", True)]),
     ("inline \\(3 \\times 3 = 9\\) and display \\[10 - 4 = 7\\]", [("3 \\times 3", "9", True), ("10 - 4", "7", False)]),
@@ -40,6 +40,12 @@ CASES = [
     ("$\\text{area} = 12$", []),
     ("$5 \\text{ cm} = 6$", []),
     ("$a = b$", []),
+    ("$5 \\text{ cm} = 50 \\text{ mm}$", []),
+    ("$50\\% = 0.5$", []),
+    ("$90^\\circ = 90$", []),
+    # typesetting the grader's normal form drops does not get in the way
+    ("$1{,}000 + 1 = 1001$", [("1{,}000 + 1", "1001", True)]),
+    ("$\\tfrac{1}{2} \\, + \\displaystyle\\frac{1}{2} = 1$", [("\\tfrac{1}{2} \\, + \\displaystyle\\frac{1}{2}", "1", True)]),
     # no math delimiters, or none closed: nothing read
     ("4 * 8 = 24", []),
     ("$4 \\cdot 8 = 24", []),

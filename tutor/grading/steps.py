@@ -19,19 +19,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tutor.grading.fast import split_top_level
+from tutor.grading.normalize import normalize_answer
 from tutor.grading.numeric import evaluate_at_points, values_close
 
 MAX_SPANS = 200  # math spans read per solution; a huge text costs no more than this
 REL_TOL = 1e-9
 
 _SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
-# Another relation makes the `=` signs of a span something other than a chain of equal values.
-_OTHER_RELATION = re.compile(r"[<>≤≥≠≈]|\\(?:le|ge|leq|geq|neq?|approx|equiv|sim|cong|pmod|bmod|mod|to|in|pm|mp|begin)\b")
-_SIZING = re.compile(r"\\(?:left|right)\b")
-_SPACING = re.compile(r"\\[,;!: ]|\s+")
-_FRAC_VARIANTS = re.compile(r"\\[dt]frac\b")
+# Spans not read: another relation makes the `=` signs something other than a chain of equal values, and
+# units, percent and degrees are notation `normalize_answer` drops although `5 cm = 50 mm` needs them.
+_UNREAD = re.compile(r"[<>≤≥≠≈%°]|\\(?:le|ge|leq|geq|neq?|approx|equiv|sim|cong|pmod|bmod|mod|to|in|pm|mp|begin|"
+                     r"circ|degree|text\w*|mbox|mathrm|operatorname)\b")
 _DECIMAL = re.compile(r"[-+]?\d*\.(\d+)")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
 
@@ -71,14 +72,14 @@ def _rounding_tolerance(side: str) -> float:
 
 
 def _value(side: str) -> complex | None:
-    evaluated = evaluate_at_points(side)
+    evaluated = evaluate_at_points(normalize_answer(side))  # typesetting (`\\left(`, `\\dfrac`, `\\,`) dropped
     if evaluated is None or evaluated[1]:  # unreadable, or has a variable
         return None
     return evaluated[0][0]
 
 
 def _same(left: str, right: str, a: complex, b: complex) -> bool:
-    tolerance = max(_rounding_tolerance(left), _rounding_tolerance(right))
+    tolerance = max(_rounding_tolerance(normalize_answer(left)), _rounding_tolerance(normalize_answer(right)))
     if tolerance:
         return abs(a - b) <= tolerance * (1 + 1e-9)
     return values_close(a, b, REL_TOL)
@@ -91,9 +92,8 @@ def check_steps(text: str) -> list[StepCheck]:
         if count >= MAX_SPANS:
             break
         span = next(group for group in match.groups() if group is not None)
-        if "=" not in span or _OTHER_RELATION.search(span):
+        if "=" not in span or _UNREAD.search(span):
             continue
-        span = _FRAC_VARIANTS.sub(r"\\frac", _SPACING.sub(" ", _SIZING.sub("", span)))
         sides = [side.strip() for side in split_top_level(span, "=")]  # not an `=` inside `f(x=1)` or `{..}`
         values = [_value(side) if side else None for side in sides]
         line = text.count("\n", 0, match.start())
@@ -103,6 +103,8 @@ def check_steps(text: str) -> list[StepCheck]:
     return checks
 
 
+@lru_cache(maxsize=4096)
 def wrong_steps(text: str) -> int:
-    """How many of the solution's checked equalities do not hold."""
+    """How many of the solution's checked equalities do not hold (cached: the verifier's discount, the
+    solver's reasons and the evaluation report all ask about the same texts)."""
     return sum(not check.holds for check in check_steps(text))
