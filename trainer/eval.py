@@ -29,7 +29,7 @@ from tutor.solve.calibration import (
     expected_calibration_error,
     fit_calibration,
 )
-from tutor.solve.checked import StepCheckedVerifier
+from tutor.solve.checked import DEFAULT_STEP_PENALTY, StepCheckedVerifier
 from tutor.solve.strategies import rank, vote_order
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class EvalConfig:
     step_check: bool = True
     """Discount each sample's verifier score per arithmetic step of it that does not hold, as the tutor does
     (`tutor.solve.checked`); False measures the verifier's S_cls alone, the paper's setup."""
-    step_penalty: float = 0.01
+    step_penalty: float = DEFAULT_STEP_PENALTY
     """The factor per false step (the tutor's SolveConfig.step_penalty)."""
 
 

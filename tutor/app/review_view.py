@@ -30,6 +30,7 @@ from tutor.app.jobs import SolvedProblem
 from tutor.app.qt_models import ClusterRow, ClusterTableModel, fmt_score
 from tutor.app.session import Session
 from tutor.app.solve_view import math_browser
+from tutor.grading import wrong_steps
 
 
 class ReviewView(QWidget):
@@ -126,7 +127,7 @@ class ReviewView(QWidget):
             verdict = verdicts.get(("sample", index), cluster_verdict)
             marked = "" if verdict is None else ("  ✓ correct" if verdict else "  ✗ incorrect")
             cut = "" if sample.finish_reason == "stop" else f" ({sample.finish_reason})"
-            false_steps = len(present.false_steps(sample.text))
+            false_steps = wrong_steps(sample.text)
             flagged = f", {false_steps} false step(s)" if false_steps else ""
             raw = present.score_before_step_check(sample.score, false_steps, self.session.current.result.config)
             flagged += f" (S_cls {raw:.2f} before the step check)" if raw is not None else ""

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from tutor.errors import ConfigError
+from tutor.solve.checked import DEFAULT_STEP_PENALTY
 
 # The strategies `tutor.solve.strategies` implements; see METHOD.md for their definitions.
 STRATEGIES = ("greedy", "maj1", "rr_all", "rr_topk", "wrr", "wrr_topk")
@@ -38,7 +39,7 @@ class SolveConfig:
     step_check: bool = True
     """Discount a solution's verifier score for each arithmetic step of it that does not hold
     (`tutor.solve.checked`): the small bundled verifier cannot redo arithmetic, the grader can."""
-    step_penalty: float = 0.01
+    step_penalty: float = DEFAULT_STEP_PENALTY
     """The factor per false step; 1 keeps the verifier's verdict, 0 rules such a solution out."""
 
     def __post_init__(self) -> None:
