@@ -19,6 +19,7 @@ import cmath
 import math
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from functools import lru_cache
 
 Function = Callable[[dict[str, complex]], complex]
@@ -44,7 +45,7 @@ _FUNCTIONS = {
     r"\sec": lambda z: 1 / cmath.cos(z), r"\csc": lambda z: 1 / cmath.sin(z), r"\ln": cmath.log,
     r"\exp": cmath.exp, r"\arcsin": cmath.asin, r"\arccos": cmath.acos, r"\arctan": cmath.atan,
 }
-_SUPPORTED_COMMANDS = {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\log", *_FUNCTIONS}
+_SUPPORTED_COMMANDS = {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\div", r"\log", *_FUNCTIONS}
 _STARTS_PRIMARY = re.compile(r"^(?:\d|\.|[a-zA-Z]|\(|\{|\\(?:frac|sqrt|pi|log|sin|cos|tan|cot|sec|csc|ln|exp|arc))")
 _MAX_FACTORIAL = 170.0  # beyond this n! overflows a float
 
@@ -54,11 +55,14 @@ class _Unsupported(Exception):
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, exact: bool = False) -> None:
         self.tokens = _TOKEN.findall(text)
         self.pos = 0
         self.depth = 0
         self.variables: set[str] = set()
+        # Exact mode reads numbers as Fractions, so + - * / and integer powers stay exact; anything
+        # irrational (pi, roots, functions) turns the value into a complex, which the caller rejects.
+        self.number = Fraction if exact else (lambda token: complex(float(token)))
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -100,7 +104,7 @@ class _Parser:
             if token in ("*", r"\cdot", r"\times"):
                 self.take()
                 value = _mul(value, self.power())
-            elif token == "/":
+            elif token in ("/", r"\div"):
                 self.take()
                 value = _div(value, self.power())
             elif token is not None and _STARTS_PRIMARY.match(token):
@@ -133,7 +137,7 @@ class _Parser:
             return self.primary()
         token = self.take()
         if token[0].isdigit():  # `\frac12`: one digit per argument
-            digit, rest = float(token[0]), token[1:]
+            digit, rest = self.number(token[0]), token[1:]
             if rest:
                 self.tokens.insert(self.pos, rest)
             return lambda env: digit
@@ -152,7 +156,7 @@ class _Parser:
             self.depth -= 1
             return inner
         if token[0].isdigit() or token[0] == ".":
-            value = complex(float(token))
+            value = self.number(token)
             return lambda env: value
         if token == r"\pi":
             return lambda env: cmath.pi
@@ -216,6 +220,8 @@ def _factorial(operand: Function) -> Function:
         n = operand(env)
         if n.imag != 0 or not -1 < n.real <= _MAX_FACTORIAL:
             raise _Unsupported("factorial out of range")
+        if isinstance(n, Fraction) and n.denominator == 1:
+            return Fraction(math.factorial(int(n)))
         return complex(math.gamma(n.real + 1))
 
     return value
@@ -236,6 +242,11 @@ def _pow(base: Function, exponent: Function) -> Function:
             raise _Unsupported("exponent too large")
         b = base(env)
         if power.imag == 0 and power.real == int(power.real):
+            if isinstance(b, Fraction):  # exact powers: refuse what no float could hold before computing it
+                if b == 0 and power.real < 0:
+                    raise ZeroDivisionError("0 to a negative power")
+                if b and abs(power.real) * max(abs(math.log10(abs(b.numerator))), math.log10(b.denominator)) > 200:
+                    raise _Unsupported("power too large")
             return b ** int(power.real)
         return cmath.exp(power * cmath.log(b))
 
@@ -243,13 +254,14 @@ def _pow(base: Function, exponent: Function) -> Function:
 
 
 @lru_cache(maxsize=16384)
-def compile_expression(text: str) -> tuple[Function, frozenset[str]] | None:
-    """(function of the variables, the variables) for a supported expression, else None."""
+def compile_expression(text: str, exact: bool = False) -> tuple[Function, frozenset[str]] | None:
+    """(function of the variables, the variables) for a supported expression, else None. With `exact`,
+    numbers are Fractions: the function returns a Fraction where the value is rational (see `exact_value`)."""
     if not text or len(text) > MAX_LENGTH or re.search(r"[a-zA-Z]{3,}", re.sub(r"\\[a-zA-Z]+", " ", text)):
         return None  # words (`east`, `even`) are not products of variables
     if re.search(r"\d\s*\\frac", text):
         return None  # `1\frac{4}{5}`: a mixed number or a product? sympy's call
-    parser = _Parser(text)
+    parser = _Parser(text, exact)
     if any(t.startswith("\\") and t not in _SUPPORTED_COMMANDS for t in parser.tokens):
         return None
     try:
@@ -279,3 +291,18 @@ def evaluate_at_points(text: str) -> tuple[tuple[complex, ...], frozenset[str]] 
 def values_close(a: complex, b: complex, rel_tol: float) -> bool:
     """Equal within a relative tolerance (plus 1e-13 absolute, for round-off around zero)."""
     return abs(a - b) <= rel_tol * max(abs(a), abs(b)) + 1e-13
+
+
+def exact_value(text: str) -> Fraction | None:
+    """The exact rational value of a variable-free expression (`12 \\cdot 7`, `\\frac{3}{4} + 0.5`, `2^{10}`,
+    `5!`), or None when it has a variable, is irrational (`\\sqrt{2}`, `\\pi`), undefined or unreadable."""
+    compiled = compile_expression(text, exact=True)
+    if compiled is None or compiled[1]:
+        return None
+    try:
+        value = compiled[0]({})
+    except (_Unsupported, ZeroDivisionError, OverflowError, ValueError, TypeError):
+        return None
+    if not isinstance(value, Fraction) or abs(value) >= MAX_MAGNITUDE:
+        return None
+    return value
