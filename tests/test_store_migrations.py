@@ -153,3 +153,29 @@ def test_two_first_opens_at_once_migrate_exactly_once(tmp_path):
         thread.join()
     assert errors == []
     assert len(applied(path)) == len(MIGRATIONS)
+
+
+def test_a_version_1_file_migrates_to_crashed_runs_and_run_liveness(tmp_path, monkeypatch):
+    path = tmp_path / "stepwise.sqlite"
+    with monkeypatch.context() as patch:  # a file as the first release wrote it
+        patch.setattr(database, "MIGRATIONS", MIGRATIONS[:1])
+        patch.setattr(database, "SCHEMA_VERSION", 1)
+        Store(path).close()
+    with sqlite3.connect(path) as connection:
+        run_id = connection.execute("INSERT INTO runs (name, config, status, created_at) VALUES "
+                                    "('old', '{\"phases\": [\"ssft\"]}', 'running', '2025-01-01 00:00:00')").lastrowid
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            connection.execute("UPDATE runs SET status = 'crashed'")
+
+    with Store(path) as store:
+        run = store.run(run_id)
+        assert (run.name, run.status, run.pid, run.planned_phases) == ("old", "running", None, None)
+        store.set_run_status(run_id, "crashed", "its process is gone")
+        store.start_phase(run_id, "ssft", total=10)
+        store.finish_phase(run_id, "ssft", "crashed")
+    assert [name for _, name in applied(path)] == [name for name, _ in MIGRATIONS]
+    assert (tmp_path / "stepwise.sqlite.bak-v1").exists()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            connection.execute("UPDATE runs SET status = 'done'")

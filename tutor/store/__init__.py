@@ -14,10 +14,13 @@ snapshots of the ORM classes in `schema.py`; times are timezone-aware UTC.
 
 Training history (`trainer`; the app's retraining tab reads it live)
     run_id = store.create_run(name, config_dict, recipe="default.toml", output_dir=..., parent_id=None)
-    store.set_run_status(run_id, "finished" | "failed" | "cancelled" | "running", message=None)
+    store.set_run_status(run_id, "finished" | "failed" | "cancelled" | "crashed" | "running", message=None)
     store.set_run_output_dir(run_id, path); store.run(run_id); store.runs(limit=None)   # newest first
-    store.start_phase(run_id, "ssft"); store.finish_phase(run_id, "ssft", status="finished")
-    store.phases(run_id)
+    store.start_phase(run_id, "ssft", total=1600); store.finish_phase(run_id, "ssft", status="finished")
+    store.phases(run_id)                                             # with each phase's step / total
+    store.claim_run(run_id); store.heartbeat(run_id)                 # the trainer process running it (liveness.py)
+    store.plan_run(run_id, ["ssft", "eval"]); store.set_phase_progress(run_id, "ssft", 16, total=1600)
+    store.close_vanished_runs()        # "running" runs whose process is gone -> "crashed"; returns their ids
     store.log_metrics(run_id, "ssft", step, {"loss": 2.3, "lr": 3e-4, "tokens_per_s": 950.0})  # upsert
     store.metrics(run_id, name="loss", phase=None, min_step=None)   # ordered by step
     store.last_step(run_id, "ssft")                                  # None when nothing logged yet
@@ -41,13 +44,14 @@ Nothing is deleted by this API. `store.close()` (or `with Store() as store:`) re
 """
 
 from tutor.store.history import LabelledSolution, TutorHistory
+from tutor.store.liveness import RunLiveness
 from tutor.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from tutor.store.schema import Candidate, Checkpoint, Evaluation, Mark, Metric, Phase, Run, Solve
 from tutor.store.training import CANDIDATE_FIELDS, TrainingRecords
 
 
-class Store(TrainingRecords, TutorHistory):
-    """The whole store API (see the module docstring): training records plus tutor history."""
+class Store(TrainingRecords, RunLiveness, TutorHistory):
+    """The whole store API (see the module docstring): training records, run liveness, tutor history."""
 
 
 __all__ = [

@@ -17,7 +17,13 @@ from sqlalchemy import Connection
 
 from tutor.store.schema import RUN_STATUSES
 
-_STATUS_CHECK = "status IN (" + ", ".join(f"'{status}'" for status in RUN_STATUSES) + ")"
+
+def _status_check(statuses: tuple[str, ...]) -> str:
+    return "status IN (" + ", ".join(f"'{status}'" for status in statuses) + ")"
+
+
+# The statuses as migration 1 wrote them (frozen: a shipped migration never changes what it builds).
+_STATUS_CHECK = _status_check(("running", "finished", "failed", "cancelled"))
 
 
 def _run_all(connection: Connection, statements: list[str]) -> None:
@@ -106,8 +112,45 @@ def initial_schema(connection: Connection) -> None:
     ])
 
 
+def crashed_status(connection: Connection) -> None:
+    """Runs and phases may end "crashed" (the trainer process vanished without recording an ending).
+
+    SQLite cannot ALTER a CHECK constraint, and rebuilding `runs` would need foreign keys off, which cannot
+    change inside this transaction. Widening the accepted values changes no stored byte, so this takes
+    SQLite's documented route for such changes ("Making Other Kinds Of Table Schema Changes" in its ALTER
+    TABLE page): rewrite the table's SQL in sqlite_schema and bump schema_version, in this transaction.
+    """
+    old, new = _STATUS_CHECK, _status_check(RUN_STATUSES)
+    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    connection.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        for table in ("runs", "phases"):
+            sql = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar_one()
+            assert old in sql, f"{table} does not have the status check of migration 1: {sql}"
+            connection.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                                       (sql.replace(old, new), table))
+        connection.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
+
+
+def run_process_plan_and_progress(connection: Connection) -> None:
+    """Which process runs a run (pid, host, heartbeat), the phases it planned, and each phase's progress."""
+    _run_all(connection, [
+        "ALTER TABLE runs ADD COLUMN pid INTEGER",
+        "ALTER TABLE runs ADD COLUMN host TEXT",
+        "ALTER TABLE runs ADD COLUMN heartbeat_at DATETIME",
+        "ALTER TABLE runs ADD COLUMN planned_phases JSON",
+        "ALTER TABLE phases ADD COLUMN step INTEGER",
+        "ALTER TABLE phases ADD COLUMN total INTEGER",
+    ])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial_schema", initial_schema),
+    ("0002_crashed_status", crashed_status),
+    ("0003_run_process_plan_and_progress", run_process_plan_and_progress),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

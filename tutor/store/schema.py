@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-RUN_STATUSES = ("running", "finished", "failed", "cancelled")
+RUN_STATUSES = ("running", "finished", "failed", "cancelled", "crashed")
+"""How a run (or phase) stands: "running" while its trainer process lives; then how it ended: "finished",
+"failed" (the trainer recorded an error), "cancelled" (Ctrl-C / the app's Cancel) or "crashed" (the process
+was gone without recording an ending: killed, or the machine went down; see `liveness.py`)."""
 PHASE_STATUSES = RUN_STATUSES
 
 
@@ -74,6 +77,11 @@ class Run(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    pid: Mapped[int | None]  # the trainer process running it (set on start and on every resume)
+    host: Mapped[str | None]  # the machine of that process
+    heartbeat_at: Mapped[datetime | None]  # the last sign of life of that process
+    planned_phases: Mapped[list[str] | None] = mapped_column(JSON)
+    """The steps this run will go through, in order, as the trainer planned them when it (re)started."""
 
 
 class Phase(Base):
@@ -87,6 +95,8 @@ class Phase(Base):
     status: Mapped[str]  # one of PHASE_STATUSES
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    step: Mapped[int | None]  # progress as the trainer last reported it: `step` of `total` (steps, problems)
+    total: Mapped[int | None]
 
 
 class Metric(Base):

@@ -87,20 +87,21 @@ class TrainingRecords(StoreBase):
 
     # --- phases ------------------------------------------------------------------------------------------
 
-    def start_phase(self, run_id: int, name: str) -> None:
-        """Mark phase `name` of the run as running (again, after a resume: keeps its first start time)."""
+    def start_phase(self, run_id: int, name: str, total: int | None = None) -> None:
+        """Mark phase `name` of the run as running (again, after a resume: keeps its first start time and its
+        progress); `total` is how many steps (or problems) it has, for progress (`set_phase_progress`)."""
+        again = {"status": "running", "finished_at": None} | ({} if total is None else {"total": int(total)})
         with self._writing() as session:
             self._get(session, Run, run_id, "run")
             session.execute(
                 insert(Phase)
-                .values(run_id=run_id, name=name, status="running", started_at=utc_now(), finished_at=None)
-                .on_conflict_do_update(
-                    index_elements=[Phase.run_id, Phase.name], set_={"status": "running", "finished_at": None}
-                )
+                .values(run_id=run_id, name=name, status="running", started_at=utc_now(), finished_at=None,
+                        step=0, total=None if total is None else int(total))
+                .on_conflict_do_update(index_elements=[Phase.run_id, Phase.name], set_=again)
             )
 
     def finish_phase(self, run_id: int, name: str, status: str = "finished") -> None:
-        """Close phase `name` with `status` (finished, failed or cancelled)."""
+        """Close phase `name` with `status` (finished, failed, cancelled or crashed)."""
         _check_status(status)
         with self._writing() as session:
             phase = session.scalar(select(Phase).where(Phase.run_id == run_id, Phase.name == name))
