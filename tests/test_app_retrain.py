@@ -45,34 +45,43 @@ def fake_trainer(monkeypatch, *options: str) -> None:
                         lambda recipe: (sys.executable, [script, recipe, *options]))
 
 
-def record_events(view) -> list:
-    events = []
-    view.trainer.event.connect(events.append)
-    return events
+def record_while_polling(view) -> tuple[list, list, list]:
+    """(phase label texts, run-bar values, phase-bar maxima) as each poll of the store left them."""
+    labels, overall, totals = [], [], []
+
+    def record():
+        labels.append(view.phase_label.text())
+        overall.append(view.overall.value())
+        totals.append(view.progress.maximum())
+
+    view.poll_timer.timeout.connect(record)
+    return labels, overall, totals
 
 
 def test_training_progress_loss_and_past_runs(qtbot, window, store, monkeypatch):
-    fake_trainer(monkeypatch, "--steps", "6", "--delay", "0.05")
+    fake_trainer(monkeypatch, "--steps", "6", "--delay", "0.1")
     view = window.retrain_view
-    events = record_events(view)
-    overall_values = []
-    view.overall.valueChanged.connect(overall_values.append)
+    view.poll_timer.setInterval(50)
+    labels, overall, totals = record_while_polling(view)
     with qtbot.waitSignal(view.trainer.finished, timeout=60_000) as blocker:
         assert view.start()
     assert blocker.args == [0, "finished"]
-    steps = [(e.phase, e.step) for e in events if e.step is not None]
-    assert ("ssft", 1) in steps and ("evaluator", 6) in steps, steps
-    assert any(e.run_id is not None for e in events)
-    assert view.progress.value() == 6 and view.progress.maximum() == 6
-    assert view.overall.maximum() == 6, "ssft, candidates, evaluator, multitask, eval, export"
+    run_id = store.runs()[0].id
+    assert view.run_id == run_id, "the run this tab started is the one its trainer process claimed in the store"
+    assert any(label.startswith(f"Run {run_id}: phase ssft, step ") for label in labels), labels
+    assert any(label.startswith(f"Run {run_id}: phase evaluator, step ") for label in labels), labels
+    assert not any("outside the app" in label for label in labels)
+    assert 6 in totals, "the phase bar's total is the one the trainer stored"
+    assert view.overall.maximum() == 6, "ssft, candidates, evaluator, multitask, eval, export: the stored plan"
     assert view.overall.value() == 6, "a finished run fills the run's bar"
-    assert 3 in overall_values, "the run's bar moved to the evaluator (its 3rd step) when that began"
+    assert 3 in overall, "the run's bar moved to the evaluator (its 3rd planned step) when that began"
     assert "finished" in view.phase_label.text()
     assert set(view.plot.series) == {"ssft", "evaluator"} and len(view.plot.series["ssft"]) == 6
     assert view.plot.series["evaluator"][0] == (7, 3.0), "the second phase is drawn after the first"
     log = view.log.toPlainText().splitlines()
     assert sum(line.startswith("ssft:") for line in log) == 1, "a redrawn progress bar replaces its last line"
     assert "6/6" in next(line for line in log if line.startswith("ssft:"))
+    assert log[-1] == f"— Run {run_id} finished (trainer exit code 0)."
     run = view.runs_model.row(0)
     assert (run.id, run.status) == (view.run_id, "finished")
     assert run.evaluation == "Pass@1 25.0%, Maj1@N 50.0%, RR.Top-K 62.5%, Pass@N 75.0%, AUROC 0.800 (8 problems, N=4)"
@@ -83,11 +92,17 @@ def test_training_progress_loss_and_past_runs(qtbot, window, store, monkeypatch)
     window.grab().save(str(ARTIFACTS / "retrain.png"))
 
 
+def start_and_wait_for_the_run(qtbot, view, store) -> int:
+    assert view.start()
+    qtbot.waitUntil(lambda: view.run_id is not None and (store.last_step(view.run_id, "ssft") or 0) >= 2,
+                    timeout=30_000)
+    return view.run_id
+
+
 def test_cancel_stops_the_trainer_like_ctrl_c(qtbot, window, store, monkeypatch):
     fake_trainer(monkeypatch, "--steps", "400", "--delay", "0.05")
     view = window.retrain_view
-    with qtbot.waitSignal(view.trainer.event, timeout=30_000):
-        view.start()
+    start_and_wait_for_the_run(qtbot, view, store)
     assert view.cancel_button.isEnabled() and not view.start_button.isEnabled()
     with qtbot.waitSignal(view.trainer.finished, timeout=30_000) as blocker:
         view.cancel_button.click()
@@ -95,6 +110,45 @@ def test_cancel_stops_the_trainer_like_ctrl_c(qtbot, window, store, monkeypatch)
     assert store.runs()[0].status == "cancelled"
     assert view.start_button.isEnabled()
     assert view.runs_model.row(0).status == "cancelled"
+
+
+def test_a_trainer_killed_on_cancel_is_recorded_cancelled_not_running(qtbot, window, store, monkeypatch):
+    """Issue 23 item 10: the trainer process was gone after Cancel, the run stayed "running" forever."""
+    fake_trainer(monkeypatch, "--steps", "400", "--delay", "0.05", "--die-on-sigint")
+    view = window.retrain_view
+    run_id = start_and_wait_for_the_run(qtbot, view, store)
+    with qtbot.waitSignal(view.trainer.finished, timeout=30_000) as blocker:
+        view.cancel_button.click()
+    assert blocker.args == [1, "cancelled"]
+    run = store.run(run_id)
+    assert run.status == "cancelled" and f"trainer run --resume {run_id}" in run.message
+    assert [p.status for p in store.phases(run_id)] == ["cancelled"]
+    assert f"Run {run_id} cancelled" in view.log.toPlainText().splitlines()[-1]
+    view.refresh_button.click()
+    assert view.runs_model.row(0).status == "cancelled"
+
+
+def test_a_run_whose_trainer_is_gone_is_not_running_after_a_restart(qtbot, store):
+    """A run a dead trainer left "running" (killed, machine rebooted) shows how it ended, not live progress."""
+    import subprocess
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    run_id = store.create_run("default", {})
+    store.claim_run(run_id, pid=gone.pid)
+    store.plan_run(run_id, ["ssft", "eval"])
+    store.start_phase(run_id, "ssft", total=1600)
+    store.set_phase_progress(run_id, "ssft", 16)
+    window = MainWindow(Session(AppSettings(), store))  # the app starting again
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentWidget(window.retrain_view)
+    view = window.retrain_view
+    view.poll_store()
+    assert view.runs_model.row(0).status == "crashed"
+    assert "outside the app" not in view.phase_label.text()
+    assert store.run(run_id).status == "crashed" and "--resume" in store.run(run_id).message
+    window.close()
 
 
 def test_a_trainer_that_fails_is_reported(qtbot, window, monkeypatch):
@@ -117,17 +171,22 @@ def test_use_this_model_needs_a_finished_run(qtbot, window, store):
 
 
 def test_a_run_started_outside_the_app_is_followed_live(qtbot, window, store):
-    run_id = store.create_run("terminal", {"phases": ["ssft", "eval"], "ssft": {"steps": 10}})
-    store.start_phase(run_id, "ssft")
+    run_id = store.create_run("terminal", {})  # as `trainer run` in a terminal writes it
+    store.claim_run(run_id)
+    store.plan_run(run_id, ["ssft", "eval"])
+    store.start_phase(run_id, "ssft", total=10)
     for step in (1, 2, 3):
         store.log_metrics(run_id, "ssft", step, {"loss": 4.0 - step})
+        store.set_phase_progress(run_id, "ssft", step)
     view = window.retrain_view
     qtbot.waitUntil(lambda: view.plot.series.get("ssft") == [(1, 3.0), (2, 2.0), (3, 1.0)], timeout=5000)
     assert f"Run {run_id} (started outside the app): phase ssft, step 3/10" == view.phase_label.text()
     assert (view.progress.value(), view.progress.maximum()) == (3, 10)
     assert (view.overall.value(), view.overall.maximum()) == (1, 2)
     store.log_metrics(run_id, "ssft", 4, {"loss": 0.5})
+    store.set_phase_progress(run_id, "ssft", 4)
     qtbot.waitUntil(lambda: len(view.plot.series["ssft"]) == 4, timeout=5000)
+    qtbot.waitUntil(lambda: view.progress.value() == 4, timeout=5000)
     assert view.runs_model.row(0).status == "running"
 
 
@@ -136,13 +195,13 @@ def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
     """The real trainer (`python -m trainer.cli run` on the quick recipe) launched from the tab."""
     view = window.retrain_view
     view.recipe.setCurrentText("quick")
-    events = record_events(view)
+    labels, _, _ = record_while_polling(view)
     with qtbot.waitSignal(view.trainer.finished, timeout=600_000) as blocker:
         assert view.start()
     log = view.log.toPlainText()
     assert blocker.args == [0, "finished"], log[-3000:]
-    assert any(e.phase == "ssft" and e.step for e in events), "live progress arrived from the trainer"
-    assert {e.phase for e in events if e.phase} <= set(trainer_process.TRAINER_PHASES)
+    assert any("phase ssft, step" in label for label in labels), "live progress arrived through the store"
+    assert store.run(view.run_id).planned_phases == ["ssft", "candidates", "evaluator", "multitask", "eval", "export"]
     assert "Pass@1" in view.runs_model.row(0).evaluation
     assert view.plot.series.get("ssft"), "the loss plot was read from the store"
     run = view.runs_model.row(0)
@@ -153,9 +212,11 @@ def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
 
     # "Use this model": the run's exported model becomes the tutor's model, and it solves through the GUI.
     view.runs_table.selectRow(0)
+    view.confirm = lambda title, question: True
     with qtbot.waitSignal(window.session.model_changed, timeout=180_000):
         view.use_selected_model()
     assert window.session.settings.model_path.endswith("export")
+    assert window.session.model_name == f"run {run.id} quick"
     window.session.settings.n, window.session.settings.max_new_tokens = 4, 48
     window.solve_view.editor.setPlainText("What is 2 + 3?")
     with qtbot.waitSignal(window.session.solve_finished, timeout=300_000) as blocker:
@@ -164,3 +225,73 @@ def test_real_quick_recipe_runs_end_to_end(qtbot, window, store):
     assert len(result.samples) == 4
     assert window.solve_view.banner.text(), "a result (possibly 'no answer', said plainly) is shown"
     assert store.solves()[0].model == window.session.model_name
+
+
+def finished_run_with_model(store, tmp_path, pass_at_1: float) -> tuple[int, Path]:
+    run_id = store.create_run("quick", {})
+    run_dir = tmp_path / f"{run_id:04d}-quick"
+    (run_dir / "export").mkdir(parents=True)
+    (run_dir / "export" / "config.json").write_text("{}")
+    store.set_run_output_dir(run_id, str(run_dir))
+    metrics = {"Pass@1": pass_at_1, "Maj1@N": 0.0, "RR.Top-K": 0.0, "Pass@N": 0.125}
+    store.add_evaluation("synthetic-test", {"n": 4, "k": 2, "problems": 8, "metrics": metrics}, run_id=run_id)
+    store.set_run_status(run_id, "finished")
+    return run_id, run_dir / "export"
+
+
+def test_use_this_model_shows_both_evaluations_and_asks_first(qtbot, window, store, tmp_path, monkeypatch):
+    """Issue 23 item 11: "Use this model" switched to a 0 % model without a word, and called it "export"."""
+    from tutor import paths
+    from tutor.app import retrain_view
+
+    class Bundled:  # the model in use: the bundled one, whose card has its numbers
+        name, path = "model", paths.bundled_model_dir() / "model.gguf"
+
+    window.session.set_model(Bundled(), None)
+    run_id, export = finished_run_with_model(store, tmp_path, 0.0)
+    view = window.retrain_view
+    view.refresh_runs()
+    view.runs_table.selectRow(0)
+    asked, loads = [], []
+    monkeypatch.setattr(window.session, "load_model", lambda *args, **kwargs: loads.append((args, kwargs)))
+    monkeypatch.setattr(retrain_view.QMessageBox, "question",
+                        lambda parent, title, text, *buttons: asked.append(text) or retrain_view.QMessageBox.StandardButton.No)
+    view.use_selected_model()
+    assert len(asked) == 1 and loads == [], "nothing switches before the teacher confirms"
+    text = asked[0]
+    assert f"run {run_id} quick" in text and "export" not in text
+    assert "0.0%" in text and "14.5%" in text and "10.5%" in text, "the new run's numbers beside the card's"
+    assert "right less often" in text
+    assert f"run {run_id}'s evaluation, 8 problems" in text and "its model card, 1000 problems" in text
+    assert window.session.model_name == "default (model)"
+
+    monkeypatch.setattr(retrain_view.QMessageBox, "question",
+                        lambda *args: retrain_view.QMessageBox.StandardButton.Yes)
+    view.use_selected_model()
+    assert loads == [((str(export), window.session.settings.device, ""), {"remember": True})]
+
+    class FromTheRun:
+        name, path = "export", export
+
+    window.session.set_model(FromTheRun(), None)
+    assert window.session.model_name == f"run {run_id} quick", "a run's model is named after its run"
+
+
+def test_the_recipe_the_app_writes_is_the_recipe_with_its_choices(tmp_path, store):
+    """Written with a real TOML writer: strings with quotes and backslashes, nested tables, floats survive."""
+    import tomllib
+
+    from tutor.app import runs
+
+    source = tmp_path / "mine.toml"
+    source.write_text('name = "a \\"quoted\\" C:\\\\path"\nthreads = 1\nphases = ["ssft"]\n[ssft]\nlearning_rate = 3e-3\n'
+                      '[ssft.extra]\nbetas = [0.9, 0.95]\n[export]\noutput_dir = "assets/model"\n')
+    data = tmp_path / "problems.jsonl"
+    data.write_text('{"problem": "1+1", "answer": "2"}\n')
+    written = runs.prepare_recipe(str(source), ["ssft", "evaluator"], "jsonl", str(data), store)
+    recipe = tomllib.loads(written.read_text())
+    original = tomllib.loads(source.read_text())
+    assert recipe["name"] == original["name"] and recipe["ssft"] == original["ssft"]
+    assert recipe["phases"] == ["ssft", "candidates", "evaluator", "eval", "export"]
+    assert recipe["data"]["train_file"] == str(data.resolve())
+    assert "output_dir" not in recipe["export"], "a retrain from the app never exports over the bundled model"

@@ -64,14 +64,21 @@ def test_kill_9_mid_phase_then_resume_leaves_every_step_exactly_once(tmp_path, s
     killed_at = store.last_step(run_id, "ssft")
     checkpoints = [c.step for c in store.checkpoints(run_id) if c.phase == "ssft"]
     assert checkpoints and max(checkpoints) < 120 and killed_at < 120
-    assert store.run(run_id).status == "running"  # kill -9: nobody could record an ending
+    killed = store.run(run_id)
+    assert killed.status == "running"  # kill -9: nobody could record an ending ...
+    assert (killed.pid, killed.planned_phases) == (process.pid, ["ssft"])
+    ssft = store.phases(run_id)[0]
+    assert ssft.total == 120 and 0 < ssft.step <= killed_at + 1, "progress as the trainer last wrote it"
+    assert store.close_vanished_runs() == [run_id]  # ... but its process is gone: it is not running
+    assert store.run(run_id).status == "crashed" and store.phases(run_id)[0].status == "crashed"
 
     resumed = subprocess.run(_trainer("ssft", "--resume", str(run_id)), capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     losses = store.metrics(run_id, name="loss", phase="ssft")
     steps = [m.step for m in losses]
     assert steps == list(range(1, 121)), "every step once, in order, none missing"
-    assert store.run(run_id).status == "finished"
+    assert store.run(run_id).status == "finished" and store.run(run_id).pid != process.pid
+    assert (store.phases(run_id)[0].status, store.phases(run_id)[0].step) == ("finished", 120)
     assert losses[-1].value < losses[0].value
     assert any("resuming from step-" in line for line in resumed.stderr.splitlines())
 
@@ -94,3 +101,21 @@ def test_ctrl_c_stops_after_the_current_step_with_a_checkpoint(tmp_path, stepwis
     assert store.run(run_id).status == "cancelled"
     assert "--resume" in store.run(run_id).message
     assert store.latest_checkpoint(run_id, "ssft").step == stopped < 120
+
+
+def test_a_run_still_running_elsewhere_is_not_resumed(stepwise_home):
+    import pytest
+
+    from trainer.history import RunHistory
+    from tutor.errors import TrainingError
+
+    store = Store()
+    run_id = store.create_run("busy", {})
+    store.claim_run(run_id)  # this very process: alive
+    with pytest.raises(TrainingError, match=f"run {run_id} is still running"):
+        RunHistory.reopen(run_id, store=store)
+    store.set_run_status(run_id, "cancelled", "stopped")
+    history = RunHistory.reopen(run_id, store=store)  # a cancelled run resumes
+    assert store.run(run_id).status == "running"
+    history.finish_run("cancelled", "again")
+    assert store.run(run_id).status == "cancelled"

@@ -52,6 +52,8 @@ class StepLogger(Protocol):
 
     def log_checkpoint(self, phase: str, step: int, path: Path) -> None: ...
 
+    def log_progress(self, phase: str, step: int, total: int | None = None) -> None: ...
+
 
 @dataclass
 class PhaseResult:
@@ -204,6 +206,8 @@ def train_phase(
     total_tokens, started = 0, time.perf_counter()
     bar = tqdm(total=config.steps, initial=start_step, desc=phase, disable=not show_progress or not accelerator.is_main_process,
                dynamic_ncols=True)
+    if accelerator.is_main_process:
+        logger.log_progress(phase, start_step, config.steps)
     with _StopFlag() as stop:
         for step in range(start_step, config.steps):
             step_started, step_tokens, step_loss, step_metrics = time.perf_counter(), 0, 0.0, {}
@@ -232,6 +236,8 @@ def train_phase(
                                               "tokens_per_s": step_tokens / max(seconds, 1e-9), **step_metrics})
             bar.set_postfix(loss=f"{step_loss:.4f}", tok_s=f"{step_tokens / max(seconds, 1e-9):.0f}")
             bar.update(1)
+            if accelerator.is_main_process:
+                logger.log_progress(phase, done, config.steps)  # the app's progress bar reads this
             checkpoint_due = done % config.checkpoint_every == 0 and done < config.steps
             if accelerator.is_main_process and (checkpoint_due or stop.requested):
                 path = save_checkpoint(phase_dir, done, accelerator.unwrap_model(model), optimizer, scheduler,

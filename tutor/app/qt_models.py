@@ -171,4 +171,4 @@ class RunsTableModel(ListTableModel):
     )
 
     def background(self, row: Any) -> QColor | None:
-        return {"failed": QColor("#fbe3e3"), "running": QColor("#e8f0fe")}.get(row.status)
+        return {"failed": QColor("#fbe3e3"), "crashed": QColor("#fbe3e3"), "running": QColor("#e8f0fe")}.get(row.status)

@@ -1,6 +1,10 @@
 """The Retrain tab: pick a recipe, phases and data, run the trainer as a separate process (QProcess), watch
-live progress (parsed from its output) and the loss (polled from the run's metrics in the store), cancel,
-and browse past runs with their evaluation numbers; "Use this model" loads a finished run's output."""
+its progress and loss live, cancel, and browse past runs with their evaluation numbers; "Use this model"
+shows a finished run's evaluation beside the current model's and, once confirmed, loads its output.
+
+Everything shown about a run comes from the store (its planned phases, each phase's step of its total, its
+metrics and how it ended), which the trainer writes: the trainer's console output goes to the log view only.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -25,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tutor.app import runs
+from tutor.app import model_evals, runs
 from tutor.app.loss_plot import LossPlot
 from tutor.app.qt_models import RunsTableModel
 from tutor.app.session import Session
-from tutor.app.trainer_process import TrainerEvent, TrainerProcess, parse_trainer_line
+from tutor.app.trainer_process import TrainerProcess
 from tutor.errors import StepwiseError
 
 POLL_MS = 1000
@@ -43,7 +48,6 @@ class RetrainView(QWidget):
         self.session = session
         self.trainer = TrainerProcess(self)
         self.run_id: int | None = None
-        self._last_bar_phase: str | None = None
         self._polls = 0
 
         self.recipe = QComboBox(editable=True)
@@ -66,7 +70,6 @@ class RetrainView(QWidget):
         self.overall.setValue(0)
         self.progress = QProgressBar()  # the current step: its training steps / problems
         self.progress.setFormat("%v / %m steps")
-        self._run_phases: list[str] = []
         self.plot = LossPlot()
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setMaximumBlockCount(LOG_LINES_KEPT)
@@ -91,7 +94,6 @@ class RetrainView(QWidget):
         self.use_button.clicked.connect(self.use_selected_model)
         self.refresh_button.clicked.connect(self.refresh_runs)
         self.trainer.line.connect(self.append_log)
-        self.trainer.event.connect(self.on_event)
         self.trainer.finished.connect(self.on_finished)
         self.trainer.failed_to_start.connect(self._failed_to_start)
         self._data_source_changed()
@@ -172,10 +174,8 @@ class RetrainView(QWidget):
         self.run_id = None
         self.log.clear()
         self.plot.show_series({})
-        self.progress.setRange(0, 0)  # busy until the first progress line
-        self._run_phases = runs.recipe_phases(recipe)
-        self.overall.setRange(0, len(self._run_phases))
-        self.overall.setValue(0)
+        self.progress.setRange(0, 0)  # busy until the trainer reports its first progress to the store
+        self.overall.setRange(0, 0)
         self.phase_label.setText("Starting the trainer…")
         self.log.appendPlainText(f"recipe: {recipe}")
         self.trainer.start(str(recipe))
@@ -188,40 +188,21 @@ class RetrainView(QWidget):
         self.session.error.emit(message)
         self.on_finished(-1, "failed")
 
-    def append_log(self, line: str) -> None:
-        """Add a trainer output line; a progress bar redraw replaces the previous redraw of the same bar."""
-        event = parse_trainer_line(line)
-        is_bar = event is not None and event.step is not None
-        if is_bar and self._last_bar_phase == event.phase:
+    def append_log(self, line: str, overwrite: bool = False) -> None:
+        """Add a trainer output line; a redrawn progress bar (`overwrite`) replaces the line it redraws."""
+        if overwrite and not self.log.document().isEmpty():
             cursor = self.log.textCursor()
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
             cursor.removeSelectedText()
         self.log.appendPlainText(line)
-        self._last_bar_phase = event.phase if is_bar else None
 
-    # -- live progress -------------------------------------------------------------------------------
-    def on_event(self, event: TrainerEvent) -> None:
-        if event.run_id is not None and self.run_id is None:
-            self.run_id = event.run_id
-        if event.total:
-            self.progress.setRange(0, event.total)
-            self.progress.setValue(event.step or 0)
-        if event.phase:
-            step = f" — step {event.step}/{event.total}" if event.total else ""
-            self.phase_label.setText(f"Phase {event.phase}{step}")
-            self._show_overall(event.phase)
-
-    def _show_overall(self, phase: str) -> None:
-        """Move the run's bar to `phase` (counting the phases before it as done)."""
-        if phase in self._run_phases:
-            self.overall.setValue(self._run_phases.index(phase) + 1)
-
+    # -- live progress, from the store -----------------------------------------------------------------
     def poll_store(self) -> None:
-        """Redraw the loss from the store (the trainer writes its metrics there, step by step).
+        """Show the followed run's progress and loss as the trainer wrote them to the store.
 
-        While this tab shows and the app runs no trainer itself, a run started elsewhere (e.g. `trainer
-        run` in a terminal) is followed the same way, its progress read from the store.
+        The followed run is the one this tab's trainer process claimed, else (while the app runs no trainer
+        itself) a run started elsewhere, e.g. `trainer run` in a terminal.
         """
         store = self.session.store
         if store is None:
@@ -229,11 +210,12 @@ class RetrainView(QWidget):
         self._polls += 1
         try:
             if self.trainer.running:
-                if self.run_id is None:
-                    self.run_id = runs.newest_running_run(store)
+                self.run_id = self.run_id or runs.run_of_process(store, self.trainer.pid)
+                if self.run_id is not None:
+                    self._show_progress(runs.stored_progress(store, self.run_id), outside=False)
             elif (external := runs.newest_running_run(store)) is not None:
                 newly_seen, self.run_id = external != self.run_id, external
-                self._show_stored_progress(runs.stored_progress(store, external))
+                self._show_progress(runs.stored_progress(store, external), outside=True)
                 if newly_seen or self._polls % RUNS_REFRESH_POLLS == 0:
                     self.refresh_runs()
             # (with neither, the last run shown is redrawn once more: its final steps)
@@ -242,15 +224,12 @@ class RetrainView(QWidget):
         except StepwiseError as exc:  # a briefly locked store: try again at the next tick
             self.phase_label.setText(f"(store busy: {exc})")
 
-    def _show_stored_progress(self, progress: runs.StoredProgress) -> None:
-        if not self._run_phases or self.run_id != progress.run_id:
-            self._run_phases = progress.phases
-            self.overall.setRange(0, max(1, len(self._run_phases)))
-        if progress.phase:
-            self._show_overall(progress.phase)
-        total = f"/{progress.total}" if progress.total else ""
-        phase = f"phase {progress.phase}, step {progress.step}{total}" if progress.phase else "between phases"
-        self.phase_label.setText(f"Run {progress.run_id} (started outside the app): {phase}")
+    def _show_progress(self, progress: runs.StoredProgress, outside: bool) -> None:
+        """The run's bar (which of its planned phases it is in) and the phase's bar (its step of its total)."""
+        self.overall.setRange(0, max(1, len(progress.phases)))
+        self.overall.setValue(progress.phase_number if progress.status == "running" else self.overall.value())
+        who = " (started outside the app)" if outside else ""
+        self.phase_label.setText(f"Run {progress.run_id}{who}: {progress.describe()}")
         if progress.total:
             self.progress.setRange(0, progress.total)
             self.progress.setValue(min(progress.step, progress.total))
@@ -266,18 +245,31 @@ class RetrainView(QWidget):
             self.poll_timer.stop()
 
     def on_finished(self, exit_code: int, status: str) -> None:
+        """The trainer process ended: record how, if it could not (killed), and say so in the log too."""
         if not self.isVisible():
             self.poll_timer.stop()
+        store = self.session.store
+        if store is not None:
+            try:
+                self.run_id = self.run_id or runs.run_of_process(store, self.trainer.pid)
+                if self.run_id is not None:
+                    status = runs.record_ending(store, self.run_id, status, exit_code)
+            except StepwiseError as exc:
+                self.session.error.emit(str(exc))
         self.poll_store()
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
+        if self.overall.maximum() == 0:
+            self.overall.setRange(0, 1)
         if status == "finished":
             self.overall.setValue(self.overall.maximum())
-        self.phase_label.setText(f"Training {status} (exit code {exit_code}).")
-        if status == "failed":
-            tail = self.log.toPlainText().strip().splitlines()[-1:] or ["no output"]
+        run = f"Run {self.run_id} " if self.run_id is not None else "Training "
+        self.phase_label.setText(f"{run}{status} (exit code {exit_code}).")
+        self.log.appendPlainText(f"— {run.strip()} {status} (trainer exit code {exit_code}).")
+        if status in ("failed", "crashed"):
+            tail = self.log.toPlainText().strip().splitlines()[-2:-1] or ["no output"]
             self.session.error.emit(f"The trainer stopped with an error: {tail[0]}")
         self.refresh_runs()
 
@@ -295,20 +287,31 @@ class RetrainView(QWidget):
         return self.runs_model.row(index.row()) if index.isValid() else None
 
     def use_selected_model(self) -> None:
+        """Show the run's evaluation beside the model in use; switch (and save the choice) once confirmed."""
         run = self.selected_run()
         if run is None:
             self.session.error.emit("Select a finished run first.")
             return
+        store = self.session.store
         try:
             model_path = runs.model_of_run(run)
+            new = model_evals.evaluation_of_run(store, run.id)
+            current = model_evals.evaluation_of_model(store, self.session.model_path)
         except StepwiseError as exc:
             self.session.error.emit(str(exc))
             return
-        settings = self.session.settings
-        settings.model_path, settings.verifier_path = str(model_path), ""
-        self.session.apply_settings(settings)
-        self.session.info.emit(f"Loading the model of run {run.id}…")
-        self.session.load_model(str(model_path), settings.device)
+        new_name = model_evals.run_title(run)
+        question = model_evals.switch_question(new_name, new, self.session.model_name or "no model", current)
+        if not self.confirm(f"Use {new_name}?", question):
+            self.session.info.emit(f"Kept {self.session.model_name or 'the current model'}.")
+            return
+        self.session.info.emit(f"Loading the model of {new_name}…")
+        self.session.load_model(str(model_path), self.session.settings.device, "", remember=True)
+
+    def confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def shutdown(self) -> None:
         self.poll_timer.stop()

@@ -1,21 +1,24 @@
 """What the Retrain tab needs from the store and the trainer's command line, as plain functions (no Qt).
 
-The tutor never imports `trainer`: recipes are found as files, the trainer is run as a process, and its
-runs, metrics and evaluations are read from the shared store.
+The tutor never imports `trainer`: recipes are found as files (and written back with tomli-w), the trainer
+is run as a process, and the store is the contract with it: a run's planned phases, each phase's progress,
+its metrics, evaluations and how it ended are read from the shared store, never from the trainer's output.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from tutor import paths
 from tutor.errors import ConfigError, StepwiseError
 
+# The training phases the tab offers (the paper's three), by their recipe names.
 PHASES = {"ssft": "SSFT (solutions)", "evaluator": "Evaluator (verifier)", "multitask": "Multi-task"}
 DATA_SOURCES = {"synthetic": "Synthetic problems", "jsonl": "A JSONL file", "marks": "Teacher marks"}
 # Headline numbers shown in the runs table, in this order, when an evaluation report has them (the names of
@@ -29,8 +32,9 @@ def bundled_recipes() -> list[Path]:
     return sorted((paths.REPO_ROOT / "trainer" / "recipes").glob("*.toml"))
 
 
-# The trainer's steps behind each phase the tab offers; evaluation and export always follow, so a finished
-# run has numbers for the runs table and a model for "Use this model".
+# What the tab's choice means in a recipe's `phases` list (the recipe format's step names: the evaluator
+# trains on sampled candidates; evaluation and export always follow, so a finished run has numbers for the
+# runs table and a model for "Use this model"). The progress shown is what the trainer plans, in the store.
 PHASE_STEPS = {"ssft": ["ssft"], "evaluator": ["candidates", "evaluator"], "multitask": ["multitask"]}
 FINAL_STEPS = ["eval", "export"]
 
@@ -72,16 +76,8 @@ def prepare_recipe(recipe: str, phases: list[str], data_source: str, data_file: 
     folder = paths.data_dir() / "recipes"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}.toml"
-    out.write_text(f"# Written by the Stepwise app from {source}\n" + to_toml(config), encoding="utf-8")
+    out.write_text(f"# Written by the Stepwise app from {source}\n" + tomli_w.dumps(config), encoding="utf-8")
     return out
-
-
-def recipe_phases(recipe: Path) -> list[str]:
-    """The steps a (derived) recipe runs, in order."""
-    try:
-        return list(tomllib.loads(Path(recipe).read_text(encoding="utf-8")).get("phases", []))
-    except (OSError, tomllib.TOMLDecodeError):
-        return []
 
 
 def resolve_recipe(recipe: str) -> Path:
@@ -96,31 +92,39 @@ def resolve_recipe(recipe: str) -> Path:
                       f"{', '.join(p.stem for p in bundled_recipes())}.")
 
 
-def to_toml(config: dict[str, Any], prefix: str = "") -> str:
-    """Serialize a recipe dict (scalars, lists and nested tables) back to TOML."""
-    lines = [f"{key} = {_toml_value(value)}" for key, value in config.items() if not isinstance(value, dict)]
-    for key, value in config.items():
-        if isinstance(value, dict):
-            lines.append(f"\n[{prefix}{key}]")
-            lines.append(to_toml(value, f"{prefix}{key}.").rstrip("\n"))
-    return "\n".join(line for line in lines if line) + "\n"
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a JSON string is a valid TOML basic string
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    raise ConfigError(f"cannot write {type(value).__name__} values to a recipe")
-
-
 def newest_running_run(store: Any) -> int | None:
+    """The newest run that is running (a run whose trainer process is gone is closed first: not running)."""
+    store.close_vanished_runs()
     newest = store.runs(limit=1)
     return newest[0].id if newest and newest[0].status == "running" else None
+
+
+def run_of_process(store: Any, pid: int | None) -> int | None:
+    """The run the trainer process `pid` (started by the app) claimed in the store, once it has."""
+    if pid is None:
+        return None
+    return next((run.id for run in store.runs(limit=20) if run.pid == pid), None)
+
+
+def record_ending(store: Any, run_id: int, status: str, exit_code: int) -> str:
+    """After the app's trainer process ended: a run it left "running" (it was killed before it could say how
+    it ended) is recorded "cancelled" (the user pressed Cancel) or "crashed"; returns how the run ended."""
+    run = store.run(run_id)
+    if run.status != "running":
+        return run.status
+    resume = f"Resume with: trainer run --resume {run_id}"
+    if status == "cancelled":
+        store.set_run_status(run_id, "cancelled", f"Cancelled from the app (the trainer was stopped before it "
+                                                  f"recorded it). {resume}")
+        ending = "cancelled"
+    else:
+        store.set_run_status(run_id, "crashed", f"The trainer process ended (exit code {exit_code}) without "
+                                                f"recording how the run ended. {resume}")
+        ending = "crashed"
+    for phase in store.phases(run_id):
+        if phase.status == "running":
+            store.finish_phase(run_id, phase.name, ending)
+    return ending
 
 
 def loss_series(store: Any, run_id: int) -> dict[str, list[tuple[int, float]]]:
@@ -143,29 +147,46 @@ def loss_series(store: Any, run_id: int) -> dict[str, list[tuple[int, float]]]:
 
 @dataclass(frozen=True)
 class StoredProgress:
-    """Where a running run is, read from the store alone (for runs started outside the app)."""
+    """Where a run is, read from the store alone: what the trainer planned and reported."""
 
     run_id: int
+    status: str
     phase: str | None
+    """The phase running now (the last one started and still running), None between phases."""
     step: int
     total: int | None
     phases: list[str]
-    """Every step the run's recipe runs, in order (from its stored config)."""
+    """Every step the run goes through, in order, as the trainer planned it."""
+    message: str | None = None
+
+    @property
+    def phase_number(self) -> int:
+        """1-based position of the current phase in the plan (0 when none runs or it is not planned)."""
+        return self.phases.index(self.phase) + 1 if self.phase in self.phases else 0
+
+    def describe(self) -> str:
+        """"phase ssft, step 16/1600", "between phases", or how the run ended."""
+        if self.status != "running":
+            return f"{self.status}" + (f": {self.message}" if self.message else "")
+        if self.phase is None:
+            return "between phases"
+        total = f"/{self.total}" if self.total else ""
+        return f"phase {self.phase}, step {self.step}{total}"
 
 
 def stored_progress(store: Any, run_id: int) -> StoredProgress:
-    """The run's current phase (the last one started and still running), its last logged step, and the
-    phase's step count from the run's stored config when it has one."""
-    config = store.run(run_id).config
-    phases = [p for p in config.get("phases", []) if isinstance(p, str)]
-    running = [phase.name for phase in store.phases(run_id) if phase.status == "running"]
-    if not running:
-        return StoredProgress(run_id, None, 0, None, phases)
+    """The run's status, its planned phases, its current phase and that phase's step of its total, as the
+    trainer recorded them (a run recorded before plans were stored falls back to its config's phases and
+    its last logged metric step)."""
+    run = store.run(run_id)
+    planned = run.planned_phases if run.planned_phases is not None else run.config.get("phases", [])
+    phases = [p for p in planned if isinstance(p, str)]
+    running = [phase for phase in store.phases(run_id) if phase.status == "running"]
+    if run.status != "running" or not running:
+        return StoredProgress(run_id, run.status, None, 0, None, phases, run.message)
     phase = running[-1]
-    section = config.get(phase)
-    total = section.get("steps") if isinstance(section, dict) else None
-    return StoredProgress(run_id, phase, store.last_step(run_id, phase) or 0,
-                          total if isinstance(total, int) else None, phases)
+    step = phase.step if phase.step is not None else store.last_step(run_id, phase.name) or 0
+    return StoredProgress(run_id, run.status, phase.name, step, phase.total, phases, run.message)
 
 
 @dataclass(frozen=True)
@@ -192,6 +213,8 @@ def summarize_evaluation(report: dict[str, Any]) -> str:
 
 
 def run_rows(store: Any) -> list[RunRow]:
+    """The runs, newest first; a run left "running" by a trainer process that is gone is closed as crashed."""
+    store.close_vanished_runs()
     rows = []
     for run in store.runs(limit=200):
         evaluations = store.evaluations(run_id=run.id)

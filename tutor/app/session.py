@@ -8,11 +8,12 @@ error is emitted on `error` (the window shows it in the status bar) besides the 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from tutor.app import jobs
+from tutor.app import jobs, model_evals
 from tutor.app.jobs import SolvedProblem
 from tutor.app.settings import AppSettings, save_settings
 from tutor.app.workers import Worker, WorkerPool
@@ -21,7 +22,39 @@ from tutor.errors import StepwiseError
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class LoadedModels:
+    """A loaded generator/verifier pair and the request it answers."""
+
+    generator: Any
+    verifier: Any
+    path: str
+    """The generator model's path as asked for ("" = the bundled model)."""
+    verifier_path: str
+    remember: bool
+    refused: str | None = None
+    """Why the asked-for model was refused, when the bundled one was loaded in its place."""
+
+
+def load_models(path: str, device: str, verifier_path: str, *, remember: bool, fallback: bool, threads: int,
+                report: Any, cancel: Any) -> LoadedModels:
+    """`jobs.load_models` for a request; with `fallback`, a model that fails gives way to the bundled one."""
+    try:
+        generator, verifier = jobs.load_models(path or None, device, verifier_path or None, threads=threads,
+                                               report=report, cancel=cancel)
+    except StepwiseError as exc:
+        if not fallback or not (path or verifier_path):
+            raise
+        log.warning("saved model %s failed to load (%s); falling back to the bundled model", path, exc)
+        generator, verifier = jobs.load_models(None, device, None, threads=threads, report=report, cancel=cancel)
+        refused = (f"The model {path or verifier_path} could not be loaded ({exc}); the tutor uses the bundled "
+                   "model instead. Choose another model in Settings.")
+        return LoadedModels(generator, verifier, "", "", False, refused)
+    return LoadedModels(generator, verifier, path, verifier_path, remember)
+
+
 class Session(QObject):
+    model_loading = Signal(str)  # a model started loading (its path; "" = the bundled one)
     model_changed = Signal(str)  # the loaded model's name ("" = none)
     model_failed = Signal(str)
     solve_started = Signal(str)
@@ -39,6 +72,7 @@ class Session(QObject):
         self.store = store
         self.generator: Any = None
         self.verifier: Any = None
+        self._run_title: str | None = None  # "run 12 quick" when the model came out of a training run
         self.current: SolvedProblem | None = None
         self.pool = WorkerPool(self)
         self._solve_worker: Worker | None = None
@@ -51,29 +85,52 @@ class Session(QObject):
         """The loaded model's name as shown and stored ("" = none); the bundled model says so."""
         if self.generator is None:
             return ""
+        if self._run_title:
+            return self._run_title
         name = getattr(self.generator, "name", "") or "model"
         return f"default ({name})" if jobs.is_bundled(getattr(self.generator, "path", None)) else name
+
+    @property
+    def model_path(self) -> Any:
+        """Where the model in use was loaded from (None when none is)."""
+        return getattr(self.generator, "path", None)
 
     def set_model(self, generator: Any, verifier: Any) -> None:
         """Use an already loaded generator/verifier pair (tests pass scripted fakes here)."""
         self.generator, self.verifier = generator, verifier
+        try:
+            self._run_title = model_evals.model_title(self.store, getattr(generator, "path", None))
+        except StepwiseError:  # a busy store: the model keeps its own name
+            self._run_title = None
         self.model_changed.emit(self.model_name)
 
-    def load_model(self, path: str, device: str | None = None, verifier_path: str = "") -> Worker:
-        """Load (and so validate) a model off the GUI thread; on success it becomes the tutor's model."""
-        worker = Worker(jobs.load_models, path or None, device or self.settings.device, verifier_path or None,
-                        threads=self.settings.threads)
+    def load_model(self, path: str, device: str | None = None, verifier_path: str = "", *,
+                   remember: bool = False, fallback: bool = False) -> Worker:
+        """Load (and so validate) a model off the GUI thread; on success it becomes the tutor's model.
+
+        With `remember` its paths become the saved settings once it has loaded (a model that failed to load
+        is never saved); with `fallback` (the saved model at launch) a model that fails gives way to the
+        bundled one, and the status bar says so.
+        """
+        worker = Worker(load_models, path or "", device or self.settings.device, verifier_path or "",
+                        remember=remember, fallback=fallback, threads=self.settings.threads)
         worker.progress.connect(self._on_load_progress)
         worker.finished.connect(self._on_model_loaded)
         worker.failed.connect(self.model_failed)
+        self.model_loading.emit(path or "")
         return self.pool.start(worker)
 
     def _on_load_progress(self, message: object) -> None:
         self.info.emit(str(message))  # "Loading …" in the status bar
 
-    def _on_model_loaded(self, pair: tuple[Any, Any]) -> None:
-        self.set_model(*pair)
+    def _on_model_loaded(self, loaded: LoadedModels) -> None:
+        self.settings.model_path, self.settings.verifier_path = loaded.path, loaded.verifier_path
+        if loaded.remember:
+            save_settings(self.settings)
+        self.set_model(loaded.generator, loaded.verifier)
         self.info.emit(f"Model ready: {self.model_name}")
+        if loaded.refused:
+            self.error.emit(loaded.refused)
 
     def apply_settings(self, settings: AppSettings) -> None:
         problems = settings.validate()

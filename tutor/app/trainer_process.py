@@ -1,18 +1,17 @@
 """The trainer as a child process (QProcess): `python -m trainer.cli run RECIPE ...`, never imported.
 
-`TrainerProcess` starts it, turns each output line into events with `parse_trainer_line` (a pure
-function: tqdm bars give the phase and step, "run N" lines the run id) and cancels it the way Ctrl-C would
-(SIGINT: the trainer finishes its step, checkpoints and marks the run cancelled), killing it only if it
-does not stop within `KILL_AFTER_MS`.
+`TrainerProcess` starts it, passes its output on for the log view (nothing is read out of it: the run's
+phases, progress and metrics come from the store, which the trainer writes) and cancels it the way Ctrl-C
+would (SIGINT: the trainer finishes its step, checkpoints and records the run cancelled), killing it only if
+it does not stop within `KILL_AFTER_MS`. The run it started is the one the store says this process claimed
+(`Store.claim_run` records the trainer's pid).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sys
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
@@ -20,55 +19,45 @@ from tutor import paths
 
 KILL_AFTER_MS = 15_000
 
-# The trainer's steps, as named on its progress bars; other bars (e.g. transformers' "Loading weights")
-# are not training progress.
-TRAINER_PHASES = ("ssft", "candidates", "evaluator", "multitask", "eval", "export")
-# tqdm: "ssft:  45%|████▌     | 45/100 [00:03<00:04, 12.1it/s, loss=2.31]"
-_TQDM = re.compile(r"(?P<phase>[\w.\- ]+?):\s+(?P<pct>\d+)%\|.*?\|\s*(?P<step>\d+)/(?P<total>\d+)")
-_LOSS = re.compile(r"\bloss[=:]\s*(?P<loss>[-+0-9.eE]+)")
-_RUN = re.compile(r"\brun(?:[ _]id)?[ #=:]+(?P<run>\d+)\b", re.I)
-# Phase-name lines as logged by the trainer ("INFO trainer.ssft: phase ssft ...") mark a phase start.
-_PHASE = re.compile(r"\bphase[ =:]+(?P<phase>[a-z_]+)\b", re.I)
-
-
-@dataclass(frozen=True)
-class TrainerEvent:
-    """Something learned from one line of trainer output (fields not on the line are None)."""
-
-    phase: str | None = None
-    step: int | None = None
-    total: int | None = None
-    loss: float | None = None
-    run_id: int | None = None
-
-
-def parse_trainer_line(line: str) -> TrainerEvent | None:
-    """The progress a trainer output line reports, or None for an ordinary log line."""
-    found: dict = {}
-    if match := _TQDM.search(line):
-        if match["phase"].strip() not in TRAINER_PHASES:
-            return None
-        found.update(phase=match["phase"].strip(), step=int(match["step"]), total=int(match["total"]))
-    elif match := _PHASE.search(line):
-        found["phase"] = match["phase"]
-    if match := _LOSS.search(line):
-        try:
-            found["loss"] = float(match["loss"])
-        except ValueError:
-            pass
-    if match := _RUN.search(line):
-        found["run_id"] = int(match["run"])
-    return TrainerEvent(**found) if found else None
-
 
 def trainer_command(recipe: str) -> tuple[str, list[str]]:
     """The program and arguments that run the trainer in a fresh interpreter of this Python."""
     return sys.executable, ["-m", "trainer.cli", "run", recipe]
 
 
+class TerminalLines:
+    """Splits a terminal stream into lines the way a terminal shows them: text ended by a carriage return
+    (a redrawn progress bar) is overwritten by the text that follows it."""
+
+    def __init__(self) -> None:
+        self._pending = ""
+        self._overwrite = False
+
+    def feed(self, data: str) -> list[tuple[str, bool]]:
+        """The complete lines in `data`, each with whether it replaces the line shown before it."""
+        out = []
+        text = self._pending + data
+        start = 0
+        for index, char in enumerate(text):
+            if char not in "\r\n":
+                continue
+            segment = text[start:index]
+            start = index + 1
+            if segment.strip():
+                out.append((segment, self._overwrite))
+                self._overwrite = char == "\r"
+            elif char == "\n":
+                self._overwrite = False
+        self._pending = text[start:]
+        return out
+
+    def flush(self) -> list[tuple[str, bool]]:
+        rest, self._pending = self._pending, ""
+        return [(rest, self._overwrite)] if rest.strip() else []
+
+
 class TrainerProcess(QObject):
-    line = Signal(str)
-    event = Signal(object)  # TrainerEvent
+    line = Signal(str, bool)  # an output line, and whether it redraws (replaces) the previous one
     finished = Signal(int, str)  # exit code, "finished" | "failed" | "cancelled"
     failed_to_start = Signal(str)
 
@@ -76,7 +65,9 @@ class TrainerProcess(QObject):
         super().__init__(parent)
         self.process: QProcess | None = None
         self.cancelled = False
-        self._partial = ""
+        self.pid: int | None = None
+        """The trainer's process id (kept after it ends: the store knows its run by it)."""
+        self._lines = TerminalLines()
         self._kill_timer = QTimer(self, singleShot=True, interval=KILL_AFTER_MS)
         self._kill_timer.timeout.connect(self._kill)
 
@@ -94,9 +85,10 @@ class TrainerProcess(QObject):
         process.setWorkingDirectory(str(paths.REPO_ROOT))
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.readyReadStandardOutput.connect(self._read)
+        process.started.connect(lambda: setattr(self, "pid", int(process.processId()) or None))
         process.finished.connect(self._finished)
         process.errorOccurred.connect(self._error)
-        self.process, self.cancelled, self._partial = process, False, ""
+        self.process, self.cancelled, self.pid, self._lines = process, False, None, TerminalLines()
         process.start(program, arguments)
 
     def cancel(self) -> None:
@@ -117,20 +109,13 @@ class TrainerProcess(QObject):
 
     def _read(self) -> None:
         data = bytes(self.process.readAllStandardOutput().data()).decode("utf-8", errors="replace")
-        # tqdm redraws with carriage returns: treat them as line ends so progress arrives live.
-        text = (self._partial + data).replace("\r", "\n")
-        *lines, self._partial = text.split("\n")
-        for line in lines:
-            if line.strip():
-                self.line.emit(line)
-                if (event := parse_trainer_line(line)) is not None:
-                    self.event.emit(event)
+        for text, overwrite in self._lines.feed(data):
+            self.line.emit(text, overwrite)
 
     def _finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
         self._kill_timer.stop()
-        if self._partial.strip():
-            self.line.emit(self._partial)
-            self._partial = ""
+        for text, overwrite in self._lines.flush():
+            self.line.emit(text, overwrite)
         status = "cancelled" if self.cancelled else ("finished" if exit_code == 0 else "failed")
         self.finished.emit(exit_code, status)
 
