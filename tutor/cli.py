@@ -1,4 +1,4 @@
-"""The `tutor` command: the desktop app (no arguments), `tutor solve` and `tutor grade`.
+"""The `tutor` command: the desktop app (no arguments), `tutor solve`, `tutor grade` and `tutor models`.
 
 Only argument parsing lives here; every subcommand calls the library. Run `tutor --help`.
 """
@@ -16,7 +16,21 @@ log = logging.getLogger("tutor")
 def _cmd_app(args: argparse.Namespace) -> int:
     from tutor.app.first_run import launch  # first-run checks (data dir, store recovery), then run_app
 
-    return launch(model=getattr(args, "model", None))
+    return launch(model=_model_reference(getattr(args, "model", None)))
+
+
+def _model_reference(model: str | None) -> str | None:
+    """`--model` may name a downloaded or catalog model (`tutor models list`); paths pass through."""
+    from tutor.hub.registry import resolve_model_reference
+
+    resolved = resolve_model_reference(model)
+    return None if resolved is None else str(resolved)
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from tutor.hub.command import run
+
+    return run(args)
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -51,7 +65,8 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         max_new_tokens=args.max_new_tokens, seed=args.seed, step_check=args.step_check,
     )
     try:
-        generator, verifier = load(getattr(args, "model", None), device=args.device, threads=args.threads)
+        model = _model_reference(getattr(args, "model", None))
+        generator, verifier = load(model, device=args.device, threads=args.threads)
         solver = Solver(generator, verifier, config)
         if args.file is not None:
             return solve_file(solver, args.file, args.out)
@@ -67,7 +82,8 @@ def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
 
     default = SolveConfig()
     solve.add_argument("problem", nargs="?", help="the problem text, e.g. \"Solve 3x + 7 = 22\"")
-    solve.add_argument("--model", default=argparse.SUPPRESS, help="HF folder or .gguf file (default: the bundled model)")
+    solve.add_argument("--model", default=argparse.SUPPRESS,
+                       help="HF folder, .gguf file or a model id from `tutor models list` (default: the bundled model)")
     solve.add_argument("--device", default="auto", help="auto, cpu, cuda, ... (default: auto)")
     solve.add_argument("--threads", type=int, default=0,
                        help="CPU threads (default 0 = half the cores for llama.cpp; all cores are faster on an idle machine)")
@@ -88,7 +104,7 @@ def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tutor", description="Stepwise: a math tutor that checks its own work.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    parser.add_argument("--model", help="model to open the app with: an HF folder or a .gguf file")
+    parser.add_argument("--model", help="model to open the app with: an HF folder, a .gguf file or a model id")
     parser.set_defaults(func=_cmd_app)
     sub = parser.add_subparsers(dest="command")
 
@@ -103,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve a problem from the command line")
     _add_solve_arguments(solve)
     solve.set_defaults(func=_cmd_solve)
+
+    models = sub.add_parser("models", help="the model catalog: list, download (pull) and remove models")
+    models.set_defaults(func=_cmd_models, models_command="list")
+    models_sub = models.add_subparsers(dest="models_command")
+    listing = models_sub.add_parser("list", help="catalog and downloaded models, and where they live")
+    listing.add_argument("--json", action="store_true", help="print everything as JSON")
+    pull = models_sub.add_parser("pull", help="download a catalog model or any Hub repo (resumes, verifies)")
+    pull.add_argument("id", help="catalog id (tutor models list) or a Hub repo id such as owner/name")
+    pull.add_argument("--file", help="with a repo id: the .gguf file to take (default: a 4-bit K-quant)")
+    pull.add_argument("--force", action="store_true", help="download again even if already here")
+    remove = models_sub.add_parser("rm", help="delete a downloaded model")
+    remove.add_argument("id", help="its id (tutor models list)")
     return parser
 
 

@@ -27,3 +27,27 @@ class ConfigError(StepwiseError):
 
 class TrainingError(StepwiseError):
     """A training run cannot start or continue (no data, no checkpoint to resume, ...)."""
+
+
+class DownloadError(StepwiseError):
+    """A model download cannot go on; what is already on disk is kept and the message says what to do."""
+
+
+class HubOfflineError(DownloadError):
+    """The Hugging Face Hub cannot be reached (no network, or HF_HUB_OFFLINE is set)."""
+
+
+class HubNotFoundError(DownloadError):
+    """The repository, file or revision does not exist on the Hub (or is private to others)."""
+
+
+class DiskFullError(DownloadError):
+    """Not enough free disk space to download (or finish downloading) a model."""
+
+
+class ChecksumError(DownloadError):
+    """A downloaded file does not match the checksum the Hub published for it; it was not kept."""
+
+
+class DownloadCancelled(DownloadError):
+    """The user stopped a download; the bytes received so far are kept for the next attempt."""
