@@ -16,6 +16,9 @@ error). Each line carries `seconds` since the process started:
     {"smoke": "model", "seconds": 2.4, "name": "..."}
     {"smoke": "answer", "seconds": 5.0, "answer": "5", "confidence": 0.93}
 
+On Linux the X11 libraries Qt needs are checked before Qt starts (`display_libraries`): a missing one is
+named, with its Debian package, in one sentence on stderr, and the app exits 1 instead of Qt aborting.
+
 Run it: `QT_QPA_PLATFORM=offscreen STEPWISE_SMOKE="What is 2 + 3?" tutor`; with
 `STEPWISE_SMOKE_SCREENSHOT=solve.png` it also saves the window showing the answer before it exits.
 """
@@ -36,6 +39,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from tutor import paths
+from tutor.app import display_libraries
 from tutor.errors import StepwiseError
 
 log = logging.getLogger(__name__)
@@ -180,6 +184,10 @@ def launch(model: str | None = None, argv: list[str] | None = None) -> int:
     """Prepare the first run, open the window (`tutor.app.main.run_app`) and run until it closes."""
     from tutor.app.main import run_app
 
+    if QApplication.instance() is None and (problem := display_libraries.display_problem()):
+        print(problem, file=sys.stderr)  # Qt would abort on its own, naming the plugin but not the library
+        log.error("%s", problem)
+        return 1
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("stepwise")  # ties the window to packaging/stepwise.desktop on Wayland
