@@ -38,7 +38,8 @@ def build_window(model: str | None = None, load_model: bool = True) -> MainWindo
     if store_error:
         session.error.emit(store_error)
     if load_model:
-        session.load_model(settings.model_path, settings.device, settings.verifier_path)
+        # A saved model that no longer loads gives way to the bundled one (the status bar says so).
+        session.load_model(settings.model_path, settings.device, settings.verifier_path, fallback=True)
     return window
 
 
@@ -76,4 +77,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="an HF model folder or a .gguf file (default: the saved setting)")
-    sys.exit(run_app(parser.parse_args().model))
+    from tutor.app.first_run import launch  # checks the display libraries first
+
+    sys.exit(launch(parser.parse_args().model))

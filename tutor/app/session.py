@@ -73,6 +73,7 @@ class Session(QObject):
         self.generator: Any = None
         self.verifier: Any = None
         self._run_title: str | None = None  # "run 12 quick" when the model came out of a training run
+        self._loads = 0  # model loads in flight
         self.current: SolvedProblem | None = None
         self.pool = WorkerPool(self)
         self._solve_worker: Worker | None = None
@@ -89,6 +90,11 @@ class Session(QObject):
             return self._run_title
         name = getattr(self.generator, "name", "") or "model"
         return f"default ({name})" if jobs.is_bundled(getattr(self.generator, "path", None)) else name
+
+    @property
+    def loading_model(self) -> bool:
+        """Whether a model is being loaded right now."""
+        return self._loads > 0
 
     @property
     def model_path(self) -> Any:
@@ -116,14 +122,20 @@ class Session(QObject):
                         remember=remember, fallback=fallback, threads=self.settings.threads)
         worker.progress.connect(self._on_load_progress)
         worker.finished.connect(self._on_model_loaded)
-        worker.failed.connect(self.model_failed)
+        worker.failed.connect(self._on_model_failed)
+        self._loads += 1
         self.model_loading.emit(path or "")
         return self.pool.start(worker)
+
+    def _on_model_failed(self, message: str) -> None:
+        self._loads = max(0, self._loads - 1)
+        self.model_failed.emit(message)
 
     def _on_load_progress(self, message: object) -> None:
         self.info.emit(str(message))  # "Loading …" in the status bar
 
     def _on_model_loaded(self, loaded: LoadedModels) -> None:
+        self._loads = max(0, self._loads - 1)
         self.settings.model_path, self.settings.verifier_path = loaded.path, loaded.verifier_path
         if loaded.remember:
             save_settings(self.settings)

@@ -139,32 +139,49 @@ class SettingsView(QWidget):
         )
 
     def save(self) -> bool:
+        """Save the settings; the model paths saved are those of the model in use (a path is saved only once
+        its model has loaded, by "Load and use this model")."""
+        edited = self.edited_settings()
+        wanted = (edited.model_path, edited.verifier_path)
+        edited.model_path, edited.verifier_path = self.session.settings.model_path, self.session.settings.verifier_path
         try:
-            self.session.apply_settings(self.edited_settings())
+            self.session.apply_settings(edited)
         except StepwiseError as exc:
             self._show_status(str(exc), error=True)
             return False
-        self._show_status("Settings saved.")
+        if wanted != (edited.model_path, edited.verifier_path):
+            self._show_status("Settings saved, but not the model: press \"Load and use this model\" to check it first.")
+        else:
+            self._show_status("Settings saved.")
         return True
 
     def load_model(self) -> None:
-        """Validate the chosen model by really loading it (in a worker); it is used once it loads."""
+        """Validate the chosen model by really loading it (in a worker); it is used, and saved, once it loads."""
+        model, verifier = self.model.path.text().strip(), self.verifier.path.text().strip()
         if not self.save():
             return
-        settings = self.session.settings
-        self._show_status(f"Loading {settings.model_path or 'the bundled model'}…")
+        self._show_status(f"Loading {model or 'the bundled model'}…")
         self.load_button.setEnabled(False)
-        self.session.load_model(settings.model_path, settings.device, settings.verifier_path)
+        self.session.load_model(model, self.session.settings.device, verifier, remember=True)
+
+    def _show_model_in_use(self) -> None:
+        self.model.path.setText(self.session.settings.model_path)
+        self.verifier.path.setText(self.session.settings.verifier_path)
 
     def _on_model_changed(self, name: str) -> None:
         self.load_button.setEnabled(True)
         self.loaded_label.setText(f"Model in use: <b>{name}</b>" if name else "No model loaded.")
         if name:
+            self._show_model_in_use()
             self._show_status(f"Loaded {name}; it is now the tutor's model.")
 
     def _on_model_failed(self, message: str) -> None:
+        """A refused model leaves the fields: they show the model in use again, which is what is saved."""
         self.load_button.setEnabled(True)
-        self._show_status(f"Could not load the model: {message}", error=True)
+        refused = self.model.path.text().strip() or self.verifier.path.text().strip() or "the bundled model"
+        self._show_model_in_use()
+        kept = f" The model in use stays: {self.session.model_name}." if self.session.model_name else ""
+        self._show_status(f"Could not load {refused}: {message}.{kept}", error=True)
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)

@@ -8,7 +8,7 @@ the clusters without revealing the solution. All work goes through `Session`.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -66,8 +66,9 @@ class SolveView(QWidget):
         self.hint_mode = QCheckBox("Hint mode: hide the answer, reveal steps one at a time")
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m solutions")
+        self.progress.setRange(0, session.settings.n)  # the configured N, until a solve says otherwise
         self.progress.setValue(0)
-        self.stage_label = QLabel("Ready.")
+        self.stage_label = QLabel()
         self.thinking = QPlainTextEdit(readOnly=True)
         self.thinking.setPlaceholderText("While sampling, one solution being written appears here.")
         self.thinking.setMaximumHeight(90)
@@ -162,6 +163,29 @@ class SolveView(QWidget):
         self.session.solve_finished.connect(self.show_result)
         self.session.solve_failed.connect(self._on_failed)
         self.session.answer_checked.connect(self._on_checked)
+        self.session.model_loading.connect(self._show_model_state)
+        self.session.model_changed.connect(self._show_model_state)
+        self.session.model_failed.connect(self._show_model_state)
+        self._show_model_state()
+
+    def _show_model_state(self, *_: object) -> None:
+        """Between solves, the label says whether a model is there to solve with (never "Ready." while the
+        model is still loading) and the bar counts the configured N."""
+        if self.session.solving:
+            return
+        if self.session.loading_model:
+            self.stage_label.setText("Loading the model… (a problem can be typed meanwhile)")
+        elif self.session.generator is None:
+            self.stage_label.setText("No model loaded: choose one in Settings.")
+        elif self.session.current is None:
+            self.stage_label.setText(f"Ready: {self.session.model_name}.")
+        if self.session.current is None:
+            self.progress.setRange(0, self.session.settings.n)
+            self.progress.setValue(0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._show_model_state()  # N may have changed in Settings
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # getattr: while the window is torn down Qt may still deliver events after Python attributes are gone.
