@@ -108,6 +108,7 @@ def _runs(args: argparse.Namespace) -> int:
     from trainer.history import open_store
 
     store = open_store()
+    store.close_vanished_runs()  # a run whose trainer process is gone is not running: it crashed
     print(f"{'id':>4}  {'name':<16} {'status':<10} {'created':<19}  phases")
     for run in store.runs(limit=args.limit):
         phases = " ".join(f"{p.name}:{p.status}" for p in store.phases(run.id))

@@ -197,7 +197,8 @@ def phase_candidates(ctx: RunContext) -> None:
     path = _candidates_file(ctx)
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = load_candidates(path)
-    ctx.history.start_phase("candidates")
+    problems = ctx.candidate_problems()
+    ctx.history.start_phase("candidates", total=len(problems))
     generator, _ = load_for_inference(ctx.final_dir("ssft"), ctx.recipe.candidates.backend, "q8_0", ctx.recipe.threads)
     # a problem counts as done only when all its n samples were written
     per_problem: dict[str, int] = {}
@@ -211,9 +212,12 @@ def phase_candidates(ctx: RunContext) -> None:
         with path.open("a", encoding="utf-8") as handle:
             handle.write("".join(json.dumps(c.to_dict()) + "\n" for c in batch))
         ctx.history.add_candidates("candidates", batch)
+        done.update(c.problem_id for c in batch)
+        ctx.history.log_progress("candidates", len(done), len(problems))
 
-    sample_candidates(generator, ctx.candidate_problems(), ctx.recipe.candidates, seed=ctx.recipe.seed,
-                      on_batch=store_batch, done_ids=done)
+    ctx.history.log_progress("candidates", len(done), len(problems))
+    sample_candidates(generator, problems, ctx.recipe.candidates, seed=ctx.recipe.seed,
+                      on_batch=store_batch, done_ids=set(done))
     done_marker.touch()
     labelled = load_candidates(path)
     accuracy = sum(c.correct for c in labelled) / max(1, len(labelled))
@@ -268,8 +272,9 @@ def phase_eval(ctx: RunContext) -> None:
     out = ctx.run_dir / "eval" / "report.json"
     if out.exists():
         return
-    ctx.history.start_phase("eval")
     config: EvalConfig = ctx.recipe.eval
+    total = min(config.max_problems, len(ctx.test))
+    ctx.history.start_phase("eval", total=total)
     model_dir = final_model_dir(ctx)
     gguf_type, threads = ctx.recipe.export.gguf_type, ctx.recipe.threads
     generator, verifier = load_for_inference(model_dir, config.backend, gguf_type, threads)
@@ -291,6 +296,7 @@ def phase_eval(ctx: RunContext) -> None:
         report.calibration.save(out.parent / "calibration.json")
     out.write_text(json.dumps(data, indent=1))
     print(format_table(report, f"Evaluation of {model_dir.parent.name}"))
+    ctx.history.log_progress("eval", total, total)
     ctx.history.finish_phase("eval")
 
 
@@ -339,19 +345,25 @@ def execute(ctx: RunContext, only: list[str] | None = None) -> RunContext:
     if ctx.recipe.threads > 0:
         torch.set_num_threads(ctx.recipe.threads)
     wanted = [p for p in PHASES if p in (only or ctx.recipe.phases)]
+    ctx.history.plan(wanted)  # the app shows the run's progress against this list, read from the store
+    resume = f"resume with: trainer run --resume {ctx.history.run_id}"
     try:
         prepare_data(ctx)
         if ctx.tokenizer is None:
             initial_model(ctx)  # a pretrained source brings its own tokenizer
         for phase in wanted:
             PHASE_FUNCTIONS[phase](ctx)
-    except StopRequested as exc:
-        ctx.history.finish_run("cancelled", f"{exc}; resume with: trainer run --resume {ctx.history.run_id}")
+    except (StopRequested, KeyboardInterrupt) as exc:  # Ctrl-C, or the app's Cancel (SIGINT)
+        message = f"{exc or 'interrupted'}; {resume}"
+        ctx.history.finish_run("cancelled", message)
+        log.warning("run %d cancelled: %s", ctx.history.run_id, message)
         raise
     except BaseException as exc:
-        ctx.history.finish_run("failed", f"{type(exc).__name__}: {exc}")
+        ctx.history.finish_run("failed", f"{type(exc).__name__}: {exc}; {resume}")
+        log.error("run %d failed: %s: %s", ctx.history.run_id, type(exc).__name__, exc)
         raise
     finally:
         torch.set_num_threads(previous_threads)
     ctx.history.finish_run("finished")
+    log.info("run %d finished", ctx.history.run_id)
     return ctx
