@@ -8,10 +8,13 @@ from fractions import Fraction
 import sympy
 
 from trainer.data.synth.base import (
+    CDOT,
+    FRAC,
     Draft,
     nonzero,
     paren,
     poly_tex,
+    show,
     signed_term,
     surd_tex,
     sym,
@@ -39,11 +42,13 @@ def linear_equation(rng: random.Random, level: int) -> Draft:
     right = poly_tex([c, d]) if c else str(d)
     steps = [f"I want to get $x$ alone in ${left} = {right}$."]
     if c:
-        steps.append(f"Subtracting ${poly_tex([c, 0])}$ from both sides gives ${poly_tex([a - c, b])} = {d}$.")
+        steps.append(f"Subtracting ${poly_tex([c, 0])}$ from both sides leaves ${show(f'{a} - {paren(c)}', a - c)}$ "
+                     f"times $x$: ${poly_tex([a - c, b])} = {d}$.")
+    moved = f"{d} - {b}" if b >= 0 else f"{d} + {-b}"
     steps.append(f"{'Subtracting' if b >= 0 else 'Adding'} ${abs(b)}$ {'from' if b >= 0 else 'to'} both sides gives "
-                 f"${poly_tex([a - c, 0])} = {d - b}$.")
+                 f"${poly_tex([a - c, 0])} = {show(moved, d - b)}$.")
     value = Fraction(d - b, a - c)
-    steps.append(f"Dividing both sides by ${a - c}$ gives $x = \\frac{{{d - b}}}{{{a - c}}} = {tex(value)}$.")
+    steps.append(f"Dividing both sides by ${a - c}$ gives $x = {show(f'{FRAC}{{{d - b}}}{{{a - c}}}', value)}$.")
     return Draft(f"Solve for $x$: ${left} = {right}$.", steps, tex(value), sym(root))
 
 
@@ -58,13 +63,13 @@ def linear_system(rng: random.Random, level: int) -> Draft:
     e, f = a * x0 + b * y0, c * x0 + d * y0
     eq1, eq2 = poly_tex([a, 0]) + signed_term(b, "y"), poly_tex([c, 0]) + signed_term(d, "y")
     det = a * d - b * c
-    steps = [f"I'll eliminate $y$: multiply the first equation by ${d}$ and the second by ${b}$.",
-             f"That gives ${a * d}x{signed_term(b * d, 'y')} = {e * d}$ and ${b * c}x{signed_term(b * d, 'y')} = {f * b}$.",
-             f"Subtracting, $({a * d} - {paren(b * c)})x = {e * d} - {paren(f * b)}$, so ${det}x = {e * d - f * b}$.",
-             f"So $x = \\frac{{{e * d - f * b}}}{{{det}}} = {x0}$.",
-             f"Substituting into the first equation: ${a} \\cdot {paren(x0)}{signed_term(b, 'y')} = {e}$, so "
-             f"${poly_tex([b, 0], 'y')} = {e} - {paren(a * x0)} = {e - a * x0}$.",
-             f"So $y = \\frac{{{e - a * x0}}}{{{b}}} = {y0}$."]
+    steps = [f"I'll eliminate $y$: multiply the first equation by ${d}$, the second by ${b}$, and subtract.",
+             f"The $x$-coefficient becomes ${show(f'{a}{CDOT}{paren(d)} - {paren(b)}{CDOT}{paren(c)}', det)}$.",
+             f"The right side becomes ${show(f'{e}{CDOT}{paren(d)} - {paren(f)}{CDOT}{paren(b)}', e * d - f * b)}$.",
+             f"So ${det}x = {e * d - f * b}$ and $x = {show(f'{FRAC}{{{e * d - f * b}}}{{{det}}}', x0)}$.",
+             f"Substituting into the first equation: ${a}{CDOT}{paren(x0)}{signed_term(b, 'y')} = {e}$, so "
+             f"${poly_tex([b, 0], 'y')} = {show(f'{e} - {a}{CDOT}{paren(x0)}', e - a * x0)}$.",
+             f"So $y = {show(f'{FRAC}{{{e - a * x0}}}{{{b}}}', y0)}$."]
     ask = rng.choice(("x", "y", "x + y") if level <= 3 else ("x + y", "xy", "x - y"))
     value = {"x": x0, "y": y0, "x + y": x0 + y0, "xy": x0 * y0, "x - y": x0 - y0}[ask]
     if ask not in ("x", "y"):
@@ -87,7 +92,9 @@ def quadratic_roots(rng: random.Random, level: int) -> Draft:
     if lead != 1:
         steps.append(f"First divide both sides by ${lead}$: ${poly_tex([1, -(r1 + r2), r1 * r2])} = 0$.")
     steps += [f"I need two numbers whose product is ${r1 * r2}$ and whose sum is ${-(r1 + r2)}$.",
-              f"Those are ${-r1}$ and ${-r2}$, so the equation is $(x{signed_term(-r1)})(x{signed_term(-r2)}) = 0$."
+              f"Those are ${-r1}$ and ${-r2}$: ${show(f'{-r1}{CDOT}{paren(-r2)}', r1 * r2)}$ and "
+              f"${show(f'{-r1} + {paren(-r2)}', -(r1 + r2))}$.",
+              f"So the equation is $(x{signed_term(-r1)})(x{signed_term(-r2)}) = 0$."
               if r1 and r2 else f"The equation factors as $x(x{signed_term(-(r1 or r2))}) = 0$." if (r1 or r2) else
               "The equation is $x^2 = 0$.",
               f"The solutions are $x = {r1}$ and $x = {r2}$."]
@@ -145,13 +152,13 @@ def slope_between_points(rng: random.Random, level: int) -> Draft:
     x1, y1, y2 = rng.randint(-big, big), rng.randint(-big, big), rng.randint(-big, big)
     x2 = rng.choice([v for v in range(-big, big + 1) if v != x1])
     slope = Fraction(y2 - y1, x2 - x1)
-    steps = [f"The slope is $\\frac{{y_2 - y_1}}{{x_2 - x_1}} = \\frac{{{y2} - {paren(y1)}}}{{{x2} - {paren(x1)}}}"
-             f" = \\frac{{{y2 - y1}}}{{{x2 - x1}}} = {tex(slope)}$."]
+    steps = [f"$y_2 - y_1 = {show(f'{y2} - {paren(y1)}', y2 - y1)}$ and $x_2 - x_1 = {show(f'{x2} - {paren(x1)}', x2 - x1)}$.",
+             f"The slope is $\\frac{{y_2 - y_1}}{{x_2 - x_1}} = {show(f'{FRAC}{{{y2 - y1}}}{{{x2 - x1}}}', slope)}$."]
     if level >= 3:
         intercept = y1 - slope * x1
-        steps += [f"The line is $y = {tex(slope)}x + b$; plugging in $({x1}, {y1})$ gives ${y1} = {tex(slope)} "
-                  f"\\cdot {paren(x1)} + b = {tex(slope * x1)} + b$.",
-                  f"So $b = {y1} - {paren(slope * x1)} = {tex(intercept)}$."]
+        steps += [f"The line is $y = {tex(slope)}x + b$; at $({x1}, {y1})$, ${show(f'{tex(slope)}{CDOT}{paren(x1)}', slope * x1)}$, "
+                  f"so ${y1} = {tex(slope * x1)} + b$.",
+                  f"So $b = {show(f'{y1} - {paren(slope * x1)}', intercept)}$."]
         problem = f"What is the $y$-intercept of the line through $({x1}, {y1})$ and $({x2}, {y2})$?"
         # The intercept by the two-point form at x = 0, not via the slope.
         return Draft(problem, steps, tex(intercept), sympy.Rational(y1 * x2 - y2 * x1, x2 - x1))
@@ -167,12 +174,11 @@ def arithmetic_sequence(rng: random.Random, level: int) -> Draft:
     shown = ", ".join(str(first + i * diff) for i in range(3 + (level <= 2)))
     nth = first + (n - 1) * diff
     steps = [f"The common difference is ${first + diff} - {paren(first)} = {diff}$.",
-             f"The ${n}$th term is $a_1 + ({n} - 1)d = {first} + {n - 1} \\cdot {paren(diff)} = {first} + "
-             f"{paren((n - 1) * diff)} = {nth}$."]
+             f"The ${n}$th term is $a_1 + ({n} - 1)d = {show(f'{first} + ({n} - 1){CDOT}{paren(diff)}', nth)}$."]
     if level >= 4:
         total = n * (first + nth) // 2 if n * (first + nth) % 2 == 0 else Fraction(n * (first + nth), 2)
-        steps.append(f"The sum of the first ${n}$ terms is $\\frac{{n(a_1 + a_n)}}{{2}} = \\frac{{{n}({first} + "
-                     f"{paren(nth)})}}{{2}} = \\frac{{{n} \\cdot {first + nth}}}{{2}} = {tex(total)}$.")
+        steps.append(f"The sum of the first ${n}$ terms is $\\frac{{n(a_1 + a_n)}}{{2}} = "
+                     f"{show(f'{FRAC}{{{n}({first} + {paren(nth)})}}{{2}}', total)}$.")
         truth = sympy.Integer(sum(first + i * diff for i in range(n)))  # term by term, not the formula
         problem = f"What is the sum of the first ${n}$ terms of the arithmetic sequence ${shown}, \\ldots$?"
         return Draft(problem, steps, tex(total), truth)
@@ -187,19 +193,15 @@ def exponent_equation(rng: random.Random, level: int) -> Draft:
     p, q, r = rng.randint(2, 4 + level), rng.randint(2, 4 + level), rng.randint(1, 3 + level)
     if level >= 3:
         m = rng.randint(2, 5)
-        steps = [f"Using $(a^m)^n = a^{{mn}}$, $({base}^{p})^{m} = {base}^{{{p * m}}}$.",
-                 f"Using $a^m \\cdot a^n = a^{{m+n}}$, ${base}^{{{p * m}}} \\cdot {base}^{q} = {base}^{{{p * m + q}}}$.",
-                 f"Using $\\frac{{a^m}}{{a^n}} = a^{{m-n}}$, the left side is ${base}^{{{p * m + q} - {r}}} = "
-                 f"{base}^{{{p * m + q - r}}}$.",
-                 f"So $x = {p * m + q - r}$."]
+        steps = [f"Using $(a^m)^n = a^{{mn}}$, the power of a power multiplies the exponents: ${show(f'{p}{CDOT}{m}', p * m)}$.",
+                 "Using $a^m \\cdot a^n = a^{m+n}$ and $\\frac{a^m}{a^n} = a^{m-n}$, the exponents add and subtract.",
+                 f"So $x = {show(f'{p * m} + {q} - {r}', p * m + q - r)}$."]
         problem = f"If $\\frac{{({base}^{p})^{m} \\cdot {base}^{q}}}{{{base}^{r}}} = {base}^x$, what is $x$?"
         value = p * m + q - r
         truth = sympy.log(sympy.Integer(base) ** (p * m) * sympy.Integer(base) ** q / sympy.Integer(base) ** r, base)
     else:
-        steps = [f"Using $a^m \\cdot a^n = a^{{m+n}}$, ${base}^{p} \\cdot {base}^{q} = {base}^{{{p + q}}}$.",
-                 f"Using $\\frac{{a^m}}{{a^n}} = a^{{m-n}}$, the left side is ${base}^{{{p + q} - {r}}} = "
-                 f"{base}^{{{p + q - r}}}$.",
-                 f"So $x = {p + q - r}$."]
+        steps = ["Using $a^m \\cdot a^n = a^{m+n}$ and $\\frac{a^m}{a^n} = a^{m-n}$, the exponents add and subtract.",
+                 f"So $x = {show(f'{p} + {q} - {r}', p + q - r)}$."]
         problem = f"If $\\frac{{{base}^{p} \\cdot {base}^{q}}}{{{base}^{r}}} = {base}^x$, what is $x$?"
         value = p + q - r
         truth = sympy.log(sympy.Integer(base) ** p * sympy.Integer(base) ** q / sympy.Integer(base) ** r, base)
@@ -217,8 +219,7 @@ def distance_between_points(rng: random.Random, level: int) -> Draft:
     square = dx * dx + dy * dy
     steps = ["The distance is $\\sqrt{(x_2 - x_1)^2 + (y_2 - y_1)^2}$.",
              f"$x_2 - x_1 = {x2} - {paren(x1)} = {dx}$ and $y_2 - y_1 = {y2} - {paren(y1)} = {dy}$.",
-             f"So the distance is $\\sqrt{{{paren(dx)}^2 + {paren(dy)}^2}} = \\sqrt{{{dx * dx} + {dy * dy}}} = "
-             f"\\sqrt{{{square}}}$."]
+             f"${show(f'{paren(dx)}^2 + {paren(dy)}^2', square)}$, so the distance is $\\sqrt{{{square}}}$."]
     answer = surd_tex(1, square)
     if answer != f"\\sqrt{{{square}}}":
         steps.append(f"Simplifying, $\\sqrt{{{square}}} = {answer}$.")
@@ -251,7 +252,8 @@ def sum_and_difference(rng: random.Random, level: int) -> Draft:
     large = small + rng.randint(1, big)
     total, difference = large + small, large - small
     steps = [f"Call the numbers $a$ and $b$ with $a + b = {total}$ and $a - b = {difference}$.",
-             f"Adding the equations gives $2a = {total} + {difference} = {total + difference}$, so $a = {large}$.",
+             f"Adding the equations gives $2a = {show(f'{total} + {difference}', total + difference)}$, so "
+             f"$a = {show(f'{FRAC}{{{total + difference}}}{{2}}', large)}$.",
              f"Then $b = {total} - {large} = {small}$."]
     a, b = sympy.Rational(total + difference, 2), sympy.Rational(total - difference, 2)  # by Cramer's rule
     if level >= 3:

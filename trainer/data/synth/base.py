@@ -9,6 +9,7 @@ root chosen before the equation was written, or `sympy.binomial(n, k)`). `verify
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Callable
@@ -16,6 +17,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+
+from tutor.grading.calculator import calculate
+from tutor.grading.normalize import normalize_answer
+from tutor.grading.numeric import exact_value
 
 SUBJECTS = (
     "Prealgebra",
@@ -27,6 +32,8 @@ SUBJECTS = (
     "Precalculus",
 )
 LEVELS = (1, 2, 3, 4, 5)
+# LaTeX pieces for f-strings (Python 3.11 f-string expressions cannot hold a backslash).
+CDOT, FRAC, DIV = " \\cdot ", "\\frac", " \\div "
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +144,35 @@ def poly_tex(coeffs: list[int | Fraction], var: str = "x") -> str:
 def join_sum(values: list[int | Fraction]) -> str:
     """`3 + 5 - 2`: numbers written as a sum with subtraction for negatives."""
     return "".join(signed_term(v, "", first=(i == 0)) for i, v in enumerate(values))
+
+
+def show(expr: str, value: int | Fraction) -> str:
+    """`expr = value` with the value as the calculator writes it (`show("59 - 5", 54)` -> `59 - 5 = 54`);
+    just `expr` when there is nothing to compute (`7`, `\\frac{3}{4}`). Asserts the calculator's value is
+    the template's `value`, so a template and the calculator can never disagree."""
+    written = calculate(expr)
+    if written is None:
+        assert exact_value(normalize_answer(expr)) == value, f"{expr!r} is not a number equal to {value}"
+        return expr
+    assert exact_value(normalize_answer(written)) == value, f"the calculator says {expr!r} = {written}, not {value}"
+    return f"{expr} = {written}"
+
+
+def binom_tex(n: int, k: int) -> str:
+    """`\\binom{n}{k} = \\frac{n \\cdot (n-1) \\cdots}{k \\cdots 1} = value`: the calculator does not read
+    `\\binom`, so the value comes from a fraction it does read (the smaller of k, n - k factors)."""
+    value = math.comb(n, k)
+    head = f"\\binom{{{n}}}{{{k}}}"
+    j = min(k, n - k)
+    if j != k:
+        head += f" = \\binom{{{n}}}{{{j}}}"
+    if j <= 1:
+        return f"{head} = {value}"
+    if j > 3:  # the product form would be long: factorials, which the calculator reads too
+        return f"{head} = {show(f'{FRAC}{{{n}!}}{{{j}!{CDOT}{n - j}!}}', value)}"
+    top = CDOT.join(str(n - i) for i in range(j))
+    bottom = CDOT.join(str(j - i) for i in range(j))
+    return f"{head} = {show(f'{FRAC}{{{top}}}{{{bottom}}}', value)}"
 
 
 def sym(value: int | Fraction) -> sympy.Rational:

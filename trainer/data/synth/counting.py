@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, template, tex
+from trainer.data.synth.base import FRAC, Draft, binom_tex, show, template, tex
 
 SUBJECT = "Counting & Probability"
 CDOT = " \\cdot "
@@ -37,19 +37,17 @@ def choose_committee(rng: random.Random, level: int) -> Draft:
     if level <= 2:
         n, k = rng.randint(5, 8 + 2 * level), rng.randint(2, 3 + level)
         k = min(k, n - 1)
-        top, bottom = _falling(n, k), list(range(k, 0, -1))
         value = math.comb(n, k)
         chosen, pool = rng.choice(COMMITTEE_CONTEXTS)
         steps = [f"The order of the choices doesn't matter, so the count is $\\binom{{{n}}}{{{k}}}$.",
-                 f"$\\binom{{{n}}}{{{k}}} = \\frac{{{CDOT.join(map(str, top))}}}{{{CDOT.join(map(str, bottom))}}} = "
-                 f"\\frac{{{math.prod(top)}}}{{{math.prod(bottom)}}} = {value}$."]
+                 f"${binom_tex(n, k)}$."]
         return Draft(f"In how many ways can {chosen.format(k=k)} be chosen from {pool.format(n=n)}?", steps, str(value),
                      sympy.binomial(n, k))
     men, women = rng.randint(4, 4 + 2 * level), rng.randint(4, 4 + 2 * level)
     km, kw = rng.randint(2, 3 + (level >= 5)), rng.randint(2, 3 + (level >= 5))
     cm, cw = math.comb(men, km), math.comb(women, kw)
-    steps = [f"The men can be chosen in $\\binom{{{men}}}{{{km}}} = {cm}$ ways.",
-             f"The women can be chosen in $\\binom{{{women}}}{{{kw}}} = {cw}$ ways.",
+    steps = [f"The men can be chosen in ${binom_tex(men, km)}$ ways.",
+             f"The women can be chosen in ${binom_tex(women, kw)}$ ways.",
              f"The choices are independent, so the total is ${cm} \\cdot {cw} = {cm * cw}$."]
     problem = (f"A club has ${men}$ men and ${women}$ women. In how many ways can a committee of ${km}$ men and "
                f"${kw}$ women be chosen?")
@@ -63,7 +61,8 @@ def officers_permutation(rng: random.Random, level: int) -> Draft:
     offices = ["president", "vice-president", "secretary", "treasurer", "captain"][:k]
     factors = _falling(n, k)
     steps = [f"There are ${n}$ choices for {offices[0]}."]
-    steps += [f"Then ${f}$ choices remain for {office}." for f, office in zip(factors[1:], offices[1:])]
+    steps += [f"Then ${show(f'{n} - {i}', f)}$ choices remain for {office}."
+              for i, (f, office) in enumerate(zip(factors[1:], offices[1:]), start=1)]
     steps.append(f"So there are ${CDOT.join(map(str, factors))} = {math.prod(factors)}$ ways.")
     group = rng.choice(("club", "committee", "student council", "chess club", "book club", "team"))
     problem = (f"A {group} has ${n}$ members. In how many ways can it choose a {', '.join(offices[:-1])} and "
@@ -107,7 +106,8 @@ def dice_sum_probability(rng: random.Random, level: int) -> Draft:
             elif c == 0:
                 steps.append(f"If the first die shows ${a}$, no roll of {rest} works: $0$ ways.")
             else:
-                steps.append(f"If the first die shows ${a}$, {rest} must {need} ${target - a}$: ${c}$ ways.")
+                steps.append(f"If the first die shows ${a}$, {rest} must {need} ${show(f'{target} - {a}', target - a)}$: "
+                             f"${c}$ ways.")
         favourable = sum(counts)
         steps.append(f"In total ${' + '.join(map(str, counts))} = {favourable}$ outcomes.")
     value = Fraction(favourable, outcomes)
@@ -129,10 +129,11 @@ def marbles_without_replacement(rng: random.Random, level: int) -> Draft:
     red = max(red, draws)
     total = red + blue
     factors = [Fraction(red - i, total - i) for i in range(draws)]
-    steps = [f"The first marble is {color} with probability $\\frac{{{red}}}{{{total}}}$."]
+    steps = [f"There are ${show(f'{red} + {blue}', total)}$ marbles, so the first is {color} with probability "
+             f"$\\frac{{{red}}}{{{total}}}$."]
     for i in range(1, draws):
-        steps.append(f"Then ${red - i}$ of the remaining ${total - i}$ marbles are {color}, so the next is {color} with "
-                     f"probability $\\frac{{{red - i}}}{{{total - i}}}$.")
+        steps.append(f"Then ${show(f'{red} - {i}', red - i)}$ of the remaining ${show(f'{total} - {i}', total - i)}$ "
+                     f"marbles are {color}: probability $\\frac{{{red - i}}}{{{total - i}}}$.")
     value = math.prod(factors, start=Fraction(1))
     numer = CDOT.join(f"\\frac{{{red - i}}}{{{total - i}}}" for i in range(draws))
     steps.append(f"The probability is ${numer} = {tex(value)}$.")
@@ -178,15 +179,24 @@ def coin_flips_exactly(rng: random.Random, level: int) -> Draft:
     counts = {"exactly": [k], "at least": list(range(k, n + 1)), "at most": list(range(0, k + 1))}[relation]
     outcome = rng.choice(("heads", "tails"))
     outcomes = 2**n
-    steps = [f"Each of the ${n}$ flips has $2$ outcomes, so there are $2^{{{n}}} = {outcomes}$ equally likely sequences."]
-    for j in counts:
-        steps.append(f"The sequences with exactly ${j}$ {outcome} choose which flips they are: $\\binom{{{n}}}{{{j}}} = "
-                     f"{math.comb(n, j)}$.")
+    steps = [f"Each of the ${n}$ flips has $2$ outcomes, so there are $2^{{{n}}} = {outcomes}$ equally likely sequences.",
+             f"A sequence with exactly $j$ {outcome} is a choice of which $j$ flips they are: $\\binom{{{n}}}{{j}}$ sequences."]
     ways = sum(math.comb(n, j) for j in counts)
-    if len(counts) > 1:
-        steps.append(f"Together that is ${' + '.join(str(math.comb(n, j)) for j in counts)} = {ways}$ sequences.")
+    others = [j for j in range(n + 1) if j not in counts]
+    counted = counts if len(counts) <= len(others) else others  # the complement when it is shorter
+    if counted is others and others:
+        steps.append(f"It is shorter to count the sequences with {'fewer than' if relation == 'at least' else 'more than'} "
+                     f"${k}$ {outcome} and subtract them from ${outcomes}$.")
+    for j in counted:
+        steps.append(f"Exactly ${j}$ {outcome}: ${binom_tex(n, j)}$.")
+    if counted is others:
+        parts = [str(math.comb(n, j)) for j in others]
+        steps.append(f"So ${show(f'{outcomes} - ' + ('(' + ' + '.join(parts) + ')' if len(parts) > 1 else parts[0]), ways)}$ "
+                     "sequences work." if others else f"Every sequence has {relation} ${k}$ {outcome}.")
+    elif len(counts) > 1:
+        steps.append(f"Together that is ${show(' + '.join(str(math.comb(n, j)) for j in counts), ways)}$ sequences.")
     value = Fraction(ways, outcomes)
-    steps.append(f"The probability is $\\frac{{{ways}}}{{{outcomes}}} = {tex(value)}$.")
+    steps.append(f"The probability is ${show(f'{FRAC}{{{ways}}}{{{outcomes}}}', value)}$.")
     brute = sum(1 for flips in itertools.product((0, 1), repeat=n) if sum(flips) in counts) if n <= 12 else None
     truth = sympy.Rational(brute, outcomes) if brute is not None else sum(
         sympy.binomial(n, j) for j in counts) * sympy.Rational(1, 2) ** n
@@ -203,7 +213,8 @@ def at_least_one(rng: random.Random, level: int) -> Draft:
     miss = Fraction(sides - 1, sides) ** n
     value = 1 - miss
     steps = [f"The complement is that none of the ${n}$ rolls shows a ${face}$.",
-             f"Each roll misses with probability $\\frac{{{sides - 1}}}{{{sides}}}$, so all miss with probability "
+             f"Each roll misses with probability ${show(f'{FRAC}{{{sides} - 1}}{{{sides}}}', Fraction(sides - 1, sides))}$, "
+             "so all miss with probability "
              f"$\\left(\\frac{{{sides - 1}}}{{{sides}}}\\right)^{n} = {tex(miss)}$.",
              f"So the probability of at least one ${face}$ is $1 - {tex(miss)} = {tex(value)}$."]
     hits = sum(1 for roll in itertools.product(range(1, sides + 1), repeat=n) if face in roll) if n <= 3 else None
@@ -223,7 +234,8 @@ def expected_die_value(rng: random.Random, level: int) -> Draft:
     table = ", ".join(f"${p}$ on a ${i}$" for i, p in enumerate(pay, start=1))
     steps = [f"Each face has probability $\\frac{{1}}{{{sides}}}$.",
              f"The expected payout is $\\frac{{1}}{{{sides}}}({' + '.join(map(str, pay))})$.",
-             f"The payouts add up to ${total}$, so the expected value is $\\frac{{{total}}}{{{sides}}} = {tex(value)}$."]
+             f"The payouts add up to ${show(' + '.join(map(str, pay)), total)}$, so the expected value is "
+             f"${show(f'{FRAC}{{{total}}}{{{sides}}}', value)}$."]
     truth = sympy.Add(*(sympy.Rational(p, sides) for p in pay))
     return Draft(f"A fair ${sides}$-sided die is rolled once. The game pays {table} dollars. What is the expected "
                  "payout in dollars? Express your answer as a common fraction.", steps, tex(value), truth)
@@ -237,7 +249,7 @@ def handshakes(rng: random.Random, level: int) -> Draft:
         couples = n // 2
         all_pairs = math.comb(n, 2)
         value = all_pairs - couples
-        steps = [f"Among ${n}$ people there are $\\binom{{{n}}}{{2}} = \\frac{{{n} \\cdot {n - 1}}}{{2}} = {all_pairs}$ pairs.",
+        steps = [f"Among ${n}$ people there are ${binom_tex(n, 2)}$ pairs.",
                  f"The ${couples}$ couples don't shake hands, so there are ${all_pairs} - {couples} = {value}$ handshakes."]
         truth = sympy.Integer(sum(1 for a, b in itertools.combinations(range(n), 2) if a // 2 != b // 2))
         return Draft(f"At a party there are ${couples}$ couples. Everyone shakes hands once with everyone except their own "
@@ -250,7 +262,7 @@ def handshakes(rng: random.Random, level: int) -> Draft:
         ("segment", f"${n}$ points lie on a circle. How many line segments join two of the points?"),
     ))
     steps = [f"Each {thing} corresponds to a pair of the ${n}$, so the count is $\\binom{{{n}}}{{2}}$.",
-             f"$\\binom{{{n}}}{{2}} = \\frac{{{n} \\cdot {n - 1}}}{{2}} = \\frac{{{n * (n - 1)}}}{{2}} = {value}$."]
+             f"${binom_tex(n, 2)}$."]
     return Draft(setting, steps, str(value), sympy.binomial(n, 2))
 
 
@@ -276,15 +288,15 @@ def circular_arrangements(rng: random.Random, level: int) -> Draft:
     who, where = rng.choice(ROUND_CONTEXTS)
     rest = math.factorial(n - 1)
     if level <= 2:
-        steps = [f"Fix one person's seat to remove rotations; the other ${n - 1}$ fill the remaining seats in "
-                 f"${n - 1}! = {rest}$ ways."]
+        steps = [f"Fix one person's seat to remove rotations; the other ${show(f'{n} - 1', n - 1)}$ fill the remaining "
+                 f"seats in ${show(f'({n} - 1)!', rest)}$ ways."]
         truth = sympy.Integer(_circular_orbits(n)) if n <= 7 else sympy.factorial(n) / n
         return Draft(f"In how many ways can ${n}$ {who} sit around {where}, if two seatings that are rotations of each "
                      "other are the same?", steps, str(rest), truth)
     block = math.factorial(n - 2)
     together = 2 * block
-    steps = [f"Glue Ann and Bo into one block; then ${n - 1}$ units sit around the table in "
-             f"$({n - 1} - 1)! = {n - 2}! = {block}$ ways.",
+    steps = [f"Glue Ann and Bo into one block; then ${show(f'{n} - 1', n - 1)}$ units sit around the table in "
+             f"${show(f'({n - 1} - 1)!', block)}$ ways.",
              "Ann and Bo can sit in $2$ orders inside the block.",
              f"So there are $2 \\cdot {block} = {together}$ seatings with them together."]
     # Independently: with Ann's seat fixed, Bo lands next to her in 2 of the n - 1 other seats.
@@ -293,7 +305,7 @@ def circular_arrangements(rng: random.Random, level: int) -> Draft:
         return Draft(f"In how many ways can ${n}$ {who}, including Ann and Bo, sit around {where} if Ann and Bo sit next "
                      "to each other? Rotations of a seating count as the same.", steps, str(together), truth_together)
     apart = rest - together
-    steps = [f"Without restrictions there are $({n} - 1)! = {rest}$ seatings.", *steps,
+    steps = [f"Without restrictions there are ${show(f'({n} - 1)!', rest)}$ seatings.", *steps,
              f"So Ann and Bo are apart in ${rest} - {together} = {apart}$ seatings."]
     return Draft(f"In how many ways can ${n}$ {who}, including Ann and Bo, sit around {where} if Ann and Bo must not "
                  "sit next to each other? Rotations of a seating count as the same.", steps, str(apart),
@@ -319,7 +331,7 @@ def digit_strings(rng: random.Random, level: int) -> Draft:
         steps = ["The digits increase from left to right, so none is $0$ (it could only come first, and a number "
                  "cannot start with $0$).",
                  f"Any ${k}$ different digits from $1$ to $9$ can be written in increasing order in exactly one way.",
-                 f"So the count is $\\binom{{9}}{{{k}}} = {value}$."]
+                 f"So the count is ${binom_tex(9, k)}$."]
         truth = sympy.Integer(_count_numbers(k, kind)) if k <= 4 else sympy.binomial(9, k)
         return Draft(f"How many ${k}$-digit positive integers have digits that strictly increase from left to right?",
                      steps, str(value), truth)

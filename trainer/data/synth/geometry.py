@@ -7,11 +7,29 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, surd_tex, sym, template, tex, times_tex, upto
+from trainer.data.synth.base import (
+    CDOT,
+    FRAC,
+    Draft,
+    join_sum,
+    paren,
+    show,
+    surd_tex,
+    sym,
+    template,
+    tex,
+    times_tex,
+    upto,
+)
 
 SUBJECT = "Geometry"
 PI = "\\pi"
 TRIPLES = ((3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29), (9, 40, 41))
+
+
+def paren_square(value: Fraction) -> str:
+    """A number ready to be squared: `7`, `\\left(\\frac{7}{2}\\right)`."""
+    return tex(value) if value.denominator == 1 and value >= 0 else f"\\left({tex(value)}\\right)"
 
 
 @template(SUBJECT)
@@ -20,7 +38,7 @@ def rectangle_from_perimeter(rng: random.Random, level: int) -> Draft:
     length, width = rng.randint(2, upto(level, 3)), rng.randint(1, upto(level, 3))
     perimeter = 2 * (length + width)
     area = length * width
-    steps = [f"The perimeter is $2(\\ell + w) = {perimeter}$, so $\\ell + w = {perimeter // 2}$.",
+    steps = [f"The perimeter is $2(\\ell + w) = {perimeter}$, so $\\ell + w = {show(f'{FRAC}{{{perimeter}}}{{2}}', perimeter // 2)}$.",
              f"With $\\ell = {length}$, the width is $w = {perimeter // 2} - {length} = {width}$.",
              f"The area is $\\ell w = {length} \\cdot {width} = {area}$."]
     problem = f"A rectangle has perimeter ${perimeter}$ and length ${length}$. What is its area?"
@@ -39,7 +57,7 @@ def right_triangle_side(rng: random.Random, level: int) -> Draft:
     if c is None or rng.random() < 0.5:  # find the hypotenuse
         square = a * a + b * b
         answer = surd_tex(1, square)
-        steps = [f"By the Pythagorean theorem, $c^2 = {a}^2 + {b}^2 = {a * a} + {b * b} = {square}$.",
+        steps = [f"By the Pythagorean theorem, $c^2 = {show(f'{a}^2 + {b}^2', square)}$.",
                  f"So $c = \\sqrt{{{square}}} = {answer}$."]
         problem = f"A right triangle has legs of length ${a}$ and ${b}$. What is the length of its hypotenuse?"
         truth = sympy.Point(0, 0).distance(sympy.Point(a, b))
@@ -47,7 +65,7 @@ def right_triangle_side(rng: random.Random, level: int) -> Draft:
             problem += " Express your answer in simplest radical form."
         return Draft(problem, steps, answer, truth)
     steps = [f"By the Pythagorean theorem, $a^2 + {b}^2 = {c}^2$.",
-             f"So $a^2 = {c * c} - {b * b} = {a * a}$.",
+             f"So $a^2 = {show(f'{c}^2 - {b}^2', a * a)}$.",
              f"So $a = \\sqrt{{{a * a}}} = {a}$."]
     problem = f"A right triangle has a hypotenuse of length ${c}$ and a leg of length ${b}$. How long is the other leg?"
     return Draft(problem, steps, str(a), sympy.sqrt(sympy.Integer(c) ** 2 - sympy.Integer(b) ** 2))
@@ -61,13 +79,12 @@ def circle_area_from_circumference(rng: random.Random, level: int) -> Draft:
     if level >= 2:
         circumference = 2 * radius
         steps = [f"The circumference is $2 \\pi r = {times_tex(circumference, PI)}$.",
-                 f"So $r = \\frac{{{tex(circumference)}}}{{2}} = {tex(radius)}$.",
-                 f"The area is $\\pi r^2 = \\pi \\cdot {tex(radius)}^2 = {times_tex(area, PI)}$." if radius.denominator == 1
-                 else f"The area is $\\pi r^2 = \\pi \\left({tex(radius)}\\right)^2 = {times_tex(area, PI)}$."]
+                 f"So $r = {show(f'{FRAC}{{{tex(circumference)}}}{{2}}', radius)}$.",
+                 f"${show(f'{paren_square(radius)}^2', area)}$, so the area is $\\pi r^2 = {times_tex(area, PI)}$."]
         given = f"circumference ${times_tex(circumference, PI)}$"
     else:
         steps = [f"The radius is half the diameter: $r = {tex(2 * radius)} \\div 2 = {tex(radius)}$.",
-                 f"The area is $\\pi r^2 = \\pi \\cdot {tex(radius)}^2 = {times_tex(area, PI)}$."]
+                 f"${show(f'{tex(radius)}^2', area)}$, so the area is $\\pi r^2 = {times_tex(area, PI)}$."]
         given = f"diameter ${tex(2 * radius)}$"
     truth = sympy.pi * sympy.Rational(radius.numerator, radius.denominator) ** 2
     return Draft(f"A circle has {given}. What is its area? Express your answer in terms of $\\pi$.", steps,
@@ -90,13 +107,21 @@ def triangle_angles(rng: random.Random, level: int) -> Draft:
         body = "x" if m == 1 else f"{m}x"
         return body if c == 0 else f"{body} {'+' if c > 0 else '-'} {abs(c)}"
     shown = [angle_tex(m, c) for m, c in zip(mults, consts)]
+    total_m, total_c = sum(mults), sum(consts)
+    collected = f"{total_m}x{'' if total_c == 0 else (' + ' if total_c > 0 else ' - ') + str(abs(total_c))}"
+    collect = f"${show(' + '.join(map(str, mults)), total_m)}$" + (
+        f" and ${show(join_sum([c for c in consts if c]), total_c)}$" if any(consts) else "")
     steps = [f"The angles of a triangle add up to $180^\\circ$, so $({shown[0]}) + ({shown[1]}) + ({shown[2]}) = 180$.",
-             f"Collecting terms, ${sum(mults)}x{'' if sum(consts) == 0 else (' + ' if sum(consts) > 0 else ' - ') + str(abs(sum(consts)))} = 180$.",
-             f"So ${sum(mults)}x = {numerator}$ and $x = {x}$.",
-             "The angles are " + ", ".join(f"${a}^\\circ$" for a in angles) + f", so the largest is ${max(angles)}^\\circ$."]
+             f"Collecting terms, {collect}, so ${collected} = 180$.",
+             (f"So ${total_m}x = {show(f'180 - {paren(total_c)}', numerator)}$ and " if total_c else "So ")
+             + f"$x = {show(f'{FRAC}{{{numerator}}}{{{total_m}}}', x)}$."]
     if level >= 3:  # write out each angle's evaluation
-        steps[-1:-1] = [f"${text} = {m} \\cdot {x}{'' if c == 0 else (' + ' if c > 0 else ' - ') + str(abs(c))} = {a}$."
-                        for text, m, c, a in zip(shown, mults, consts, angles)]
+        steps += [f"${text} = {show(f'{m}{CDOT}{x}' + ('' if c == 0 else (' + ' if c > 0 else ' - ') + str(abs(c))), a)}$."
+                  for text, m, c, a in zip(shown, mults, consts, angles)]
+        steps.append("The angles are " + ", ".join(f"${a}^\\circ$" for a in angles) + f", so the largest is ${max(angles)}^\\circ$.")
+    else:
+        big = max(mults)
+        steps.append(f"The largest angle is ${shown[mults.index(big)]} = {show(f'{big}{CDOT}{x}', big * x)}$ degrees.")
     root = sympy.Rational(180 - sum(consts), sum(mults))
     truth = max(sympy.Integer(m) * root + c for m, c in zip(mults, consts))
     return Draft(f"The angles of a triangle measure ${shown[0]}$, ${shown[1]}$ and ${shown[2]}$ degrees. What is the "
@@ -111,18 +136,18 @@ def polygon_interior_angle(rng: random.Random, level: int) -> Draft:
     if ask == "sum":
         value = 180 * (n - 2)
         steps = [f"A polygon with ${n}$ sides splits into ${n} - 2 = {n - 2}$ triangles from one vertex.",
-                 f"So its angles add up to $180 \\cdot {n - 2} = {value}$ degrees."]
+                 f"So its angles add up to ${show(f'180{CDOT}{n - 2}', value)}$ degrees."]
         return Draft(f"What is the sum of the interior angles of a convex polygon with ${n}$ sides, in degrees?", steps,
                      str(value), sympy.Integer(180) * (n - 2))
     if ask == "diagonals":
         value = n * (n - 3) // 2
         steps = [f"Each of the ${n}$ vertices joins to ${n} - 3 = {n - 3}$ non-adjacent vertices.",
-                 f"Each diagonal is counted twice, so there are $\\frac{{{n} \\cdot {n - 3}}}{{2}} = {value}$ diagonals."]
+                 f"Each diagonal is counted twice, so there are ${show(f'{FRAC}{{{n}{CDOT}{n - 3}}}{{2}}', value)}$ diagonals."]
         return Draft(f"How many diagonals does a convex polygon with ${n}$ sides have?", steps, str(value),
                      sympy.binomial(n, 2) - n)
     value = Fraction(180 * (n - 2), n)
-    steps = [f"The interior angles of an ${n}$-gon add up to $180 \\cdot ({n} - 2) = {180 * (n - 2)}$ degrees.",
-             f"In a regular polygon they are equal, so each is $\\frac{{{180 * (n - 2)}}}{{{n}}} = {tex(value)}$ degrees."]
+    steps = [f"The interior angles of an ${n}$-gon add up to ${show(f'180{CDOT}({n} - 2)', 180 * (n - 2))}$ degrees.",
+             f"In a regular polygon they are equal, so each is ${show(f'{FRAC}{{{180 * (n - 2)}}}{{{n}}}', value)}$ degrees."]
     truth = 180 - sympy.Rational(360, n)  # from the exterior angle instead
     return Draft(f"What is the measure, in degrees, of each interior angle of a regular polygon with ${n}$ sides?", steps,
                  tex(value), truth)
@@ -134,19 +159,19 @@ def box_volume_surface(rng: random.Random, level: int) -> Draft:
     if level >= 4 and rng.random() < 0.5:
         r, h = rng.randint(1, 3 * level), rng.randint(1, 4 * level)
         steps = [f"The volume of a cylinder is $\\pi r^2 h = \\pi \\cdot {r}^2 \\cdot {h}$.",
-                 f"${r}^2 = {r * r}$ and ${r * r} \\cdot {h} = {r * r * h}$, so the volume is ${times_tex(r * r * h, PI)}$."]
+                 f"${show(f'{r}^2{CDOT}{h}', r * r * h)}$, so the volume is ${times_tex(r * r * h, PI)}$."]
         truth = sympy.pi * sympy.Integer(r) ** 2 * h
         return Draft(f"A cylinder has radius ${r}$ and height ${h}$. What is its volume? Express your answer in terms of "
                      "$\\pi$.", steps, times_tex(r * r * h, PI), truth)
     a, b, c = (rng.randint(1, upto(level, 2)) for _ in range(3))
     if rng.random() < 0.5:
-        steps = [f"The volume is ${a} \\cdot {b} \\cdot {c} = {a * b} \\cdot {c} = {a * b * c}$."]
+        steps = [f"The volume is ${show(f'{a}{CDOT}{b}{CDOT}{c}', a * b * c)}$."]
         return Draft(f"A rectangular box measures ${a}$ by ${b}$ by ${c}$. What is its volume?", steps, str(a * b * c),
                      sympy.Mul(*(sympy.Integer(v) for v in (a, b, c))))
     faces = [a * b, b * c, a * c]
     steps = [f"The box has two faces of each size: ${a} \\cdot {b} = {a * b}$, ${b} \\cdot {c} = {b * c}$ and "
              f"${a} \\cdot {c} = {a * c}$.",
-             f"The surface area is $2({' + '.join(map(str, faces))}) = 2 \\cdot {sum(faces)} = {2 * sum(faces)}$."]
+             f"The surface area is ${show('2(' + ' + '.join(map(str, faces)) + ')', 2 * sum(faces))}$."]
     truth = (sympy.Integer(a + b + c) ** 2 - (a * a + b * b + c * c))  # (a+b+c)^2 - (a^2+b^2+c^2) = 2(ab+bc+ca)
     return Draft(f"A rectangular box measures ${a}$ by ${b}$ by ${c}$. What is its surface area?", steps,
                  str(2 * sum(faces)), truth)
@@ -164,10 +189,11 @@ def triangle_area_coordinates(rng: random.Random, level: int) -> Draft:
             break
     area = Fraction(abs(twice), 2)
     steps = ["The shoelace formula gives area $\\frac{1}{2}\\left|x_1(y_2 - y_3) + x_2(y_3 - y_1) + x_3(y_1 - y_2)\\right|$.",
-             f"$x_1(y_2 - y_3) = {x1} \\cdot {y2 - y3 if y2 - y3 >= 0 else f'({y2 - y3})'} = {x1 * (y2 - y3)}$.",
-             f"$x_2(y_3 - y_1) = {x2} \\cdot {y3 - y1 if y3 - y1 >= 0 else f'({y3 - y1})'} = {x2 * (y3 - y1)}$.",
-             f"$x_3(y_1 - y_2) = {x3} \\cdot {y1 - y2 if y1 - y2 >= 0 else f'({y1 - y2})'} = {x3 * (y1 - y2)}$.",
-             f"The sum is ${twice}$, so the area is $\\frac{{1}}{{2}} \\cdot {abs(twice)} = {tex(area)}$."]
+             f"$x_1(y_2 - y_3) = {show(f'{x1}{CDOT}({y2} - {paren(y3)})', x1 * (y2 - y3))}$.",
+             f"$x_2(y_3 - y_1) = {show(f'{x2}{CDOT}({y3} - {paren(y1)})', x2 * (y3 - y1))}$.",
+             f"$x_3(y_1 - y_2) = {show(f'{x3}{CDOT}({y1} - {paren(y2)})', x3 * (y1 - y2))}$.",
+             f"The sum is ${show(join_sum([x1 * (y2 - y3), x2 * (y3 - y1), x3 * (y1 - y2)]), twice)}$, so the area is "
+             f"${show(f'{FRAC}{{1}}{{2}}{CDOT}{abs(twice)}', area)}$."]
     truth = abs(sympy.Matrix([[x, y, 1] for x, y in pts]).det()) / 2  # the determinant form
     shown = ", ".join(f"$({x}, {y})$" for x, y in pts)
     return Draft(f"What is the area of the triangle with vertices {shown}?", steps, tex(area), truth)
@@ -199,13 +225,12 @@ def trapezoid_area(rng: random.Random, level: int) -> Draft:
     if level <= 2:
         steps = ["The area of a trapezoid is $\\frac{b_1 + b_2}{2} \\cdot h$.",
                  f"$b_1 + b_2 = {b1} + {b2} = {b1 + b2}$.",
-                 f"So the area is $\\frac{{{b1 + b2}}}{{2}} \\cdot {height} = \\frac{{{(b1 + b2) * height}}}{{2}} = "
-                 f"{tex(area)}$."]
+                 f"So the area is ${show(f'{FRAC}{{{b1 + b2}}}{{2}}{CDOT}{height}', area)}$."]
         truth = sympy.Rational(b1 * height, 2) + sympy.Rational(b2 * height, 2)  # two triangles on a diagonal
         return Draft(f"A trapezoid has bases of length ${b1}$ and ${b2}$ and height ${height}$. What is its area?", steps,
                      tex(area), truth)
-    steps = [f"The area is $\\frac{{b_1 + b_2}}{{2}} \\cdot h$, so ${tex(area)} = \\frac{{{b1} + {b2}}}{{2}} \\cdot h = "
-             f"{tex(Fraction(b1 + b2, 2))} h$.",
+    steps = [f"The area is $\\frac{{b_1 + b_2}}{{2}} \\cdot h$, and ${show(f'{FRAC}{{{b1} + {b2}}}{{2}}', Fraction(b1 + b2, 2))}$, "
+             f"so ${tex(area)} = {tex(Fraction(b1 + b2, 2))} h$.",
              f"So $h = {tex(area)} \\div {tex(Fraction(b1 + b2, 2))} = {height}$."]
     truth = sym(area) / sympy.Rational(b1 + b2, 2)
     return Draft(f"A trapezoid with bases ${b1}$ and ${b2}$ has area ${tex(area)}$. What is its height?", steps,
@@ -220,16 +245,16 @@ def sector_arc(rng: random.Random, level: int) -> Draft:
     share = Fraction(angle, 360)
     if rng.random() < 0.5:
         value = share * 2 * radius
-        steps = [f"The arc is $\\frac{{{angle}}}{{360}} = {tex(share)}$ of the whole circumference.",
-                 f"The circumference is $2 \\pi \\cdot {radius} = {times_tex(2 * radius, PI)}$.",
-                 f"So the arc length is ${tex(share)} \\cdot {times_tex(2 * radius, PI)} = {times_tex(value, PI)}$."]
+        steps = [f"The arc is ${show(f'{FRAC}{{{angle}}}{{360}}', share)}$ of the whole circumference.",
+                 f"The circumference is $2 \\pi r$ with ${show(f'2{CDOT}{radius}', 2 * radius)}$: ${times_tex(2 * radius, PI)}$.",
+                 f"${show(f'{tex(share)}{CDOT}{2 * radius}', value)}$, so the arc length is ${times_tex(value, PI)}$."]
         truth = sympy.rad(angle) * radius  # s = r theta with theta in radians
         question = "the length of the arc"
     else:
         value = share * radius * radius
-        steps = [f"The sector is $\\frac{{{angle}}}{{360}} = {tex(share)}$ of the whole disk.",
-                 f"The disk has area $\\pi \\cdot {radius}^2 = {times_tex(radius * radius, PI)}$.",
-                 f"So the sector has area ${tex(share)} \\cdot {times_tex(radius * radius, PI)} = {times_tex(value, PI)}$."]
+        steps = [f"The sector is ${show(f'{FRAC}{{{angle}}}{{360}}', share)}$ of the whole disk.",
+                 f"The disk has area $\\pi r^2$ with ${show(f'{radius}^2', radius * radius)}$: ${times_tex(radius * radius, PI)}$.",
+                 f"${show(f'{tex(share)}{CDOT}{radius * radius}', value)}$, so the sector has area ${times_tex(value, PI)}$."]
         truth = sympy.rad(angle) * radius**2 / 2  # A = r^2 theta / 2
         question = "the area of the sector"
     given = f"radius ${radius}$"
@@ -246,7 +271,8 @@ def square_from_diagonal(rng: random.Random, level: int) -> Draft:
     diagonal = rng.randint(2, upto(level, 5))
     area = Fraction(diagonal * diagonal, 2)
     steps = [f"If the side is $s$, the diagonal is $s\\sqrt{{2}}$, so $s\\sqrt{{2}} = {diagonal}$.",
-             f"Squaring, $2s^2 = {diagonal * diagonal}$, so $s^2 = {tex(area)}$."]
+             f"Squaring, $2s^2 = {show(f'{diagonal}^2', diagonal * diagonal)}$, so "
+             f"$s^2 = {show(f'{FRAC}{{{diagonal * diagonal}}}{{2}}', area)}$."]
     if level >= 3 and rng.random() < 0.5:
         perimeter = surd_tex(Fraction(4 * diagonal, 2), 2)  # 4 s = 4 d / sqrt(2) = 2 sqrt(2) d
         steps += [f"So $s = \\frac{{{diagonal}}}{{\\sqrt{{2}}}} = {surd_tex(Fraction(diagonal, 2), 2)}$.",
@@ -267,9 +293,10 @@ def box_space_diagonal(rng: random.Random, level: int) -> Draft:
     face = a * a + b * b
     total = face + c * c
     answer = surd_tex(1, total)
-    steps = [f"The diagonal of the ${a} \\times {b}$ face has length $\\sqrt{{{a}^2 + {b}^2}} = \\sqrt{{{face}}}$.",
+    steps = [f"The diagonal of the ${a} \\times {b}$ face has length $\\sqrt{{{face}}}$, since ${show(f'{a}^2 + {b}^2', face)}$.",
              f"It is a leg of a right triangle whose other leg is the edge ${c}$ and whose hypotenuse is the space diagonal.",
-             f"So the space diagonal is $\\sqrt{{{face} + {c}^2}} = \\sqrt{{{face} + {c * c}}} = \\sqrt{{{total}}} = {answer}$."]
+             f"${show(f'{face} + {c}^2', total)}$, so the space diagonal is $\\sqrt{{{total}}}"
+             + (f" = {answer}$." if answer != f"\\sqrt{{{total}}}" else "$.")]
     truth = sympy.Point3D(0, 0, 0).distance(sympy.Point3D(a, b, c))
     shape = f"a cube with edge length ${a}$" if level == 1 else f"a rectangular box measuring ${a}$ by ${b}$ by ${c}$"
     return Draft(f"What is the length of the longest diagonal of {shape}? Express your answer in simplest radical form.",

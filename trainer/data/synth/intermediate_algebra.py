@@ -10,7 +10,21 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, nonzero, paren, poly_tex, signed_term, sym, template, tex, upto
+from trainer.data.synth.base import (
+    FRAC,
+    Draft,
+    binom_tex,
+    join_sum,
+    nonzero,
+    paren,
+    poly_tex,
+    show,
+    signed_term,
+    sym,
+    template,
+    tex,
+    upto,
+)
 
 SUBJECT = "Intermediate Algebra"
 CDOT = " \\cdot "
@@ -28,9 +42,8 @@ def remainder_theorem(rng: random.Random, level: int) -> Draft:
     steps = [f"By the remainder theorem, the remainder is $p({a})$."]
     for i, c in enumerate(coeffs[:-1]):
         power = degree - i
-        steps.append(f"${c} \\cdot {paren(a)}^{power} = {c} \\cdot {paren(a ** power)} = {terms[i]}$.")
-    steps.append(f"Adding the constant term, $p({a}) = {' + '.join(str(t) if t >= 0 else f'({t})' for t in terms)} = "
-                 f"{value}$.")
+        steps.append(f"${show(f'{c}{CDOT}{paren(a)}^{power}', terms[i])}$.")
+    steps.append(f"Adding the constant term, $p({a}) = {show(join_sum(terms), value)}$.")
     x = sympy.Symbol("x")
     _, remainder = sympy.div(sympy.Poly(coeffs, x), sympy.Poly([1, -a], x))
     return Draft(f"What is the remainder when ${poly_tex(coeffs)}$ is divided by ${divisor}$?", steps, str(value),
@@ -43,21 +56,22 @@ def vieta_sum_of_squares(rng: random.Random, level: int) -> Draft:
     a = 1 if level <= 2 else nonzero(rng, -4, 4)
     b, c = rng.randint(-upto(level, 1), upto(level, 1)), nonzero(rng, -upto(level, 1), upto(level, 1))
     total, product = Fraction(-b, a), Fraction(c, a)
-    steps = [f"By Vieta's formulas, $r + s = -\\frac{{b}}{{a}} = {tex(total)}$ and $rs = \\frac{{c}}{{a}} = {tex(product)}$."]
+    steps = [f"By Vieta's formulas, $r + s = -\\frac{{b}}{{a}} = {show(f'{FRAC}{{{-b}}}{{{a}}}', total)}$ and "
+             f"$rs = \\frac{{c}}{{a}} = {show(f'{FRAC}{{{c}}}{{{a}}}', product)}$."]
     # Independently: the roots are the eigenvalues of the companion matrix C, so r^2 + s^2 = tr(C^2) and
     # 1/r + 1/s = tr(C^-1).
     companion = sympy.Matrix([[0, -sympy.Rational(c, a)], [1, -sympy.Rational(b, a)]])
     if rng.random() < 0.5:
         value = total * total - 2 * product
         steps += ["$r^2 + s^2 = (r + s)^2 - 2rs$.",
-                  f"$(r + s)^2 = {paren(total)}^2 = {tex(total * total)}$ and $2rs = {tex(2 * product)}$.",
+                  f"$(r + s)^2 = {show(f'{paren(total)}^2', total * total)}$ and $2rs = {show(f'2{CDOT}{paren(product)}', 2 * product)}$.",
                   f"So $r^2 + s^2 = {tex(total * total)} - {paren(2 * product)} = {tex(value)}$."]
         question = "r^2 + s^2"
         truth = (companion * companion).trace()
     else:
         value = total / product
         steps += ["$\\frac{1}{r} + \\frac{1}{s} = \\frac{r + s}{rs}$.",
-                  f"So $\\frac{{1}}{{r}} + \\frac{{1}}{{s}} = \\frac{{{tex(total)}}}{{{tex(product)}}} = {tex(value)}$."]
+                  f"So $\\frac{{1}}{{r}} + \\frac{{1}}{{s}} = {show(f'{FRAC}{{{tex(total)}}}{{{tex(product)}}}', value)}$."]
         question = "\\frac{1}{r} + \\frac{1}{s}"
         truth = companion.inv().trace()
     return Draft(f"Let $r$ and $s$ be the roots of ${poly_tex([a, b, c])} = 0$. Compute ${question}$.", steps,
@@ -74,17 +88,15 @@ def geometric_series(rng: random.Random, level: int) -> Draft:
         terms = [first * ratio**i for i in range(n)]
         value = first * (ratio**n - 1) // (ratio - 1)
         steps = [f"The first term is $a = {first}$ and the common ratio is $r = {ratio}$, with ${n}$ terms.",
-                 f"The sum is $a \\cdot \\frac{{r^n - 1}}{{r - 1}} = {first} \\cdot \\frac{{{paren(ratio)}^{{{n}}} - 1}}"
-                 f"{{{ratio} - 1}} = {first} \\cdot \\frac{{{ratio ** n - 1}}}{{{ratio - 1}}} = {value}$."]
+                 f"The sum is $a \\cdot \\frac{{r^n - 1}}{{r - 1}} = "
+                 f"{show(f'{first}{CDOT}{FRAC}{{{paren(ratio)}^{{{n}}} - 1}}{{{ratio} - 1}}', value)}$."]
         shown = " + ".join(str(t) if t >= 0 else f"({t})" for t in terms)
         return Draft(f"Compute ${shown}$.", steps, str(value), sympy.Add(*(sympy.Integer(t) for t in terms)))
     ratio = Fraction(nonzero(rng, -4, 4), rng.randint(5, 9))
     value = Fraction(first) / (1 - ratio)
     shown = ", ".join(tex(first * ratio**i) for i in range(3))
-    steps = [f"The first term is ${first}$ and the common ratio is $r = \\frac{{{tex(first * ratio)}}}{{{first}}} = "
-             f"{tex(ratio)}$.",
-             f"Since $|r| < 1$, the sum is $\\frac{{a}}{{1 - r}} = \\frac{{{first}}}{{1 - {paren(ratio)}}} = "
-             f"\\frac{{{first}}}{{{tex(1 - ratio)}}} = {tex(value)}$."]
+    steps = [f"The first term is ${first}$ and the common ratio is $r = {show(f'{FRAC}{{{tex(first * ratio)}}}{{{first}}}', ratio)}$.",
+             f"Since $|r| < 1$, the sum is $\\frac{{a}}{{1 - r}} = {show(f'{FRAC}{{{first}}}{{1 - {paren(ratio)}}}', value)}$."]
     truth = first * _series_sum(ratio)
     return Draft(f"Find the sum of the infinite geometric series whose first three terms are ${shown}$.", steps,
                  tex(value), truth)
@@ -115,13 +127,11 @@ def logarithm_sum(rng: random.Random, level: int) -> Draft:
     parts[0] *= extra
     shown = " + ".join(f"\\log_{{{base}}} {p}" for p in parts) + (f" - \\log_{{{base}}} {extra}" if extra > 1 else "")
     steps = [f"Using $\\log_b x + \\log_b y = \\log_b (xy)$, the sum is $\\log_{{{base}}} ({CDOT.join(map(str, parts))})"
-             + (f" - \\log_{{{base}}} {extra}" if extra > 1 else "") + "$."]
+             + (f" - \\log_{{{base}}} {extra}" if extra > 1 else "") + f"$, and ${show(CDOT.join(map(str, parts)), math.prod(parts))}$."]
     if extra > 1:
         steps.append(f"Using $\\log_b x - \\log_b y = \\log_b \\frac{{x}}{{y}}$, this is $\\log_{{{base}}} "
-                     f"\\frac{{{math.prod(parts)}}}{{{extra}}} = \\log_{{{base}}} {total}$.")
-    else:
-        steps.append(f"The product is ${total}$.")
-    steps.append(f"Since ${base}^{{{exponent}}} = {total}$, $\\log_{{{base}}} {total} = {exponent}$.")
+                     f"\\frac{{{math.prod(parts)}}}{{{extra}}}$, and ${show(f'{FRAC}{{{math.prod(parts)}}}{{{extra}}}', total)}$.")
+    steps.append(f"Since ${show(f'{base}^{{{exponent}}}', total)}$, $\\log_{{{base}}} {total} = {exponent}$.")
     truth = sympy.Add(*(sympy.log(p, base) for p in parts)) - sympy.log(extra, base)
     return Draft(f"Evaluate ${shown}$.", steps, str(exponent), sympy.nsimplify(sympy.expand_log(truth, force=True)))
 
@@ -134,8 +144,10 @@ def absolute_value_equation(rng: random.Random, level: int) -> Draft:
     x1, x2 = Fraction(c - b, a), Fraction(-c - b, a)
     inner = poly_tex([a, b])
     steps = [f"Either ${inner} = {c}$ or ${inner} = {-c}$.",
-             f"In the first case ${poly_tex([a, 0])} = {c - b}$" + (f", so $x = {tex(x1)}$." if a != 1 else "."),
-             f"In the second case ${poly_tex([a, 0])} = {-c - b}$" + (f", so $x = {tex(x2)}$." if a != 1 else ".")]
+             f"In the first case ${poly_tex([a, 0])} = {show(f'{c} - {paren(b)}', c - b)}$"
+             + (f", so $x = {show(f'{FRAC}{{{c - b}}}{{{a}}}', x1)}$." if a != 1 else "."),
+             f"In the second case ${poly_tex([a, 0])} = {show(f'{-c} - {paren(b)}', -c - b)}$"
+             + (f", so $x = {show(f'{FRAC}{{{-c - b}}}{{{a}}}', x2)}$." if a != 1 else ".")]
     if rng.random() < 0.5:
         value, ask = x1 + x2, "sum"
         steps.append(f"The sum of the solutions is ${tex(x1)} + {paren(x2)} = {tex(value)}$.")
@@ -157,12 +169,9 @@ def complex_product(rng: random.Random, level: int) -> Draft:
         body = "i" if im == 1 else "-i" if im == -1 else f"{im}i"
         return body if re == 0 else f"{re}{signed_term(im, 'i')}"
     real, imag = a * c - b * d, a * d + b * c
-    steps = [f"Expanding, $({z(a, b)})({z(c, d)}) = {a} \\cdot {paren(c)} + {paren(a)} \\cdot {paren(d)}i + {paren(b)} \\cdot "
-             f"{paren(c)}i + {paren(b)} \\cdot {paren(d)}i^2$.",
-             f"$= {a * c} + {paren(a * d)}i + {paren(b * c)}i + {paren(b * d)}i^2$.",
-             f"Since $i^2 = -1$, the last term is ${-b * d}$.",
-             f"The real part is ${a * c} - {paren(b * d)} = {real}$ and the imaginary part is ${a * d} + {paren(b * c)} = "
-             f"{imag}$."]
+    steps = ["Expanding with $i^2 = -1$, $(a + bi)(c + di) = (ac - bd) + (ad + bc)i$.",
+             f"The real part is ${show(f'{a}{CDOT}{paren(c)} - {paren(b)}{CDOT}{paren(d)}', real)}$.",
+             f"The imaginary part is ${show(f'{a}{CDOT}{paren(d)} + {paren(b)}{CDOT}{paren(c)}', imag)}$."]
     answer = z(real, imag) if imag else str(real)
     # Multiply as 2x2 real matrices [[a, -b], [b, a]], an independent route to the product.
     product = sympy.Matrix([[a, -b], [b, a]]) * sympy.Matrix([c, d])
@@ -183,8 +192,8 @@ def binomial_coefficient_term(rng: random.Random, level: int) -> Draft:
     inner = poly_tex([p, q])
     steps = [f"By the binomial theorem, the ${power}$ term of $({inner})^{n}$ is $\\binom{{{n}}}{{{k}}}({poly_tex([p, 0])})^{k}"
              f"({q})^{{{n - k}}}$.",
-             f"$\\binom{{{n}}}{{{k}}} = {binom}$, ${paren(p)}^{k} = {p ** k}$ and ${paren(q)}^{{{n - k}}} = {q ** (n - k)}$.",
-             f"So the coefficient is ${binom} \\cdot {paren(p ** k)} \\cdot {paren(q ** (n - k))} = {value}$."]
+             f"${binom_tex(n, k)}$, ${show(f'{paren(p)}^{k}', p ** k)}$ and ${show(f'{paren(q)}^{{{n - k}}}', q ** (n - k))}$.",
+             f"So the coefficient is ${show(f'{binom}{CDOT}{paren(p ** k)}{CDOT}{paren(q ** (n - k))}', value)}$."]
     expansion = [1]  # coefficients of (px + q)^j, lowest degree first, by repeated multiplication
     for _ in range(n):
         expansion = [q * lo + p * hi for lo, hi in zip([*expansion, 0], [0, *expansion])]
@@ -221,9 +230,8 @@ def quadratic_extremum(rng: random.Random, level: int) -> Draft:
     vertex = Fraction(-b, 2 * a)
     value = a * vertex * vertex + b * vertex + c
     kind = "minimum" if a > 0 else "maximum"
-    steps = [f"The {kind} of a quadratic $ax^2 + bx + c$ is at $x = -\\frac{{b}}{{2a}} = -\\frac{{{b}}}{{{2 * a}}} = "
-             f"{tex(vertex)}$.",
-             f"There the value is ${a}\\left({tex(vertex)}\\right)^2 + {paren(b)}\\left({tex(vertex)}\\right) + {paren(c)}$.",
-             f"$= {tex(a * vertex * vertex)} + {paren(b * vertex)} + {paren(c)} = {tex(value)}$."]
+    at = f"\\left({tex(vertex)}\\right)"
+    steps = [f"The {kind} of a quadratic $ax^2 + bx + c$ is at $x = -\\frac{{b}}{{2a}} = {show(f'-{FRAC}{{{b}}}{{2{CDOT}{paren(a)}}}', vertex)}$.",
+             f"There the value is ${show(f'{a}{at}^2 + {paren(b)}{at} + {paren(c)}', value)}$."]
     truth = sympy.Integer(c) - sympy.Rational(b * b, 4 * a)  # c - b^2/(4a), the completed square
     return Draft(f"What is the {kind} value of ${poly_tex([a, b, c])}$ over all real $x$?", steps, tex(value), truth)

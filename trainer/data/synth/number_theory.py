@@ -7,7 +7,7 @@ import random
 
 import sympy
 
-from trainer.data.synth.base import Draft, paren, template, upto
+from trainer.data.synth.base import FRAC, Draft, paren, show, template, upto
 
 SUBJECT = "Number Theory"
 CDOT = " \\cdot "
@@ -26,6 +26,12 @@ def _composite(rng: random.Random, level: int) -> int:
     return value
 
 
+def reduce_mod(value: int, factor: int, m: int) -> str:
+    """`value * factor` reduced mod m as one calculator equality: `6 \\cdot 3 - 2 \\cdot 7 = 4`."""
+    product = value * factor
+    return show(f"{value}{CDOT}{factor}" + (f" - {product // m}{CDOT}{m}" if product >= m else ""), product % m)
+
+
 @template(SUBJECT)
 def gcd_euclid(rng: random.Random, level: int) -> Draft:
     """The greatest common divisor by the Euclidean algorithm, one division per line."""
@@ -34,10 +40,10 @@ def gcd_euclid(rng: random.Random, level: int) -> Draft:
     if a == b:
         a += common
     x, y = max(a, b), min(a, b)
-    steps = ["I'll use the Euclidean algorithm."]
+    steps = ["I'll use the Euclidean algorithm: take the largest multiple of the smaller number from the larger."]
     while y:
         q, r = divmod(x, y)
-        steps.append(f"${x} = {q} \\cdot {y} + {r}$.")
+        steps.append(f"${show(f'{x} - {q}{CDOT}{y}', r)}$.")
         x, y = y, r
     steps.append(f"The last nonzero remainder is ${x}$, so the greatest common divisor is ${x}$.")
     return Draft(f"What is the greatest common divisor of ${a}$ and ${b}$?", steps, str(x), sympy.gcd(a, b))
@@ -71,7 +77,8 @@ def power_remainder(rng: random.Random, level: int) -> Draft:
         a += 1
     k = rng.randint(upto(level, 5), upto(level, 50))
     base = a % m
-    steps = [f"First, ${a} \\equiv {base} \\pmod{{{m}}}$." if a != base else f"I'll look at powers of ${a}$ modulo ${m}$."]
+    steps = [f"First, ${show(f'{a} - {a // m}{CDOT}{m}', base)}$, so ${a} \\equiv {base} \\pmod{{{m}}}$." if a != base
+             else f"I'll look at powers of ${a}$ modulo ${m}$."]
     seen: dict[int, int] = {}
     value, exponent = 1, 0
     powers = []
@@ -81,15 +88,14 @@ def power_remainder(rng: random.Random, level: int) -> Draft:
         value = value * base % m
         exponent += 1
         if exponent > 2:  # a^e = a^(e-1) * a, reduced (a^1 is the line above)
-            steps.append(f"${a}^{{{exponent - 1}}} \\equiv {powers[-2]} \\cdot {base} = {powers[-2] * base} \\equiv "
-                         f"{powers[-1]} \\pmod{{{m}}}$.")
+            steps.append(f"${reduce_mod(powers[-2], base, m)}$, so ${a}^{{{exponent - 1}}} \\equiv {powers[-1]} \\pmod{{{m}}}$.")
     assert value == 1, "the powers of a unit return to 1"
     period = exponent
-    steps.append(f"${a}^{{{period}}} \\equiv {powers[-1]} \\cdot {base} = {powers[-1] * base} \\equiv 1 \\pmod{{{m}}}$, "
-                 f"so the powers repeat every ${period}$ steps.")
+    steps.append(f"${reduce_mod(powers[-1], base, m)}$, so ${a}^{{{period}}} \\equiv 1 \\pmod{{{m}}}$ and the powers "
+                 f"repeat every ${period}$ steps.")
     offset = k % period
     answer = powers[offset]
-    steps.append(f"${k} = {period} \\cdot {k // period} + {offset}$, so ${a}^{{{k}}} \\equiv {a}^{{{offset}}} \\equiv "
+    steps.append(f"${show(f'{k} - {period}{CDOT}{k // period}', offset)}$, so ${a}^{{{k}}} \\equiv {a}^{{{offset}}} \\equiv "
                  f"{answer} \\pmod{{{m}}}$.")
     return Draft(f"What is the remainder when ${a}^{{{k}}}$ is divided by ${m}$?", steps, str(answer),
                  sympy.Integer(pow(a, k, m)))
@@ -109,7 +115,7 @@ def units_digit(rng: random.Random, level: int) -> Draft:
         steps.append(f"The units digit of ${a}^{{{k}}}$ depends only on ${last}$; the units digits of the powers of "
                      f"${last}$ cycle through ${', '.join(map(str, cycle))}$.")
         position = (k - 1) % len(cycle)
-        steps.append(f"${k} = {len(cycle)} \\cdot {k // len(cycle)} + {k % len(cycle)}$, so ${a}^{{{k}}}$ is at place "
+        steps.append(f"${show(f'{k} - {len(cycle)}{CDOT}{k // len(cycle)}', k % len(cycle))}$, so ${a}^{{{k}}}$ is at place "
                      f"${position + 1}$ of the cycle, and its units digit is ${cycle[position]}$.")
         digits.append(cycle[position])
     value = sum(digits) % 10
@@ -131,15 +137,13 @@ def divisor_count(rng: random.Random, level: int) -> Draft:
         parts = [f"(1 + {' + '.join(str(p**i) for i in range(1, e + 1))})" for p, e in factors]
         sums = [sum(p**i for i in range(e + 1)) for p, e in factors]
         value = math.prod(sums)
-        steps += [f"The sum of the divisors is ${' '.join(parts)}$.",
-                  f"That is ${CDOT.join(map(str, sums))} = {value}$." if len(sums) > 1 else f"That is ${value}$."]
+        steps += [f"The sum of the divisors is ${show(''.join(parts), value)}$."]
         return Draft(f"What is the sum of the positive divisors of ${n}$?", steps, str(value),
                      sympy.divisor_sigma(n))
     counts = [e + 1 for _, e in factors]
     value = math.prod(counts)
-    steps += [f"Each divisor picks an exponent for each prime, so the count is "
-              f"${' '.join(f'({e} + 1)' for _, e in factors)}$.",
-              f"That is ${CDOT.join(map(str, counts))} = {value}$." if len(counts) > 1 else f"That is ${value}$."]
+    steps += ["Each divisor picks an exponent for each prime, so the count is "
+              f"${show(''.join(f'({e} + 1)' for _, e in factors), value)}$."]
     return Draft(f"How many positive divisors does ${n}$ have?", steps, str(value), sympy.divisor_count(n))
 
 
@@ -152,9 +156,9 @@ def base_to_decimal(rng: random.Random, level: int) -> Draft:
     numeral = "".join(map(str, digits))
     terms = [(d, length - 1 - i) for i, d in enumerate(digits)]
     values = [d * base**p for d, p in terms]
+    place_values = " + ".join(f"{d}{CDOT}{base}^{p}" for d, p in terms)
     steps = [f"In base ${base}$, the digits of ${numeral}_{{{base}}}$ are multiplied by powers of ${base}$.",
-             f"${numeral}_{{{base}}} = " + " + ".join(f"{d} \\cdot {base}^{p}" for d, p in terms) + "$.",
-             "$= " + " + ".join(map(str, values)) + f" = {sum(values)}$."]
+             f"${numeral}_{{{base}}} = {show(place_values, sum(values))}$."]
     return Draft(f"What is ${numeral}_{{{base}}}$ in base 10?", steps, str(sum(values)),
                  sympy.Integer(int(numeral, base)))
 
@@ -177,13 +181,14 @@ def modular_inverse(rng: random.Random, level: int) -> Draft:
     while r1 != 1:
         q = r0 // r1
         r2, s2, t2 = r0 - q * r1, s0 - q * s1, t0 - q * t1
-        steps.append(f"${r0} = {q} \\cdot {r1} + {r2}$, so ${r2} = {combo(s0, t0, True)} - {q}{combo(s1, t1, True)} = "
-                     f"{combo(s2, t2)}$." if r0 != m else f"${m} = {q} \\cdot {a} + {r2}$, so ${r2} = {combo(s2, t2)}$.")
+        steps.append(f"${show(f'{r0} - {q}{CDOT}{r1}', r2)}$, so ${r2} = {combo(s2, t2)}$"
+                     + (f", as ${show(f'{s0} - {q}{CDOT}{paren(s1)}', s2)}$ and ${show(f'{t0} - {q}{CDOT}{paren(t1)}', t2)}$."
+                        if r0 != m else "."))
         (r0, s0, t0), (r1, s1, t1) = (r1, s1, t1), (r2, s2, t2)
     value = t1 % m
     steps += [f"Reducing $1 = {combo(s1, t1)}$ modulo ${m}$ gives ${a} \\cdot {paren(t1)} \\equiv 1 \\pmod{{{m}}}$.",
-              (f"${t1} \\equiv {value} \\pmod{{{m}}}$, and indeed " if t1 != value else "Indeed, ")
-              + f"${a} \\cdot {value} = {a * value} = {(a * value) // m} \\cdot {m} + 1$."]
+              (f"${show(f'{t1} + {m}', value)}$, and indeed " if t1 != value else "Indeed, ")
+              + f"${show(f'{a}{CDOT}{value} - {(a * value) // m}{CDOT}{m}', 1)}$."]
     return Draft(f"Find the inverse of ${a}$ modulo ${m}$, as a residue from $0$ to ${m - 1}$.", steps, str(value),
                  sympy.mod_inverse(a, m))
 
@@ -195,9 +200,9 @@ def count_multiples(rng: random.Random, level: int) -> Draft:
     low, high = rng.randint(1, upto(level, 10)), rng.randint(upto(level, 10) + 1, upto(level, 100))
     first, last = -(-low // k) * k, high // k * k
     count = (last - first) // k + 1
-    steps = [f"The smallest multiple of ${k}$ that is at least ${low}$ is ${first}$.",
-             f"The largest multiple of ${k}$ that is at most ${high}$ is ${last}$.",
-             f"So the count is $\\frac{{{last} - {first}}}{{{k}}} + 1 = {(last - first) // k} + 1 = {count}$."]
+    steps = [f"The smallest multiple of ${k}$ that is at least ${low}$ is ${show(f'{k}{CDOT}{first // k}', first)}$.",
+             f"The largest multiple of ${k}$ that is at most ${high}$ is ${show(f'{k}{CDOT}{last // k}', last)}$.",
+             f"So the count is ${show(f'{FRAC}{{{last} - {first}}}{{{k}}} + 1', count)}$."]
     truth = sympy.Integer(sum(1 for v in range(low, high + 1) if v % k == 0))
     return Draft(f"How many multiples of ${k}$ are between ${low}$ and ${high}$, inclusive?", steps, str(count), truth)
 

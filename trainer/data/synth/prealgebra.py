@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import Draft, join_sum, sym, template, tex, upto
+from trainer.data.synth.base import CDOT, FRAC, Draft, join_sum, show, sym, template, tex, upto
 
 SUBJECT = "Prealgebra"
 
@@ -18,27 +18,28 @@ def fraction_sum(rng: random.Random, level: int) -> Draft:
     """Add (and at higher levels subtract) 2-4 fractions via the least common denominator."""
     count = 2 + (level >= 3) + (level >= 5)
     denominators = (2, 3, 4, 5, 6, 8, 9, 10, 12, 15)[: 4 + level]
-    fracs = [Fraction(rng.randint(1, 3 * level), rng.choice(denominators)) for _ in range(count)]
+    fracs = []
+    while len(fracs) < count:  # proper fractions in lowest terms, as a problem writes them
+        f = Fraction(rng.randint(1, 3 * level), rng.choice(denominators))
+        if f.denominator != 1:
+            fracs.append(f)
     signs = [1] + [rng.choice((1, -1)) if level >= 2 else 1 for _ in range(count - 1)]
     terms = [s * f for s, f in zip(signs, fracs)]
-    shown = "".join(("" if i == 0 else (" - " if s < 0 else " + ")) + f"\\frac{{{f.numerator}}}{{{f.denominator}}}"
-                    for i, (s, f) in enumerate(zip(signs, fracs)))
+    shown = "".join(("" if i == 0 else (" - " if s < 0 else " + ")) + tex(f) for i, (s, f) in enumerate(zip(signs, fracs)))
     lcd = math.lcm(*(f.denominator for f in fracs))
-    steps = [f"I need a common denominator for {', '.join(str(f.denominator) for f in fracs)}.",
-             f"The least common denominator is ${lcd}$."]
+    steps = [f"The least common denominator of {', '.join(str(f.denominator) for f in fracs)} is ${lcd}$."]
     numerators = []
     for f in fracs:
         factor = lcd // f.denominator
         numerators.append(f.numerator * factor)
-        steps.append(f"$\\frac{{{f.numerator}}}{{{f.denominator}}} = \\frac{{{f.numerator} \\cdot {factor}}}"
-                     f"{{{f.denominator} \\cdot {factor}}} = \\frac{{{f.numerator * factor}}}{{{lcd}}}$.")
+        if factor > 1:
+            scale, top = show(f"{lcd} \\div {f.denominator}", factor), show(f"{f.numerator} \\cdot {factor}", f.numerator * factor)
+            steps.append(f"${scale}$ and ${top}$, so ${tex(f)} = \\frac{{{f.numerator * factor}}}{{{lcd}}}$.")
     signed = [s * n for s, n in zip(signs, numerators)]
     total = sum(signed)
-    steps.append(f"So the expression is $\\frac{{{join_sum(signed)}}}{{{lcd}}} = \\frac{{{total}}}{{{lcd}}}$.")
     result = Fraction(total, lcd)
-    if result.denominator != lcd:
-        g = math.gcd(total, lcd)
-        steps.append(f"Dividing the numerator and denominator by ${g}$ gives ${tex(result)}$.")
+    steps.append(f"The numerators add up to ${show(join_sum(signed), total)}$.")
+    steps.append(f"So the sum is ${show(f'{FRAC}{{{total}}}{{{lcd}}}', result)}$.")
     truth = sympy.Add(*(sym(t) for t in terms))
     return Draft(f"Compute ${shown}$. Express your answer as a fraction in simplest form.", steps, tex(result), truth)
 
@@ -48,17 +49,16 @@ def percent_of(rng: random.Random, level: int) -> Draft:
     """p% of N, and at higher levels a percent of that percent."""
     pct = rng.choice((5, 10, 12, 15, 20, 25, 30, 40, 45, 50, 60, 75, 80, 120, 150)[: 6 + 2 * level])
     whole = rng.randint(2, upto(level, 4)) * 20
-    steps = [f"${pct}\\%$ means $\\frac{{{pct}}}{{100}}$.",
-             f"So ${pct}\\%$ of ${whole}$ is $\\frac{{{pct}}}{{100}} \\cdot {whole} = \\frac{{{pct * whole}}}{{100}}"
-             f" = {tex(Fraction(pct * whole, 100))}$."]
     value = Fraction(pct * whole, 100)
+    steps = [f"${pct}\\%$ means $\\frac{{{pct}}}{{100}}$.",
+             f"So ${pct}\\%$ of ${whole}$ is ${show(f'{FRAC}{{{pct}}}{{100}}{CDOT}{whole}', value)}$."]
     problem = f"What is ${pct}\\%$ of ${whole}$?"
     truth = sym(Fraction(whole)) * sympy.Rational(pct, 100)
     if level >= 4:
         pct2 = rng.choice((10, 20, 25, 50))
         problem = f"What is ${pct2}\\%$ of ${pct}\\%$ of ${whole}$?"
-        steps.append(f"Now ${pct2}\\%$ of ${tex(value)}$ is $\\frac{{{pct2}}}{{100}} \\cdot {tex(value)} = "
-                     f"{tex(value * pct2 / 100)}$.")
+        steps.append(f"Now ${pct2}\\%$ of ${tex(value)}$ is "
+                     f"${show(f'{FRAC}{{{pct2}}}{{100}}{CDOT}{tex(value)}', value * pct2 / 100)}$.")
         value = value * pct2 / 100
         truth = truth * sympy.Rational(pct2, 100)
     return Draft(problem, steps, tex(value), truth)
@@ -107,7 +107,7 @@ def mean_of_list(rng: random.Random, level: int) -> Draft:
         total = sum(numbers)
         steps = [f"The sum of the numbers is ${' + '.join(map(str, numbers))} = {total}$.",
                  f"There are ${count}$ numbers.",
-                 f"So the mean is $\\frac{{{total}}}{{{count}}} = {tex(Fraction(total, count))}$."]
+                 f"So the mean is ${show(f'{FRAC}{{{total}}}{{{count}}}', Fraction(total, count))}$."]
         truth = sympy.Rational(sum(sympy.Integer(x) for x in numbers), len(numbers))
         return Draft(f"What is the arithmetic mean of {listed}?", steps, tex(Fraction(total, count)), truth)
     hidden = numbers.pop()
@@ -116,8 +116,7 @@ def mean_of_list(rng: random.Random, level: int) -> Draft:
         hidden += count - (sum(numbers) + hidden) % count
         mean = Fraction(sum(numbers) + hidden, count)
     listed = ", ".join(f"${x}$" for x in numbers)
-    steps = [f"If the mean of ${count}$ numbers is ${tex(mean)}$, their sum is ${count} \\cdot {tex(mean)} = "
-             f"{count * mean}$.",
+    steps = [f"If the mean of ${count}$ numbers is ${tex(mean)}$, their sum is ${show(f'{count}{CDOT}{tex(mean)}', count * mean)}$.",
              f"The known numbers add up to ${' + '.join(map(str, numbers))} = {sum(numbers)}$.",
              f"So $x = {count * mean} - {sum(numbers)} = {hidden}$."]
     truth = sym(mean) * count - sum(sympy.Integer(v) for v in numbers)
@@ -154,8 +153,7 @@ def powers_sum(rng: random.Random, level: int) -> Draft:
     values = []
     for base, exp, sign in terms:
         value = base**exp
-        product = " \\cdot ".join([str(base)] * exp)
-        steps.append(f"${base}^{exp} = {product} = {value}$.")
+        steps.append(f"${base}^{exp} = {value}$.")
         values.append(sign * value)
     result = sum(values)
     steps.append(f"So the expression is ${join_sum(values)} = {result}$.")
@@ -171,8 +169,11 @@ def percent_change(rng: random.Random, level: int) -> Draft:
     down = rng.choice((10, 20, 25, 50))
     mid = Fraction(price * (100 + up), 100)
     final = mid * Fraction(100 - down, 100)
-    steps = [f"After a ${up}\\%$ increase the price is ${price} \\cdot \\frac{{{100 + up}}}{{100}} = {tex(mid)}$ dollars.",
-             f"After a ${down}\\%$ decrease it is ${tex(mid)} \\cdot \\frac{{{100 - down}}}{{100}} = {tex(final)}$ dollars."]
+    grow, shrink = Fraction(100 + up, 100), Fraction(100 - down, 100)
+    steps = [f"A ${up}\\%$ increase multiplies the price by ${show(f'{FRAC}{{100 + {up}}}{{100}}', grow)}$.",
+             f"So the raised price is ${show(f'{price}{CDOT}{tex(grow)}', mid)}$ dollars.",
+             f"A ${down}\\%$ decrease multiplies it by ${show(f'{FRAC}{{100 - {down}}}{{100}}', shrink)}$.",
+             f"So the final price is ${show(f'{tex(mid)}{CDOT}{tex(shrink)}', final)}$ dollars."]
     truth = sympy.Integer(price) * (1 + sympy.Rational(up, 100)) * (1 - sympy.Rational(down, 100))
     problem = (f"A jacket costs ${price}$ dollars. Its price is raised by ${up}\\%$, and then the new price is "
                f"lowered by ${down}\\%$. What is the final price, in dollars?")
@@ -185,12 +186,12 @@ def consecutive_integers(rng: random.Random, level: int) -> Draft:
     count = rng.choice((3, 5)) if level <= 2 else rng.randint(3, 4 + level)
     first = rng.randint(1, upto(level, 5))
     total = sum(range(first, first + count))
-    offsets = " + ".join(["n"] + [f"(n + {i})" for i in range(1, count)])
     spread = count * (count - 1) // 2
     steps = [f"Call the smallest integer $n$; the integers are $n, n + 1, \\ldots, n + {count - 1}$.",
-             f"Their sum is ${offsets} = {count}n + {spread}$.",
-             f"So ${count}n + {spread} = {total}$, which gives ${count}n = {total - spread}$.",
-             f"Then $n = \\frac{{{total - spread}}}{{{count}}} = {first}$.",
+             f"The added parts sum to ${show(' + '.join(map(str, range(1, count))), spread)}$, so the sum is "
+             f"${count}n + {spread}$.",
+             f"So ${count}n + {spread} = {total}$, which gives ${count}n = {show(f'{total} - {spread}', total - spread)}$.",
+             f"Then $n = {show(f'{FRAC}{{{total - spread}}}{{{count}}}', first)}$.",
              f"The largest integer is $n + {count - 1} = {first} + {count - 1} = {first + count - 1}$."]
     truth = sympy.Rational(total, count) + sympy.Rational(count - 1, 2)  # the middle plus half the spread
     problem = f"The sum of ${count}$ consecutive integers is ${total}$. What is the largest of these integers?"
@@ -246,6 +247,6 @@ def unit_conversion(rng: random.Random, level: int) -> Draft:
     total = rng.randint(factor + 1, amount * factor)
     value = Fraction(total, factor)
     steps = [f"There are ${factor}$ {small} in each of the {big}, so ${total}$ {small} is "
-             f"$\\frac{{{total}}}{{{factor}}} = {tex(value)}$ {big}."]
+             f"${show(f'{FRAC}{{{total}}}{{{factor}}}', value)}$ {big}."]
     return Draft(f"How many {big} are in ${total}$ {small}? Express your answer as a mixed number or a common fraction "
                  "if needed.", steps, tex(value), sympy.Rational(total) / factor)

@@ -10,9 +10,11 @@ from fractions import Fraction
 import sympy
 
 from trainer.data.synth.base import (
+    CDOT,
     Draft,
     nonzero,
     paren,
+    show,
     signed_term,
     split_square,
     surd_tex,
@@ -51,12 +53,16 @@ def trig_special_angle(rng: random.Random, level: int) -> Draft:
         func = "sin"
     steps = []
     if angle != reduced:
-        steps.append(f"Subtracting $360^\\circ$, $\\{func} {angle}^\\circ = \\{func} {reduced}^\\circ$.")
+        steps.append(f"Subtracting $360^\\circ$ (${show(f'{angle} - 360', reduced)}$), $\\{func} {angle}^\\circ = "
+                     f"\\{func} {reduced}^\\circ$.")
     quadrant = reduced // 90 + 1 if reduced % 90 else 0
     ref = {1: reduced, 2: 180 - reduced, 3: reduced - 180, 4: 360 - reduced}.get(quadrant, 0)
     if quadrant:
         sin_sign, cos_sign = (1 if quadrant in (1, 2) else -1), (1 if quadrant in (1, 4) else -1)
-        steps.append(f"${reduced}^\\circ$ is in quadrant {'I II III IV'.split()[quadrant - 1]} with reference angle ${ref}^\\circ$.")
+        ref_expr = {1: "", 2: f"180 - {reduced}", 3: f"{reduced} - 180", 4: f"360 - {reduced}"}[quadrant]
+        ref_tex = f" (${show(ref_expr, ref)}$)" if ref_expr else ""
+        steps.append(f"${reduced}^\\circ$ is in quadrant {'I II III IV'.split()[quadrant - 1]} with reference angle "
+                     f"${ref}^\\circ${ref_tex}.")
         sign = {"sin": sin_sign, "cos": cos_sign, "tan": sin_sign * cos_sign}[func]
         base = {"sin": SIN_COS[ref][0], "cos": SIN_COS[ref][1], "tan": TAN.get(ref, "")}[func]
         steps.append(f"In that quadrant $\\{func}$ is {'positive' if sign > 0 else 'negative'}, and "
@@ -77,8 +83,8 @@ def degrees_to_radians(rng: random.Random, level: int) -> Draft:
     degrees = rng.choice(range(5, 360 * (1 + (level >= 4)), 5 if level >= 3 else 15))
     radians = Fraction(degrees, 180)
     if level % 2 == 0:
-        steps = [f"Multiply by $\\frac{{180^\\circ}}{{\\pi}}$: ${times_tex(radians, PI)} \\cdot \\frac{{180^\\circ}}{{\\pi}}"
-                 f" = {tex(radians)} \\cdot 180^\\circ = {degrees}^\\circ$."]
+        steps = [f"Multiply by $\\frac{{180^\\circ}}{{\\pi}}$: the $\\pi$ cancels, and ${show(f'{tex(radians)}{CDOT}180', degrees)}$, "
+                 f"so the angle is ${degrees}^\\circ$."]
         truth = sympy.deg(sympy.pi * sympy.Rational(degrees, 180))
         return Draft(f"Convert ${times_tex(radians, PI)}$ radians to degrees.", steps, str(degrees), truth)
     steps = [f"Multiply by $\\frac{{\\pi}}{{180^\\circ}}$: ${degrees}^\\circ \\cdot \\frac{{\\pi}}{{180^\\circ}} = "
@@ -113,7 +119,7 @@ def inverse_trig(rng: random.Random, level: int) -> Draft:
     in_degrees = level >= 4
     if in_degrees:
         degrees = multiple * 180
-        steps.append(f"In degrees, ${answer} \\cdot \\frac{{180^\\circ}}{{\\pi}} = {tex(degrees)}^\\circ$.")
+        steps.append(f"In degrees, multiply by $\\frac{{180^\\circ}}{{\\pi}}$: ${show(f'{paren(multiple)}{CDOT}180', degrees)}$.")
         answer = tex(degrees)
     numeric = {"0": 0, "1": 1, "-1": -1}.get(argument)
     if numeric is None:
@@ -161,9 +167,8 @@ def dot_product(rng: random.Random, level: int) -> Draft:
     u, v = [rng.randint(-big, big) for _ in range(dim)], [rng.randint(-big, big) for _ in range(dim)]
     products = [a * b for a, b in zip(u, v)]
     col = lambda w: "\\begin{pmatrix} " + " \\\\ ".join(map(str, w)) + " \\end{pmatrix}"  # noqa: E731
-    steps = ["The dot product multiplies matching entries and adds.",
-             "$" + " + ".join(f"{paren(a) if i else a} \\cdot {paren(b)}" for i, (a, b) in enumerate(zip(u, v))) + "$.",
-             "$= " + " + ".join(str(p) if p >= 0 else f"({p})" for p in products) + f" = {sum(products)}$."]
+    terms = " + ".join(f"{paren(a) if i else a}{CDOT}{paren(b)}" for i, (a, b) in enumerate(zip(u, v)))
+    steps = ["The dot product multiplies matching entries and adds.", f"${show(terms, sum(products))}$."]
     truth = sympy.Matrix(u).dot(sympy.Matrix(v))
     return Draft(f"Compute ${col(u)} \\cdot {col(v)}$.", steps, str(sum(products)), truth)
 
@@ -178,8 +183,7 @@ def determinant(rng: random.Random, level: int) -> Draft:
     if size == 2:
         (a, b), (c, d) = m
         value = a * d - b * c
-        steps = [f"For a $2 \\times 2$ determinant, $ad - bc = {a} \\cdot {paren(d)} - {paren(b)} \\cdot {paren(c)}$.",
-                 f"$= {a * d} - {paren(b * c)} = {value}$."]
+        steps = [f"For a $2 \\times 2$ determinant, $ad - bc = {show(f'{a}{CDOT}{paren(d)} - {paren(b)}{CDOT}{paren(c)}', value)}$."]
     else:
         steps = ["I'll expand along the first row."]
         minors = []
@@ -187,11 +191,12 @@ def determinant(rng: random.Random, level: int) -> Draft:
             rows = [[m[i][k] for k in range(3) if k != j] for i in (1, 2)]
             minor = rows[0][0] * rows[1][1] - rows[0][1] * rows[1][0]
             minors.append(minor)
-            steps.append(f"The minor of entry ${m[0][j]}$ is ${rows[0][0]} \\cdot {paren(rows[1][1])} - {paren(rows[0][1])} "
-                         f"\\cdot {paren(rows[1][0])} = {minor}$.")
+            steps.append(f"The minor of entry ${m[0][j]}$ is "
+                         f"${show(f'{rows[0][0]}{CDOT}{paren(rows[1][1])} - {paren(rows[0][1])}{CDOT}{paren(rows[1][0])}', minor)}$.")
         value = m[0][0] * minors[0] - m[0][1] * minors[1] + m[0][2] * minors[2]
-        steps.append(f"The determinant is ${m[0][0]} \\cdot {paren(minors[0])} - {paren(m[0][1])} \\cdot {paren(minors[1])}"
-                     f" + {paren(m[0][2])} \\cdot {paren(minors[2])} = {value}$.")
+        expansion = (f"{m[0][0]}{CDOT}{paren(minors[0])} - {paren(m[0][1])}{CDOT}{paren(minors[1])}"
+                     f" + {paren(m[0][2])}{CDOT}{paren(minors[2])}")
+        steps.append(f"The determinant is ${show(expansion, value)}$.")
     return Draft(f"Compute ${shown}$.", steps, str(value), sympy.Matrix(m).det(method="bareiss"))
 
 
@@ -208,7 +213,7 @@ def vector_magnitude(rng: random.Random, level: int) -> Draft:
     answer = surd_tex(1, total)
     col = "\\begin{pmatrix} " + " \\\\ ".join(map(str, v)) + " \\end{pmatrix}"
     steps = ["The length is the square root of the sum of the squared entries.",
-             "$" + " + ".join(f"{paren(a)}^2" for a in v) + " = " + " + ".join(map(str, squares)) + f" = {total}$.",
+             f"${show(' + '.join(f'{paren(a)}^2' for a in v), total)}$.",
              f"So the length is $\\sqrt{{{total}}}" + (f" = {answer}$." if answer != f"\\sqrt{{{total}}}" else "$.")]
     return Draft(f"Find the length of the vector ${col}$.", steps, answer, sympy.Matrix(v).norm())
 
@@ -279,15 +284,17 @@ def polar_to_rectangular(rng: random.Random, level: int) -> Draft:
     theta = Fraction(degrees, 180)
     coordinate, func = rng.choice((("x", "cos"), ("y", "sin")))
     exact = {"cos": sympy.cos, "sin": sympy.sin}[func](sympy.pi * sym(theta))
-    value_tex = sympy.latex(exact)  # the special value, as the table writes it
+    rational = Fraction(int(exact.p), int(exact.q)) if exact.is_Rational else None
+    value_tex = sympy.latex(exact) if rational is None else tex(rational)  # the special value, as the table writes it
+    answer = sympy.latex(radius * exact) if rational is None else tex(radius * rational)
+    product = f"{radius} \\cdot {value_tex if not value_tex.startswith('-') else '(' + value_tex + ')'}"
     steps = [f"In polar coordinates, ${coordinate} = r \\{func} \\theta$.",
              f"Here $r = {radius}$ and $\\theta = {times_tex(theta, PI)}$, and $\\{func} {times_tex(theta, PI)} = "
              f"{value_tex}$.",
-             f"So ${coordinate} = {radius} \\cdot {value_tex if not value_tex.startswith('-') else '(' + value_tex + ')'}"
-             f" = {sympy.latex(radius * exact)}$."]
+             f"So ${coordinate} = " + (f"{product} = {answer}$." if rational is None else f"{show(product, radius * rational)}$.")]
     truth = _rotated(radius, degrees)[0 if coordinate == "x" else 1]
     return Draft(f"The point $\\left({radius}, {times_tex(theta, PI)}\\right)$ in polar coordinates has rectangular "
-                 f"coordinates $(x, y)$. Find ${coordinate}$.", steps, sympy.latex(radius * exact), truth)
+                 f"coordinates $(x, y)$. Find ${coordinate}$.", steps, answer, truth)
 
 
 @template(SUBJECT)
@@ -299,8 +306,8 @@ def complex_modulus(rng: random.Random, level: int) -> Draft:
     z = f"{a}{signed_term(b, 'i')}" if a else body
     square = a * a + b * b
     modulus = surd_tex(1, square)
-    steps = [f"$|{z}| = \\sqrt{{{paren(a)}^2 + {paren(b)}^2}} = \\sqrt{{{a * a} + {b * b}}} = \\sqrt{{{square}}} = "
-             f"{modulus}$."]
+    steps = [f"${show(f'{paren(a)}^2 + {paren(b)}^2', square)}$, so $|{z}| = \\sqrt{{{square}}}"
+             + (f" = {modulus}$." if modulus != f"\\sqrt{{{square}}}" else "$.")]
     if level >= 4:
         n = rng.randint(2, 4)
         k, m = split_square(square)
