@@ -92,7 +92,7 @@ def test_downloaded_catalog_model_loads_and_solves_from_the_cli(hub, capsys):
     assert CATALOG_ID in capsys.readouterr().out
     code = main(["solve", "What is 2 + 3?", "--model", CATALOG_ID, "--n", "2", "--max-new-tokens", "8",
                  "--strategy", "maj1", "--threads", "1", "--json"])
-    assert code == 0
+    assert code in (0, 1), "0 with an answer, 1 without (a random tiny model rarely boxes one)"
     result = json.loads(capsys.readouterr().out)
     assert result["problem"] == "What is 2 + 3?" and len(result["samples"]) == 2
 

@@ -1,4 +1,4 @@
-"""The main window: one tab per screen (Solve, Review, History, Settings, Retrain) and a status bar that
+"""The main window: one tab per screen (Solve, Review, History, Settings, Models, Retrain) and a status bar that
 shows every user-facing error (the one notifier), the loaded model, and passing information."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget
 
+from tutor.app.catalog_view import CatalogView
 from tutor.app.history_view import HistoryView
 from tutor.app.retrain_view import RetrainView
 from tutor.app.review_view import ReviewView
@@ -55,9 +56,11 @@ class MainWindow(QMainWindow):
         self.history_view = HistoryView(session)
         self.settings_view = SettingsView(session)
         self.retrain_view = RetrainView(session)
+        self.catalog_view = CatalogView(session)
+        self.catalog_view.use_model.connect(self.settings_view.model.choose)  # validated and loaded there
         for view, title in ((self.solve_view, "Solve"), (self.review_view, "Review"),
                             (self.history_view, "History"), (self.settings_view, "Settings"),
-                            (self.retrain_view, "Retrain")):
+                            (self.catalog_view, "Models"), (self.retrain_view, "Retrain")):
             self.tabs.addTab(view, title)
         self.setCentralWidget(self.tabs)
 
@@ -80,5 +83,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.retrain_view.shutdown()
+        self.catalog_view.shutdown()
         self.session.shutdown()
         super().closeEvent(event)

@@ -15,35 +15,25 @@ import sys
 from typing import Any
 
 from tutor.hub import registry
-from tutor.hub.catalog import detect_hardware, load_catalog, recommend
-
-
-def _status(entry_id: str, installed: dict[str, registry.InstalledModel]) -> str:
-    if entry_id in installed:
-        return "downloaded"
-    partial = registry.partial_bytes(entry_id)
-    if partial:
-        from tutor.hub.download import human_bytes
-
-        return f"partial ({human_bytes(partial)}; pull resumes)"
-    return ""
+from tutor.hub.catalog import load_catalog
+from tutor.hub.overview import overview
 
 
 def listing() -> dict[str, Any]:
     """Everything `tutor models list` shows, as plain data (also its --json output)."""
-    installed = {m.catalog_id or m.id: m for m in registry.list_installed()}
-    hw = detect_hardware()
-    pick = recommend(load_catalog(), hw)
+    view = overview()
     catalog = []
-    for e in load_catalog():
-        row = {field: getattr(e, field) for field in e.__dataclass_fields__}
-        row.update(needs_separate_verifier=e.needs_separate_verifier, status=_status(e.id, installed) or "available",
-                   path=str(installed[e.id].path) if e.id in installed else None)
-        catalog.append(row)
+    for row in view.rows:
+        if row.entry is None:
+            continue
+        data = {field: getattr(row.entry, field) for field in row.entry.__dataclass_fields__}
+        data.update(needs_separate_verifier=row.entry.needs_separate_verifier, status=row.status,
+                    partial_bytes=row.partial_bytes, path=str(row.path) if row.path else None)
+        catalog.append(data)
     downloaded = [{**m.to_json(), "path": str(m.path), "size_bytes": m.size_bytes}
                   for m in registry.list_installed()]
-    return {"models_dir": str(registry.models_dir()), "hardware": hw.describe(),
-            "recommended": pick.entry.id if pick.entry else None, "recommendation": pick.reason,
+    return {"models_dir": str(view.models_dir), "hardware": view.hardware.describe(),
+            "recommended": view.recommended_id, "recommendation": view.recommendation,
             "catalog": catalog, "downloaded": downloaded}
 
 
@@ -65,8 +55,10 @@ def cmd_list(as_json: bool = False) -> int:
     table.add_column("status", no_wrap=True)
     for row, entry in zip(data["catalog"], load_catalog()):
         star = " ★" if row["id"] == data["recommended"] else ""
+        status = row["status"] + (f" ({human_bytes(row['partial_bytes'])}; pull resumes)" if row["partial_bytes"]
+                                  and row["status"] != "downloaded" else "")
         table.add_row(row["id"] + star, human_bytes(row["size_bytes"]), f"{row['ram_gb']:g} GB", row["license"],
-                      entry.figures(), row["status"])
+                      entry.figures(), status)
     console.print(table)
     console.print(f"★ {data['recommendation']}")
     others = [m for m in data["downloaded"] if not m["catalog_id"]]
