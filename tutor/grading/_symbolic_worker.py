@@ -8,15 +8,20 @@ It is a supervisor: it imports and warms up sympy and math-verify once (about a 
 that runs the jobs. The supervisor waits for each answer at most the job's timeout; a child that overruns
 (say on `10^{10^{10}}`, a ten-billion-digit integer built inside one C call) is killed and a hot replacement
 forked in milliseconds. Forking is safe here because this process is single-threaded, unlike the app.
+Besides its own operations it runs `@worker_op` functions of other tutor packages, named
+"package.module:function" (see `timeout.py`): the child imports such a module on first use, and the
+supervisor imports it after answering, so every later child is forked with it already loaded.
 Where `os.fork` does not exist (Windows) jobs run in the supervisor itself and the parent enforces the
 limit by killing the whole worker.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
+import re
 import select
 import signal
 import sys
@@ -26,12 +31,26 @@ from tutor.grading.symbolic import fingerprint, parse_answer, symbolic_equivalen
 
 # Operations a caller may request by name; arguments and results are JSON values.
 OPS = {"equivalent": symbolic_equivalent, "fingerprint": fingerprint}
+_MODULE_OP = re.compile(r"(tutor(?:\.\w+)+):(\w+)")
+
+
+def resolve(op: str):
+    """The function for an op: one of OPS, or a `@worker_op` function named "tutor.module:function"."""
+    if op in OPS:
+        return OPS[op]
+    match = _MODULE_OP.fullmatch(op)
+    if not match:
+        raise KeyError(f"unknown op {op!r}")
+    function = getattr(importlib.import_module(match.group(1)), match.group(2), None)
+    if not getattr(function, "worker_op", False):
+        raise KeyError(f"{op!r} is not a @worker_op function")
+    return function
 
 
 def handle(job: dict) -> dict:
     """Run one job in this process; any error becomes an error reply."""
     try:
-        return {"result": OPS[job["op"]](*job["args"])}
+        return {"result": resolve(job["op"])(*job["args"])}
     except Exception as exc:  # noqa: BLE001 - report it, keep serving
         return {"error": f"{type(exc).__name__}: {exc}"}
 
@@ -97,6 +116,15 @@ def _warm() -> None:
     parse_answer.cache_clear()
 
 
+def _preload(op: str) -> None:
+    """Import a module op's module here too (off the caller's clock), so later children start with it."""
+    if op not in OPS:
+        try:
+            resolve(op)
+        except Exception:  # noqa: BLE001 - the child already reported the error
+            pass
+
+
 def main() -> None:
     logging.getLogger("math_verify").setLevel(logging.ERROR)  # it warns that we disabled its signal alarm
     protocol = os.fdopen(os.dup(1), "wb")
@@ -115,6 +143,7 @@ def main() -> None:
         reply = child.run(line, float(job["timeout"]))
         protocol.write(reply if reply is not None else _encode({"timeout": True}))
         protocol.flush()
+        _preload(job["op"])
         if reply is None:  # replace the overrunning child after answering, off the caller's clock
             child.kill()
             child = _Child(close_in_child=(0, protocol.fileno()))

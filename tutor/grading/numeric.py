@@ -9,8 +9,8 @@ a clear difference anywhere means different. Variables take positive values, the
 `\\sqrt{1/n}` equal `\\frac{1}{\\sqrt n}` in competition answers.
 
 Anything else (`\\log` without a base, words, `\\pm`, relations, huge powers) makes `compile_expression`
-return None and the caller falls back to math-verify + sympy. Nothing is ever `eval`ed: this is a
-hand-written recursive-descent parser over a token list, bounded in length, depth and magnitude.
+return None and the caller falls back to math-verify + sympy. Nothing is ever `eval`ed: the text is read by
+the one shared parser (`expression.py`, which also holds every bound), building through `ClosureDomain`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,18 @@ from collections.abc import Callable
 from fractions import Fraction
 from functools import lru_cache
 
+from tutor.grading.expression import (
+    EXACT_MAX_DIGITS,
+    FLOAT_MAX_EXPONENT,
+    FLOAT_MAX_FACTORIAL,
+    FLOAT_MAX_MAGNITUDE,
+    MAX_LENGTH,
+    Unsupported,
+    parse,
+)
+
 Function = Callable[[dict[str, complex]], complex]
 
-MAX_LENGTH = 400  # characters; longer answers go to sympy under its time limit
-MAX_DEPTH = 40  # nesting of groups
-MAX_EXPONENT = 200.0  # |exponent| beyond which a power is left to sympy
-MAX_MAGNITUDE = 1e200  # values beyond this are left to sympy (no inf/nan comparisons)
 # Three sample points. Each variable gets its own positive value at each point, chosen by its name, so
 # that `2n` and `2k` differ while `\\sin^2 x + \\cos^2 x` and `1` agree.
 SAMPLE_COUNT = 3
@@ -38,188 +44,85 @@ def sample_value(name: str, point: int) -> complex:
     golden = 0.6180339887498949
     return complex(0.5 + (ord(name) * golden * (point + 1.4142135623730951)) % 2.5)
 
-_TOKEN = re.compile(r"\\[a-zA-Z]+|\d+\.?\d*|\.\d+|[a-zA-Z]|[-+*/^(){}\[\]!]|\S")
+
 # Functions of one argument; `\log` needs an explicit base (`\log_2 8`): base 10 or e is anyone's guess.
 _FUNCTIONS = {
     r"\sin": cmath.sin, r"\cos": cmath.cos, r"\tan": cmath.tan, r"\cot": lambda z: 1 / cmath.tan(z),
     r"\sec": lambda z: 1 / cmath.cos(z), r"\csc": lambda z: 1 / cmath.sin(z), r"\ln": cmath.log,
     r"\exp": cmath.exp, r"\arcsin": cmath.asin, r"\arccos": cmath.acos, r"\arctan": cmath.atan,
 }
-_SUPPORTED_COMMANDS = {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\div", r"\log", *_FUNCTIONS}
-_STARTS_PRIMARY = re.compile(r"^(?:\d|\.|[a-zA-Z]|\(|\{|\\(?:frac|sqrt|pi|log|sin|cos|tan|cot|sec|csc|ln|exp|arc))")
-_MAX_FACTORIAL = 170.0  # beyond this n! overflows a float
 
 
-class _Unsupported(Exception):
-    """The expression uses something this evaluator does not read; sympy will."""
+class ClosureDomain:
+    """What the shared parser builds for the grader: a function of the variables (`env` maps each to a
+    complex value) returning a complex number, or in exact mode a Fraction wherever the value is rational.
 
+    Exact mode reads numbers as Fractions, so + - * / and integer powers stay exact; anything irrational
+    (pi, roots, functions) turns the value into a complex, which `exact_value` rejects.
+    """
 
-class _Parser:
-    def __init__(self, text: str, exact: bool = False) -> None:
-        self.tokens = _TOKEN.findall(text)
-        self.pos = 0
-        self.depth = 0
+    commands = frozenset({r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\div", r"\log", *_FUNCTIONS})
+
+    def __init__(self, exact: bool = False) -> None:
+        self.exact = exact
         self.variables: set[str] = set()
-        # Exact mode reads numbers as Fractions, so + - * / and integer powers stay exact; anything
-        # irrational (pi, roots, functions) turns the value into a complex, which the caller rejects.
-        self.number = Fraction if exact else (lambda token: complex(float(token)))
 
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+    def number(self, token: str) -> Function:
+        value = Fraction(token) if self.exact else complex(float(token))
+        return lambda env: value
 
-    def take(self, expected: str | None = None) -> str:
-        token = self.peek()
-        if token is None or (expected is not None and token != expected):
-            raise _Unsupported(f"expected {expected!r}, got {token!r}")
-        self.pos += 1
-        return token
+    def letter(self, name: str) -> Function:
+        if name == "i":
+            return lambda env: 1j
+        if name == "e":  # Euler's number, as math-verify reads it
+            return lambda env: cmath.e
+        self.variables.add(name)
+        return lambda env: env[name]
 
-    def parse(self) -> Function:
-        function = self.expression()
-        if self.peek() is not None:
-            raise _Unsupported(f"unexpected {self.peek()!r}")
-        return function
+    def constant(self, name: str) -> Function:
+        return lambda env: cmath.pi
 
-    def expression(self) -> Function:
-        terms = [self.signed_term()]
-        while self.peek() in ("+", "-"):
-            sign = self.take()
-            term = self.signed_term_after(sign)
-            terms.append(term)
+    def sum(self, terms: list[Function]) -> Function:
         return lambda env: sum(term(env) for term in terms)
 
-    def signed_term(self) -> Function:
-        if self.peek() in ("+", "-"):
-            return self.signed_term_after(self.take())
-        return self.term()
+    def neg(self, a: Function) -> Function:
+        return lambda env: -a(env)
 
-    def signed_term_after(self, sign: str) -> Function:
-        term = self.term()
-        return (lambda env: -term(env)) if sign == "-" else term
+    def mul(self, a: Function, b: Function) -> Function:
+        return lambda env: a(env) * b(env)
 
-    def term(self) -> Function:
-        value = self.power()
-        while True:
-            token = self.peek()
-            if token in ("*", r"\cdot", r"\times"):
-                self.take()
-                value = _mul(value, self.power())
-            elif token in ("/", r"\div"):
-                self.take()
-                value = _div(value, self.power())
-            elif token is not None and _STARTS_PRIMARY.match(token):
-                value = _mul(value, self.power())  # implicit multiplication: 2\pi, 3x, (a+5)(b+2)
-            else:
-                return value
+    def div(self, a: Function, b: Function) -> Function:
+        return lambda env: a(env) / b(env)
 
-    def power(self) -> Function:
-        base = self.primary()
-        while self.peek() == "!":
-            self.take()
-            base = _factorial(base)
-        if self.peek() != "^":
-            return base
-        self.take("^")
-        if self.peek() in ("+", "-"):
-            sign = self.take()
-            exponent_abs = self.exponent_operand()
-            exponent = (lambda env: -exponent_abs(env)) if sign == "-" else exponent_abs
-        else:
-            exponent = self.exponent_operand()
+    def pow(self, base: Function, exponent: Function) -> Function:
         return _pow(base, exponent)
 
-    def exponent_operand(self) -> Function:
-        # `x^23` is x^{23} here, as math-verify reads it (TeX would typeset x^2 3; models mean x^{23}).
-        return self.primary()
+    def factorial(self, operand: Function) -> Function:
+        return _factorial(operand)
 
-    def group(self) -> Function:
-        if self.peek() == "{":
-            return self.primary()
-        token = self.take()
-        if token[0].isdigit():  # `\frac12`: one digit per argument
-            digit, rest = self.number(token[0]), token[1:]
-            if rest:
-                self.tokens.insert(self.pos, rest)
-            return lambda env: digit
-        self.pos -= 1
-        return self.primary()
+    def root(self, radicand: Function, index: Function | None) -> Function:
+        degree: Function = index or (lambda env: 2.0)
+        return _pow(radicand, lambda env: 1 / degree(env))
 
-    def primary(self) -> Function:
-        token = self.take()
-        if token in ("(", "{"):
-            closing = ")" if token == "(" else "}"
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise _Unsupported("nested too deeply")
-            inner = self.expression()
-            self.take(closing)
-            self.depth -= 1
-            return inner
-        if token[0].isdigit() or token[0] == ".":
-            value = self.number(token)
-            return lambda env: value
-        if token == r"\pi":
-            return lambda env: cmath.pi
-        if token == r"\frac":
-            numerator, denominator = self.group(), self.group()
-            return _div(numerator, denominator)
-        if token == r"\sqrt":
-            index: Function = lambda env: 2.0  # noqa: E731
-            if self.peek() == "[":
-                self.take("[")
-                index = self.expression()
-                self.take("]")
-            radicand = self.group()
-            return _pow(radicand, lambda env: 1 / index(env))
-        if token in _FUNCTIONS or token == r"\log":
-            return self.function(token)
-        if len(token) == 1 and token.isalpha():
-            if token == "i":
-                return lambda env: 1j
-            if token == "e":  # Euler's number, as math-verify reads it
-                return lambda env: cmath.e
-            self.variables.add(token)
-            return lambda env: env[token]
-        raise _Unsupported(f"token {token!r}")
-
-
-    def function(self, name: str) -> Function:
-        """`\\sin x`, `\\sin^2 x`, `\\sin(2x)`, `\\sin 2x` (= sin(2x)), `\\log_2 8`."""
-        base: Function | None = None
-        if name == r"\log":
-            if self.peek() != "_":
-                raise _Unsupported("log without a base")
-            self.take("_")
-            base = self.group()
-        power = 1
-        if self.peek() == "^":  # `\sin^2 x`; `\sin^{-1}` (arcsin) is left to sympy
-            self.take("^")
-            exponent = self.take() if self.peek() != "{" else "".join(self.take() for _ in range(3))
-            if not re.fullmatch(r"\{?[1-9]\}?", exponent):
-                raise _Unsupported(f"function power {exponent!r}")
-            power = int(exponent.strip("{}"))
-        if self.peek() in ("(", "{"):
-            argument = self.primary()
-        else:  # a bare argument runs over a product of factors up to the next operator or function
-            argument = self.power()
-            while (token := self.peek()) is not None and _STARTS_PRIMARY.match(token) and not _is_function(token) and token != "(":
-                argument = _mul(argument, self.power())
-        if base is not None:
-            log_base = base
-            return lambda env: (cmath.log(argument(env)) / cmath.log(log_base(env))) ** power
+    def function(self, name: str, argument: Function, power: int) -> Function:
         function = _FUNCTIONS[name]
         return lambda env: function(argument(env)) ** power
 
+    def log(self, base: Function, argument: Function, power: int) -> Function:
+        return lambda env: (cmath.log(argument(env)) / cmath.log(base(env))) ** power
 
-def _is_function(token: str) -> bool:
-    return token in _FUNCTIONS or token == r"\log"
+    def binomial(self, n: Function, k: Function) -> Function:
+        raise Unsupported("binomial")  # not in `commands`: left to sympy
+
+    def determinant(self, rows: list[list[Function]]) -> Function:
+        raise Unsupported("determinant")
 
 
 def _factorial(operand: Function) -> Function:
     def value(env: dict[str, complex]) -> complex:
         n = operand(env)
-        if n.imag != 0 or not -1 < n.real <= _MAX_FACTORIAL:
-            raise _Unsupported("factorial out of range")
+        if n.imag != 0 or not -1 < n.real <= FLOAT_MAX_FACTORIAL:
+            raise Unsupported("factorial out of range")
         if isinstance(n, Fraction) and n.denominator == 1:
             return Fraction(math.factorial(int(n)))
         return complex(math.gamma(n.real + 1))
@@ -227,26 +130,19 @@ def _factorial(operand: Function) -> Function:
     return value
 
 
-def _mul(a: Function, b: Function) -> Function:
-    return lambda env: a(env) * b(env)
-
-
-def _div(a: Function, b: Function) -> Function:
-    return lambda env: a(env) / b(env)
-
-
 def _pow(base: Function, exponent: Function) -> Function:
     def value(env: dict[str, complex]) -> complex:
         power = exponent(env)
-        if abs(power) > MAX_EXPONENT:
-            raise _Unsupported("exponent too large")
+        if abs(power) > FLOAT_MAX_EXPONENT:
+            raise Unsupported("exponent too large")
         b = base(env)
         if power.imag == 0 and power.real == int(power.real):
             if isinstance(b, Fraction):  # exact powers: refuse what no float could hold before computing it
                 if b == 0 and power.real < 0:
                     raise ZeroDivisionError("0 to a negative power")
-                if b and abs(power.real) * max(abs(math.log10(abs(b.numerator))), math.log10(b.denominator)) > 200:
-                    raise _Unsupported("power too large")
+                digits = max(abs(math.log10(abs(b.numerator))), math.log10(b.denominator)) if b else 0
+                if abs(power.real) * digits > EXACT_MAX_DIGITS:
+                    raise Unsupported("power too large")
             return b ** int(power.real)
         return cmath.exp(power * cmath.log(b))
 
@@ -261,12 +157,10 @@ def compile_expression(text: str, exact: bool = False) -> tuple[Function, frozen
         return None  # words (`east`, `even`) are not products of variables
     if re.search(r"\d\s*\\frac", text):
         return None  # `1\frac{4}{5}`: a mixed number or a product? sympy's call
-    parser = _Parser(text, exact)
-    if any(t.startswith("\\") and t not in _SUPPORTED_COMMANDS for t in parser.tokens):
-        return None
+    domain = ClosureDomain(exact)
     try:
-        return parser.parse(), frozenset(parser.variables)
-    except (_Unsupported, RecursionError, IndexError, ValueError):
+        return parse(text, domain), frozenset(domain.variables)
+    except (Unsupported, IndexError, ValueError):
         return None
 
 
@@ -280,10 +174,10 @@ def evaluate_at_points(text: str) -> tuple[tuple[complex, ...], frozenset[str]] 
     try:
         for point in range(SAMPLE_COUNT):
             value = complex(function({name: sample_value(name, point) for name in variables}))
-            if not (cmath.isfinite(value) and abs(value) < MAX_MAGNITUDE):
+            if not (cmath.isfinite(value) and abs(value) < FLOAT_MAX_MAGNITUDE):
                 return None
             values.append(value)
-    except (_Unsupported, ZeroDivisionError, OverflowError, ValueError):
+    except (Unsupported, ZeroDivisionError, OverflowError, ValueError):
         return None
     return tuple(values), variables
 
@@ -301,8 +195,8 @@ def exact_value(text: str) -> Fraction | None:
         return None
     try:
         value = compiled[0]({})
-    except (_Unsupported, ZeroDivisionError, OverflowError, ValueError, TypeError):
+    except (Unsupported, ZeroDivisionError, OverflowError, ValueError, TypeError):
         return None
-    if not isinstance(value, Fraction) or abs(value) >= MAX_MAGNITUDE:
+    if not isinstance(value, Fraction) or abs(value) >= FLOAT_MAX_MAGNITUDE:
         return None
     return value

@@ -6,6 +6,11 @@ worker processes (`_symbolic_worker.py`): a clean `python -m` subprocess that im
 hot child for the jobs and kills and re-forks it when a job overruns. The caller waits on a queue, so the
 limit holds from the GUI's worker threads as well as from the main thread.
 
+Other packages add their own operations without tutor.grading importing them: a function marked with
+`@worker_op` is called by its `op_name` ("package.module:function"), and the worker imports that module on
+first use (only `tutor.` modules, only marked functions). `tutor.solve.symbolic` runs its direct computation
+this way, under the same pool and limit as the grader's comparisons.
+
 The worker enforces the limit itself; the caller gives it `_GRACE` seconds more and, should the worker
 not answer even then, kills the whole worker. `GradingTimeout` derives from `BaseException` so that the
 `except Exception` blocks inside sympy or math-verify cannot swallow it; it never leaves `tutor.grading`.
@@ -22,7 +27,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,22 @@ _GRACE = 0.1
 _STARTUP_TIMEOUT = 120.0
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 _WORKER_MODULE = "tutor.grading._symbolic_worker"
+
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def worker_op(function: _F) -> _F:
+    """Mark a module-level function of a `tutor.` module as callable in the worker by `op_name(function)`;
+    its arguments and result must be JSON values."""
+    function.worker_op = True  # type: ignore[attr-defined]
+    return function
+
+
+def op_name(function: Callable) -> str:
+    """The name `run_with_limit` takes for a `@worker_op` function: "package.module:function"."""
+    assert getattr(function, "worker_op", False), f"{function.__qualname__} is not marked @worker_op"
+    return f"{function.__module__}:{function.__qualname__}"
 
 
 class GradingTimeout(BaseException):  # noqa: N818 - named like math-verify's TimeoutException

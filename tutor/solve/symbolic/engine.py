@@ -1,0 +1,246 @@
+"""The direct computation in this process, without a time limit: read the problem, compute, say what it found.
+
+`analyse_here(problem) -> Analysis` is what the grading worker runs (as the op `analyse_op`, under the
+caller's time limit: see `client.py`); `compute(problem) -> Computed | None` keeps the sympy values for
+callers in this process (tests, the synthetic data's re-check).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from tutor.grading.expression import Malformed, Undefined, Unsupported, parse
+from tutor.grading.fast import split_top_level
+from tutor.grading.timeout import worker_op
+from tutor.solve.symbolic.analysis import Analysis
+from tutor.solve.symbolic.domain import SympyDomain
+from tutor.solve.symbolic.equations import solve_linear_system, solve_one
+from tutor.solve.symbolic.reader import IllPosed, NotReadable, Reading, read
+
+log = logging.getLogger(__name__)
+
+MAX_PROBLEM = 2000
+"""Characters of problem text read; a longer problem is not a direct computation."""
+MAX_ANSWER_BITS = 1000
+"""An integer or fraction answer of more bits (about 300 digits) is too long to write out, and not computed."""
+_DECIMAL_LITERAL = re.compile(r"-?\d*\.\d+")
+_DECIMAL_IN = re.compile(r"\d*\.\d+")
+_PLAIN = re.compile(r"[-\d., ()]+")
+# The kinds a phrase can set, most specific first.
+_PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent")
+
+
+@dataclass
+class Computed:
+    """A computed answer with its sympy values (one value, the roots, or a system's unknowns in order)."""
+
+    kind: str
+    values: list[sympy.Expr]
+    answer: str
+    variables: tuple[str, ...] = ()
+    sentence: str = ""
+    """One plain sentence for the student; "A direct computation gives <answer>." when empty."""
+
+    def __post_init__(self) -> None:
+        self.sentence = self.sentence or f"A direct computation gives {_shown(self.answer)}."
+
+    @property
+    def latex(self) -> str:
+        return self.answer
+
+
+class _Result(Exception):
+    """Carries a finished Computed out of the solving code."""
+
+
+def evaluate(text: str) -> sympy.Expr:
+    """A math span's sympy value (Malformed gets the span quoted, for the student's sentence)."""
+    return _parse(text)[0]
+
+
+def _parse(text: str) -> tuple[sympy.Expr, set[sympy.Symbol]]:
+    """A math span's value and the letters it uses (`2x - 2x` is 0 but still has the unknown x)."""
+    domain = SympyDomain()
+    try:
+        value = parse(text.strip(), domain)
+    except Malformed as exc:
+        raise Malformed(f"'{text.strip()}' {exc}") from None
+    return value, {sympy.Symbol(name) for name in domain.variables}
+
+
+def compute(problem: str) -> Computed | None:
+    """The computed answer, or None when the problem is not computed (for any reason)."""
+    computed, _ = _analyse(problem)
+    return computed
+
+
+def analyse_here(problem: str) -> Analysis:
+    """The analysis of one problem in this process (no time limit: the worker op runs this)."""
+    return _analyse(problem)[1]
+
+
+@worker_op
+def analyse_op(problem: str) -> dict:
+    """`analyse_here` as the grading worker's op (JSON in, JSON out)."""
+    return analyse_here(problem).to_dict()
+
+
+def _analyse(problem: str) -> tuple[Computed | None, Analysis]:
+    if not isinstance(problem, str) or not problem.strip() or len(problem) > MAX_PROBLEM:
+        return None, Analysis("not_applicable", detail="This is not a problem a direct computation reads.")
+    try:
+        computed = _compute(read(problem, evaluate))
+    except IllPosed as exc:
+        return None, Analysis("ill_posed", detail=str(exc))
+    except Undefined as exc:
+        return None, Analysis("ill_posed", detail=_undefined_sentence(str(exc)))
+    except Malformed as exc:
+        return None, Analysis("ill_posed", detail=f"The problem text is broken: {exc}.")
+    except (NotReadable, Unsupported) as exc:
+        log.debug("not directly computable (%s): %r", exc, problem[:80])
+        return None, Analysis("not_applicable", detail=f"Not a direct computation: {exc}.")
+    except Exception:  # noqa: BLE001 - a sympy corner case is "failed", never a crash
+        log.debug("the direct computation failed on %r", problem[:80], exc_info=True)
+        return None, Analysis("unknown", detail="The direct computation failed on this problem.")
+    values = (computed.answer,) if len(computed.values) == 1 else tuple(_latex(v) for v in computed.values)
+    return computed, Analysis("computed", computed.kind, computed.answer, values, computed.variables, computed.sentence)
+
+
+def _undefined_sentence(reason: str) -> str:
+    if "logarithm" in reason:
+        return f"This problem takes {reason}, which is undefined, so it has no answer."
+    return "This problem divides by zero, so it has no answer."
+
+
+def _compute(reading: Reading) -> Computed:
+    equations, expressions, unknowns = [], [], set()
+    for span in reading.spans:
+        sides = [side.strip() for side in split_top_level(span, "=")]
+        if len(sides) > 2:
+            raise NotReadable("a chain of equalities")
+        if len(sides) == 2 and not sides[0]:
+            raise Malformed(f"'{span}' is missing a side")
+        if len(sides) == 2 and sides[1]:
+            (lhs, lhs_letters), (rhs, rhs_letters) = _side(sides[0], span), _side(sides[1], span)
+            equations.append((span, lhs, rhs))
+            unknowns |= lhs_letters | rhs_letters
+        else:  # an expression, or `12 \cdot 7 =`: a question for its value
+            expressions.append((sides[0], evaluate(sides[0])))
+    if not equations:
+        if len(expressions) != 1:
+            raise NotReadable("not one expression" if expressions else "no math")
+        span, value = expressions[0]
+        return _value(reading, span, value)
+    if len(expressions) > 1:
+        raise NotReadable("more than one thing asked")
+    asked = expressions[0][1] if expressions else None
+    if asked is not None and not asked.free_symbols <= unknowns:
+        raise NotReadable("it asks about a letter the equations do not have")
+    if not unknowns:
+        raise NotReadable("an equation with no unknown: a claim to check, not a computation")
+    if len(equations) == 1 and len(unknowns) == 1:
+        return _one_equation(reading, equations[0], unknowns.pop(), asked)
+    solution = solve_linear_system(equations, unknowns)
+    names = tuple(str(x) for x in solution)
+    if asked is None:
+        values = list(solution.values())
+        pairs = " and ".join(_shown(f"{x} = {_latex(v)}") for x, v in zip(names, values))
+        answer = "(" + ", ".join(map(_latex, values)) + ")"
+        return Computed("system", values, answer, names, f"Solving the equations directly gives {pairs}.")
+    value = solution[asked] if asked in solution else sympy.expand(asked.subs(solution))
+    return Computed("system", [value], _latex(value), names)
+
+
+def _side(text: str, span: str) -> tuple[sympy.Expr, set[sympy.Symbol]]:
+    try:
+        return _parse(text)
+    except Malformed:
+        raise Malformed(f"'{span}' is missing a term") from None
+
+
+def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr | None) -> Computed:
+    span, lhs, rhs = equation
+    words = set(reading.words)
+    reals = "complex" if "complex" in words else "real" if "real" in words else ""
+    roots = solve_one(span, lhs, rhs, x, reals)
+    if asked is None or asked == x:
+        found = " or ".join(_shown(f"{x} = {_latex(root)}") for root in roots)
+        return Computed("equation", roots, ", ".join(map(_latex, roots)), (str(x),),
+                        f"Solving the equation directly gives {found}.")
+    values = {sympy.radsimp(sympy.expand(asked.subs(x, root))) for root in roots}
+    if len(values) != 1:
+        raise NotReadable("the asked expression has a different value at each root (or none written alike)")
+    return Computed("equation", list(values), _latex(values.pop()), (str(x),))
+
+
+def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
+    if value.free_symbols:
+        raise NotReadable("an expression with a variable, and nothing to solve")
+    value = sympy.nsimplify(value) if value.is_Float else value
+    if value.has(sympy.zoo, sympy.nan, sympy.oo) or not value.is_real:
+        raise NotReadable("not a finite real number")
+    words = set(reading.words)
+    kind = next((k for k in _PHRASE_KINDS if k in reading.kinds), None)
+    if kind is None:
+        if r"\binom" in span:
+            kind = "binomial"
+        elif r"\log" in span:
+            kind = "log"
+        elif r"\det" in span or "vmatrix" in span:
+            kind = "determinant"
+        elif "fraction" in words and _DECIMAL_LITERAL.fullmatch(span):
+            kind = "fraction"
+        elif "decimal" in words:
+            kind = "decimal"
+        elif r"\sqrt" in span and not value.is_Rational:
+            kind = "radical"
+        else:
+            kind = "arithmetic"
+    if "fraction" not in words and ("decimal" in words or _DECIMAL_IN.search(span)):
+        try:
+            return Computed(kind, [value], _decimal(value))  # decimals in, a decimal out (where it terminates)
+        except NotReadable:
+            if "decimal" in words:
+                raise
+    return Computed(kind, [value], _latex(value))
+
+
+def _decimal(value: sympy.Expr) -> str:
+    """A terminating decimal, exactly; anything else needs a rounding the problem did not give."""
+    if not value.is_Rational:
+        raise NotReadable("a decimal answer for an irrational value: the rounding is not given")
+    q = int(value.q)
+    for prime in (2, 5):
+        while q % prime == 0:
+            q //= prime
+    if q != 1:
+        raise NotReadable("a repeating decimal: the rounding is not given")
+    places = 0
+    while (value * 10**places).q != 1:
+        places += 1
+    digits = str(abs(int(value * 10**places))).rjust(places + 1, "0")
+    text = digits if places == 0 else f"{digits[:-places]}.{digits[-places:]}"
+    return ("-" if value < 0 else "") + text
+
+
+def _latex(value: sympy.Expr) -> str:
+    """Integers as digits, fractions as `\\frac{p}{q}` with the sign outside, anything else as sympy writes it."""
+    if value.is_Rational and max(abs(int(value.p)), int(value.q)).bit_length() > MAX_ANSWER_BITS:
+        raise NotReadable("an answer too long to write out")
+    if value.is_Integer:
+        return str(int(value))
+    if value.is_Rational:
+        sign = "-" if value < 0 else ""
+        return f"{sign}\\frac{{{abs(int(value.p))}}}{{{int(value.q)}}}"
+    text = sympy.latex(value)
+    if len(text) > MAX_ANSWER_BITS:
+        raise NotReadable("an answer too long to write out")
+    return text
+
+
+def _shown(answer: str) -> str:
+    return answer if _PLAIN.fullmatch(answer) else f"${answer}$"

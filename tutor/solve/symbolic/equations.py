@@ -1,0 +1,79 @@
+"""Solving what a problem states: one equation in one unknown, or a square system of linear equations.
+
+Claims are made only where they are certain: a polynomial equation of degree <= 2 (any real roots, in
+radicals), of degree 3 or 4 only when every root is rational; a rational equation's roots that make a
+denominator zero are dropped. An equation with no solution, or one every number solves, is ill-posed and
+says which; so is a system whose equations contradict each other or say the same thing twice.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from tutor.solve.symbolic.reader import IllPosed, NotReadable
+
+MAX_DEGREE = 4
+MAX_UNKNOWNS = 3
+
+
+def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, reals: str) -> list[sympy.Expr]:
+    """The roots of lhs = rhs in x, ascending. `reals`: "real" (only real roots asked for), "complex" (all
+    roots) or "" (the problem does not say: a non-real root makes it not directly computable)."""
+    numerator, denominator = sympy.fraction(sympy.together(lhs - rhs))
+    try:
+        poly = sympy.Poly(sympy.expand(numerator), x)
+    except sympy.PolynomialError as exc:
+        raise NotReadable("not a polynomial equation") from exc
+    if poly.is_zero:
+        raise IllPosed(f"Every number is a solution of {equation}, so it has no single answer.")
+    if poly.degree() == 0:
+        raise IllPosed(f"The equation {equation} has no solution.")
+    if poly.degree() > MAX_DEGREE or (poly.degree() > 1 and not poly.domain.is_QQ and not poly.domain.is_ZZ):
+        raise NotReadable("an equation of high degree or with irrational coefficients")
+    roots = _roots(poly)
+    roots = [root for root in roots if not denominator.subs(x, root).is_zero]
+    if not roots:
+        raise IllPosed(f"The equation {equation} has no solution: its only candidates divide by zero.")
+    real = [root for root in roots if root.is_real]
+    if reals == "real":
+        if not real:
+            raise IllPosed(f"The equation {equation} has no real solution.")
+        roots = real
+    elif reals != "complex" and len(real) != len(roots):
+        raise NotReadable("non-real roots, and the problem does not say whether they count")
+    return sorted(roots, key=lambda r: (float(sympy.re(r)), float(sympy.im(r))))
+
+
+def _roots(poly: sympy.Poly) -> list[sympy.Expr]:
+    """Distinct roots: in radicals up to degree 2, else only when all are rational."""
+    if poly.degree() <= 2:
+        return list(sympy.roots(poly, multiple=False))
+    _, factors = sympy.factor_list(poly)
+    if any(factor.degree() != 1 for factor, _ in factors):
+        raise NotReadable("a cubic or quartic with irrational roots")
+    return list({-factor.nth(0) / factor.nth(1) for factor, _ in factors})
+
+
+def solve_linear_system(
+    equations: list[tuple[str, sympy.Expr, sympy.Expr]], letters: set[sympy.Symbol]
+) -> dict[sympy.Symbol, sympy.Expr]:
+    """The one solution of a square (or over-determined) linear system in `letters`, by unknown."""
+    unknowns = sorted(letters, key=str)
+    if not 2 <= len(unknowns) <= MAX_UNKNOWNS or len(equations) < len(unknowns):
+        raise NotReadable("not a system with as many equations as unknowns")
+    differences = []
+    for _, lhs, rhs in equations:
+        difference = sympy.expand(lhs - rhs)
+        try:
+            if sympy.Poly(difference, *unknowns).total_degree() > 1:
+                raise NotReadable("a system that is not linear")
+        except sympy.PolynomialError as exc:
+            raise NotReadable("a system that is not linear") from exc
+        differences.append(difference)
+    solutions = sympy.linsolve(differences, unknowns)
+    if solutions == sympy.EmptySet:
+        raise IllPosed("These equations contradict each other, so they have no solution.")
+    (solution,) = solutions
+    if any(value.free_symbols for value in solution):
+        raise IllPosed("These equations do not pin the unknowns down: they have infinitely many solutions.")
+    return dict(zip(unknowns, solution))

@@ -1,0 +1,381 @@
+"""Reading a problem's words: what it asks, and the math spans it hands to the shared parser.
+
+A problem is read in three passes, and every word must be accounted for: a word the reader does not know
+makes the problem "not directly computable", because a condition it did not read could change the answer
+("Solve 3x + 7 = 22 where x is even").
+
+1. `clean`: notation to one spelling (math delimiters and LaTeX spacing dropped, `\\dfrac` to `\\frac`,
+   `×` to `\\times`, `sqrt(50)` to `\\sqrt(50)`, number words to digits) and phrases with numbers in them to math
+   (`20% of 45` -> `(20/100) \\cdot 45`, `log base 3 of 81` -> `\\log_{3}{81}`, `10 choose 3` -> `\\binom{10}{3}`,
+   `divide 5 by 0` -> `(5)/(0)`, `the determinant of \\begin{pmatrix}` -> `\\det\\begin{pmatrix}`).
+2. `segment`: the text as words, punctuation and maximal math spans (a comma or period inside brackets
+   belongs to the math; a word inside brackets makes the problem unreadable).
+3. `apply_phrases`: phrases over spans, computed and put back as numbers (`the remainder when E is divided
+   by N`, `E mod N`, `gcd(12, 18)`, `the lcm of 4, 6 and 10`) and word operators (`1.2 times 0.5`).
+
+What is left must be filler (`FILLER`: "what is", "calculate", "solve for", polite words) around math.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy
+
+Evaluate = Callable[[str], sympy.Expr]
+
+
+class NotReadable(Exception):
+    """The problem says something the reader does not read: not directly computable."""
+
+
+class IllPosed(Exception):
+    """The problem is a computation with no answer; the message is a plain sentence for a student."""
+
+
+@dataclass
+class Segment:
+    kind: str
+    """"word" (lower case), "math" or "punct"."""
+    text: str
+
+
+@dataclass
+class Reading:
+    """A problem read: its segments after the phrases, and the kinds of phrase found on the way."""
+
+    segments: list[Segment]
+    kinds: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        return [s.text for s in self.segments if s.kind == "word"]
+
+    @property
+    def spans(self) -> list[str]:
+        return [s.text for s in self.segments if s.kind == "math"]
+
+
+# Words a directly computable problem may say besides its math. Nothing here may change an answer.
+FILLER = frozenset(
+    """what whats is are was does do the value values of compute calculate calc evaluate simplify find solve
+    determine work out give express write convert as an answer your in its simplest form integer common fraction
+    decimal exact exactly result please can could would you tell me help how get for if then and given let
+    that such us all solution solutions root roots equation equations system following expression enter
+    separated by commas comma equal equals to real complex radical number numbers hi hey thanks quick""".split()
+)
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_CHARACTERS = str.maketrans({"−": "-", "–": "-", "×": r" \times ", "·": r" \cdot ", "÷": r" \div ", "√": r"\sqrt",
+                             "²": "^2", "³": "^3", "π": r"\pi ", "’": "'", "‘": "'", "“": '"', "”": '"'})
+_NUMBER = r"\d+(?:\.\d+)?"
+_TEXT_COMMANDS = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mbox|operatorname)\s*\{([^{}]*)\}")
+# (pattern, replacement): notation and phrases, in order; re.I throughout.
+_REWRITES = [
+    (r"\\\$", " dollars "),  # a currency sign: a word, so the problem is not read as bare math
+    (r"\$\$|\$|\\\(|\\\)|\\\[|\\\]", " "),
+    (r"\\left\b|\\right\b|(?<!\\)\\[!,;: ]|\\quad\b|\\qquad\b|\\displaystyle\b|~", " "),
+    (r"\\[dt]frac\b", r"\\frac"),
+    (r"\\[dt]binom\b", r"\\binom"),
+    (r"\\%", "%"),
+    (r"\{,\}", ""),
+    (r"\*\*", "^"),
+    (r"\\(gcd|lcm)\b", r" \1 "),
+    (r"\\pmod\s*\{([^{}]*)\}", r" mod {\1}"),
+    (r"\\pmod\b|\\bmod\b|\\mod\b", " mod "),
+    (r"\(\s*mod\s+([^()]*)\)", r" mod \1 "),
+    (r"\bwhat\s*'?\s*s\b", "what is"),
+    (r"\blet\s*'\s*s\b", "let us"),
+    (r"\b(?:greatest common (?:divisor|factor)|highest common factor|gcf|hcf)\b", "gcd"),
+    (r"\b(?:least|lowest) common multiple\b", "lcm"),
+    (rf"({_NUMBER})\s*(?:%|percent|per cent)\s+of\b", r"(\1/100) \\cdot "),
+    (r"(\d+\s*/\s*\d+|\\frac\s*\{\d+\}\s*\{\d+\})\s+of\b", r"(\1) \\cdot "),
+    (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
+    (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
+    (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
+    (rf"\\sqrt\s*({_NUMBER})", r"\\sqrt{\1}"),
+    (rf"\bsquare root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt{\1}"),
+    (rf"\bcube root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt[3]{\1}"),
+    (r"(?<!\\)\bpi\b", r"\\pi "),
+    (r"\b(\d+)\s+choose\s+(\d+)\b", r"\\binom{\1}{\2}"),
+    (rf"\bdivide\s+(-?{_NUMBER})\s+by\s+(-?{_NUMBER})\b", r"(\1)/(\2)"),
+    (r"\b(?:the\s+)?(?:determinant|det)\s+of\s+(?:the\s+)?(?:matrix\s+)?(?=\\begin\{[pbv]?matrix\})", r"\\det "),
+    (r"\\det\s*\(\s*(\\begin\{matrix\}.*?\\end\{matrix\})\s*\)", r"\\det \1"),
+]
+_REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement) for pattern, replacement in _REWRITES]
+# A multi-digit argument after a command with no braces is TeX for "first digit only": nobody means that.
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\\[lc]?dots\b")
+_AMBIGUOUS = re.compile(r"\\log_\d\d|\\binom\s*\d\d|\\frac\s*\d\d\d")
+
+
+# `4\frac{5}{8}` (or `4\dfrac{5}{8}`) is the mixed number 4 5/8, not a product.
+_MIXED_NUMBER = re.compile(r"(?<![\^_\d.])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}")
+
+
+def _mixed_number(match: re.Match) -> str:
+    whole, numerator, denominator = (int(g) for g in match.groups())
+    if not 0 < numerator < denominator:
+        raise NotReadable("a whole number before an improper fraction: a mixed number or a product?")
+    return f"({whole}+{numerator}/{denominator})"
+
+
+def clean(problem: str) -> tuple[str, list[str]]:
+    """The problem in one spelling, and the kinds of phrase rewritten on the way ("percent", "log", ...)."""
+    text = problem.translate(_CHARACTERS)
+    for _ in range(3):  # nested \text{\textbf{...}}
+        text = _TEXT_COMMANDS.sub(r" \1 ", text)
+    text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", lambda m: _NUMBER_WORDS[m.group(1).lower()], text,
+                  flags=re.I)
+    text = _MIXED_NUMBER.sub(_mixed_number, text)
+    kinds = []
+    for pattern, replacement in _REWRITES_COMPILED:
+        text, count = pattern.subn(replacement, text)
+        if count and "100" in replacement:
+            kinds.append("percent")
+        elif count and "log_" in replacement:
+            kinds.append("log")
+    if _ELLIPSIS.search(text):
+        raise NotReadable("an ellipsis: a pattern to continue, not an expression")
+    if _AMBIGUOUS.search(text):
+        raise NotReadable("a command with a multi-digit argument and no braces")
+    return text, kinds
+
+
+_SCAN = re.compile(
+    r"""(?P<env>\\(?:begin|end)\{[a-zA-Z*]+\})
+      | (?P<cmd>\\[a-zA-Z]+|\\.)
+      | (?P<word>[A-Za-z]{2,})
+      | (?P<letter>[A-Za-z])
+      | (?P<number>\d+(?:\.\d+)?|\.\d+)
+      | (?P<space>\s+)
+      | (?P<punct>[?,.:;!'"])
+      | (?P<other>.)""",
+    re.X | re.S,
+)
+
+
+def segment(text: str) -> list[Segment]:
+    """Words, punctuation and maximal math spans, in order; NotReadable for a word inside brackets.
+    Brackets are only counted here (a comma inside them is math); the parser says whether they match."""
+    segments: list[Segment] = []
+    span: list[str] = []
+    depth = 0
+
+    def close_span() -> None:
+        if span:
+            segments.append(Segment("math", "".join(span).strip()))
+            span.clear()
+
+    for match in _SCAN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "word":
+            if depth:
+                raise NotReadable(f"the word {token!r} inside the math")
+            close_span()
+            segments.append(Segment("word", token.lower()))
+        elif kind == "space":
+            if span:
+                span.append(" ")
+        elif kind == "punct" and not _math_punctuation(token, depth, span):
+            close_span()
+            segments.append(Segment("punct", token))
+        else:
+            if kind == "env":
+                depth = max(0, depth + (1 if token.startswith("\\begin") else -1))
+            elif kind == "other" and token in "([{":
+                depth += 1
+            elif kind == "other" and token in ")]}":
+                depth = max(0, depth - 1)
+            span.append(token)
+    close_span()
+    return segments
+
+
+def _math_punctuation(token: str, depth: int, span: list[str]) -> bool:
+    """A comma or period inside brackets, or a `!` right after a number, letter or bracket, is math."""
+    if token in ",." and depth:
+        return True
+    if token == "!":
+        last = "".join(span).rstrip()
+        return bool(last) and (last[-1].isalnum() or last[-1] in ")}!")
+    return False
+
+
+# ---------------------------------------------------------------- phrases over segments
+# Words that are read only inside the phrases below.
+PHRASE_WORDS = frozenset(
+    "remainder when dividing divided by it is mod modulo gcd lcm of the numbers integers plus minus times "
+    "multiplied over squared cubed".split()
+)
+_WORD_OPERATORS = {("plus",): "+", ("minus",): "-", ("times",): r" \times ", ("multiplied", "by"): r" \times ",
+                   ("divided", "by"): r" \div ", ("over",): "/"}
+_POSTFIX_WORDS = {"squared": "^2", "cubed": "^3"}
+_INTEGER_LIST = re.compile(r"\s*\(?\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\)?\s*|\s*\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]\s*")
+
+
+_FUNCTION_NOTATION = re.compile(r"(?<![A-Za-z\\])[fgh]\s*\(")
+
+
+def read(problem: str, evaluate: Evaluate) -> Reading:
+    """The problem as segments with its phrases computed; `evaluate` turns a math span into a sympy value.
+
+    Raises NotReadable as soon as a word is neither filler nor part of a phrase, before any math is computed:
+    a problem with an unread condition gets no verdict at all, not even "ill-posed"."""
+    text, kinds = clean(problem)
+    reading = Reading(segment(text), kinds)
+    _article(reading)
+    _check_words(reading, FILLER | PHRASE_WORDS)
+    if any(_FUNCTION_NOTATION.search(span) for span in reading.spans):
+        raise NotReadable("function notation: f(x) is not f times x")
+    _postfix_words(reading)
+    _remainder(reading, evaluate)
+    _gcd_lcm(reading)
+    _word_operators(reading)
+    _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
+    return reading
+
+
+def _check_words(reading: Reading, known: frozenset[str]) -> None:
+    unread = [word for word in reading.words if word not in known]
+    if unread:
+        raise NotReadable(f"it says {unread[0]!r}, which a direct computation does not read")
+
+
+def _article(reading: Reading) -> None:
+    """`a` or `I` followed by a word is an article or a pronoun, not a variable."""
+    s = reading.segments
+    reading.segments = [
+        seg for i, seg in enumerate(s)
+        if not (seg.kind == "math" and seg.text in ("a", "I") and i + 1 < len(s) and s[i + 1].kind == "word")
+    ]
+
+
+def _words_at(segments: list[Segment], i: int, *words: str) -> bool:
+    return all(i + k < len(segments) and segments[i + k].kind == "word" and segments[i + k].text == w
+               for k, w in enumerate(words))
+
+
+def _replace(reading: Reading, start: int, stop: int, text: str, kind: str) -> None:
+    reading.segments[start:stop] = [Segment("math", text)]
+    reading.kinds.append(kind)
+
+
+_DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
+
+
+def _remainder(reading: Reading, evaluate: Evaluate) -> None:
+    """`the remainder when E is divided by N`, `the remainder of E divided by N`, `E mod N`, `E modulo N`."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        match = _remainder_phrase(s, i)
+        if match is None:
+            i += 1
+            continue
+        start, stop, dividend, divisor = match
+        if not _DIVISOR.fullmatch(divisor):
+            raise NotReadable("a divisor that is not one number: `100 mod 7 + 1` could mean either")
+        value = _integer(evaluate(dividend))
+        modulus = _integer(evaluate(divisor))
+        if value is None or modulus is None or modulus < 0:
+            raise NotReadable("a remainder of other than integers")
+        if modulus == 0:
+            raise IllPosed("This problem divides by zero, so it has no answer.")
+        _replace(reading, start, stop, str(value % modulus), "mod")
+        i = start + 1
+
+
+def _remainder_phrase(s: list[Segment], i: int) -> tuple[int, int, str, str] | None:
+    """(start, stop, dividend, divisor) of a remainder phrase beginning at segment i, else None."""
+    if _words_at(s, i, "remainder"):
+        j = i + 1
+        if (_words_at(s, j, "when", "dividing") or _words_at(s, j, "of", "dividing")) and _math(s, j + 2) \
+                and _words_at(s, j + 3, "by") and _math(s, j + 4):
+            return i, j + 5, s[j + 2].text, s[j + 4].text
+        if not (_words_at(s, j, "when") or _words_at(s, j, "of")) or not _math(s, j + 1):
+            return None
+        k = j + 2
+        for optional in ("when", "it", "is"):
+            k += _words_at(s, k, optional)
+        if _words_at(s, k, "divided", "by") and _math(s, k + 2):
+            return i, k + 3, s[j + 1].text, s[k + 2].text
+        if (_words_at(s, k, "mod") or _words_at(s, k, "modulo")) and _math(s, k + 1):
+            return i, k + 2, s[j + 1].text, s[k + 1].text
+        return None
+    if _math(s, i) and (_words_at(s, i + 1, "mod") or _words_at(s, i + 1, "modulo")) and _math(s, i + 2):
+        return i, i + 3, s[i].text, s[i + 2].text
+    return None
+
+
+def _math(s: list[Segment], i: int) -> bool:
+    return 0 <= i < len(s) and s[i].kind == "math"
+
+
+def _integer(value: sympy.Expr) -> int | None:
+    return int(value) if isinstance(value, sympy.Expr) and value.is_Integer else None
+
+
+def _gcd_lcm(reading: Reading) -> None:
+    """`gcd(12, 18)`, `the gcd of 12 and 18`, `lcm of 4, 6, and 10`, `gcd of the numbers 12 and 18`."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        if not (_words_at(s, i, "gcd") or _words_at(s, i, "lcm")):
+            i += 1
+            continue
+        name = s[i].text
+        j = i + 1
+        if _math(s, j) and (numbers := _INTEGER_LIST.fullmatch(s[j].text)):
+            values = [int(n) for n in re.findall(r"-?\d+", numbers.group(1) or numbers.group(2))]
+            stop = j + 1
+        else:
+            j += _words_at(s, j, "of")
+            j += _words_at(s, j, "the")
+            j += _words_at(s, j, "numbers") or _words_at(s, j, "integers")
+            values, stop = _listed_integers(s, j)
+        if len(values) < 2:
+            raise NotReadable(f"a {name} of other than listed integers")
+        result = math.gcd(*values) if name == "gcd" else math.lcm(*values)
+        _replace(reading, i, stop, str(result), name)
+        i += 1
+
+
+def _listed_integers(s: list[Segment], j: int) -> tuple[list[int], int]:
+    """Integers listed from segment j on (`12 and 18`, `4, 6, and 10`), and where the list ends."""
+    values: list[int] = []
+    while _math(s, j) and re.fullmatch(r"-?\d+", s[j].text):
+        values.append(int(s[j].text))
+        nxt = j + 1
+        if nxt < len(s) and s[nxt].kind == "punct" and s[nxt].text == ",":
+            nxt += 1
+        if _words_at(s, nxt, "and"):
+            nxt += 1
+        if nxt == j + 1 or not _math(s, nxt):
+            return values, j + 1
+        j = nxt
+    return values, j
+
+
+def _postfix_words(reading: Reading) -> None:
+    """`3 squared`, `2 cubed` (before the binary words: `2 plus 3 squared` is 2 + 3^2)."""
+    s = reading.segments
+    for i in range(len(s) - 2, -1, -1):
+        if s[i].kind == "math" and s[i + 1].kind == "word" and s[i + 1].text in _POSTFIX_WORDS:
+            s[i : i + 2] = [Segment("math", f"({s[i].text}){_POSTFIX_WORDS[s[i + 1].text]}")]
+
+
+def _word_operators(reading: Reading) -> None:
+    """`1.2 times 0.5`, `5 plus 3`, `12 divided by 4`: words between two spans become operators."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        for words, operator in _WORD_OPERATORS.items():
+            if _math(s, i) and _words_at(s, i + 1, *words) and _math(s, i + 1 + len(words)):
+                stop = i + 2 + len(words)
+                s[i:stop] = [Segment("math", f"{s[i].text} {operator} {s[stop - 1].text}")]
+                break
+        else:
+            i += 1
