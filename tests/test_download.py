@@ -315,6 +315,11 @@ def test_references_and_trained_verifier(hub, tmp_path):
     model = pull(CATALOG_ID, policy=FAST)
     assert registry.resolve_model_reference(CATALOG_ID.upper()) == model.path
     assert registry.has_trained_verifier(model.path) is False
+    from tutor.models.loader import resolve
+
+    assert resolve(CATALOG_ID) == (model.path, "llama.cpp"), "tutor.models.load takes the id too"
+    with pytest.raises(ModelLoadError, match="model not found"):
+        resolve("no-such-model-id")
 
 
 def test_cli_pull_and_rm(hub, capsys):

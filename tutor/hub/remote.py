@@ -141,7 +141,7 @@ class RepoListing:
 
 def list_repo(repo_id: str, token: str | None, revision: str | None = None) -> RepoListing:
     """The repository's files (with sizes and LFS sha256) at `revision` (default: main)."""
-    from huggingface_hub import HfApi
+    from huggingface_hub.hf_api import HfApi  # submodules named outright, so a frozen bundle finds them
 
     info = HfApi(endpoint=endpoint()).model_info(repo_id, revision=revision, files_metadata=True, token=token)
     files = tuple(RepoFile(s.rfilename, s.lfs.size if s.lfs else (s.size or 0), s.lfs.sha256 if s.lfs else "")
@@ -162,7 +162,7 @@ class RemoteFile:
 
 
 def file_metadata(repo_id: str, filename: str, revision: str, headers: dict[str, str]) -> RemoteFile:
-    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub.file_download import get_hf_file_metadata, hf_hub_url
 
     url = hf_hub_url(repo_id, filename, revision=revision, endpoint=endpoint())
     # No retries here: offline, the user hears so at once; `download` retries transient failures itself.

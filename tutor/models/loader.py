@@ -24,8 +24,19 @@ def _llama_cpp_installed() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None
 
 
+def downloaded_model(path: str | Path | None) -> str | Path | None:
+    """A model id from `tutor models list` (catalog or Hub download) becomes its file or folder; any path
+    that exists, and None, stay as they are (`tutor.hub.registry.resolve_model_reference`)."""
+    if path is None or Path(path).expanduser().exists():
+        return path
+    from tutor.hub.registry import resolve_model_reference
+
+    return resolve_model_reference(path)
+
+
 def resolve(path: str | Path | None, backend: str = "auto") -> tuple[Path, str]:
     """The model file or folder to open and the backend ("transformers" or "llama.cpp") to open it with."""
+    path = downloaded_model(path)
     if backend not in BACKENDS:
         raise ModelLoadError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     bundled = path is None
@@ -67,6 +78,7 @@ def load(
     (`HFBackendConfig` or `LlamaCppConfig`); an unknown one is a `ConfigError`. Raises `ModelLoadError`
     with a plain message for anything wrong with the files.
     """
+    path = downloaded_model(path)
     target, chosen = resolve(path, backend)
     if threads < 0:
         raise ConfigError(f"threads must be >= 0 (0 = the backend's default), got {threads}")
