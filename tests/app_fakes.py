@@ -40,7 +40,7 @@ class ScriptedGenerator:
         return solver_prompt(problem)
 
     def sample(self, prompts, n=1, temperature=0.7, top_p=0.95, max_new_tokens=384, stop=(), seed=None,
-               on_progress=None, cancel: threading.Event | None = None) -> list[list[Sample]]:
+               on_progress=None, cancel: threading.Event | None = None, calculator=False) -> list[list[Sample]]:
         self.calls += 1
         out = []
         for _prompt in prompts:

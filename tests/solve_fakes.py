@@ -48,8 +48,10 @@ class ScriptedModel:
         seed=None,
         on_progress=None,
         cancel: threading.Event | None = None,
+        calculator: bool = False,
     ) -> list[list[Sample]]:
-        self.sample_calls.append({"prompts": list(prompts), "n": n, "temperature": temperature, "stop": stop})
+        self.sample_calls.append({"prompts": list(prompts), "n": n, "temperature": temperature, "stop": stop,
+                                  "calculator": calculator})
         out, tokens = [], 0
         for i in range(n):
             text = self.solutions[i % len(self.solutions)]

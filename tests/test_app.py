@@ -15,7 +15,6 @@ from app_fakes import PROBLEM, SCRIPT, ScriptedGenerator, ScriptedVerifier
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from tutor.app.jobs import solve_config
 from tutor.app.session import Session
 from tutor.app.settings import AppSettings, load_settings
 from tutor.app.window import MainWindow
@@ -160,7 +159,7 @@ def test_a_step_whose_arithmetic_does_not_hold_is_flagged_under_it(qtbot, store,
     steps = view.steps_view.toPlainText()
     assert "does not hold" in steps and "is 0.75" in steps
     assert steps.index("Step 1.") < steps.index("does not hold") < steps.index("Step 2.")
-    assert "arithmetic step(s) that do not hold" in view.reason.toolTip()
+    assert "1 arithmetic step does not hold" in view.reason.toolTip()
     screenshot(window, "solve-false-step")
     markdown = window.history_view.export_to(tmp_path / "h.md", "markdown").read_text()
     assert "1. Add: $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$.\n   - ⚠ $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$ does not hold" in markdown
@@ -199,7 +198,7 @@ def test_review_flags_the_false_steps_of_a_solution(qtbot, store):
     solve_by_keyboard(qtbot, window)
     review = window.review_view
     review.select_cluster(2)  # 1/6, from "1/2 - 1/4 = 1/6"
-    assert review.members.item(0).text().endswith("1 false step(s) (S_cls 0.10 before the step check)")
+    assert "verifier 0.10, lowered for 1 false step" in review.members.item(0).text()
     assert "does not hold" in review.solution_view.toPlainText() and "is 0.25" in review.solution_view.toPlainText()
     review.select_cluster(0)  # 3/4: every step holds
     assert "false step" not in review.members.item(0).text()
@@ -221,11 +220,12 @@ def test_review_mark_solution_incorrect_is_stored(qtbot, store):
     assert "Add numerators" in review.solution_view.toPlainText()
     review.comment.setText("adds denominators")
     review.mark_solution_incorrect.click()
-    assert review.members.item(1).text().endswith("✗ incorrect") and review.selected_sample() == sample_index
+    assert review.members.item(1).text().startswith("✗ incorrect · #") and review.selected_sample() == sample_index
+    assert review.members.item(1).text().endswith("“adds denominators”"), "the comment is shown again"
     assert "correct" not in review.members.item(0).text()
     review.select_cluster(0)
     review.mark_cluster_correct.click()
-    assert all(review.members.item(i).text().endswith("✓ correct") for i in range(review.members.count()))
+    assert all(review.members.item(i).text().startswith("✓ correct (whole cluster)") for i in range(review.members.count()))
     screenshot(window, "review")
 
     marks = store.marks(solved.solve_id)
@@ -246,7 +246,7 @@ def test_corrupt_gguf_in_settings_shows_the_error_and_keeps_the_model(qtbot, sto
         settings_view.model.choose(str(corrupt))  # what the file picker does with the chosen file
     message = blocker.args[0]
     assert message
-    assert "Could not load the model" in settings_view.status.text() and message in settings_view.status.text()
+    assert f"Could not load {corrupt}" in settings_view.status.text() and message in settings_view.status.text()
     assert message in window.statusBar().currentMessage()
     assert window.session.model_name == "scripted-fake", "a failed load keeps the model in use"
     assert settings_view.load_button.isEnabled()
@@ -260,13 +260,16 @@ def test_settings_are_saved_and_reloaded(qtbot, store):
     view.strategy.setCurrentText("wrr_topk")
     view.temperature.setValue(0.9)
     view.step_check.setChecked(False)
+    view.calculator.setChecked(False)
     assert view.save()
-    loaded = load_settings()
+    loaded, notes = load_settings()
     assert (loaded.n, loaded.strategy, loaded.temperature, loaded.step_check) == (4, "wrr_topk", 0.9, False)
+    assert loaded.calculator is False and notes == []
     assert window.session.settings.n == 4
-    assert solve_config(window.session.settings).step_check is False, "the setting reaches the solver"
+    solve = window.session.settings.solve_config()
+    assert (solve.step_check, solve.calculator) == (False, False), "the settings reach the solver"
     view.step_check.setChecked(True)
-    assert view.save() and load_settings().step_check is True
+    assert view.save() and load_settings()[0].step_check is True
 
 
 @pytest.mark.parametrize("raw, expected", [("false", False), ("true", True), ("False", False), ("maybe", True), (7, True)])
@@ -276,9 +279,26 @@ def test_a_saved_flag_reads_back_as_written_and_junk_falls_back_to_the_default(r
     store = settings_store()
     store.setValue("step_check", raw)
     store.setValue("n", "not a number")
+    store.setValue("k", 3)
     store.sync()
-    loaded = load_settings()
+    loaded, notes = load_settings()
     assert loaded.step_check is expected and loaded.n == AppSettings().n
+    assert loaded.k == 3, "one bad stored value falls back alone; the others are kept"
+    assert any("n" in note and "not a number" in note for note in notes), "and it says so"
+
+
+def test_an_out_of_range_stored_setting_falls_back_for_that_field_alone_and_says_so():
+    from tutor.app.settings import settings_store
+
+    store = settings_store()
+    store.setValue("temperature", -1.0)
+    store.setValue("strategy", "best")
+    store.setValue("n", 5)
+    store.sync()
+    loaded, notes = load_settings()
+    assert (loaded.temperature, loaded.strategy, loaded.n) == (AppSettings().temperature, "rr_topk", 5)
+    assert any("temperature must be between 0 and 5" in note for note in notes)
+    assert any("strategy must be one of" in note for note in notes)
 
 
 def test_history_search_reopen_and_export(qtbot, store, tmp_path):
@@ -329,7 +349,7 @@ def test_a_crashing_library_call_is_reported_and_the_app_stays_up(qtbot, store):
 
 def test_no_answer_is_said_plainly(qtbot, store):
     window = make_window(qtbot, store, ScriptedGenerator(script=["I am not sure how to start.\nMaybe 7?"]))
-    solve_by_keyboard(qtbot, window)
+    solve_by_keyboard(qtbot, window, "Lena shares her marbles fairly. How many does each friend get?")
     view = window.solve_view
     assert "couldn't find an answer" in view.banner.text()
     assert not view.check_button.isEnabled() and not view.next_step_button.isEnabled()

@@ -234,15 +234,13 @@ def test_prepare_recipe_never_exports_over_the_bundled_model(tmp_path):
     assert "output_dir" not in config["export"] and config["export"]["gguf"] is True
 
 
-@pytest.mark.parametrize("score, false_steps, config, expected", [
-    (0.003, 1, {"step_check": True, "step_penalty": 0.01}, 0.3),
-    (0.00005, 2, {"step_check": True, "step_penalty": 0.01}, 0.5),
-    (0.3, 0, {"step_check": True, "step_penalty": 0.01}, None),
-    (0.3, 1, {"step_check": False, "step_penalty": 0.01}, None),
-    (0.0, 1, {"step_check": True, "step_penalty": 0.0}, None),
-    (None, 1, {"step_check": True, "step_penalty": 0.01}, None),
-    (0.3, 1, {}, None),
-])
-def test_the_score_before_the_step_check_is_divided_back_only_when_it_was_applied(score, false_steps, config, expected):
-    got = present.score_before_step_check(score, false_steps, config)
-    assert got == (pytest.approx(expected) if expected is not None else None)
+def test_steps_carry_the_false_steps_the_solve_core_recorded_and_nothing_is_rechecked():
+    from tutor.solve.result import FalseStep, SampleRecord
+
+    text = "First $2 + 2 = 5$.\n\nThen $5 + 1 = 6$.\nThe final answer is $\\boxed{6}$."
+    recorded = SampleRecord(0, text, "6", false_steps=[FalseStep(0, "$2 + 2 = 5$ does not hold: $2 + 2$ is 4")])
+    steps = present.steps_with_flags(recorded)
+    assert [step for step, _ in steps] == ["First $2 + 2 = 5$.", "Then $5 + 1 = 6$.", "The final answer is $\\boxed{6}$."]
+    assert steps[0][1] == ["$2 + 2 = 5$ does not hold: $2 + 2$ is 4"] and steps[1][1] == steps[2][1] == []
+    unrecorded = SampleRecord(0, text, "6")  # the view reads the record: a flag it does not carry is not drawn
+    assert all(flags == [] for _, flags in present.steps_with_flags(unrecorded))

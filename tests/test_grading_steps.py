@@ -9,7 +9,10 @@ from solve_fakes import ScriptedModel, solution
 from tutor.errors import ConfigError
 from tutor.grading.steps import MAX_SPANS, check_steps, wrong_steps
 from tutor.solve import SolveConfig, Solver
-from tutor.solve.checked import StepCheckedVerifier
+from tutor.solve.checked import false_steps
+from tutor.solve.config import RankingParams
+from tutor.solve.pipeline import score
+from tutor.solve.result import SampleRecord
 
 # (solution text, [(left, right, holds), ...] in order); sides are kept as written, for the student to find
 CASES = [
@@ -91,14 +94,18 @@ class Fixed:
 @pytest.mark.parametrize("penalty, expected", [(0.01, [0.8, 0.008, 0.8 * 1e-4]), (1.0, [0.8, 0.8, 0.8]), (0.0, [0.8, 0, 0])])
 def test_the_verdict_is_discounted_per_false_step(penalty, expected):
     texts = ["$1 + 1 = 2$", "$1 + 1 = 3$", "$1 + 1 = 3 = 4$"]
-    verifier = StepCheckedVerifier(Fixed(0.8), penalty)
-    assert verifier.p_correct(["p"] * 3, texts) == pytest.approx(expected)
-    assert verifier.name == "fixed + step check"
+    records = [SampleRecord(i, text, "2", false_steps=false_steps(text)) for i, text in enumerate(texts)]
+    score(Fixed(0.8), "p", records, [0, 1, 2], RankingParams(step_penalty=penalty))
+    assert [r.score for r in records] == pytest.approx(expected)
+    assert [r.verifier_score for r in records] == [0.8] * 3, "S_cls is kept beside the combined score"
+    off = [SampleRecord(i, text, "2", false_steps=false_steps(text)) for i, text in enumerate(texts)]
+    score(Fixed(0.8), "p", off, [0, 1, 2], RankingParams(step_check=False))
+    assert [r.score for r in off] == [0.8] * 3 and [r.wrong_steps for r in off] == [0, 1, 2]
 
 
 def test_a_penalty_outside_zero_one_is_refused():
-    with pytest.raises(ValueError, match="step_penalty"):
-        StepCheckedVerifier(Fixed(0.5), 1.5)
+    with pytest.raises(ConfigError, match="step_penalty"):
+        RankingParams(step_penalty=1.5)
     with pytest.raises(ConfigError, match="step_penalty"):
         SolveConfig(step_penalty=-0.1)
 
@@ -111,7 +118,8 @@ CAREFUL = solution("15", "$3 \\cdot 5 = 15$")
 @pytest.mark.parametrize("step_check, answer", [(True, "15"), (False, "12")])
 def test_the_solver_ranks_a_solution_with_a_false_step_below_one_without(step_check, answer):
     model = ScriptedModel([SLOPPY, CAREFUL], {SLOPPY: 0.9, CAREFUL: 0.6})
-    result = Solver(model, model, SolveConfig(n=2, strategy="rr_all", step_check=step_check)).solve("What is 3 * 5?")
+    config = SolveConfig(n=2, strategy="rr_all", step_check=step_check, symbolic_check=False)  # the ranking alone
+    result = Solver(model, model, config).solve("What is 3 * 5?")
     assert result.answer == answer
 
 
@@ -121,6 +129,7 @@ def test_eval_records_the_false_steps_and_ranks_with_them():
 
     problems = [Problem(problem="What is 3 * 5?", answer="15", solution="", subject="arithmetic", level=1, unique_id="t/1")]
     model = ScriptedModel([SLOPPY, CAREFUL], {SLOPPY: 0.9, CAREFUL: 0.6})
-    checked = evaluate(model, model, problems, EvalConfig(n=2, k=2), progress=False)
-    plain = evaluate(model, model, problems, EvalConfig(n=2, k=2, step_check=False), progress=False)
+    checked = evaluate(model, model, problems, EvalConfig(n=2, k=2, symbolic_check=False), progress=False)
+    plain = evaluate(model, model, problems, EvalConfig(n=2, k=2, step_check=False, symbolic_check=False),
+                     progress=False)
     assert checked.metrics["RR.All"] == 1.0 and plain.metrics["RR.All"] == 0.0

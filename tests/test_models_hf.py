@@ -141,14 +141,14 @@ def test_cuda_out_of_memory_halves_the_batch_then_falls_back_to_cpu(model, monke
     real = type(model)._decode_batch
     failures = {"big": 0, "single": 0}
 
-    def flaky(self, rows, run, generator):
+    def flaky(self, rows, run, generator, **kwargs):
         if len(rows) > 2:
             failures["big"] += 1
             raise torch.cuda.OutOfMemoryError("simulated")
         if self.config.max_batch_size == 1 and failures["single"] == 0:
             failures["single"] += 1
             raise torch.cuda.OutOfMemoryError("simulated")
-        return real(self, rows, run, generator)
+        return real(self, rows, run, generator, **kwargs)
 
     monkeypatch.setattr(type(model), "_decode_batch", flaky)
     monkeypatch.setattr(model.config, "max_batch_size", 8)

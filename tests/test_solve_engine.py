@@ -6,6 +6,7 @@ Run: python -m pytest tests/test_solve_engine.py -x -q
 import json
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from solve_fakes import ScriptedModel, solution
@@ -13,6 +14,7 @@ from solve_fakes import ScriptedModel, solution
 from tutor.errors import ConfigError, DataError
 from tutor.prompts import SOLVER_STOP
 from tutor.solve import Calibration, SolveConfig, Solver, SolveResult
+from tutor.solve.config import calibration_settings
 
 # Three solutions say 4 but the verifier dislikes them; two say 5 and one of those it likes a lot.
 WEAK_FOUR = [solution("4", "guess a"), solution("4", "guess b"), solution("4", "guess c")]
@@ -20,9 +22,11 @@ STRONG_FIVE = [solution("5", "careful"), solution("5", "sloppy")]
 NO_ANSWER = "I am not sure how to finish this"
 SCORES = {WEAK_FOUR[0]: 0.3, WEAK_FOUR[1]: 0.2, WEAK_FOUR[2]: 0.1, STRONG_FIVE[0]: 0.9, STRONG_FIVE[1]: 0.4}
 SCRIPT = WEAK_FOUR + STRONG_FIVE + [NO_ANSWER]
+# Not directly computable, so the ranking alone decides (the computation's own tests use computable ones).
+PROBLEM = "Lena shares some apples fairly. How many does each friend get?"
 
 
-def solve(strategy="rr_topk", script=SCRIPT, scores=SCORES, problem="What is 2 + 3?", **config):
+def solve(strategy="rr_topk", script=SCRIPT, scores=SCORES, problem=PROBLEM, **config):
     model = ScriptedModel(script, scores)
     config = SolveConfig(n=len(script), k=config.pop("k", 8), strategy=strategy, **config)
     return model, Solver(model, model, config).solve(problem)
@@ -37,7 +41,7 @@ def test_scr_prefers_the_smaller_cluster_with_the_better_solution():
     assert five.members == [3, 4], "members best-scored first"
     assert five.max_score == pytest.approx(0.9) and five.mean_score == pytest.approx(0.65)
     assert result.best_solution.text == STRONG_FIVE[0]
-    assert any("most common answer 4" in reason for reason in result.reasons)
+    assert any("most common answer, 4 (3 of 6)" in reason for reason in result.reasons)
     assert model.sample_calls[0]["n"] == 6 and model.sample_calls[0]["stop"] == SOLVER_STOP
 
 
@@ -52,7 +56,7 @@ def test_samples_without_an_answer_stay_visible():
     assert len(result.samples) == 6
     assert [s.index for s in result.unanswered] == [5]
     assert all(5 not in c.members for c in result.clusters)
-    assert any("1 solution(s) gave no final answer" in reason for reason in result.reasons)
+    assert "1 solution gave no final answer." in result.reasons
 
 
 def test_only_the_top_k_clusters_are_verified():
@@ -82,7 +86,7 @@ def test_every_strategy_runs_and_round_trips_through_json():
 def test_events_arrive_in_stage_order():
     model = ScriptedModel(SCRIPT, SCORES)
     events = []
-    Solver(model, model, SolveConfig(n=6)).solve("What is 2 + 3?", on_event=events.append)
+    Solver(model, model, SolveConfig(n=6)).solve(PROBLEM, on_event=events.append)
     stages = [event.stage for event in events]
     assert stages[0] == "sampling" and stages[-1] == "done"
     order = ["sampling", "grading", "verifying", "done"]
@@ -103,7 +107,7 @@ def test_cancel_mid_sampling_returns_promptly_with_a_partial_result():
             cancel.set()
 
     started = time.perf_counter()
-    result = Solver(model, model, SolveConfig(n=16)).solve("What is 2 + 3?", on_event, cancel)
+    result = Solver(model, model, SolveConfig(n=16)).solve(PROBLEM, on_event, cancel)
     elapsed = time.perf_counter() - started
     assert elapsed < 0.3 * 16 / 2, f"cancel took {elapsed:.2f}s"
     assert result.cancelled
@@ -111,21 +115,21 @@ def test_cancel_mid_sampling_returns_promptly_with_a_partial_result():
     assert all(s.answer is None for s in result.samples if s.finish_reason == "cancelled")
     assert model.verified == [], "no verifier work after a cancel"
     assert result.answer == "4" and result.strategy == "maj1"
-    assert any(reason.startswith("cancelled: 2 of 16") for reason in result.reasons)
-    assert any("vote share only" in reason for reason in result.reasons)
+    assert "Stopped early: 2 of 16 solutions were finished." in result.reasons
+    assert any("from the share of agreeing solutions" in reason for reason in result.reasons)
 
 
 def test_no_answer_at_all():
     _, result = solve(script=[NO_ANSWER, "still nothing"])
     assert result.answer is None and result.clusters == [] and result.confidence == 0.0
-    assert "no solution gave a final answer" in result.reasons
+    assert "None of the 2 solutions ended with a final answer." in result.reasons
 
 
 def test_bad_problem_and_bad_config_are_user_errors():
     model = ScriptedModel(SCRIPT)
     with pytest.raises(DataError, match="empty"):
         Solver(model, model).solve("   ")
-    with pytest.raises(ConfigError, match="unknown strategy"):
+    with pytest.raises(ConfigError, match="strategy must be one of"):
         SolveConfig(strategy="best")
     with pytest.raises(ConfigError, match="n must be"):
         SolveConfig(n=0)
@@ -133,52 +137,105 @@ def test_bad_problem_and_bad_config_are_user_errors():
         SolveConfig.from_dict({"n": 4, "beams": 2})
 
 
+def fitted_under(config: SolveConfig) -> dict:
+    """The settings a calibration records, for the scripted model (no backend, no quantization)."""
+    return calibration_settings(config)
+
+
 def test_calibration_is_loaded_from_the_model_folder(tmp_path):
-    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40).save(tmp_path)
+    config = SolveConfig(n=6, strategy="maj1")
+    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40, settings=fitted_under(config)).save(tmp_path)
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
-    result = Solver(model, model, SolveConfig(n=6, strategy="maj1")).solve("What is 2 + 3?")
+    result = Solver(model, model, config).solve(PROBLEM)
     # vote share 3/6 -> sigmoid(4 * 0.5 - 2) = 0.5
     assert result.confidence == pytest.approx(0.5)
-    assert any("calibrated on 40 solves" in reason for reason in result.reasons)
+    assert any("calibrated on 40 solved test problems" in reason for reason in result.reasons)
 
 
-@pytest.mark.parametrize("fitted_with, solving_with, used", [
-    (True, True, True), (False, False, True), (None, True, True), (None, False, True),
-    (True, False, False), (False, True, False),
+@pytest.mark.parametrize("changed, said", [
+    ({}, None), ({"step_check": False}, "step check True, not False"), ({"temperature": 0.5}, "temperature 0.7, not 0.5"),
+    ({"strategy": "rr_topk"}, "strategy 'maj1', not 'rr_topk'"), ({"calculator": False}, "calculator True, not False"),
+    ({"max_new_tokens": 200}, "max new tokens 384, not 200"),
 ])
-def test_a_calibration_is_used_only_on_the_kind_of_score_it_was_fitted_on(tmp_path, fitted_with, solving_with, used):
-    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40, step_check=fitted_with).save(tmp_path)
+def test_a_calibration_is_used_only_under_the_settings_it_was_fitted_under(tmp_path, changed, said):
+    fitted = SolveConfig(n=6, strategy="maj1")
+    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40, settings=fitted_under(fitted)).save(tmp_path)
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
-    result = Solver(model, model, SolveConfig(n=6, strategy="maj1", step_check=solving_with)).solve("What is 2 + 3?")
-    assert any("calibrated on 40 solves" in reason for reason in result.reasons) is used
-    if not used:
-        assert any(f"fitted with the step check {'on' if fitted_with else 'off'}" in r for r in result.reasons)
+    result = Solver(model, model, replace(fitted, **changed)).solve(PROBLEM)
+    assert any("calibrated on 40" in reason for reason in result.reasons) is (said is None)
+    if said:
+        assert any(said in reason for reason in result.reasons), result.reasons
+
+
+def test_a_calibration_that_does_not_record_its_settings_is_not_used(tmp_path):
+    (tmp_path / "calibration.json").write_text(json.dumps({
+        "format": "stepwise-calibration", "weights": [4.0, 0.0, 0.0, 0.0], "bias": -2.0, "n_examples": 40,
+        "step_check": True}))  # a file written before calibrations recorded their settings
+    model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
+    result = Solver(model, model, SolveConfig(n=6)).solve(PROBLEM)
+    assert any("without recording its settings" in reason for reason in result.reasons)
 
 
 def test_a_broken_calibration_file_falls_back_and_says_so(tmp_path):
     (tmp_path / "calibration.json").write_text("{not json")
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
-    result = Solver(model, model, SolveConfig(n=6)).solve("What is 2 + 3?")
+    result = Solver(model, model, SolveConfig(n=6)).solve(PROBLEM)
     assert result.answer == "5"
     assert any("calibration.json is unreadable" in reason for reason in result.reasons)
 
 
 def test_uncalibrated_confidence_says_so():
     _, result = solve()
-    assert any("uncalibrated" in reason for reason in result.reasons)
+    assert any("rough estimate" in reason and "has no calibration.json" in reason for reason in result.reasons)
     # winner "5": vote share 2/6 averaged with best score 0.9
     assert result.confidence == pytest.approx(0.5 * 2 / 6 + 0.5 * 0.9)
 
 
-def test_symbolic_cross_check_agrees_and_disagrees():
-    script = [solution("5")] * 3
-    _, agree = solve("maj1", script=script, problem="Solve 3x + 7 = 22")
-    assert agree.symbolic.status == "agree" and agree.symbolic.answer == "5"
-    _, disagree = solve("maj1", script=[solution("6")] * 3, problem="Solve 3x + 7 = 22")
-    assert disagree.symbolic.status == "disagree"
-    assert "sympy computes 5" in disagree.reasons
-    _, skipped = solve("maj1", script=script, problem="Janet has 3 apples. How many now?")
-    assert skipped.symbolic.status == "not_applicable"
+def test_the_direct_computation_is_evidence_the_agreeing_cluster_wins_whatever_the_votes():
+    script = [solution("6", f"guess {i}") for i in range(4)] + [solution("5", "careful")]
+    scores = {text: 0.9 for text in script[:4]} | {script[4]: 0.1}  # votes and verifier both favour 6
+    _, result = solve("rr_topk", script=script, scores=scores, problem="Solve 3x + 7 = 22")
+    assert result.answer == "5" and result.source == "model" and result.clusters[0].answer == "5"
+    assert result.symbolic.status == "agree" and result.confidence == pytest.approx(0.99)
+    assert "A direct computation gives 5 too, so this answer is checked." in result.reasons
+    assert "The most common answer was 6 (4 of 5)." in result.reasons
+
+
+def test_where_no_sample_reaches_the_computed_answer_it_is_shown_as_computed():
+    _, result = solve("maj1", script=[solution("6")] * 3, problem="Solve 3x + 7 = 22")
+    assert result.answer == "5" and result.source == "computation"
+    assert result.symbolic.status == "disagree" and result.symbolic.answer == "5"
+    assert result.clusters[0].answer == "6", "the closest written solution is still there, for the student to read"
+    assert any("None of the 3 written solutions reached it" in reason for reason in result.reasons)
+    back = SolveResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert back.source == "computation" and back.answer == "5"
+    _, skipped = solve("maj1", script=[solution("5")] * 3, problem="Janet has 3 apples. How many now?")
+    assert skipped.symbolic.status == "not_applicable" and skipped.source == "model"
+
+
+def test_with_no_usable_verifier_signal_the_votes_decide_and_it_says_so():
+    script = [solution("4", f"way {i}") for i in range(11)] + [solution("7", "lone")]
+    scores = {text: 0.001 for text in script[:11]} | {script[11]: 0.004}  # all discounted to ~0: noise
+    _, result = solve("rr_topk", script=script, scores=scores)
+    assert result.answer == "4" and result.strategy == "maj1"
+    assert any("could not tell the solutions apart" in reason for reason in result.reasons)
+
+
+class Measured(ScriptedModel):
+    """A scripted model that counts prompt tokens as words, with a small context."""
+
+    context_length = 64
+
+    def prompt_tokens(self, prompt):
+        return len(prompt.split())
+
+
+def test_a_problem_longer_than_the_model_reads_is_refused_with_the_limit():
+    model = Measured(SCRIPT, SCORES)
+    with pytest.raises(DataError, match=r"too long for this model: it takes \d+ tokens .* reads at most 32"):
+        Solver(model, model, SolveConfig(n=2)).solve("add " * 100)
+    assert model.sample_calls == [], "nothing is sampled for a problem the model cannot read whole"
+    assert Solver(model, model, SolveConfig(n=2)).solve("What is 2 + 3?").answer is not None
 
 
 def test_identical_solutions_are_scored_once():
@@ -193,4 +250,4 @@ def test_a_nan_verifier_score_never_decides():
     _, result = solve("rr_topk", scores=scores)
     assert result.samples[3].score is None
     assert result.strategy == "maj1" and result.answer == "4"
-    assert any("fell back to majority vote" in reason for reason in result.reasons)
+    assert any("the most common answer wins instead of re-ranking" in reason for reason in result.reasons)

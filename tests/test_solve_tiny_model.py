@@ -34,12 +34,12 @@ def model(tmp_path_factory):
 def test_solve_runs_every_stage_on_a_real_model(model):
     generator, verifier = model
     events = []
-    config = SolveConfig(n=4, k=8, max_new_tokens=24, seed=0, verify_all_for_display=True)
+    config = SolveConfig(n=4, k=8, max_new_tokens=24, seed=0, score_all=True)
     result = Solver(generator, verifier, config).solve(PROBLEM, on_event=events.append)
     assert len(result.samples) == 4 and not result.cancelled
     assert all(s.n_tokens > 0 and s.finish_reason in ("stop", "length") for s in result.samples)
-    for sample in result.samples:  # answered samples are scored; a random model rarely boxes an answer
-        assert sample.score is None if sample.answer is None else 0.0 <= sample.score <= 1.0
+    for sample in result.samples:  # score_all: every sample is scored, answered or not
+        assert 0.0 <= sample.score <= 1.0 and sample.verifier_score is not None
     assert {"sampling", "grading", "verifying", "done"} <= {event.stage for event in events}
     assert any(event.stage == "sampling" and event.tokens > 0 for event in events)
     assert set(result.timings) >= {"sampling", "grading", "verifying", "total"}

@@ -34,9 +34,9 @@ def test_wrong_type_is_named(tmp_path):
 def test_unknown_phase_and_bad_toml(tmp_path):
     with pytest.raises(ConfigError, match="unknown phase"):
         load_recipe(_write(tmp_path, 'phases = ["ssft", "pretrain"]\n'))
-    with pytest.raises(ConfigError, match="eval.verifier must be one of final, evaluator"):
+    with pytest.raises(ConfigError, match=r"\[eval\] verifier must be one of final, evaluator"):
         load_recipe(_write(tmp_path, '[eval]\nverifier = "ssft"\n'))
-    with pytest.raises(ConfigError, match=r"eval.step_penalty must be in \[0, 1\]"):
+    with pytest.raises(ConfigError, match=r"\[eval\] step_penalty must be in \[0, 1\]"):
         load_recipe(_write(tmp_path, '[eval]\nstep_penalty = 2.0\n'))
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_recipe(_write(tmp_path, "[ssft\n"))

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from trainer.eval import EvalConfig, accuracy_by_n, auroc, evaluate, load_results
+from tutor.models.base import Sample
 
 # problem -> (greedy answer, sampled answers); the verifier likes answers in LIKED
 SCRIPT = {
@@ -34,7 +35,7 @@ class ScriptedModel:
         for p in prompts:
             greedy, answers = SCRIPT[p]
             chosen = [greedy] if temperature == 0 else answers[:n]
-            rows.append([SimpleNamespace(text=f"Step.\nThe final answer is $\\boxed{{{a}}}$.") for a in chosen])
+            rows.append([Sample(f"Step.\nThe final answer is $\\boxed{{{a}}}$.", 5, "stop") for a in chosen])
         return rows
 
     def p_correct(self, problems, solutions):
@@ -54,9 +55,12 @@ def test_every_metric_on_a_scripted_model():
     # C: top-2 clusters by vote are 9 (2 votes) then 2 (first member): 3 is outside, so W.RR.Top-K on C picks 9/2
     assert report.by_subject["Prealgebra"]["Pass@N"] == 0.0 and report.by_level["1"]["RR.Top-K"] == 1.0
     assert 0.0 <= m["verifier_ece"] <= 1.0
-    assert report.calibration.step_check is True, "the fitted calibration says which scores it was fitted on"
+    settings = report.calibration.settings
+    assert settings["step_check"] is True and settings["temperature"] == 0.7 and settings["max_new_tokens"] == 384, \
+        "the fitted calibration records the settings it was fitted under: by default, the tutor's own"
     plain = evaluate(model, model, PROBLEMS, EvalConfig(n=4, k=2, step_check=False), progress=False)
-    assert plain.calibration.step_check is False
+    assert plain.calibration.settings["step_check"] is False
+    assert m["Tutor"] == m["RR.Top-K"], "the tutor's answer is its strategy's (nothing here is directly computable)"
 
 
 def test_auroc_matches_hand_counts():

@@ -69,11 +69,13 @@ def build_model(
     kv_heads: int = 2,
     seed: int = 0,
     train_steps: int = 0,
+    corpus: list[str] | None = None,
 ) -> Path:
     """Save a tiny Llama (safetensors) plus its tokenizer into `folder` and return the folder.
 
-    Random by default; `train_steps` > 0 first overfits it on CORPUS, so its greedy continuations of the
-    corpus have wide logit margins (backend parity tests then compare text, not coin flips at near-ties).
+    Random by default; `train_steps` > 0 first overfits it on `corpus` (default CORPUS), so its greedy
+    continuations of it have wide logit margins (backend parity tests then compare text, not coin flips at
+    near-ties; the calculator's tests make it write a chosen wrong product).
     """
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
@@ -104,15 +106,16 @@ def build_model(
             if name.endswith("norm.weight"):
                 param.uniform_(0.5, 1.5)
     if train_steps:
-        _overfit(model, tokenizer, train_steps)
+        overfit(model, tokenizer, train_steps, corpus)
     model.save_pretrained(folder)
     return folder
 
 
-def _overfit(model, tokenizer, steps: int) -> None:
+def overfit(model, tokenizer, steps: int, corpus: list[str] | None = None) -> None:
+    """Train `model` on `corpus` (default CORPUS) until it repeats it."""
     import torch
 
-    rows = [tokenizer(text)["input_ids"] + [tokenizer.eos_token_id] for text in CORPUS]
+    rows = [tokenizer(text)["input_ids"] + [tokenizer.eos_token_id] for text in corpus or CORPUS]
     width = max(len(r) for r in rows)
     ids = torch.tensor([r + [tokenizer.pad_token_id] * (width - len(r)) for r in rows])
     labels = torch.tensor([r + [-100] * (width - len(r)) for r in rows])
@@ -137,9 +140,10 @@ QWEN2_SPLIT = (
 )
 
 
-def build_qwen2_chat_model(folder: Path, seed: int = 0) -> Path:
+def build_qwen2_chat_model(folder: Path, seed: int = 0, train_steps: int = 0, corpus: list[str] | None = None) -> Path:
     """A tiny random Qwen2ForCausalLM shaped like a real instruct model: Qwen2's pre-tokenizer, ChatML
-    chat template, `<|im_end|>` as EOS (turn end), `<|endoftext|>` as pad, no BOS, q/k/v biases."""
+    chat template, `<|im_end|>` as EOS (turn end), `<|endoftext|>` as pad, no BOS, q/k/v biases
+    (`train_steps` > 0: overfitted on `corpus`, as in `build_model`)."""
     import torch
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
@@ -172,5 +176,7 @@ def build_qwen2_chat_model(folder: Path, seed: int = 0) -> Path:
                 param.uniform_(0.5, 1.5)
             elif name.endswith("_proj.bias"):
                 param.normal_(0.0, 0.3)  # non-zero biases, so dropping or misplacing one shows
+    if train_steps:
+        overfit(model, hf, train_steps, corpus)
     model.save_pretrained(folder)
     return folder

@@ -11,22 +11,27 @@ import logging
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 from tqdm.auto import tqdm
 
 from tutor.prompts import SOLVER_STOP
+from tutor.solve.config import SamplingParams
+from tutor.solve.pipeline import sample
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class CandidatesConfig:
-    """How many candidates to sample per training problem, and how."""
+class CandidatesConfig(SamplingParams):
+    """How many candidates to sample per training problem, and how: the tutor's `SamplingParams` (so the
+    calculator and every other sampling setting is the tutor's), with the paper's candidate temperature."""
 
-    n: int = 16
-    """Samples per problem (the paper: 64)."""
+    temperature: float = 0.9
+    """Sampling temperature (0.9 / top-p 0.95, as a secondary source reports for the paper)."""
+    max_new_tokens: int = 256
+    """Longest candidate; a truncated one usually has no answer and is labelled incorrect."""
     max_problems: int = 1000
     """Training problems to sample for (the first ones of the training split)."""
     with_phase1_problems: bool = False
@@ -35,12 +40,6 @@ class CandidatesConfig:
     1,000 test problems): 600 held-out + 1,000 phase-1 problems 0.60-0.64 over three seeds, vs 0.50 with
     phase-1 problems only and 0.54 with 3,000 held-out ones only. Not reproduced by the full recipe: its
     phase-2 evaluator scored 0.49 on the SSFT model's samples of 300 test problems (see the model card)."""
-    temperature: float = 0.9
-    """Sampling temperature (0.9 / top-p 0.95, as a secondary source reports for the paper)."""
-    top_p: float = 0.95
-    """Nucleus sampling mass."""
-    max_new_tokens: int = 256
-    """Longest candidate; a truncated one usually has no answer and is labelled incorrect."""
     problems_per_call: int = 8
     """Problems per `Generator.sample` call (times n sequences decoded together)."""
     grading_timeout: float = 1.0
@@ -125,7 +124,8 @@ def _prefix_rollouts(generator, chunk: Sequence, config: CandidatesConfig, seed:
         return []
     rows = generator.sample([generator.solver_prompt(p.problem) + prefix for p, prefix in jobs],
                             n=config.samples_per_cut, temperature=config.temperature, top_p=config.top_p,
-                            max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP, seed=seed)
+                            max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP, seed=seed,
+                            calculator=config.calculator)
     out: list[Candidate] = []
     next_index = dict.fromkeys((p.unique_id for p in chunk), config.n)
     for (problem, prefix), row in zip(jobs, rows):
@@ -138,10 +138,9 @@ def sample_candidates(
     generator, problems: Sequence, config: CandidatesConfig, seed: int = 0,
     on_batch: Callable[[list[Candidate]], None] | None = None, done_ids: Iterable[str] = (),
 ) -> list[Candidate]:
-    """Sample config.n solutions per problem and label them; `on_batch` receives each labelled batch.
-
-    Problems whose id is in `done_ids` are skipped (a resumed run already stored their candidates).
-    """
+    """Sample config.n solutions per problem through the tutor's pipeline and label them; `on_batch`
+    receives each labelled batch. Problems whose id is in `done_ids` are skipped (a resumed run already
+    stored their candidates)."""
     grade = make_grader(config.grading_timeout)
     skip = set(done_ids)
     todo = [p for p in problems[: config.max_problems] if p.unique_id not in skip]
@@ -149,10 +148,8 @@ def sample_candidates(
     bar = tqdm(total=len(todo), desc="candidates", dynamic_ncols=True)
     for start in range(0, len(todo), config.problems_per_call):
         chunk = todo[start : start + config.problems_per_call]
-        prompts = [generator.solver_prompt(p.problem) for p in chunk]
-        samples = generator.sample(prompts, n=config.n, temperature=config.temperature, top_p=config.top_p,
-                                   max_new_tokens=config.max_new_tokens, stop=SOLVER_STOP, seed=seed + start)
-        batch = [c for p, row in zip(chunk, samples) for c in label_samples(p, [s.text for s in row], grade)]
+        rows = sample(generator, [p.problem for p in chunk], replace(config, seed=seed + start))
+        batch = [c for p, row in zip(chunk, rows) for c in label_samples(p, [s.text for s in row], grade)]
         if config.prefix_cuts:
             batch += _prefix_rollouts(generator, chunk, config, seed + start, grade)
         labelled += batch

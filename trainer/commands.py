@@ -13,6 +13,11 @@ import argparse
 import json
 import sys
 
+from trainer.eval import EvalConfig
+from tutor.config_cli import add_config_arguments, config_from_arguments
+from tutor.models.loader import BACKENDS
+from tutor.solve.config import STRATEGIES
+
 STEP_COMMANDS = {"ssft": "ssft", "sample": "candidates", "evaluator": "evaluator", "multitask": "multitask",
                  "export": "export"}
 
@@ -25,26 +30,21 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
         step = commands.add_parser(name, help=f"run only the {phase} step of a recipe or an existing run")
         _add_run_arguments(step)
         step.set_defaults(func=_run, only=[phase])
-    evaluate = commands.add_parser("eval", help="evaluate a model: Pass@1, Pass@N, Maj1@N, RR.Top-K, ...")
+    evaluate = commands.add_parser("eval", help="evaluate a model as the tutor runs it: Tutor, Pass@1, Maj1@N, "
+                                   "RR.Top-K, ... (every solve setting defaults to the tutor's own)")
     evaluate.add_argument("model", help="model folder or .gguf file")
     evaluate.add_argument("--data", required=True, help="JSONL problems (synthetic test split, MATH500, GSM8K)")
-    evaluate.add_argument("--n", type=int, default=16, help="samples per problem")
-    evaluate.add_argument("--k", type=int, default=8, help="clusters kept by the top-K strategies")
-    evaluate.add_argument("--temperature", type=float, default=0.7)
-    evaluate.add_argument("--max-problems", type=int, default=1000)
-    evaluate.add_argument("--max-new-tokens", type=int, default=256)
-    evaluate.add_argument("--seed", type=int, default=0)
-    evaluate.add_argument("--backend", choices=("auto", "transformers", "llama.cpp"), default="auto",
-                          help="how MODEL is run (auto: llama.cpp over its GGUF when llama-cpp-python is installed)")
+    add_config_arguments(evaluate, EvalConfig, skip=("seed", "verify_batch_size", "score_all", "ece_bins", "verifier"),
+                         choices={"strategy": STRATEGIES, "backend": BACKENDS})
+    evaluate.add_argument("--seed", dest="eval_seed", type=int, default=0,
+                          help="base sampling seed: problem i's samples are drawn with seed + its chunk's start")
     evaluate.add_argument("--skip", type=int, default=0, help="start at this problem of the file (to shard a long evaluation)")
     evaluate.add_argument("--results", help="append per-problem results to this JSONL and resume from it")
     evaluate.add_argument("--baseline", help="also report the greedy Pass@1 of this model on the same problems")
-    evaluate.add_argument("--verifier", help="score the samples with this model's verifier instead of MODEL's own "
+    evaluate.add_argument("--verifier", dest="verifier_model",
+                          help="score the samples with this model's verifier instead of MODEL's own "
                           "(as the app's verifier setting does; e.g. a run's evaluator/final), or 'likelihood': "
                           "MODEL's own mean token likelihood of each sample (tutor.models.likelihood)")
-    evaluate.add_argument("--no-step-check", dest="step_check", action="store_false",
-                          help="rank by the verifier's S_cls alone (the paper's setup), without the tutor's discount "
-                          "for arithmetic steps that do not hold")
     evaluate.add_argument("--calibrate", action="store_true", help="save the fitted calibration.json next to the model")
     evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png, reliability.png and accuracy_vs_n.png (needs --results)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -75,22 +75,21 @@ def _eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from trainer.data import load_problems
-    from trainer.eval import EvalConfig, evaluate, format_table
+    from trainer.eval import evaluate, format_table
     from trainer.history import open_store
     from tutor.models import load
 
-    config = EvalConfig(n=args.n, k=args.k, temperature=args.temperature, max_problems=args.max_problems,
-                        max_new_tokens=args.max_new_tokens, step_check=args.step_check)
-    generator, verifier = load(args.model, backend=args.backend)
-    if args.verifier == "likelihood":
+    config = config_from_arguments(EvalConfig, args)
+    generator, verifier = load(args.model, backend=config.backend)
+    if args.verifier_model == "likelihood":
         from tutor.models.likelihood import LikelihoodVerifier
 
         verifier = LikelihoodVerifier(generator)
-    elif args.verifier:
-        verifier = load(args.verifier)[1]
+    elif args.verifier_model:
+        verifier = load(args.verifier_model)[1]
     baseline = load(args.baseline)[0] if args.baseline else None
     problems = load_problems(args.data)[args.skip :]
-    report = evaluate(generator, verifier, problems, config, seed=args.seed + args.skip,
+    report = evaluate(generator, verifier, problems, config, seed=args.eval_seed + args.skip,
                       results_path=Path(args.results) if args.results else None, baseline=baseline)
     open_store().add_evaluation(Path(args.data).stem, report.to_dict(), model=str(args.model))
     if args.plot and args.results:

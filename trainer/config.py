@@ -161,7 +161,10 @@ def from_dict(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
             known = ", ".join(sorted(types_by_name))
             raise ConfigError(f"unknown recipe key '{dotted}' (known keys here: {known})")
         values[key] = _check_value(value, types_by_name[key], dotted)
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ConfigError as exc:  # a config's own validation: say which table of the recipe it is about
+        raise ConfigError(f"[{prefix}] {exc}" if prefix else str(exc)) from exc
 
 
 def to_dict(config: Any) -> dict[str, Any]:

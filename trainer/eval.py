@@ -1,13 +1,15 @@
-"""`trainer eval`: the paper's metrics for a model on a held-out split, with the tutor's own strategies.
+"""`trainer eval`: the paper's metrics for a model on a held-out split, measured through the tutor's own core.
 
-For each problem: one greedy solution (Pass@1) and N sampled ones, answers extracted and clustered by the
-grader, every sample scored by the verifier (discounted per false arithmetic step, as the tutor does,
-unless `step_check` is off), then each strategy of `tutor.solve.strategies` picks an answer
-— the very functions the app runs, so a number here is the number a student gets.
+Every problem goes through `tutor.solve`: `pipeline.sample` draws one greedy solution (Pass@1) and N sampled
+ones under the tutor's settings (`EvalConfig` is a `SolveConfig`: the same fields and defaults the app and
+`tutor solve` use), and `Solver.judge` clusters, scores (S_cls, the step check) and ranks them and weighs the
+direct computation, exactly as for a student. "Tutor" is the answer the app would show; each strategy of
+`tutor.solve.strategies` is also ranked over the same scores, so a number here is the number a student gets.
 
 Metrics (METHOD.md): Pass@1, Pass@N (oracle), Maj1@N, MajK@N (oracle over the top-K clusters), RR.All,
-RR.Top-K, W.RR, W.RR.Top-K; the verifier's AUROC and ECE over all samples; the same broken down by subject
-and level. The confidence calibration of `tutor.solve.calibration` is fitted on the RR.Top-K winners.
+RR.Top-K, W.RR, W.RR.Top-K; the verifier's AUROC and ECE over all samples (with the step check's discount and
+S_cls alone); the same broken down by subject and level. The confidence calibration of
+`tutor.solve.calibration` is fitted on the tutor's answers, and records the settings it was measured under.
 """
 
 from __future__ import annotations
@@ -16,20 +18,23 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from trainer.candidates import make_grader
-from tutor.prompts import SOLVER_STOP
+from tutor.models.loader import BACKENDS
 from tutor.solve.calibration import (
     Calibration,
     confidence_features,
     expected_calibration_error,
     fit_calibration,
 )
-from tutor.solve.checked import DEFAULT_STEP_PENALTY, StepCheckedVerifier
+from tutor.solve.config import SolveConfig, calibration_settings
+from tutor.solve.pipeline import sample
+from tutor.solve.result import SampleRecord, SolveResult
+from tutor.solve.solver import Solver
 from tutor.solve.strategies import rank, vote_order
 
 log = logging.getLogger(__name__)
@@ -37,44 +42,42 @@ log = logging.getLogger(__name__)
 VERIFIER_SOURCES = ("final", "evaluator")  # EvalConfig.verifier
 # metric name -> strategy of tutor.solve.strategies (the chosen answer's accuracy)
 STRATEGY_METRICS = {"Maj1@N": "maj1", "RR.All": "rr_all", "RR.Top-K": "rr_topk", "W.RR": "wrr", "W.RR.Top-K": "wrr_topk"}
-METRIC_ORDER = ("Pass@1", "Maj1@N", "RR.All", "RR.Top-K", "W.RR", "W.RR.Top-K", "MajK@N", "Pass@N")
+SCLS_METRIC = "RR.Top-K (S_cls alone)"
+METRIC_ORDER = ("Tutor", "Pass@1", "Maj1@N", "RR.All", "RR.Top-K", SCLS_METRIC, "W.RR", "W.RR.Top-K", "MajK@N",
+                "Pass@N")
 
 
 @dataclass
-class EvalConfig:
-    """How `trainer eval` samples and scores (defaults match the tutor's SolveConfig where they overlap)."""
+class EvalConfig(SolveConfig):
+    """How `trainer eval` measures a model: the tutor's own SolveConfig (so its defaults are what a student
+    gets; a recipe may override them, and the report records them), plus what only an evaluation needs."""
 
-    n: int = 16
-    """Samples per problem (the paper: 64)."""
-    k: int = 8
-    """Clusters kept by the *_topk strategies and MajK@N."""
-    temperature: float = 0.7
-    """Sampling temperature (the tutor's default, so the card reports what a student gets)."""
-    top_p: float = 0.95
-    """Nucleus sampling mass."""
-    max_new_tokens: int = 256
-    """Longest solution."""
+    score_all: bool = True
+    """Score every sample, not only what the strategy needs: the verifier's AUROC and ECE are over all."""
     max_problems: int = 1000
     """Evaluate on the first this many problems of the split."""
     problems_per_call: int = 4
     """Problems per `Generator.sample` call (times n sequences decoded together)."""
-    grading_timeout: float = 1.0
-    """Seconds per answer comparison."""
     ece_bins: int = 10
     """Equal-width bins of the ECE."""
     backend: str = "auto"
-    """How `trainer run` loads the model it evaluates: "auto" (llama.cpp over the GGUF the recipe exports,
-    on a CPU with llama-cpp-python: what a student runs; else transformers), "llama.cpp" or "transformers"."""
+    """How the model is loaded: "auto" (what the tutor runs: llama.cpp over the GGUF on a CPU with
+    llama-cpp-python, else transformers), "llama.cpp" or "transformers"."""
     verifier: str = "final"
     """Which model of a `trainer run` scores the samples: "final" (the evaluated model's own verifier, so one
     model solves and judges) or "evaluator" (phase 2's evaluator, as the paper's SCR re-ranks with the
     evaluator fine-tuned in phase 2; the export then carries it in verifier/, where `tutor.models.load`
     finds it)."""
-    step_check: bool = True
-    """Discount each sample's verifier score per arithmetic step of it that does not hold, as the tutor does
-    (`tutor.solve.checked`); False measures the verifier's S_cls alone, the paper's setup."""
-    step_penalty: float = DEFAULT_STEP_PENALTY
-    """The factor per false step (the tutor's SolveConfig.step_penalty)."""
+
+    def config_errors(self) -> list[str]:
+        problems = super().config_errors()
+        if self.backend not in BACKENDS:
+            problems.append(f"backend must be one of {', '.join(BACKENDS)} (got {self.backend!r})")
+        if self.verifier not in VERIFIER_SOURCES:
+            problems.append(f"verifier must be one of {', '.join(VERIFIER_SOURCES)} (got {self.verifier!r})")
+        if self.max_problems < 1 or self.problems_per_call < 1 or self.ece_bins < 1:
+            problems.append("max_problems, problems_per_call and ece_bins must be at least 1")
+        return problems
 
 
 @dataclass
@@ -85,10 +88,13 @@ class ProblemResult:
     level: int | None
     greedy_correct: bool
     sample_correct: list[bool]
-    scores: list[float]
+    scores: list[float | None]
+    """The score each sample was ranked by (S_cls, discounted per false step when the step check is on)."""
     strategy_correct: dict[str, bool]
     topk_oracle: bool
     calibration_features: dict[str, float] | None
+    """Confidence features of the tutor's answer when its confidence comes from the calibration (None when
+    the direct computation decided it, or there was no answer)."""
     calibration_label: bool
     baseline_greedy_correct: bool | None = None
     """Pass@1 of a baseline model on the same problem (the SSFT model, for the multi-task comparison)."""
@@ -96,6 +102,18 @@ class ProblemResult:
     """The extracted answer of each sample (for accuracy vs N; empty in results written before it existed)."""
     wrong_steps: list[int] = field(default_factory=list)
     """Arithmetic steps of each sample that do not hold (`tutor.grading.steps`), step check on or off."""
+    verifier_scores: list[float | None] = field(default_factory=list)
+    """S_cls of each sample before the step check's discount (the paper's RR, from the same run)."""
+    tutor_correct: bool | None = None
+    """Whether the answer the tutor shows is right (its strategy, fallbacks and the direct computation)."""
+    confidence: float | None = None
+    """The tutor's confidence in that answer."""
+    source: str = "model"
+    """Where the tutor's answer came from: "model", "computation" or "none"."""
+    n_tokens: list[int] = field(default_factory=list)
+    """Tokens of each sample."""
+    computed_spans: list[int] = field(default_factory=list)
+    """Values the calculator wrote into each sample."""
 
 
 @dataclass
@@ -108,11 +126,14 @@ class EvalReport:
     metrics: dict[str, float]
     by_subject: dict[str, dict[str, float]] = field(default_factory=dict)
     by_level: dict[str, dict[str, float]] = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    """The settings the solves ran under (`tutor.solve.config.calibration_settings`: strategy, N, temperature,
+    tokens, calculator, step check, backend, quantization)."""
     calibration: Calibration | None = None
 
     def to_dict(self) -> dict:
         data = {"n": self.n, "k": self.k, "problems": self.problems, "metrics": self.metrics,
-                "by_subject": self.by_subject, "by_level": self.by_level}
+                "by_subject": self.by_subject, "by_level": self.by_level, "settings": self.settings}
         if self.calibration is not None:
             data["calibration"] = {"ece_before": self.calibration.ece_before, "ece_after": self.calibration.ece_after}
         return data
@@ -138,30 +159,33 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
 
 
-def score_problem(problem, greedy_text: str, texts: Sequence[str], scores: Sequence[float], config: EvalConfig,
-                  grade) -> ProblemResult:
-    """All metrics of one problem from its greedy solution, its N samples and their verifier scores."""
-    from tutor.grading import cluster_answers, extract_answer
-    from tutor.grading.steps import wrong_steps
-
-    answers = [extract_answer(t) for t in texts]
-    clusters = cluster_answers(answers, timeout=config.grading_timeout)
-    correct_answer = {c.answer: grade(c.answer, problem.answer) for c in clusters}
+def score_problem(problem, greedy: SampleRecord, result: SolveResult, config: EvalConfig, grade) -> ProblemResult:
+    """All metrics of one problem from its greedy solution and the tutor's judged result over its N samples."""
+    samples = result.samples
+    scores = [s.score for s in samples]
+    correct_answer = {c.answer: grade(c.answer, problem.answer) for c in result.clusters}
     strategy_correct = {}
     for metric, strategy in STRATEGY_METRICS.items():
-        ranked = rank(strategy, clusters, list(scores), config.k)
+        ranked = rank(strategy, result.clusters, scores, config.k)
         strategy_correct[metric] = bool(ranked) and correct_answer[ranked[0].answer]
-    scr = rank("rr_topk", clusters, list(scores), config.k)
+    if all(s.verifier_score is not None for s in samples):  # the paper's SCR: S_cls alone, no step check
+        ranked = rank("rr_topk", result.clusters, [s.verifier_score for s in samples], config.k)
+        strategy_correct[SCLS_METRIC] = bool(ranked) and correct_answer[ranked[0].answer]
+    tutor_correct = result.answer is not None and grade(result.answer, problem.answer)
+    calibrated = result.source == "model" and (result.symbolic is None or result.symbolic.status != "agree")
     return ProblemResult(
         subject=getattr(problem, "subject", "") or "", level=getattr(problem, "level", None),
-        greedy_correct=grade(extract_answer(greedy_text), problem.answer),
-        sample_correct=[grade(a, problem.answer) for a in answers], scores=list(scores),
+        greedy_correct=grade(greedy.answer, problem.answer),
+        sample_correct=[grade(s.answer, problem.answer) for s in samples], scores=scores,
         strategy_correct=strategy_correct,
-        topk_oracle=any(correct_answer[c.answer] for c in vote_order(clusters)[: config.k]),
-        calibration_features=confidence_features(scr, len(texts)),
-        calibration_label=bool(scr) and correct_answer[scr[0].answer],
-        answers=answers,
-        wrong_steps=[wrong_steps(t) for t in texts],
+        topk_oracle=any(correct_answer[c.answer] for c in vote_order(result.clusters)[: config.k]),
+        calibration_features=confidence_features(result.clusters, len(samples)) if calibrated else None,
+        calibration_label=tutor_correct,
+        answers=[s.answer for s in samples],
+        wrong_steps=[s.wrong_steps for s in samples],
+        verifier_scores=[s.verifier_score for s in samples],
+        tutor_correct=tutor_correct, confidence=result.confidence, source=result.source,
+        n_tokens=[s.n_tokens for s in samples], computed_spans=[len(s.computed) for s in samples],
     )
 
 
@@ -200,49 +224,61 @@ def aggregate(results: Sequence[ProblemResult]) -> dict[str, float]:
     if not results:
         return {}
     count = len(results)
-    metrics = {"Pass@1": sum(r.greedy_correct for r in results) / count,
+    tutor = [r.tutor_correct for r in results if r.tutor_correct is not None]
+    metrics = {"Tutor": sum(tutor) / len(tutor) if tutor else float("nan"),
+               "Pass@1": sum(r.greedy_correct for r in results) / count,
                "Pass@N": sum(any(r.sample_correct) for r in results) / count,
                "MajK@N": sum(r.topk_oracle for r in results) / count}
     for metric in STRATEGY_METRICS:
         metrics[metric] = sum(r.strategy_correct[metric] for r in results) / count
-    ordered = {name: metrics[name] for name in METRIC_ORDER}
+    scls = [r.strategy_correct[SCLS_METRIC] for r in results if SCLS_METRIC in r.strategy_correct]
+    if scls:
+        metrics[SCLS_METRIC] = sum(scls) / len(scls)
+    ordered = {name: metrics[name] for name in METRIC_ORDER if name in metrics}
     baseline = [r.baseline_greedy_correct for r in results if r.baseline_greedy_correct is not None]
     if baseline:
         ordered["baseline_Pass@1"] = sum(baseline) / len(baseline)
     return ordered
 
 
-def summarize(results: Sequence[ProblemResult], config: EvalConfig) -> EvalReport:
-    """Overall metrics, verifier AUROC/ECE, breakdowns, and the calibration fit."""
+def _scored(results: Sequence[ProblemResult], attribute: str) -> tuple[list[float], list[bool]]:
+    pairs = [(score, label) for r in results for score, label in zip(getattr(r, attribute), r.sample_correct)
+             if score is not None]
+    return [score for score, _ in pairs], [label for _, label in pairs]
+
+
+def summarize(results: Sequence[ProblemResult], config: EvalConfig, settings: dict | None = None) -> EvalReport:
+    """Overall metrics, verifier AUROC/ECE, breakdowns, and the calibration fit (which records `settings`,
+    the `calibration_settings` the solves ran under)."""
     metrics = aggregate(results)
-    flat_scores = [s for r in results for s in r.scores]
     flat_labels = [y for r in results for y in r.sample_correct]
     metrics["sample_accuracy"] = sum(flat_labels) / max(1, len(flat_labels))
-    metrics["verifier_auroc"] = auroc(flat_scores, flat_labels)
-    metrics["verifier_ece"] = expected_calibration_error(flat_scores, flat_labels, config.ece_bins)
+    scores, labels = _scored(results, "scores")
+    metrics["verifier_auroc"] = auroc(scores, labels)
+    metrics["verifier_ece"] = expected_calibration_error(scores, labels, config.ece_bins)
+    scls, labels = _scored(results, "verifier_scores")
+    if scls:
+        metrics["verifier_auroc_scls"] = auroc(scls, labels)
+    steps = [w for r in results for w in r.wrong_steps]
+    if steps:
+        metrics["false_step_share"] = sum(w > 0 for w in steps) / len(steps)
     groups_subject, groups_level = defaultdict(list), defaultdict(list)
     for r in results:
         groups_subject[r.subject].append(r)
         groups_level[str(r.level)].append(r)
     report = EvalReport(config.n, config.k, len(results), metrics,
                         {s: aggregate(rs) | {"problems": len(rs)} for s, rs in sorted(groups_subject.items())},
-                        {lv: aggregate(rs) | {"problems": len(rs)} for lv, rs in sorted(groups_level.items())})
+                        {lv: aggregate(rs) | {"problems": len(rs)} for lv, rs in sorted(groups_level.items())},
+                        settings=settings or calibration_settings(config))
     rows = [(r.calibration_features, r.calibration_label) for r in results if r.calibration_features is not None]
     try:
         report.calibration = fit_calibration([f for f, _ in rows], [y for _, y in rows])
-        report.calibration.step_check = config.step_check
+        report.calibration.settings = report.settings
         metrics["confidence_ece_before"] = report.calibration.ece_before
         metrics["confidence_ece_after"] = report.calibration.ece_after
     except ValueError as exc:  # all winners right (or all wrong): nothing to fit
         log.warning("no calibration fitted: %s", exc)
     return report
-
-
-def unique_scores(verifier, problem: str, texts: Sequence[str]) -> list[float]:
-    """S_cls of every text, scoring each distinct text once (a small model often repeats itself)."""
-    distinct = list(dict.fromkeys(texts))
-    by_text = dict(zip(distinct, verifier.p_correct([problem] * len(distinct), distinct)))
-    return [by_text[t] for t in texts]
 
 
 def load_results(path: Path | None) -> list[ProblemResult]:
@@ -254,50 +290,43 @@ def load_results(path: Path | None) -> list[ProblemResult]:
 
 def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: int = 0, progress: bool = True,
              results_path: Path | None = None, baseline=None) -> EvalReport:
-    """Sample, cluster, score and rank every problem (the first config.max_problems of `problems`).
+    """Solve every problem (the first config.max_problems of `problems`) as the tutor does, and grade it.
 
     With `results_path`, each problem's result is appended there as it is done and problems already in it
     are skipped, so an interrupted evaluation resumes (sampling seeds depend only on the problem's
     position). `baseline` (a Generator) adds its greedy Pass@1 on the same problems.
     """
     grade = make_grader(config.grading_timeout)
-    if config.step_check:
-        verifier = StepCheckedVerifier(verifier, config.step_penalty)
+    solver = Solver(generator, verifier, config, calibration=Solver.UNCALIBRATED)
+    greedy_params = replace(config.sampling(), n=1, temperature=0.0, seed=None)
     chosen = list(problems[: config.max_problems])
     results = load_results(results_path)
     bar = tqdm(total=len(chosen), initial=len(results), desc="eval", disable=not progress, dynamic_ncols=True)
-    common = {"max_new_tokens": config.max_new_tokens, "stop": SOLVER_STOP}
     for start in range(len(results), len(chosen), config.problems_per_call):
         chunk = chosen[start : start + config.problems_per_call]
-        prompts = [generator.solver_prompt(p.problem) for p in chunk]
-        greedy = generator.sample(prompts, n=1, temperature=0.0, **common)
-        sampled = generator.sample(prompts, n=config.n, temperature=config.temperature, top_p=config.top_p,
-                                   seed=seed + start, **common)
-        base = (baseline.sample([baseline.solver_prompt(p.problem) for p in chunk], n=1, temperature=0.0, **common)
-                if baseline is not None else [None] * len(chunk))
+        texts = [p.problem for p in chunk]
+        greedy = sample(generator, texts, greedy_params)
+        sampled = sample(generator, texts, replace(config.sampling(), seed=seed + start))
+        base = sample(baseline, texts, greedy_params) if baseline is not None else [None] * len(chunk)
         done = []
         for problem, greedy_row, row, base_row in zip(chunk, greedy, sampled, base):
-            texts = [s.text for s in row]
-            scores = unique_scores(verifier, problem.problem, texts)
-            result = score_problem(problem, greedy_row[0].text, texts, scores, config, grade)
+            result = score_problem(problem, greedy_row[0], solver.judge(problem.problem, row), config, grade)
             if base_row is not None:
-                from tutor.grading import extract_answer
-
-                result.baseline_greedy_correct = grade(extract_answer(base_row[0].text), problem.answer)
+                result.baseline_greedy_correct = grade(base_row[0].answer, problem.answer)
             done.append(result)
         results += done
         if results_path is not None:
             with results_path.open("a", encoding="utf-8") as handle:
                 handle.write("".join(json.dumps(asdict(r)) + "\n" for r in done))
         bar.update(len(chunk))
-        bar.set_postfix(pass1=f"{sum(r.greedy_correct for r in results) / len(results):.2f}")
+        bar.set_postfix(tutor=f"{sum(bool(r.tutor_correct) for r in results) / len(results):.2f}")
     bar.close()
-    return summarize(results, config)
+    return summarize(results, config, solver.settings)
 
 
-def report_from_results(paths: Sequence[Path], config: EvalConfig) -> EvalReport:
+def report_from_results(paths: Sequence[Path], config: EvalConfig, settings: dict | None = None) -> EvalReport:
     """One report over the per-problem results of several (sharded or partial) evaluations."""
-    return summarize([r for path in paths for r in load_results(path)], config)
+    return summarize([r for path in paths for r in load_results(path)], config, settings)
 
 
 def format_table(report: EvalReport, title: str = "") -> str:
@@ -307,8 +336,10 @@ def format_table(report: EvalReport, title: str = "") -> str:
 
     lines = [f"{title}" if title else "", "| metric | value |", "| --- | --- |"]
     lines += [f"| {name(m)} | {100 * report.metrics[m]:.1f} % |" for m in METRIC_ORDER if m in report.metrics]
-    for extra in ("verifier_auroc", "verifier_ece", "confidence_ece_before", "confidence_ece_after", "sample_accuracy"):
+    for extra in ("verifier_auroc", "verifier_auroc_scls", "verifier_ece", "confidence_ece_before",
+                  "confidence_ece_after", "sample_accuracy", "false_step_share"):
         if extra in report.metrics:
             lines.append(f"| {extra} | {report.metrics[extra]:.3f} |")
-    lines.append(f"\n{report.problems} problems, N = {report.n}, K = {report.k}.")
+    lines.append(f"\n{report.problems} problems, N = {report.n}, K = {report.k}; settings: "
+                 + ", ".join(f"{key} {value}" for key, value in report.settings.items()) + ".")
     return "\n".join(line for line in lines if line != "" or False)

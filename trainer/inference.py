@@ -14,10 +14,10 @@ import logging
 from pathlib import Path
 
 from tutor.errors import ConfigError, ModelLoadError
+from tutor.models.loader import BACKENDS
 
 log = logging.getLogger(__name__)
 
-INFERENCE_BACKENDS = ("auto", "transformers", "llama.cpp")
 
 
 def gguf_beside(model_dir: Path, gguf_type: str) -> Path:
@@ -40,8 +40,8 @@ def _exported(model_dir: Path, gguf_type: str) -> Path:
 
 
 def pick_backend(backend: str) -> str:
-    if backend not in INFERENCE_BACKENDS:
-        raise ConfigError(f"backend must be one of {', '.join(INFERENCE_BACKENDS)}, got {backend!r}")
+    if backend not in BACKENDS:
+        raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if backend != "auto":
         return backend
     import torch

@@ -23,7 +23,7 @@ from trainer import export, modeling
 from trainer.candidates import Candidate, CandidatesConfig, sample_candidates
 from trainer.config import DataConfig, ExportConfig, ModelConfig, from_dict, load_toml, to_dict
 from trainer.engine import PhaseResult, StopRequested
-from trainer.eval import VERIFIER_SOURCES, EvalConfig, evaluate, format_table
+from trainer.eval import EvalConfig, evaluate, format_table
 from trainer.evaluator import EvaluatorConfig, run_evaluator
 from trainer.history import RunHistory
 from trainer.inference import load_for_inference
@@ -65,10 +65,6 @@ def load_recipe(path: str | Path) -> RecipeConfig:
     unknown = [p for p in recipe.phases if p not in PHASES]
     if unknown:
         raise ConfigError(f"unknown phase(s) {unknown} in 'phases'; known: {', '.join(PHASES)}")
-    if recipe.eval.verifier not in VERIFIER_SOURCES:
-        raise ConfigError(f"eval.verifier must be one of {', '.join(VERIFIER_SOURCES)}, got {recipe.eval.verifier!r}")
-    if not 0 <= recipe.eval.step_penalty <= 1:  # found now, not after an hour of training
-        raise ConfigError(f"eval.step_penalty must be in [0, 1], got {recipe.eval.step_penalty}")
     return recipe
 
 

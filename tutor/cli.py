@@ -52,6 +52,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    from tutor.config_cli import config_from_arguments
     from tutor.models import load
     from tutor.solve import SolveConfig, Solver
     from tutor.solve.command import solve_file, solve_one
@@ -60,10 +61,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     if (args.problem is None) == (args.file is None):
         raise StepwiseError('give one problem ("tutor solve \"Solve 3x + 7 = 22\"") or --file problems.jsonl')
     warm_up_grader_in_background()  # overlaps loading the model
-    config = SolveConfig(
-        n=args.n, k=args.k, strategy=args.strategy, temperature=args.temperature, top_p=args.top_p,
-        max_new_tokens=args.max_new_tokens, seed=args.seed, step_check=args.step_check,
-    )
+    config = config_from_arguments(SolveConfig, args)
     try:
         model = _model_reference(getattr(args, "model", None))
         generator, verifier = load(model, device=args.device, threads=args.threads)
@@ -78,24 +76,17 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
     from pathlib import Path
 
+    from tutor.config_cli import add_config_arguments
     from tutor.solve.config import STRATEGIES, SolveConfig
 
-    default = SolveConfig()
     solve.add_argument("problem", nargs="?", help="the problem text, e.g. \"Solve 3x + 7 = 22\"")
     solve.add_argument("--model", default=argparse.SUPPRESS,
                        help="HF folder, .gguf file or a model id from `tutor models list` (default: the bundled model)")
     solve.add_argument("--device", default="auto", help="auto, cpu, cuda, ... (default: auto)")
     solve.add_argument("--threads", type=int, default=0,
                        help="CPU threads (default 0 = half the cores for llama.cpp; all cores are faster on an idle machine)")
-    solve.add_argument("--n", type=int, default=default.n, help=f"solutions to sample (default {default.n})")
-    solve.add_argument("--k", type=int, default=default.k, help=f"clusters to re-rank (default {default.k})")
-    solve.add_argument("--strategy", choices=STRATEGIES, default=default.strategy, help="answer selection (default rr_topk = SCR)")
-    solve.add_argument("--temperature", type=float, default=default.temperature)
-    solve.add_argument("--top-p", type=float, default=default.top_p)
-    solve.add_argument("--max-new-tokens", type=int, default=default.max_new_tokens)
-    solve.add_argument("--seed", type=int, default=None, help="sampling seed for a reproducible solve")
-    solve.add_argument("--no-step-check", dest="step_check", action="store_false",
-                       help="rank by the verifier alone, without discounting solutions whose arithmetic steps do not hold")
+    add_config_arguments(solve, SolveConfig, skip=("verify_batch_size", "score_all", "grading_timeout"),
+                         choices={"strategy": STRATEGIES})
     solve.add_argument("--json", action="store_true", help="print the whole result as JSON")
     solve.add_argument("--file", type=Path, help="solve every problem of a JSONL file (\"problem\" field per line)")
     solve.add_argument("--out", type=Path, help="with --file: write results here as JSONL (default stdout)")

@@ -76,19 +76,12 @@ def describe_progress(event: Any) -> Progress:
     )
 
 
-def solve_config(settings: Any):
-    from tutor.solve import SolveConfig
-
-    return SolveConfig(n=settings.n, k=settings.k, temperature=settings.temperature, strategy=settings.strategy,
-                       max_new_tokens=settings.max_new_tokens, step_check=settings.step_check)
-
-
 def solve_problem(generator: Any, verifier: Any, settings: Any, problem: str, *, report: Report,
                   cancel: threading.Event) -> Any:
-    """Run one solve; the result carries `cancelled=True` when the user stopped it."""
+    """Run one solve under the settings' SolveConfig; the result carries `cancelled=True` when the user stopped it."""
     from tutor.solve import Solver
 
-    solver = Solver(generator, verifier, solve_config(settings))
+    solver = Solver(generator, verifier, settings.solve_config())
     return solver.solve(problem, on_event=lambda event: report(describe_progress(event)), cancel=cancel)
 
 
@@ -164,3 +157,21 @@ def save_mark(store: Any, solve_id: int, correct: bool, comment: str, sample_ind
               cluster_answer: str | None) -> None:
     store.add_mark(solve_id, correct=correct, comment=comment, sample_index=sample_index,
                    cluster_answer=cluster_answer)
+
+
+def verdicts_of(store: Any, solve_id: int | None) -> dict[tuple[str, Any], Any]:
+    """The latest mark (with its comment and time) on each sample (("sample", index)) and cluster
+    (("cluster", answer)) of a solve."""
+    if store is None or solve_id is None:
+        return {}
+    return {("sample", mark.sample_index) if mark.sample_index is not None else ("cluster", mark.cluster_answer): mark
+            for mark in store.marks(solve_id)}  # oldest first: a later mark overrides
+
+
+def marks_by_solve(store: Any, solve_ids: list[int]) -> dict[int, list[Any]]:
+    """Every mark of each of these solves, oldest first (for exports)."""
+    wanted, found = set(solve_ids), {}
+    for mark in store.marks() if store is not None else []:
+        if mark.solve_id in wanted:
+            found.setdefault(mark.solve_id, []).append(mark)
+    return found

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def build_window(model: str | None = None, load_model: bool = True) -> MainWindow:
     """The ready window: settings from QSettings (`model` overrides the saved model for this session)."""
-    settings = load_settings()
+    settings, setting_notes = load_settings()
     if model:
         settings.model_path = str(model)
     store, store_error = None, None
@@ -37,6 +37,8 @@ def build_window(model: str | None = None, load_model: bool = True) -> MainWindo
     window = MainWindow(session)
     if store_error:
         session.error.emit(store_error)
+    for note in setting_notes:  # a stored setting that was invalid fell back to its default
+        session.error.emit(f"Settings: {note}")
     if load_model:
         # A saved model that no longer loads gives way to the bundled one (the status bar says so).
         session.load_model(settings.model_path, settings.device, settings.verifier_path, fallback=True)

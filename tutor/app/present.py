@@ -9,8 +9,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.grading.steps import check_steps
-
 # Confidence bands: (lowest confidence, name, background colour, what we tell the student).
 BANDS = (
     (0.75, "high", "#d7f0d2", "I'm fairly confident."),
@@ -63,18 +61,13 @@ def split_steps(solution: str) -> list[str]:
     return [line.strip() for line in solution.splitlines() if line.strip()]
 
 
-def false_steps(step: str) -> list[str]:
-    """What is wrong with a step's arithmetic, one sentence per equality that does not hold (math in `$`)."""
-    return [check.describe() for check in check_steps(step) if not check.holds]
-
-
-def score_before_step_check(score: float | None, false_steps: int, config: dict) -> float | None:
-    """The verifier's own S_cls behind a score the step check discounted (None when it was not, or when a
-    penalty of 0 left nothing to divide back)."""
-    penalty = config.get("step_penalty") or 0.0
-    if score is None or not false_steps or not config.get("step_check") or penalty <= 0:
-        return None
-    return min(1.0, score / penalty**false_steps)
+def steps_with_flags(sample: Any) -> list[tuple[str, list[str]]]:
+    """(step, what is wrong with its arithmetic) per step of a sample, from the false steps the solve core
+    recorded (`SampleRecord.false_steps`: nothing is re-checked while rendering)."""
+    flags: dict[int, list[str]] = {}
+    for step in sample.false_steps:
+        flags.setdefault(step.line, []).append(step.message)
+    return [(line.strip(), flags.get(number, [])) for number, line in enumerate(sample.text.splitlines()) if line.strip()]
 
 
 def has_boxed(step: str) -> bool:
@@ -96,3 +89,57 @@ def short_problem(problem: str, limit: int = 60) -> str:
 def first_attempt(result: Any) -> Any:
     """With no answer at all, the first sample that wrote something: shown so the student sees the attempt."""
     return next((sample for sample in result.samples if sample.text.strip()), None)
+
+
+def verdict_words(correct: bool, whole_cluster: bool = False) -> str:
+    """A teacher's verdict as shown beside a solution: "✓ correct" / "✗ incorrect" (whole cluster)."""
+    return ("✓ correct" if correct else "✗ incorrect") + (" (whole cluster)" if whole_cluster else "")
+
+
+def review_row(sample: Any, mark: Any = None, whole_cluster: bool = False) -> str:
+    """A solution as the Review tab lists it, in words a teacher reads: the teacher's verdict first (so it is
+    never the part cut off), its number, its score and what is behind it (the verifier's own score when the
+    step check discounted it, its false steps), its length; the teacher's comment on a line of its own."""
+    n = sample.wrong_steps
+    false = f"{n} false step{'s' if n != 1 else ''}"
+    if sample.score is None:
+        parts = ["not scored"] + ([false] if n else [])
+    elif sample.verifier_score is not None and sample.score != sample.verifier_score:
+        parts = [f"score {sample.score:.2f} (verifier {sample.verifier_score:.2f}, lowered for {false})"]
+    else:
+        parts = [f"verifier {sample.score:.2f}"] + ([false] if n else [])
+    parts.append(f"{sample.n_tokens} tokens")
+    if sample.finish_reason != "stop":
+        parts.append("cut off at the token limit" if sample.finish_reason == "length" else sample.finish_reason)
+    head = "" if mark is None else verdict_words(mark.correct, whole_cluster) + " · "
+    comment = f"\n“{mark.comment}”" if mark is not None and mark.comment else ""
+    return f"{head}#{sample.index + 1} — " + " · ".join(parts) + comment
+
+
+def mark_line(mark: Any) -> str:
+    """A stored mark in an export: what was marked, the verdict, the comment and when (math in `$`)."""
+    what = (f"solution #{mark.sample_index + 1}" if mark.sample_index is not None
+            else f"every solution answering {answer_latex(mark.cluster_answer)}")
+    comment = f" — “{mark.comment}”" if mark.comment else ""
+    verdict = "✓ correct" if mark.correct else "✗ incorrect"
+    return f"{verdict}: {what}{comment} (marked {mark.created_at:%Y-%m-%d %H:%M} UTC)"
+
+
+def clip_math_text(text: str, limit: int = 160) -> str:
+    """`text` on one line, at most about `limit` characters, cut between formulas, never inside one (a cut
+    formula could not be drawn): for a list row that shows the problem rendered."""
+    from tutor.app.math_render import split_math
+
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    out, used = [], 0
+    for kind, content in split_math(flat):
+        piece = f"${content}$" if kind == "math" else content
+        if used + len(piece) > limit:
+            if kind == "text":
+                out.append(piece[: max(0, limit - used)].rstrip())
+            return "".join(out) + "…"
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)

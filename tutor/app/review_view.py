@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 
 from tutor.app import math_render, present
 from tutor.app.jobs import SolvedProblem
-from tutor.app.qt_models import ClusterRow, ClusterTableModel, fmt_score
+from tutor.app.qt_models import ClusterRow, ClusterTableModel
 from tutor.app.session import Session
 from tutor.app.solve_view import math_browser
-from tutor.grading import wrong_steps
 
 
 class ReviewView(QWidget):
@@ -51,6 +50,9 @@ class ReviewView(QWidget):
         self.cluster_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.cluster_table.verticalHeader().hide()
         self.members = QListWidget()
+        self.members.setWordWrap(True)  # a long row wraps: its verdict and comment are never cut off
+        self.members.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.members.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.solution_view = math_browser(120)
         self.comment = QLineEdit(placeholderText="Optional comment (why it is right or wrong)")
         self.mark_solution_correct = QPushButton("Solution correct")
@@ -90,7 +92,7 @@ class ReviewView(QWidget):
         self.mark_cluster_correct.clicked.connect(lambda: self.mark_cluster(True))
         self.mark_cluster_incorrect.clicked.connect(lambda: self.mark_cluster(False))
         session.solve_finished.connect(self.show_result)
-        session.info.connect(self.mark_status.setText)
+        session.info.connect(self._show_status)
         self._set_mark_buttons()
 
     def show_result(self, solved: SolvedProblem) -> None:
@@ -109,6 +111,9 @@ class ReviewView(QWidget):
             self.select_cluster(0)
         self._set_mark_buttons()
 
+    def _show_status(self, message: str) -> None:
+        self.mark_status.setText(math_render.render_html(message).with_data_uris())  # "cluster \frac{3}{4}" drawn
+
     def select_cluster(self, row: int) -> None:
         index = self.clusters.index(row, 0)
         self.cluster_table.selectionModel().setCurrentIndex(
@@ -120,19 +125,13 @@ class ReviewView(QWidget):
             return
         samples = self.session.current.result.samples_by_index
         cluster = self.clusters.row(row)
-        verdicts = self.session.marks()
-        cluster_verdict = verdicts.get(("cluster", cluster.answer)) if cluster.answer is not None else None
+        verdicts = self.session.verdicts()
+        cluster_mark = verdicts.get(("cluster", cluster.answer)) if cluster.answer is not None else None
         for index in cluster.members:
-            sample = samples[index]
-            verdict = verdicts.get(("sample", index), cluster_verdict)
-            marked = "" if verdict is None else ("  ✓ correct" if verdict else "  ✗ incorrect")
-            cut = "" if sample.finish_reason == "stop" else f" ({sample.finish_reason})"
-            false_steps = wrong_steps(sample.text)
-            flagged = f", {false_steps} false step(s)" if false_steps else ""
-            raw = present.score_before_step_check(sample.score, false_steps, self.session.current.result.config)
-            flagged += f" (S_cls {raw:.2f} before the step check)" if raw is not None else ""
-            item = QListWidgetItem(f"#{index + 1}: verifier {fmt_score(sample.score)}, "
-                                   f"{sample.n_tokens} tokens{cut}{flagged}{marked}")
+            own = verdicts.get(("sample", index))
+            row_text = present.review_row(samples[index], own or cluster_mark, whole_cluster=own is None)
+            item = QListWidgetItem(row_text)
+            item.setToolTip(row_text)
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.members.addItem(item)
         self.members.setCurrentRow(0)
@@ -143,9 +142,14 @@ class ReviewView(QWidget):
         if sample_index is None or self.session.current is None:
             self.solution_view.clear()
         else:
-            text = self.session.current.result.samples_by_index[sample_index].text
-            warnings = [math_render.render_html(f"⚠ {problem}") for problem in present.false_steps(text)]
-            math_render.merge([math_render.render_html(text), *warnings]).install(self.solution_view.document())
+            sample = self.session.current.result.samples_by_index[sample_index]
+            warnings = [math_render.render_html(f"⚠ {step.message}") for step in sample.false_steps]
+            parts = [math_render.render_html(sample.text), *warnings]
+            verdicts = self.session.verdicts()
+            mark = verdicts.get(("sample", sample_index)) or verdicts.get(("cluster", sample.answer))
+            if mark is not None:  # the teacher's verdict and comment, read again with the solution
+                parts.append(math_render.render_html(f"Teacher: {present.mark_line(mark)}"))
+            math_render.merge(parts).install(self.solution_view.document())
         self._set_mark_buttons()
 
     def selected_sample(self) -> int | None:

@@ -11,14 +11,17 @@ from dataclasses import dataclass, fields
 from PySide6.QtCore import QSettings
 
 from tutor import paths
+from tutor.solve.config import STRATEGIES, SolveConfig, field_problem
 
-STRATEGIES = ("rr_topk", "maj1", "rr_all", "wrr", "wrr_topk", "greedy")
+__all__ = ["DEVICES", "STRATEGIES", "AppSettings", "load_settings", "save_settings"]
+
 DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass
-class AppSettings:
-    """Everything the Settings tab edits."""
+class AppSettings(SolveConfig):
+    """Everything the Settings tab edits: the model to load, and the one `SolveConfig` every solve runs under
+    (the same fields, defaults and validation as `tutor solve` and `trainer eval`)."""
 
     model_path: str = ""
     """Generator model: "" = the bundled default, else an HF model folder or a .gguf file."""
@@ -26,62 +29,66 @@ class AppSettings:
     """Verifier model: "" = the generator model doubles as verifier (the multi-task model of phase 3)."""
     device: str = "auto"
     """Where the transformers backend runs: auto (GPU when present), cpu or cuda."""
-    n: int = 16
-    """Solutions sampled per problem (N); more is steadier and slower."""
-    k: int = 8
-    """Clusters kept for verifier re-ranking (K of SCR's RR.Top-K)."""
-    temperature: float = 0.7
-    """Sampling temperature; 0 means greedy (then N > 1 adds nothing)."""
-    strategy: str = "rr_topk"
-    """How the answer is chosen: a `tutor.solve` strategy name (rr_topk = solution-cluster re-ranking)."""
-    max_new_tokens: int = 384
-    """Longest solution sampled, in tokens."""
     threads: int = 0
     """CPU threads for the model (llama.cpp or torch); 0 = the backend's default."""
-    step_check: bool = True
-    """Discount solutions whose arithmetic steps do not hold before re-ranking (`tutor.solve.checked`)."""
+
+    def config_errors(self) -> list[str]:
+        return [problem for spec in fields(self) if (problem := _problem(spec.name, getattr(self, spec.name)))]
 
     def validate(self) -> list[str]:
         """Human-readable problems with these values (empty when fine)."""
-        problems = []
-        if self.n < 1:
-            problems.append("N must be at least 1")
-        if self.k < 1:
-            problems.append("k must be at least 1")
-        if not 0 <= self.temperature <= 2:
-            problems.append("temperature must be between 0 and 2")
-        if self.strategy not in STRATEGIES:
-            problems.append(f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
-        if self.device not in DEVICES:
-            problems.append(f"unknown device {self.device!r}; choose one of {', '.join(DEVICES)}")
-        return problems
+        return self.config_errors()
 
 
 def settings_store() -> QSettings:
     return QSettings(str(paths.data_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def load_settings() -> AppSettings:
-    """Saved preferences, falling back field by field to the defaults when missing or malformed."""
+def _read(raw: object, default: object) -> object:
+    """A stored value in the type of its default (an INI file gives every value back as a string)."""
+    if isinstance(default, bool):  # bool("false") is True
+        return raw if isinstance(raw, bool) else {"true": True, "false": False}[str(raw).lower()]
+    if default is None:  # an optional number (seed): empty means None
+        return None if raw in (None, "", "@Invalid()") else int(raw)
+    return type(default)(raw)
+
+
+def load_settings() -> tuple[AppSettings, list[str]]:
+    """Saved preferences and a note per stored value that was unreadable or invalid: that field alone
+    falls back to its default."""
     qsettings = settings_store()
     defaults = AppSettings()
-    values = {}
+    values, notes = {}, []
     for spec in fields(AppSettings):
         default = getattr(defaults, spec.name)
-        raw = qsettings.value(spec.name, default)
+        if not qsettings.contains(spec.name):
+            continue
+        raw = qsettings.value(spec.name)
         try:
-            if isinstance(default, bool):  # an INI file gives "true"/"false" back, and bool("false") is True
-                values[spec.name] = raw if isinstance(raw, bool) else {"true": True, "false": False}[str(raw).lower()]
-                continue
-            values[spec.name] = type(default)(raw)
+            value = _read(raw, default)
         except (TypeError, ValueError, KeyError):
-            values[spec.name] = default
-    settings = AppSettings(**values)
-    return settings if not settings.validate() else defaults
+            notes.append(f"the stored {spec.name} {raw!r} is unreadable; using {default!r}")
+            continue
+        problem = _problem(spec.name, value)
+        if problem:
+            notes.append(f"{problem}; using {default!r}")
+            continue
+        values[spec.name] = value
+    return AppSettings(**values), notes
+
+
+def _problem(name: str, value: object) -> str | None:
+    """Why one stored value is invalid (the SolveConfig's own check for its fields), or None."""
+    if name == "device" and value not in DEVICES:
+        return f"unknown device {value!r}; choose one of {', '.join(DEVICES)}"
+    if name == "threads" and value < 0:
+        return f"threads must be >= 0 (got {value})"
+    return field_problem(AppSettings, name, value)
 
 
 def save_settings(settings: AppSettings) -> None:
     qsettings = settings_store()
     for spec in fields(AppSettings):
-        qsettings.setValue(spec.name, getattr(settings, spec.name))
+        value = getattr(settings, spec.name)
+        qsettings.setValue(spec.name, "" if value is None else value)
     qsettings.sync()

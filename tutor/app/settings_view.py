@@ -3,6 +3,8 @@ device, N, k, temperature, strategy, token limit and llama.cpp threads, saved wi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -79,6 +81,7 @@ class SettingsView(QWidget):
         self.threads = QSpinBox(minimum=0, maximum=256)
         self.threads.setSpecialValueText("auto")
         self.step_check = QCheckBox("Rank down solutions whose arithmetic does not hold")
+        self.calculator = QCheckBox("Compute each arithmetic step for the model as it writes")
         self.load_button = QPushButton("Load and use this model")
         self.save_button = QPushButton("Save settings")
         self.status = QLabel()
@@ -96,6 +99,7 @@ class SettingsView(QWidget):
         form.addRow("Max tokens per solution", self.max_new_tokens)
         form.addRow("CPU threads", self.threads)
         form.addRow("Step check", self.step_check)
+        form.addRow("Calculator", self.calculator)
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)
         buttons.addWidget(self.save_button)
@@ -128,14 +132,17 @@ class SettingsView(QWidget):
         self.max_new_tokens.setValue(settings.max_new_tokens)
         self.threads.setValue(settings.threads)
         self.step_check.setChecked(settings.step_check)
+        self.calculator.setChecked(settings.calculator)
 
     def edited_settings(self) -> AppSettings:
-        return AppSettings(
+        # The fields this tab does not show (top_p, seed, ...) keep their current values.
+        return replace(
+            self.session.settings,
             model_path=self.model.path.text().strip(), verifier_path=self.verifier.path.text().strip(),
             device=self.device.currentText(), n=self.n.value(), k=self.k.value(),
             temperature=self.temperature.value(), strategy=self.strategy.currentText(),
             max_new_tokens=self.max_new_tokens.value(), threads=self.threads.value(),
-            step_check=self.step_check.isChecked(),
+            step_check=self.step_check.isChecked(), calculator=self.calculator.isChecked(),
         )
 
     def save(self) -> bool:

@@ -49,7 +49,7 @@ class SolveView(QWidget):
         super().__init__(parent)
         self.session = session
         self.revealed_steps = 0
-        self._steps: list[str] = []
+        self._steps: list[tuple[str, list[str]]] = []  # (step, its false arithmetic) of the shown solution
         self._last_preview = ""
 
         self.editor = QPlainTextEdit()
@@ -263,7 +263,7 @@ class SolveView(QWidget):
         self.banner.setText(f"<b>{present.headline(result)}</b>")
         self.banner.setStyleSheet(f"background-color: {band.colour}; padding: 6px; border-radius: 4px;")
         best = result.best_solution or present.first_attempt(result)
-        self._steps = present.split_steps(best.text) if best is not None else []
+        self._steps = present.steps_with_flags(best) if best is not None else []
         hide = self.hint_mode.isChecked() and result.answer is not None  # nothing to give away otherwise
         self.revealed_steps = 0 if hide else len(self._steps)
         self.check_result.clear()
@@ -294,13 +294,13 @@ class SolveView(QWidget):
             self.answer_view.setAccessibleDescription("Final answer hidden")
             self._fit_height(self.answer_view)
         parts = []
-        for number, step in enumerate(self._steps[: self.revealed_steps], start=1):
+        for number, (step, flags) in enumerate(self._steps[: self.revealed_steps], start=1):
             rendered = math_render.render_html(step)
             # The final step (with the boxed answer) is highlighted like the answer above.
             style = ' style="background-color: #fff3b0"' if present.has_boxed(step) else ""
             rendered.html = rendered.html.replace("<p>", f"<p{style}><b>Step {number}.</b>&nbsp; ", 1)
             parts.append(rendered)
-            for problem in present.false_steps(step):  # the tutor checks its own arithmetic, and says so
+            for problem in flags:  # the tutor checks its own arithmetic, and says so
                 warning = math_render.render_html(f"⚠ {problem}")
                 warning.html = warning.html.replace("<p>", f'<p style="background-color: {FALSE_STEP_COLOUR}">', 1)
                 parts.append(warning)

@@ -27,6 +27,8 @@ class Sample:
     text: str
     n_tokens: int
     finish_reason: str  # "stop" (EOS/EOG or a stop string), "length" (max_new_tokens), "cancelled"
+    computed: tuple[tuple[int, int], ...] = ()
+    """[start, end) character spans of `text` that the calculator wrote (`sample(..., calculator=True)`)."""
 
     def __post_init__(self) -> None:
         assert self.finish_reason in FINISH_REASONS, f"unknown finish_reason {self.finish_reason!r}"
@@ -55,12 +57,28 @@ class SequenceLogprob:
 ProgressCallback = Callable[[SampleProgress], None]
 
 
+def prompt_limit(context: int, max_new_tokens: int) -> int:
+    """The most prompt tokens a model with `context` positions reads whole when it may write `max_new_tokens`:
+    the generation's reserve is at most half the context, so a huge max_new_tokens cannot squeeze a prompt away."""
+    return context - min(max_new_tokens, context // 2)
+
+
 @runtime_checkable
 class Generator(Protocol):
     """Samples solutions and scores continuations. Backends: `HFGenerator`, `LlamaCppGenerator`."""
 
     name: str
     path: Path
+    backend: str
+    """"llama.cpp" or "transformers": recorded with a calibration, which holds only for the same backend."""
+    quantization: str
+    """The weights' number format ("q8_0", "f32", "bf16", ...), recorded with a calibration too."""
+    context_length: int
+    """Positions the model reads: prompt plus generated tokens."""
+
+    def prompt_tokens(self, prompt: str) -> int:
+        """How many tokens `prompt` takes (BOS included)."""
+        ...
 
     def solver_prompt(self, problem: str) -> str:
         """The solver prompt for `problem`, through the model's chat template when it has one."""
@@ -77,8 +95,10 @@ class Generator(Protocol):
         seed: int | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        calculator: bool = False,
     ) -> list[list[Sample]]:
-        """`n` samples per prompt (outer list: prompts, inner: samples); temperature 0 = greedy."""
+        """`n` samples per prompt (outer list: prompts, inner: samples); temperature 0 = greedy. With
+        `calculator`, each computable `... =` in a math span gets its value written (`tutor.models.calculator`)."""
         ...
 
     def logprobs(self, prompt: str, continuations: Sequence[str]) -> list[SequenceLogprob]:

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from tutor.errors import ConfigError, ModelLoadError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
+from tutor.models.calculator import CalculatorRun, DecodingCalculator
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt
 
@@ -163,6 +164,10 @@ class HFModel:
         self._tokenizer_adds_bos = tok.bos_token_id is not None and tok("x")["input_ids"][:1] == [tok.bos_token_id]
         self.correct_id, self.incorrect_id = verdict_token_ids(self._encode_plain)
         self.max_positions = getattr(model_config, "max_position_embeddings", None) or 1 << 30
+        self.context_length = self.max_positions
+        self.backend = "transformers"
+        self.quantization = str(next(self.model.parameters()).dtype).removeprefix("torch.").replace("float", "f")
+        self._calculator: DecodingCalculator | None = None
 
     # ---- tokenization -------------------------------------------------------------------------------
     def _encode_plain(self, text: str) -> list[int]:
@@ -178,6 +183,17 @@ class HFModel:
 
     def solver_prompt(self, problem: str) -> str:
         return self.prompt_format.solver_prompt(problem)
+
+    def prompt_tokens(self, prompt: str) -> int:
+        return len(self.encode_prompt(prompt))
+
+    def calculator(self) -> DecodingCalculator:
+        """The decoding calculator over this tokenizer (built on first use: it reads every token's text)."""
+        if self._calculator is None:
+            tok = self.tokenizer
+            pieces = tok.batch_decode([[i] for i in range(len(tok))])
+            self._calculator = DecodingCalculator(self._encode_plain, self._decode, pieces)
+        return self._calculator
 
     # ---- batched forward passes ---------------------------------------------------------------------
     def _left_padded(self, rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -245,17 +261,19 @@ class HFModel:
         seed: int | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        calculator: bool = False,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
         jobs = [fit_prompt(self.encode_prompt(p), self.max_positions, max_new_tokens) for p in prompts for _ in range(n)]
-        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel)
+        tools = CalculatorRun(self.calculator()) if calculator else None
+        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel, tools)
         generator = torch.Generator(self.device)
         generator.manual_seed(seed if seed is not None else int(torch.seed() % (1 << 62)))
         samples: list[Sample] = []
         while len(samples) < len(jobs):
             chunk = jobs[len(samples) : len(samples) + self.config.max_batch_size]
             try:
-                samples += self._decode_batch(chunk, run, generator)
+                samples += self._decode_batch(chunk, run, generator, first_job=len(samples))
             except torch.cuda.OutOfMemoryError:
                 self._recover_from_oom()
         run.close()
@@ -271,10 +289,12 @@ class HFModel:
         self.device = torch.device("cpu")
         self.model.to(self.device, dtype=torch.float32)
 
-    def _decode_batch(self, rows: list[list[int]], run: SamplingRun, generator: torch.Generator) -> list[Sample]:
-        """Decode one batch of prompts to completion; returns their samples in order."""
+    def _decode_batch(self, rows: list[list[int]], run: SamplingRun, generator: torch.Generator,
+                      first_job: int = 0) -> list[Sample]:
+        """Decode one batch of prompts (jobs first_job, first_job + 1, ...) to completion; their samples in order."""
         if run.cancelled():
             return [run.finish([], "cancelled", "") for _ in rows]
+        calculator = run.calculator
         ids, mask, positions = self._left_padded(rows)
         out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
         cache, next_position = getattr(out, self._cache_name), positions[:, -1] + 1
@@ -286,25 +306,34 @@ class HFModel:
         # Without padding, no mask at all lets attention take its causal fast path.
         padded = bool((mask == 0).any())
         for _ in range(run.max_new_tokens):
+            if calculator is not None:
+                calculator.mask(logits, calculator.banned([first_job + job for job in live]))
             tokens = pick_tokens(logits, run.temperature, run.top_p, generator)
+            picked = tokens.tolist()
+            if calculator is not None:  # a value the calculator writes replaces the sampled token
+                forced = [calculator.next_token(first_job + job, token) for job, token in zip(live, picked)]
+                if forced != picked:
+                    picked, tokens = forced, torch.tensor(forced, device=self.device)
             is_eos = torch.isin(tokens, eos).tolist()
             keep = []
-            for row, (job, token) in enumerate(zip(live, tokens.tolist())):
+            for row, (job, token) in enumerate(zip(live, picked)):
                 if results[job] is not None:
                     continue  # finished, still in the batch until the next compaction
                 generated[job].append(token)
                 run.tokens += 1
                 reason = self._finish_reason(generated[job], is_eos[row], run)
                 if reason:
-                    results[job] = self._finish(generated[job], reason, run)
+                    results[job] = self._finish(generated[job], reason, run, first_job + job)
                 else:
                     keep.append(row)
+                    if calculator is not None:
+                        calculator.observe(first_job + job, token, lambda job=job: self._decode(generated[job]))
             run.report(self._decode(generated[live[keep[0]]]) if keep else "")
             if not keep:
                 break
             if run.cancelled():
                 for row in keep:
-                    results[live[row]] = self._finish(generated[live[row]], "cancelled", run)
+                    results[live[row]] = self._finish(generated[live[row]], "cancelled", run, first_job + live[row])
                 break
             if len(live) - len(keep) >= max(1, math.ceil(self.config.compact_fraction * len(live))):
                 index = torch.tensor(keep, device=self.device)
@@ -333,6 +362,6 @@ class HFModel:
             return "length"
         return None
 
-    def _finish(self, tokens: list[int], reason: str, run: SamplingRun) -> Sample:
+    def _finish(self, tokens: list[int], reason: str, run: SamplingRun, job: int | None = None) -> Sample:
         body = tokens[:-1] if reason == "stop" and tokens and tokens[-1] in self.eos_ids else tokens
-        return run.finish(tokens, reason, self._decode(body))
+        return run.finish(tokens, reason, self._decode(body), job)

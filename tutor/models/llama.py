@@ -23,10 +23,16 @@ import numpy as np
 
 from tutor.errors import ConfigError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
+from tutor.models.calculator import CalculatorRun, DecodingCalculator
 from tutor.models.llama_runtime import KV_CACHE_TYPES, ContextShape, LlamaRuntime, cpu_has_native_bf16
 from tutor.models.prefix import prefix_groups
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt, pick_tokens_np
+
+# llama.cpp's `general.file_type` (enum llama_ftype) for the types a Stepwise model is exported or downloaded in.
+_FILE_TYPES = {0: "f32", 1: "f16", 2: "q4_0", 3: "q4_1", 7: "q8_0", 8: "q5_0", 9: "q5_1", 10: "q2_k", 11: "q3_k_s",
+               12: "q3_k_m", 13: "q3_k_l", 14: "q4_k_s", 15: "q4_k_m", 16: "q5_k_s", 17: "q5_k_m", 18: "q6_k",
+               32: "bf16"}
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +129,10 @@ class LlamaCppModel:
         )
         self.correct_id, self.incorrect_id = verdict_token_ids(lambda text: rt.tokenize(text, add_bos=False))
         self._lock = threading.Lock()  # a llama.cpp context serves one call at a time
+        self.backend = "llama.cpp"
+        self.quantization = _FILE_TYPES.get(int(rt.metadata("general.file_type") or -1), "unknown")
+        self.context_length = rt.shape.ctx_per_sequence
+        self._calculator: DecodingCalculator | None = None
 
     def close(self) -> None:
         self.scorer.close()  # before the runtime that owns the weights
@@ -130,6 +140,20 @@ class LlamaCppModel:
 
     def solver_prompt(self, problem: str) -> str:
         return self.prompt_format.solver_prompt(problem)
+
+    def prompt_tokens(self, prompt: str) -> int:
+        return len(self.encode_prompt(prompt))
+
+    def calculator(self) -> DecodingCalculator:
+        """The decoding calculator over this vocabulary (built on first use: it reads every token's text)."""
+        if self._calculator is None:
+            rt = self.runtime
+            pieces = [rt.piece(token).decode("utf-8", "replace") for token in range(rt.n_vocab)]
+            self._calculator = DecodingCalculator(
+                lambda text: rt.tokenize(text, add_bos=False),
+                lambda ids: b"".join(rt.piece(token) for token in ids).decode("utf-8", "replace"),
+                pieces)
+        return self._calculator
 
     def encode_prompt(self, text: str) -> list[int]:
         """Prompt ids: BOS when the model adds one and the (chat-rendered) text does not already start with it."""
@@ -238,12 +262,14 @@ class LlamaCppModel:
         seed: int | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        calculator: bool = False,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
         ctx = self.runtime.shape.ctx_per_sequence
         prompt_ids = [fit_prompt(self.encode_prompt(p), ctx, max_new_tokens) for p in prompts]
         jobs = [index for index in range(len(prompts)) for _ in range(n)]  # job -> its prompt
-        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel)
+        tools = CalculatorRun(self.calculator()) if calculator else None
+        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel, tools)
         base_seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (1 << 63))
         with self._lock:
             samples = self._sample_locked(prompt_ids, jobs, run, base_seed)
@@ -288,23 +314,29 @@ class LlamaCppModel:
             if not outputs:
                 continue  # every slot is still prefilling a long prompt in n_batch-sized chunks
             uniforms = np.array([slots[seq].rng.random() for seq in outputs]) if run.temperature else None
+            calculator = run.calculator
+            if calculator is not None:
+                calculator.mask(logits, calculator.banned([slots[seq].job for seq in outputs]))
             for seq, token in zip(outputs, pick_tokens_np(logits, run.temperature, run.top_p, uniforms)):
                 slot = slots[seq]
-                token = int(token)
+                token = int(token) if calculator is None else calculator.next_token(slot.job, int(token))
                 slot.generated.append(token)
                 run.tokens += 1
                 reason = self._step(slot, token, run)
                 if reason:
-                    results[slot.job] = run.finish(slot.generated, reason, slot.data.decode("utf-8", "replace"))
+                    results[slot.job] = run.finish(slot.generated, reason, slot.data.decode("utf-8", "replace"), slot.job)
                     slots[seq] = None
                 else:
                     slot.feed = [token]
+                    if calculator is not None:
+                        calculator.observe(slot.job, token, lambda slot=slot: slot.data.decode("utf-8", "replace"))
             in_flight = next((s for s in slots if s is not None and s.generated), None)
             run.report(in_flight.data.decode("utf-8", "replace") if in_flight else "")
             if run.cancelled():
                 for seq, slot in enumerate(slots):
                     if slot is not None:
-                        results[slot.job] = run.finish(slot.generated, "cancelled", slot.data.decode("utf-8", "replace"))
+                        results[slot.job] = run.finish(slot.generated, "cancelled", slot.data.decode("utf-8", "replace"),
+                                                       slot.job)
                         slots[seq] = None
                 for job in range(next_job, len(jobs)):
                     results[job] = run.finish([], "cancelled", "")

@@ -11,7 +11,8 @@ import threading
 
 import numpy as np
 
-from tutor.models.base import ProgressCallback, Sample, SampleProgress
+from tutor.models.base import ProgressCallback, Sample, SampleProgress, prompt_limit
+from tutor.models.calculator import CalculatorRun
 from tutor.models.prompting import StopStrings
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def fit_prompt(ids: list[int], context: int, reserve: int = 0) -> list[int]:
     """The prompt's last tokens that fit in `context`, leaving `reserve` positions for generation (at most
     half the context, so a huge max_new_tokens cannot squeeze the prompt away); the end of a prompt (the
     question, the answer cue) matters more than its beginning."""
-    limit = context - min(reserve, context // 2)
+    limit = prompt_limit(context, reserve)
     if len(ids) > limit:
         log.warning("prompt of %d tokens does not fit the %d-token context; keeping its last %d", len(ids), context, limit)
         return ids[-limit:]
@@ -53,22 +54,27 @@ class SamplingRun:
         stops: StopStrings,
         on_progress: ProgressCallback | None,
         cancel: threading.Event | None,
+        calculator: CalculatorRun | None = None,
     ):
         self.total, self.temperature, self.top_p = total, temperature, top_p
         self.max_new_tokens, self.stops = max_new_tokens, stops
         self.on_progress, self.cancel = on_progress, cancel
+        self.calculator = calculator
+        """The calculator inside decoding (`tutor.models.calculator`), or None when it is off."""
         self.done = 0
         self.tokens = 0
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
 
-    def finish(self, tokens: list[int], reason: str, text: str) -> Sample:
+    def finish(self, tokens: list[int], reason: str, text: str, job: int | None = None) -> Sample:
+        """The finished sample of sequence `job` (its calculator spans kept when the calculator ran)."""
         self.done += 1
         text, cut = self.stops.cut(text) if self.stops else (text, False)
         if cut and reason != "stop":
             reason = "stop"
-        return Sample(text=text, n_tokens=len(tokens), finish_reason=reason)
+        computed = self.calculator.spans(job, len(text)) if self.calculator is not None and job is not None else ()
+        return Sample(text=text, n_tokens=len(tokens), finish_reason=reason, computed=computed)
 
     def report(self, preview: str) -> None:
         self._reported = (self.done, self.tokens)

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,9 +61,19 @@ class Calibration:
     ece_after: float | None = None
     format: str = FORMAT
     features: tuple[str, ...] = FEATURES
-    step_check: bool | None = None
-    """Whether the verifier scores it was fitted on carried the step check (`tutor.solve.checked`); the
-    Solver does not apply it to scores of the other kind. None: not recorded (a file from before)."""
+    settings: dict[str, Any] | None = None
+    """The settings the solves it was fitted on ran under (`tutor.solve.config.calibration_settings`: strategy,
+    N, temperature, tokens, calculator, step check, backend, quantization); the Solver uses it only under the
+    same ones. None: not recorded (a file from before they were)."""
+
+    def mismatch(self, settings: dict[str, Any]) -> str:
+        """Why this calibration does not fit solves under `settings` ("" when it does), e.g. "at
+        temperature 0.5, not 0.7"."""
+        if self.settings is None:
+            return "without recording its settings"
+        differences = [f"{name.replace('_', ' ')} {self.settings.get(name)!r}, not {value!r}"
+                       for name, value in settings.items() if self.settings.get(name) != value]
+        return ("with " + "; ".join(differences)) if differences else ""
 
     def predict(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features[name] for w, name in zip(self.weights, self.features))
@@ -94,6 +105,7 @@ def load_calibration(model_path: Path | None) -> Calibration | None:
         data = json.loads(path.read_text())
         if data.get("format") != FORMAT:
             raise ValueError(f"format is {data.get('format')!r}, expected {FORMAT!r}")
+        data.pop("step_check", None)  # recorded alone before `settings` held it with the rest
         data["features"] = tuple(data.get("features", FEATURES))
         unknown = set(data["features"]) - set(FEATURES)
         if unknown or len(data["weights"]) != len(data["features"]):

@@ -1,4 +1,4 @@
-"""A Verifier whose verdict is discounted for every arithmetic step of the solution that does not hold.
+"""The step check in the ranking: a solution's verifier score discounted for every arithmetic step that does not hold.
 
     score(X|P) = S_cls(X|P) * step_penalty ** (equalities of X that `tutor.grading.steps` finds false)
 
@@ -8,29 +8,25 @@ computation (`10/100 * 360 = 1600/100`), which a model that small cannot do at i
 grader's evaluator can. Measured on 1,000 test problems x 16 samples (assets/model/README.md), the product
 lifts that pair accuracy to 0.65 and RR.Top-8 above Maj1@16. The verifier still orders solutions whose steps
 all hold (or cannot be checked), and the score stays in [0, 1], so W.RR sums and the calibration apply.
+
+This module is the only place the discount is applied; the pipeline records S_cls, the false steps and the
+combined score on each `SampleRecord`, so nothing downstream recomputes or divides it back out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
-from tutor.grading.steps import wrong_steps
-
-DEFAULT_STEP_PENALTY = 0.01  # 0.1 kept RR.Top-8 below Maj1 with the bundled verifier; 0.01 and 0.001 measured alike
+from tutor.grading.steps import check_steps
+from tutor.solve.config import RankingParams
+from tutor.solve.result import FalseStep
 
 
-class StepCheckedVerifier:
-    """`Verifier` over another: its P(correct) times `step_penalty` per false arithmetic step."""
+def false_steps(text: str) -> list[FalseStep]:
+    """The arithmetic equalities of a solution that do not hold, each with its line and a sentence for the student."""
+    return [FalseStep(check.line, check.describe()) for check in check_steps(text) if not check.holds]
 
-    def __init__(self, verifier, step_penalty: float = DEFAULT_STEP_PENALTY) -> None:
-        if not 0.0 <= step_penalty <= 1.0:
-            raise ValueError(f"step_penalty must be in [0, 1] (got {step_penalty})")
-        self.verifier = verifier
-        self.step_penalty = step_penalty
-        self.name = f"{getattr(verifier, 'name', 'verifier')} + step check"
-        self.path = Path(getattr(verifier, "path", ""))
 
-    def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
-        scores = self.verifier.p_correct(problems, solutions)
-        return [float(score) * self.step_penalty ** wrong_steps(solution) for score, solution in zip(scores, solutions)]
+def combined_score(verifier_score: float, wrong_steps: int, params: RankingParams) -> float:
+    """The score a strategy ranks by: S_cls, times step_penalty per false step when the step check is on."""
+    if not params.step_check:
+        return verifier_score
+    return verifier_score * params.step_penalty**wrong_steps

@@ -1,75 +1,150 @@
-"""SolveConfig: every knob of one solve, documented, with the paper's defaults where it has one."""
+"""The one vocabulary of a solve's settings: how to sample (`SamplingParams`) and how to judge (`RankingParams`).
 
+`SolveConfig` is both, and is what the app, `tutor solve`, `trainer eval` and the trainer's candidate
+sampling build on: the app's settings hold one, `EvalConfig` and `CandidatesConfig` extend these classes,
+and both command lines are generated from these fields (`tutor.config_cli`). So every default lives here
+once, with one validation, and a model card's number is measured under the settings a student gets.
+
+    config = SolveConfig(n=8, strategy="maj1")
+    config.config_errors()                 # [] when every field is valid
+    field_problem(SolveConfig, "n", 0)    # "n must be at least 1 (got 0)": one field, for a stored setting
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from tutor.errors import ConfigError
-from tutor.solve.checked import DEFAULT_STEP_PENALTY
 
 # The strategies `tutor.solve.strategies` implements; see METHOD.md for their definitions.
-STRATEGIES = ("greedy", "maj1", "rr_all", "rr_topk", "wrr", "wrr_topk")
+STRATEGIES = ("rr_topk", "maj1", "rr_all", "wrr", "wrr_topk", "greedy")
+DEFAULT_STEP_PENALTY = 0.01  # 0.1 kept RR.Top-8 below Maj1 with the bundled verifier; 0.01 and 0.001 measured alike
+
+
+class Validated:
+    """Checks every field with `field_problem` when built: a bad value is a ConfigError naming the field."""
+
+    def __post_init__(self) -> None:
+        if problems := self.config_errors():
+            raise ConfigError("; ".join(problems))
+
+    def config_errors(self) -> list[str]:
+        """Plain sentences for every invalid field (empty when all are fine)."""
+        return [problem for spec in fields(self) if (problem := field_problem(type(self), spec.name, getattr(self, spec.name)))]
 
 
 @dataclass
-class SolveConfig:
-    """How the Solver samples, clusters, re-ranks and reports one problem."""
+class SamplingParams(Validated):
+    """How solutions are sampled (`tutor.solve.pipeline.sample`)."""
 
     n: int = 16
     """Solutions sampled per problem (the paper uses 64; 16 keeps a CPU solve interactive)."""
-    k: int = 8
-    """Clusters kept for re-ranking by the *_topk strategies (the paper's best: top-8 of 64)."""
-    strategy: str = "rr_topk"
-    """How the winner is chosen: one of STRATEGIES; rr_topk is solution-cluster re-ranking (SCR)."""
     temperature: float = 0.7
-    """Sampling temperature; the greedy strategy ignores it and decodes one sample at temperature 0."""
+    """Sampling temperature; 0 decodes greedily (then more than one sample adds nothing)."""
     top_p: float = 0.95
     """Nucleus sampling mass."""
     max_new_tokens: int = 384
     """Longest solution the generator may write; longer ones end with finish_reason "length"."""
     seed: int | None = None
     """Sampling seed for reproducible solves; None draws fresh randomness every time."""
-    verify_batch_size: int = 16
-    """Solutions per verifier call; smaller batches let a cancel land sooner between calls."""
-    verify_all_for_display: bool = False
-    """Score every answered sample even when the strategy only needs the top-k (costs verifier time)."""
-    grading_timeout: float = 1.0
-    """Seconds allowed per answer comparison in the grader and for the symbolic cross-check."""
-    symbolic_check: bool = True
-    """Cross-check the winner with sympy when the problem is directly computable."""
+    calculator: bool = True
+    """Compute each variable-free `... =` a solution writes in a math span and write the value for it
+    (`tutor.grading.calculator`), as the GSM8K paper sampled with a calculator."""
+
+
+@dataclass
+class RankingParams(Validated):
+    """How sampled solutions are clustered, scored and ranked (`tutor.solve.pipeline.judge`)."""
+
+    strategy: str = "rr_topk"
+    """How the winner is chosen: rr_topk (solution-cluster re-ranking, SCR), maj1 (majority vote), rr_all,
+    wrr, wrr_topk or greedy (one temperature-0 sample)."""
+    k: int = 8
+    """Clusters kept for re-ranking by the *_topk strategies (the paper's best: top-8 of 64)."""
     step_check: bool = True
     """Discount a solution's verifier score for each arithmetic step of it that does not hold
     (`tutor.solve.checked`): the small bundled verifier cannot redo arithmetic, the grader can."""
     step_penalty: float = DEFAULT_STEP_PENALTY
     """The factor per false step; 1 keeps the verifier's verdict, 0 rules such a solution out."""
+    symbolic_check: bool = True
+    """Compute the answer with sympy when the problem is directly computable, and trust that answer."""
+    grading_timeout: float = 1.0
+    """Seconds allowed per answer comparison and for the symbolic computation."""
+    verify_batch_size: int = 16
+    """Solutions per verifier call; smaller batches let a cancel land sooner between calls."""
+    score_all: bool = False
+    """Score every sample, not only what the strategy needs (the evaluation's AUROC is over all of them)."""
 
-    def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise ConfigError(f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
-        if self.n < 1:
-            raise ConfigError(f"n must be at least 1 (got {self.n})")
-        if self.k < 1:
-            raise ConfigError(f"k must be at least 1 (got {self.k})")
-        if self.temperature < 0:
-            raise ConfigError(f"temperature must be >= 0 (got {self.temperature})")
-        if not 0 < self.top_p <= 1:
-            raise ConfigError(f"top_p must be in (0, 1] (got {self.top_p})")
-        if self.max_new_tokens < 1:
-            raise ConfigError(f"max_new_tokens must be at least 1 (got {self.max_new_tokens})")
-        if self.verify_batch_size < 1:
-            raise ConfigError(f"verify_batch_size must be at least 1 (got {self.verify_batch_size})")
-        if not 0 <= self.step_penalty <= 1:
-            raise ConfigError(f"step_penalty must be in [0, 1] (got {self.step_penalty})")
-        if self.grading_timeout <= 0:
-            raise ConfigError(f"grading_timeout must be positive (got {self.grading_timeout})")
+
+@dataclass
+class SolveConfig(SamplingParams, RankingParams):
+    """Every setting of one solve: sampling and ranking."""
+
+    def solve_config(self) -> SolveConfig:
+        """These settings as a plain SolveConfig (a subclass's own fields dropped: what a SolveResult records)."""
+        return SolveConfig(**{spec.name: getattr(self, spec.name) for spec in fields(SolveConfig)})
+
+    def sampling(self) -> SamplingParams:
+        """What to sample: one temperature-0 sample for the greedy strategy, else these settings."""
+        values = {spec.name: getattr(self, spec.name) for spec in fields(SamplingParams)}
+        if self.strategy == "greedy":
+            values.update(n=1, temperature=0.0)
+        return SamplingParams(**values)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SolveConfig":
+    def from_dict(cls, data: dict[str, Any]) -> SolveConfig:
         """Build from a dict (a stored result, a recipe); unknown keys are an error, not silently dropped."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"unknown SolveConfig field(s): {', '.join(unknown)}")
+            raise ConfigError(f"unknown {cls.__name__} field(s): {', '.join(unknown)}")
         return cls(**data)
+
+
+# name -> (valid?, what a valid value is). One table for SolveConfig, the app's settings and the recipes.
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "n": (lambda v: v >= 1, "must be at least 1"),
+    "k": (lambda v: v >= 1, "must be at least 1"),
+    "temperature": (lambda v: 0 <= v <= 5, "must be between 0 and 5"),
+    "top_p": (lambda v: 0 < v <= 1, "must be in (0, 1]"),
+    "max_new_tokens": (lambda v: v >= 1, "must be at least 1"),
+    "strategy": (lambda v: v in STRATEGIES, f"must be one of {', '.join(STRATEGIES)}"),
+    "step_penalty": (lambda v: 0 <= v <= 1, "must be in [0, 1]"),
+    "grading_timeout": (lambda v: v > 0, "must be positive"),
+    "verify_batch_size": (lambda v: v >= 1, "must be at least 1"),
+}
+
+
+def field_problem(cls: type, name: str, value: Any) -> str | None:
+    """Why `value` is not valid for field `name` of config class `cls`, or None when it is."""
+    spec = next((f for f in fields(cls) if f.name == name), None)
+    if spec is None:
+        return f"unknown setting {name!r}"
+    expected = {"int": int, "float": float, "bool": bool, "str": str}.get(str(spec.type).split(" ")[0])
+    if value is None and "None" in str(spec.type):
+        return None
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if expected is not None and (type(value) is not expected):
+        return f"{name} must be {expected.__name__} (got {value!r})"
+    check = _CHECKS.get(name)
+    if check and not check[0](value):
+        return f"{name} {check[1]} (got {value!r})"
+    return None
+
+
+CALIBRATION_FIELDS = ("strategy", "k", "n", "temperature", "top_p", "max_new_tokens", "calculator", "step_check",
+                      "step_penalty")
+"""The settings a confidence calibration depends on: fitted under other values, it would be confidently wrong."""
+
+
+def calibration_settings(config: SolveConfig, backend: str = "", quantization: str = "") -> dict[str, Any]:
+    """What a calibration records it was fitted under, and what the Solver compares it with."""
+    settings = {name: getattr(config, name) for name in CALIBRATION_FIELDS}
+    settings.update(backend=backend, quantization=quantization)
+    return settings

@@ -8,21 +8,43 @@ from typing import Any
 
 from tutor.errors import DataError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: SampleRecord's verifier_score, false_steps and computed; SolveResult's source and notice
+
+
+@dataclass
+class FalseStep:
+    """An arithmetic equality of a solution that does not hold (`tutor.grading.steps`)."""
+
+    line: int
+    """0-based line of the solution it is on."""
+    message: str
+    """For the student, math in `$`: "$4 \\cdot 8 = 24$ does not hold: $4 \\cdot 8$ is 32"."""
 
 
 @dataclass
 class SampleRecord:
-    """One sampled solution with its extracted answer (None = "no final answer") and verifier score."""
+    """One sampled solution: its text, extracted answer (None = "no final answer") and every score behind its
+    rank, as typed fields the views read (nothing is recomputed or divided back out)."""
 
     index: int
     text: str
     answer: str | None
     score: float | None = None
-    """S_cls from the verifier; None when the strategy did not need this sample scored."""
+    """What the strategy ranks by: verifier_score discounted per false step when the step check is on, else
+    verifier_score; None when the strategy did not need this sample scored."""
     n_tokens: int = 0
     finish_reason: str = "stop"
     """"stop", "length" (ran out of tokens) or "cancelled" (cut short by the user)."""
+    verifier_score: float | None = None
+    """The verifier's own P(correct), S_cls, before any discount."""
+    false_steps: list[FalseStep] = field(default_factory=list)
+    """Every arithmetic step of the text that does not hold, found whether or not the step check ranks by it."""
+    computed: list[list[int]] = field(default_factory=list)
+    """[start, end) character spans of `text` the calculator wrote (`SamplingParams.calculator`)."""
+
+    @property
+    def wrong_steps(self) -> int:
+        return len(self.false_steps)
 
 
 @dataclass
@@ -68,8 +90,15 @@ class SolveResult:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage: sampling, grading, verifying, total."""
     strategy: str = "rr_topk"
+    """The strategy that ranked the clusters (maj1 when the configured one had no usable verifier signal)."""
     config: dict[str, Any] = field(default_factory=dict)
+    """The `SolveConfig` of the solve, as a dict (a record of the settings; views read the typed fields)."""
     model: str = ""
+    source: str = "model"
+    """Where `answer` comes from: "model" (a sampled solution's answer), "computation" (the direct computation,
+    which no sample reached) or "none" (no answer: the problem is ill-posed, or no sample gave one)."""
+    notice: str = ""
+    """One plain sentence the student must see before anything else (an ill-posed problem), or empty."""
 
     @property
     def winner(self) -> RankedCluster | None:
@@ -106,10 +135,20 @@ class SolveResult:
         try:
             symbolic = data.pop("symbolic", None)
             return cls(
-                samples=[SampleRecord(**sample) for sample in data.pop("samples", [])],
+                samples=[_sample_from_dict(sample) for sample in data.pop("samples", [])],
                 clusters=[RankedCluster(**cluster) for cluster in data.pop("clusters", [])],
                 symbolic=SymbolicCheck(**symbolic) if symbolic else None,
                 **data,
             )
         except TypeError as exc:  # missing or unknown fields
             raise DataError(f"malformed solve result: {exc}") from exc
+
+
+def _sample_from_dict(data: dict[str, Any]) -> SampleRecord:
+    data = dict(data)
+    if "false_steps" in data:
+        data["false_steps"] = [FalseStep(**step) for step in data["false_steps"]]
+        return SampleRecord(**data)
+    from tutor.solve.checked import false_steps  # a result stored before they were recorded: check once now
+
+    return SampleRecord(**data, false_steps=false_steps(data.get("text", "")))

@@ -1,4 +1,4 @@
-"""The solving engine: sample N solutions, cluster their answers, re-rank, attach a calibrated confidence.
+"""The Solver: sample N solutions, judge them (cluster, score, rank, check), attach a calibrated confidence.
 
     from tutor.models import load
     from tutor.solve import Solver, SolveConfig
@@ -6,25 +6,27 @@
     result = Solver(generator, verifier, SolveConfig(n=16, k=8)).solve("Solve 3x + 7 = 22")
     print(result.answer, result.confidence, result.reasons)
 
-Works with any objects that implement the Generator/Verifier protocols of `tutor.models.base` (a test
-double included); this module imports neither torch nor Qt.
+`solve` is `pipeline.sample` then `judge`; `trainer eval` samples a batch of problems with `pipeline.sample`
+and calls `judge` per problem, so the evaluation's answer is the answer the app shows. Works with any
+objects that implement the Generator/Verifier protocols of `tutor.models.base` (a test double included);
+this module imports neither torch nor Qt.
 """
 
+from __future__ import annotations
+
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tutor.errors import DataError, ModelLoadError
-from tutor.grading import cluster_answers, extract_answer, is_equivalent, warm_up
-from tutor.grading.steps import wrong_steps
-from tutor.prompts import SOLVER_STOP
+from tutor.grading import cluster_answers, is_equivalent, warm_up
 from tutor.solve import calibration as calib
-from tutor.solve.checked import StepCheckedVerifier
-from tutor.solve.config import SolveConfig
-from tutor.solve.result import RankedCluster, SampleRecord, SolveResult
+from tutor.solve import reasons as say
+from tutor.solve.config import SolveConfig, calibration_settings
+from tutor.solve.pipeline import EventCallback, SolveEvent, sample, score
+from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
 from tutor.solve.strategies import rank, samples_to_score, vote_order
 from tutor.solve.symbolic import PendingComputation, cross_check
 
@@ -33,24 +35,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+__all__ = ["Solver", "SolveEvent"]
 
-@dataclass(frozen=True)
-class SolveEvent:
-    """Progress of one solve, for a progress bar or the GUI's "thinking" view."""
-
-    stage: str
-    """"sampling", "grading", "verifying" or "done"."""
-    done: int = 0
-    """Sampling: sequences finished; verifying: solutions scored."""
-    total: int = 0
-    tokens: int = 0
-    """Tokens generated so far (sampling)."""
-    preview: str = ""
-    """Partial text of one in-flight solution (sampling)."""
-
-
-EventCallback = Callable[[SolveEvent], None]
-
+COMPUTED_CONFIDENCE = 0.99
+"""Confidence in an answer the direct computation gives: certain up to a bug in reading the problem."""
+MIN_VERIFIER_SIGNAL = 0.02
+"""Below this best score in the re-ranked clusters (every candidate discounted to ~0 by the step check, or a
+verifier that says "incorrect" to everything) the scores order noise: the ranking falls back to votes."""
+_NO_CALIBRATION = object()
+_ASSIGNMENT = re.compile(r"^\s*[A-Za-z]\s*=\s*")
 
 _warm_up_threads: list[threading.Thread] = []
 
@@ -84,196 +77,196 @@ class Solver:
 
     def __init__(
         self,
-        generator: "Generator",
-        verifier: "Verifier",
+        generator: Generator,
+        verifier: Verifier,
         config: SolveConfig | None = None,
-        calibration: calib.Calibration | None = None,
+        calibration: calib.Calibration | None | object = None,
     ):
-        """calibration: None loads `calibration.json` stored with the generator's model, if any."""
+        """calibration: None loads `calibration.json` stored with the generator's model, when it was fitted
+        under these settings; `Solver.UNCALIBRATED` uses none (the trainer's evaluation, which fits one)."""
         self.generator = generator
         self.verifier = verifier
         self.config = config or SolveConfig()
-        self._scorer = StepCheckedVerifier(verifier, self.config.step_penalty) if self.config.step_check else verifier
+        self.settings = calibration_settings(
+            self.config, getattr(generator, "backend", ""), getattr(generator, "quantization", ""))
         self.calibration_note = ""
-        if calibration is None:
-            try:
-                calibration = calib.load_calibration(getattr(generator, "path", None))
-            except ModelLoadError as exc:  # a broken calibration must not stop the tutor from solving
-                log.warning("%s", exc)
-                self.calibration_note = "uncalibrated: calibration.json is unreadable"
-            if calibration is not None and calibration.step_check not in (None, self.config.step_check):
-                # fitted on the other kind of score, it would be confidently wrong
-                fitted = "on" if calibration.step_check else "off"
-                self.calibration_note = f"uncalibrated: calibration.json was fitted with the step check {fitted}"
-                calibration = None
+        if calibration is _NO_CALIBRATION:
+            calibration = None
+            self.calibration_note = "uncalibrated"
+        elif calibration is None:
+            calibration = self._stored_calibration()
         self.calibration = calibration
         warm_up_grader_in_background()
 
-    def solve(
-        self, problem: str, on_event: EventCallback | None = None, cancel: threading.Event | None = None
-    ) -> SolveResult:
+    UNCALIBRATED = _NO_CALIBRATION
+
+    def _stored_calibration(self) -> calib.Calibration | None:
+        try:
+            calibration = calib.load_calibration(getattr(self.generator, "path", None))
+        except ModelLoadError as exc:  # a broken calibration must not stop the tutor from solving
+            log.warning("%s", exc)
+            self.calibration_note = "uncalibrated: calibration.json is unreadable"
+            return None
+        if calibration is None:
+            self.calibration_note = "uncalibrated: the model has no calibration.json"
+            return None
+        mismatch = calibration.mismatch(self.settings)
+        if mismatch:  # fitted under other settings, it would be confidently wrong
+            self.calibration_note = f"uncalibrated: calibration.json was fitted {mismatch}"
+            return None
+        return calibration
+
+    # ------------------------------------------------------------------ entry points
+    def solve(self, problem: str, on_event: EventCallback | None = None,
+              cancel: threading.Event | None = None) -> SolveResult:
         """Solve one problem. A set `cancel` stops sampling promptly and returns a partial result."""
         if not isinstance(problem, str) or not problem.strip():
             raise DataError("the problem is empty: type a math problem to solve")
+        self._check_length(problem)
+        emit = on_event or (lambda event: None)
+        cancel = cancel or threading.Event()
+        started = time.perf_counter()
+        # sympy works on the problem text while the model samples
+        pending = PendingComputation(problem) if self.config.symbolic_check else None
+        samples = sample(self.generator, [problem], self.config.sampling(), emit, cancel)[0]
+        sampling = time.perf_counter() - started
+        result = self.judge(problem, samples, emit, cancel, pending)
+        result.timings = {"sampling": sampling, **result.timings}
+        result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def judge(self, problem: str, samples: list[SampleRecord], on_event: EventCallback | None = None,
+              cancel: threading.Event | None = None, pending: PendingComputation | None = None) -> SolveResult:
+        """Cluster, score and rank sampled solutions; weigh the direct computation; say how sure and why."""
         emit = on_event or (lambda event: None)
         cancel = cancel or threading.Event()
         config = self.config
         timings: dict[str, float] = {}
-        started = time.perf_counter()
-        # sympy works on the problem text while the model samples (torch releases the GIL)
-        pending = PendingComputation(problem) if config.symbolic_check else None
-
-        samples = self._sample(problem, emit, cancel)
-        timings["sampling"] = time.perf_counter() - started
-
         mark = time.perf_counter()
         emit(SolveEvent("grading", len(samples), len(samples)))
-        clusters = cluster_answers([sample.answer for sample in samples], timeout=config.grading_timeout)
+        clusters = cluster_answers([s.answer for s in samples], timeout=config.grading_timeout)
         timings["grading"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
         needed = samples_to_score(config.strategy, clusters, config.k)
-        wanted = self._indices_to_score(samples, clusters, needed)
-        self._score(problem, samples, wanted, emit, cancel)
+        score(self.verifier, problem, samples, self._indices_to_score(samples, clusters, needed), config, emit, cancel)
         timings["verifying"] = time.perf_counter() - mark
 
-        scores = [sample.score for sample in samples]
-        cancelled = cancel.is_set()
-        strategy = config.strategy
+        scores = [s.score for s in samples]
+        strategy, fallback = config.strategy, ""
         if any(scores[i] is None for i in needed):
-            strategy = "maj1"  # cancelled before the verifier finished: the vote is all we have
+            strategy, fallback = "maj1", say.fallback_cancelled(config.strategy)
+        elif needed and max(scores[i] for i in needed) < MIN_VERIFIER_SIGNAL:
+            strategy, fallback = "maj1", say.fallback_no_signal(MIN_VERIFIER_SIGNAL)
         ranked = rank(strategy, clusters, scores, config.k)
-        answer = ranked[0].answer if ranked else None
 
         mark = time.perf_counter()
         symbolic = None
-        if pending is not None and not cancelled:
-            symbolic = cross_check(
-                problem,
-                answer,
-                lambda a, b: is_equivalent(a, b, timeout=config.grading_timeout),
-                timeout=config.grading_timeout,
-                pending=pending,
-            )
+        if config.symbolic_check and not cancel.is_set():
+            symbolic = cross_check(problem, ranked[0].answer if ranked else None, self._equivalent,
+                                   timeout=config.grading_timeout, pending=pending or PendingComputation(problem))
         timings["symbolic"] = time.perf_counter() - mark
 
-        confidence, confidence_reason = self._confidence(ranked, len(samples))
-        reasons = self._reasons(ranked, samples, strategy, cancelled, symbolic)
-        reasons.append(confidence_reason)
-        timings["total"] = time.perf_counter() - started
-        result = SolveResult(
-            problem=problem,
-            samples=samples,
-            clusters=ranked,
-            answer=answer,
-            confidence=confidence,
-            reasons=reasons,
-            symbolic=symbolic,
-            cancelled=cancelled,
-            timings=timings,
-            strategy=strategy,
-            config=config.to_dict(),
-            model=getattr(self.generator, "name", ""),
-        )
-        emit(SolveEvent("done", len(samples), config.n))
+        result = SolveResult(problem=problem, samples=samples, clusters=ranked,
+                             answer=ranked[0].answer if ranked else None, confidence=0.0, symbolic=symbolic,
+                             cancelled=cancel.is_set(), timings=timings, strategy=strategy,
+                             config=config.solve_config().to_dict(), model=getattr(self.generator, "name", ""),
+                             source="model" if ranked else "none")
+        self._weigh_computation(result)
+        result.reasons = self._reasons(result, fallback)
+        emit(SolveEvent("done", len(samples), len(samples)))
         return result
 
     # ------------------------------------------------------------------ stages
-    def _sample(self, problem: str, emit: EventCallback, cancel: threading.Event) -> list[SampleRecord]:
-        config = self.config
-        greedy = config.strategy == "greedy"
-        n = 1 if greedy else config.n
-        emit(SolveEvent("sampling", 0, n))
-        prompt = self.generator.solver_prompt(problem)
-        outputs = self.generator.sample(
-            [prompt],
-            n=n,
-            temperature=0.0 if greedy else config.temperature,
-            top_p=config.top_p,
-            max_new_tokens=config.max_new_tokens,
-            stop=SOLVER_STOP,
-            seed=config.seed,
-            on_progress=lambda p: emit(SolveEvent("sampling", p.done, p.total, p.tokens, p.preview)),
-            cancel=cancel,
-        )[0]
-        records = []
-        for index, sample in enumerate(outputs):
-            # A solution cut off by a cancel has no trustworthy final answer; keep it visible, unanswered.
-            answer = None if sample.finish_reason == "cancelled" else extract_answer(sample.text)
-            records.append(SampleRecord(index, sample.text, answer, None, sample.n_tokens, sample.finish_reason))
-        return records
+    def _check_length(self, problem: str) -> None:
+        """Refuse a problem the model cannot read whole (a cut problem gets a confident answer to another one)."""
+        count = getattr(self.generator, "prompt_tokens", None)
+        context = getattr(self.generator, "context_length", None)
+        if count is None or not context:
+            return
+        from tutor.models.base import prompt_limit
+
+        used, limit = count(self.generator.solver_prompt(problem)), prompt_limit(context, self.config.max_new_tokens)
+        if used > limit:
+            raise DataError(say.too_long(used, limit, len(problem)))
+
+    def _equivalent(self, a: str | None, b: str | None) -> bool:
+        return is_equivalent(a, b, timeout=self.config.grading_timeout)
 
     def _indices_to_score(self, samples: list[SampleRecord], clusters, needed: list[int]) -> list[int]:
         """What the strategy needs, plus the top-k clusters (their scores feed the table and confidence)."""
         wanted = set(needed)
         for cluster in vote_order(clusters)[: self.config.k]:
             wanted.update(cluster.members)
-        if self.config.verify_all_for_display:
-            wanted.update(sample.index for sample in samples if sample.answer is not None)
+        if self.config.score_all:
+            wanted.update(s.index for s in samples)
         return sorted(wanted)
 
-    def _score(self, problem, samples, indices, emit: EventCallback, cancel: threading.Event) -> None:
-        """Verifier scores for `indices`, in batches so a cancel lands between them.
+    def _weigh_computation(self, result: SolveResult) -> None:
+        """The direct computation is evidence, not a footnote: the cluster that agrees with it wins whatever
+        the votes; where none does, the computed answer is shown, marked as computed."""
+        symbolic = result.symbolic
+        if symbolic is None or symbolic.answer is None or symbolic.status not in ("agree", "disagree"):
+            result.confidence = self._confidence(result.clusters, len(result.samples))
+            return
+        agreeing = next((c for c in result.clusters if self._agrees(symbolic, c.answer)), None)
+        if agreeing is not None:
+            result.clusters = [agreeing] + [c for c in result.clusters if c is not agreeing]
+            result.answer, result.source = agreeing.answer, "model"
+            result.symbolic = SymbolicCheck("agree", symbolic.answer, symbolic.kind, symbolic.detail)
+        else:
+            result.answer, result.source = symbolic.answer, "computation"
+            result.symbolic = SymbolicCheck("disagree", symbolic.answer, symbolic.kind, symbolic.detail)
+        result.confidence = COMPUTED_CONFIDENCE
 
-        Identical texts are scored once: a small model at low temperature often repeats a solution verbatim.
-        """
-        by_text: dict[str, list[int]] = {}
-        for i in indices:
-            by_text.setdefault(samples[i].text, []).append(i)
-        texts = list(by_text)
-        batch_size = self.config.verify_batch_size
-        emit(SolveEvent("verifying", 0, len(texts)))
-        for start in range(0, len(texts), batch_size):
-            if cancel.is_set():
-                return
-            batch = texts[start : start + batch_size]
-            scores = self._scorer.p_correct([problem] * len(batch), batch)
-            for text, score in zip(batch, scores):
-                score = float(score)
-                if not 0.0 <= score <= 1.0:  # NaN or out of range: a backend bug; never let it decide
-                    log.warning("verifier returned %r for a solution; treating it as unscored", score)
-                    continue
-                for i in by_text[text]:
-                    samples[i].score = score
-            emit(SolveEvent("verifying", start + len(batch), len(texts)))
+    def _agrees(self, symbolic: SymbolicCheck, answer: str) -> bool:
+        """Whether a cluster's answer is the computed one (`x = 5` counts as `5`; every root must be there)."""
+        return self._equivalent(symbolic.answer, answer) or self._equivalent(symbolic.answer, _ASSIGNMENT.sub("", answer))
 
-    def _confidence(self, ranked: list[RankedCluster], n_samples: int) -> tuple[float, str]:
+    def _confidence(self, ranked: list[RankedCluster], n_samples: int) -> float:
         features = calib.confidence_features(ranked, n_samples)
         if features is None:
-            return 0.0, "confidence 0: no answer to be confident in"
+            return 0.0
         if ranked[0].max_score is None:
-            return calib.uncalibrated_confidence(features, False), "confidence: vote share only (no verifier scores)"
+            return calib.uncalibrated_confidence(features, False)
         if self.calibration is not None:
-            return self.calibration.predict(features), f"confidence calibrated on {self.calibration.n_examples} solves"
-        note = self.calibration_note or "uncalibrated: the model has no calibration.json"
-        return calib.uncalibrated_confidence(features, True), f"confidence {note} (vote share and verifier averaged)"
+            return self.calibration.predict(features)
+        return calib.uncalibrated_confidence(features, True)
 
-    def _reasons(self, ranked, samples, strategy, cancelled, symbolic) -> list[str]:
-        n = len(samples)
+    def _reasons(self, result: SolveResult, fallback: str) -> list[str]:
+        n = len(result.samples)
         reasons = []
-        if cancelled:
-            finished = sum(sample.finish_reason != "cancelled" for sample in samples)
-            reasons.append(f"cancelled: {finished} of {self.config.n} solutions finished")
-        if strategy != self.config.strategy:
-            reasons.append(f"{self.config.strategy} needs verifier scores; fell back to majority vote")
-        if not ranked:
-            reasons.append("no solution gave a final answer")
+        if result.cancelled:
+            finished = sum(s.finish_reason != "cancelled" for s in result.samples)
+            reasons.append(say.cancelled(finished, self.config.n))
+        symbolic = result.symbolic
+        if result.source == "computation":
+            reasons.append(say.computed_alone(symbolic.answer, n))
+        elif symbolic is not None and symbolic.status == "agree":
+            reasons.append(say.computed_agrees(symbolic.answer))
+        if fallback:
+            reasons.append(fallback)
+        if not result.clusters:
+            reasons.append(say.no_answer(n))
         else:
-            winner = ranked[0]
-            reasons.append(f"{winner.votes} of {n} solutions give {winner.answer}")
+            winner = result.clusters[0]
+            reasons.append(say.votes(winner.votes, n, winner.answer))
             if winner.max_score is not None:
-                reasons.append(f"verifier: best {winner.max_score:.2f}, mean {winner.mean_score:.2f} in the winning cluster")
-            majority = vote_order(ranked)[0]
+                reasons.append(say.verifier(winner.max_score))
+            majority = vote_order(result.clusters)[0]
             if majority.answer != winner.answer:
-                reasons.append(
-                    f"re-ranking preferred it to the most common answer {majority.answer} ({majority.votes} votes)"
-                )
-            false_steps = wrong_steps(samples[winner.members[0]].text) if self.config.step_check else 0
-            if false_steps:
-                reasons.append(f"the shown solution has {false_steps} arithmetic step(s) that do not hold")
-        unanswered = sum(sample.answer is None for sample in samples)
+                by_verifier = result.source == "model" and (symbolic is None or symbolic.status != "agree")
+                reason = say.over_majority if by_verifier else say.majority_differs
+                reasons.append(reason(majority.answer, majority.votes, n))
+            best = result.samples_by_index[winner.members[0]]
+            if best.wrong_steps:
+                reasons.append(say.false_steps(best.wrong_steps))
+        unanswered = sum(s.answer is None for s in result.samples)
         if unanswered:
-            reasons.append(f"{unanswered} solution(s) gave no final answer")
-        if symbolic is not None and symbolic.status != "not_applicable":
-            reasons.append(symbolic.detail)
+            reasons.append(say.unanswered(unanswered))
+        if symbolic is not None and symbolic.status == "unknown":
+            reasons.append(say.computation_timed_out())
+        if result.source != "computation" and result.clusters:
+            reasons.append(say.confidence_basis(self.calibration, self.calibration_note,
+                                                result.clusters[0].max_score is not None))
         return reasons
