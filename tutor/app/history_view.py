@@ -1,4 +1,5 @@
-"""The History tab: every stored solve, searchable, re-openable, exportable (Markdown, HTML, JSONL)."""
+"""The History tab: every stored solve (its problem drawn with the math rendered), searchable, re-openable,
+exportable with the teacher's marks and comments (Markdown, HTML, JSONL; oldest first)."""
 
 from __future__ import annotations
 
@@ -100,7 +101,8 @@ class HistoryView(QWidget):
         """Export the selected solves (all listed ones when none is selected) to `path`."""
         rows = [self.model.row(row) for row in self.selected_rows()]
         try:
-            export.write(path, fmt, rows)
+            marks = jobs.marks_by_solve(self.session.store, [row.id for row in rows])
+            export.write(path, fmt, rows, marks)
         except (OSError, StepwiseError) as exc:
             self.session.error.emit(f"Could not export to {path}: {exc}")
             return None

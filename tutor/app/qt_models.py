@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QTextDocument
 
-from tutor.app import math_render
+from tutor.app import math_render, present
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -26,6 +27,8 @@ class Column:
     align_right: bool = False
     math: bool = False
     """The value is LaTeX: drawn as a rendered formula (the source stays in the tooltip)."""
+    rich: bool = False
+    """The value is text with inline math (`$...$`): drawn as it reads, formulas rendered (source in the tooltip)."""
 
 
 def fmt_score(value: float | None) -> str:
@@ -38,14 +41,28 @@ def fmt_time(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def one_line(text: str, limit: int = 90) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def formula_pixmap(tex: str) -> QPixmap | None:
     png = math_render.render_formula(tex)
     return None if png is None else QPixmap.fromImage(QImage.fromData(png, "PNG"))
+
+
+RICH_WIDTH = 460  # px: a rendered problem wraps at this width in its table cell
+
+
+@lru_cache(maxsize=1024)
+def rich_pixmap(text: str, width: int = RICH_WIDTH) -> QPixmap:
+    """Text with inline math drawn as the Solve tab shows it (formulas as images), wrapped at `width`."""
+    document = QTextDocument()
+    math_render.render_html(text).install(document)
+    document.setDocumentMargin(2)
+    document.setTextWidth(width)
+    document.setTextWidth(min(width, document.idealWidth() + 4))
+    image = QImage(int(document.size().width()), int(document.size().height()), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    document.drawContents(painter)
+    painter.end()
+    return QPixmap.fromImage(image)
 
 
 class ListTableModel(QAbstractTableModel):
@@ -90,9 +107,11 @@ class ListTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DecorationRole:
                 return pixmap
             return column.value(row) if pixmap is None else None
+        if column.rich and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole):
+            return rich_pixmap(str(column.value(row))) if role == Qt.ItemDataRole.DecorationRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return column.value(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column.math:
+        if role == Qt.ItemDataRole.ToolTipRole and (column.math or column.rich):
             return column.value(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -111,8 +130,8 @@ class ClusterTableModel(ListTableModel):
         Column("Rank", lambda c: "—" if c.rank is None else c.rank, align_right=True),
         Column("Answer", lambda c: "\\text{(no final answer)}" if c.answer is None else c.answer, math=True),
         Column("Votes", lambda c: c.votes, align_right=True),
-        Column("Verifier (best)", lambda c: fmt_score(c.max_score), align_right=True),
-        Column("Verifier (mean)", lambda c: fmt_score(c.mean_score), align_right=True),
+        Column("Best score", lambda c: fmt_score(c.max_score), align_right=True),
+        Column("Mean score", lambda c: fmt_score(c.mean_score), align_right=True),
         Column("Re-ranked", lambda c: "—" if c.rank is None else ("yes" if c.in_top_k else "no (outside top-k)")),
     )
 
@@ -147,11 +166,11 @@ class ClusterRow:
 
 
 class HistoryTableModel(ListTableModel):
-    """Stored solves, newest first."""
+    """Stored solves, newest first; problems drawn with their math rendered, as answers are."""
 
     columns = (
         Column("When", lambda s: fmt_time(s.created_at)),
-        Column("Problem", lambda s: one_line(s.problem)),
+        Column("Problem", lambda s: present.clip_math_text(s.problem), rich=True),
         Column("Answer", lambda s: s.answer if s.answer is not None else "(none)", math=True),
         Column("Confidence", lambda s: "—" if s.confidence is None else f"{s.confidence:.0%}", align_right=True),
         Column("Model", lambda s: s.model or ""),

@@ -238,5 +238,14 @@ class Session(QObject):
             self.error.emit(str(exc))
             return {}
 
+    def verdicts(self) -> dict:
+        """The latest mark, with its comment, on each sample and cluster of the current result (see
+        jobs.verdicts_of); empty when none or not stored."""
+        try:
+            return jobs.verdicts_of(self.store, self.current.solve_id if self.current else None)
+        except StepwiseError as exc:
+            self.error.emit(str(exc))
+            return {}
+
     def shutdown(self) -> None:
         self.pool.shutdown()
