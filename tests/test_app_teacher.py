@@ -88,7 +88,9 @@ def test_review_rows_read_whole_with_the_verdict_first_and_the_comment_shown_aga
     review.mark_cluster_correct.click()
     rows = [review.members.item(i).text() for i in range(review.members.count())]
     assert all(text.startswith("✓ correct (whole cluster) · #") and text.endswith("“right”") for text in rows)
-    screenshot(window, "review")
+    window.resize(1100, 780)
+    review.select_cluster(2)
+    screenshot(window, "review-marks")  # docs/screenshots/review.png
 
     window.session.open_from_history(solved.solve_id)  # opened again later: the marks are still there
     review.select_cluster(2)
