@@ -37,6 +37,7 @@ from trainer.data.synth import (
 )
 from trainer.data.synth import verify as verify_module
 from trainer.data.synth.base import poly_tex, surd_tex, tex, times_tex
+from trainer.data.synth.generate import worded
 from tutor.errors import ConfigError
 from tutor.grading import extract_answer, is_equivalent
 
@@ -81,7 +82,7 @@ def test_5000_records_reverify_100_percent():
     failures = []
     for i, item in enumerate(problems):
         draft = draft_for(item.template, item.level, item.seed)
-        assert draft.problem == item.problem
+        assert worded(draft, item.template, item.seed, item.wording) == (item.problem, item.wording)
         extracted = extract_answer(item.solution)
         assert extracted == item.answer
         expected = sympy.latex(draft.truth)
@@ -112,7 +113,7 @@ def test_wrong_answer_raises_synthesis_bug(monkeypatch):
 
 def test_make_problem_regenerates_from_seed():
     for item in generate(SynthConfig(n=50, seed=5)):
-        assert make_problem(item.template, item.level, item.seed) == item
+        assert make_problem(item.template, item.level, item.seed, wording=item.wording) == item
 
 
 def _write(tmp_path, name, **overrides):

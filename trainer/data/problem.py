@@ -2,7 +2,7 @@
 
 MATH, PRM800K, MATH500, GSM8K and our synthetic problems all become a `Problem`; `to_dict` writes the
 MATH500 JSONL schema (`problem, solution, answer, subject, level, unique_id`) plus the optional fields that
-are set (`source`, and `template`/`seed` for synthetic records, which regenerate the problem exactly).
+are set (`source`, and `template`/`seed`/`wording` for synthetic records, which regenerate the problem exactly).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tutor.errors import DataError
 
 # Keys every serialized record carries, in the order MATH500 writes them.
 MATH500_KEYS = ("problem", "solution", "answer", "subject", "level", "unique_id")
-OPTIONAL_KEYS = ("source", "template", "seed")
+OPTIONAL_KEYS = ("source", "template", "seed", "wording")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,9 @@ class Problem:
     # Synthetic records only: the template name and the per-problem seed that regenerate it.
     template: str | None = None
     seed: int | None = None
+    # Synthetic records only: how the problem text is worded ("latex", "plain", "casual", "word"; see
+    # trainer.data.synth.wording). None = the template's formal LaTeX.
+    wording: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The MATH500 schema, then any optional field that is set (JSON-ready, key order fixed)."""
@@ -63,4 +66,8 @@ class Problem:
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
             raise DataError(f"field 'seed' must be an integer or null, got {seed!r:.60}")
         fields["seed"] = seed
+        wording = record.get("wording")
+        if wording is not None and not isinstance(wording, str):
+            raise DataError(f"field 'wording' must be a string or null, got {wording!r:.60}")
+        fields["wording"] = wording
         return cls(**fields)

@@ -49,7 +49,11 @@ def linear_equation(rng: random.Random, level: int) -> Draft:
                  f"${poly_tex([a - c, 0])} = {show(moved, d - b)}$.")
     value = Fraction(d - b, a - c)
     steps.append(f"Dividing both sides by ${a - c}$ gives $x = {show(f'{FRAC}{{{d - b}}}{{{a - c}}}', value)}$.")
-    return Draft(f"Solve for $x$: ${left} = {right}$.", steps, tex(value), sym(root))
+    word = None
+    if c == 0 and a > 1 and b > 0 and value > 0 and value.denominator == 1:
+        word = (f"@name@ buys {a} notebooks and a backpack that costs {b} dollars, and pays {d} dollars in all. How "
+                "many dollars does one notebook cost?")
+    return Draft(f"Solve for $x$: ${left} = {right}$.", steps, tex(value), sym(root), word)
 
 
 @template(SUBJECT)
@@ -183,7 +187,9 @@ def arithmetic_sequence(rng: random.Random, level: int) -> Draft:
         problem = f"What is the sum of the first ${n}$ terms of the arithmetic sequence ${shown}, \\ldots$?"
         return Draft(problem, steps, tex(total), truth)
     problem = f"What is the ${n}$th term of the arithmetic sequence ${shown}, \\ldots$?"
-    return Draft(problem, steps, str(nth), sympy.Integer(first) + sum(sympy.Integer(diff) for _ in range(n - 1)))
+    word = (f"@name@ saves {first} dollars in week 1 and {diff} dollars more each week than the week before. How many "
+            f"dollars does @name@ save in week {n}?") if first > 0 and diff > 0 else None
+    return Draft(problem, steps, str(nth), sympy.Integer(first) + sum(sympy.Integer(diff) for _ in range(n - 1)), word)
 
 
 @template(SUBJECT)
@@ -260,5 +266,7 @@ def sum_and_difference(rng: random.Random, level: int) -> Draft:
         steps.append(f"Their product is ${large} \\cdot {paren(small)} = {large * small}$.")
         return Draft(f"The sum of two numbers is ${total}$ and their difference is ${difference}$. What is their product?",
                      steps, str(large * small), a * b)
+    word = (f"@name@ and @name2@ have {total} stickers together, and @name@ has {difference} more than @name2@. How many "
+            "stickers does @name@ have?") if small > 0 else None
     return Draft(f"The sum of two numbers is ${total}$ and their difference is ${difference}$. What is the larger "
-                 "number?", steps, str(large), sympy.Max(a, b))
+                 "number?", steps, str(large), sympy.Max(a, b), word)

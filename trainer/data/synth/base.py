@@ -44,6 +44,9 @@ class Draft:
     steps: list[str]
     answer: str
     truth: sympy.Basic
+    word: str | None = None
+    """The problem as a short word problem (plain text, `@name@`/`@name2@` for names), where it allows one;
+    `wording.py` renders it. The same numbers and answer as `problem`."""
 
     @property
     def solution(self) -> str:
@@ -111,6 +114,12 @@ def tex(value: int | Fraction) -> str:
         return str(value.numerator)
     sign = "-" if value < 0 else ""
     return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+
+
+def plain(value: int | Fraction) -> str:
+    """A number as plain text types it: `3`, `-7`, `3/4` (for word problems)."""
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def paren(value: int | Fraction) -> str:

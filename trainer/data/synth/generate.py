@@ -1,9 +1,10 @@
 """Deterministic generation of unique synthetic problems and the train/validation/test JSONL split.
 
 The run's master seed picks, for each problem, a subject (uniformly), a template of it (uniformly), a level
-(uniformly 1-5) and a 63-bit seed for the numbers; a record's (template, level, seed) regenerate it with
-`make_problem`. Problems are unique by exact text across all three splits, so no test problem can appear
-in train.
+(uniformly 1-5), a 63-bit seed for the numbers and a wording (`SynthConfig.wordings`); a record's (template,
+level, seed, wording) regenerate it with `make_problem`. Problems are unique across all three splits both by
+exact text and by their formal LaTeX text, so no test problem can appear in train, not even in another
+wording.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import functools
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -20,6 +21,7 @@ from tqdm import tqdm
 from trainer.data.problem import Problem
 from trainer.data.synth import verify
 from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Draft, Template
+from trainer.data.synth.wording import WORDINGS, render
 from tutor.errors import ConfigError
 
 SPLITS = ("train", "validation", "test")
@@ -44,6 +46,11 @@ class SynthConfig:
     max_slots_per_problem: int = 5
     # Show a progress bar on stderr.
     progress: bool = False
+    # Share of each wording of the problem text (weights, normalised): "latex" (the template's formal LaTeX),
+    # "plain" (ASCII math: 3*x, x^2, sqrt(50), a/b), "casual" (lower case, little punctuation, "whats", small
+    # typos) and "word" (a short word problem with names and units; plain text where a template has none).
+    # The answer and solution never change with the wording. {"latex": 1} writes the formal text only.
+    wordings: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WORDINGS))
 
     def __post_init__(self) -> None:
         if self.n < 1:
@@ -53,6 +60,18 @@ class SynthConfig:
                               f"{self.validation_fraction} and {self.test_fraction}")
         if self.attempts_per_slot < 1 or self.max_slots_per_problem < 1:
             raise ConfigError("attempts_per_slot and max_slots_per_problem must be >= 1")
+        unknown = sorted(set(self.wordings) - set(WORDINGS))
+        if unknown or any(w < 0 for w in self.wordings.values()) or sum(self.wordings.values()) <= 0:
+            raise ConfigError(f"wordings must map some of {', '.join(WORDINGS)} to weights >= 0 with a positive "
+                              f"sum, got {self.wordings}")
+
+    def pick_wording(self, rng: random.Random) -> str:
+        """One wording, drawn with the configured weights (in WORDINGS order, so the draw is stable)."""
+        names = [w for w in WORDINGS if self.wordings.get(w, 0) > 0]
+        return rng.choices(names, weights=[self.wordings[w] for w in names])[0]
+
+
+DEFAULT_WORDINGS = {"latex": 0.4, "plain": 0.25, "casual": 0.2, "word": 0.15}
 
 
 @functools.cache
@@ -67,15 +86,28 @@ def draft_for(template_name: str, level: int, seed: int) -> Draft:
     return REGISTRY[template_name].make(random.Random(seed), level)
 
 
-def make_problem(template_name: str, level: int, seed: int, verify_answer: bool = True) -> Problem:
+def worded(draft: Draft, template_name: str, seed: int, wording: str) -> tuple[str, str]:
+    """(text, wording actually used): the draft's problem in `wording`, or the formal LaTeX when the template
+    has no such form. The wording's own choices (names, typos) come from the record's seed."""
+    if wording == "latex":
+        return draft.problem, "latex"
+    if wording == "word" and draft.word is None:
+        wording = "plain"  # a template without a word problem: the plain text
+    text = render(draft.problem, draft.word, wording, random.Random(f"{template_name}:{seed}:{wording}"))
+    return (draft.problem, "latex") if text is None else (text, wording)
+
+
+def make_problem(template_name: str, level: int, seed: int, verify_answer: bool = True,
+                 wording: str = "latex") -> Problem:
     """One synthetic problem, re-verified unless `verify_answer` is False; a record's (template, level,
-    seed) regenerate it exactly."""
+    seed, wording) regenerate it exactly."""
     draft = draft_for(template_name, level, seed)
     solution = draft.solution
     if verify_answer:
         verify.check(solution, draft.truth, where=f"template {template_name} level {level} seed {seed}")
+    text, used = worded(draft, template_name, seed, wording)
     return Problem(
-        problem=draft.problem,
+        problem=text,
         solution=solution,
         answer=draft.answer,
         subject=REGISTRY[template_name].subject,
@@ -84,6 +116,7 @@ def make_problem(template_name: str, level: int, seed: int, verify_answer: bool 
         source="synthetic",
         template=template_name,
         seed=seed,
+        wording=used,
     )
 
 
@@ -97,23 +130,29 @@ def generate(config: SynthConfig) -> Iterator[Problem]:
     master = random.Random(config.seed)
     catalog = templates_by_subject()
     subjects = list(catalog)
-    seen: set[str] = set()
+    seen: set[str] = set()  # problem texts written, in any wording, and their formal LaTeX texts
+    written = 0
     exhausted: set[tuple[str, int]] = set()
     slots = 0
     with tqdm(total=config.n, disable=not config.progress, unit="problem", desc="synth") as bar:
-        while len(seen) < config.n:
+        while written < config.n:
             slots += 1
             if slots > config.max_slots_per_problem * config.n:
-                raise ConfigError(f"the templates ran out of new problems after {len(seen)} unique ones; ask for "
+                raise ConfigError(f"the templates ran out of new problems after {written} unique ones; ask for "
                                   f"fewer than n={config.n}")
             tmpl = master.choice(catalog[master.choice(subjects)])
             level = master.choice(LEVELS)
             if (tmpl.name, level) in exhausted:
                 continue
             for _ in range(config.attempts_per_slot):
-                problem = make_problem(tmpl.name, level, master.getrandbits(63), verify_answer=config.verify)
+                seed, wording = master.getrandbits(63), config.pick_wording(master)
+                formal = draft_for(tmpl.name, level, seed).problem
+                if formal in seen:
+                    continue
+                problem = make_problem(tmpl.name, level, seed, verify_answer=config.verify, wording=wording)
                 if problem.problem not in seen:
-                    seen.add(problem.problem)
+                    seen.update((formal, problem.problem))
+                    written += 1
                     bar.update()
                     yield problem
                     break

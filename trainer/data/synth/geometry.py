@@ -13,6 +13,7 @@ from trainer.data.synth.base import (
     Draft,
     join_sum,
     paren,
+    plain,
     show,
     surd_tex,
     sym,
@@ -42,7 +43,9 @@ def rectangle_from_perimeter(rng: random.Random, level: int) -> Draft:
              f"With $\\ell = {length}$, the width is $w = {perimeter // 2} - {length} = {width}$.",
              f"The area is $\\ell w = {length} \\cdot {width} = {area}$."]
     problem = f"A rectangle has perimeter ${perimeter}$ and length ${length}$. What is its area?"
-    return Draft(problem, steps, str(area), length * (sympy.Rational(perimeter, 2) - length))
+    word = (f"A rectangular garden has a perimeter of {perimeter} meters and a length of {length} meters. What is its "
+            "area, in square meters?")
+    return Draft(problem, steps, str(area), length * (sympy.Rational(perimeter, 2) - length), word)
 
 
 @template(SUBJECT)
@@ -63,12 +66,16 @@ def right_triangle_side(rng: random.Random, level: int) -> Draft:
         truth = sympy.Point(0, 0).distance(sympy.Point(a, b))
         if c is None:
             problem += " Express your answer in simplest radical form."
-        return Draft(problem, steps, answer, truth)
+        word = (f"@name@ walks {a} blocks east and then {b} blocks north. How far is @name@ from the start, in a "
+                "straight line, in blocks?")
+        return Draft(problem, steps, answer, truth, word)
     steps = [f"By the Pythagorean theorem, $a^2 + {b}^2 = {c}^2$.",
              f"So $a^2 = {show(f'{c}^2 - {b}^2', a * a)}$.",
              f"So $a = \\sqrt{{{a * a}}} = {a}$."]
     problem = f"A right triangle has a hypotenuse of length ${c}$ and a leg of length ${b}$. How long is the other leg?"
-    return Draft(problem, steps, str(a), sympy.sqrt(sympy.Integer(c) ** 2 - sympy.Integer(b) ** 2))
+    word = (f"A {c}-foot ladder leans against a wall, with its foot {b} feet from the wall. How high up the wall does "
+            "the ladder reach, in feet?")
+    return Draft(problem, steps, str(a), sympy.sqrt(sympy.Integer(c) ** 2 - sympy.Integer(b) ** 2), word)
 
 
 @template(SUBJECT)
@@ -87,8 +94,10 @@ def circle_area_from_circumference(rng: random.Random, level: int) -> Draft:
                  f"${show(f'{tex(radius)}^2', area)}$, so the area is $\\pi r^2 = {times_tex(area, PI)}$."]
         given = f"diameter ${tex(2 * radius)}$"
     truth = sympy.pi * sympy.Rational(radius.numerator, radius.denominator) ** 2
+    word = (f"A round table has a diameter of {tex(2 * radius)} feet. What is the area of its top, in square feet? "
+            "Give the answer in terms of pi.") if level == 1 else None
     return Draft(f"A circle has {given}. What is its area? Express your answer in terms of $\\pi$.", steps,
-                 times_tex(area, PI), truth)
+                 times_tex(area, PI), truth, word)
 
 
 @template(SUBJECT)
@@ -166,8 +175,10 @@ def box_volume_surface(rng: random.Random, level: int) -> Draft:
     a, b, c = (rng.randint(1, upto(level, 2)) for _ in range(3))
     if rng.random() < 0.5:
         steps = [f"The volume is ${show(f'{a}{CDOT}{b}{CDOT}{c}', a * b * c)}$."]
+        word = (f"A fish tank is {a} cm long, {b} cm wide and {c} cm tall. How many cubic centimeters of water does it "
+                "hold when it is full?")
         return Draft(f"A rectangular box measures ${a}$ by ${b}$ by ${c}$. What is its volume?", steps, str(a * b * c),
-                     sympy.Mul(*(sympy.Integer(v) for v in (a, b, c))))
+                     sympy.Mul(*(sympy.Integer(v) for v in (a, b, c))), word)
     faces = [a * b, b * c, a * c]
     steps = [f"The box has two faces of each size: ${a} \\cdot {b} = {a * b}$, ${b} \\cdot {c} = {b * c}$ and "
              f"${a} \\cdot {c} = {a * c}$.",
@@ -212,8 +223,10 @@ def similar_triangles(rng: random.Random, level: int) -> Draft:
     steps = [f"Corresponding sides are in the same ratio: $\\frac{{DE}}{{AB}} = \\frac{{{tex(a2)}}}{{{a}}} = {tex(scale)}$.",
              f"So $EF = {tex(scale)} \\cdot BC = {tex(scale)} \\cdot {b} = {tex(value)}$."]
     truth = sympy.Rational(int(a2) * b, a)  # cross-multiplying DE/AB = EF/BC
+    word = (f"A pole {a} m tall casts a shadow {b} m long. At the same time, a tree {plain(a2)} m tall nearby casts a "
+            "shadow. How long is the tree's shadow, in meters?")
     return Draft(f"Triangle $ABC$ is similar to triangle $DEF$ with $AB = {a}$, $BC = {b}$ and $DE = {tex(a2)}$. What is "
-                 "$EF$?", steps, tex(value), truth)
+                 "$EF$?", steps, tex(value), truth, word)
 
 
 @template(SUBJECT)

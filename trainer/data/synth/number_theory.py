@@ -46,7 +46,9 @@ def gcd_euclid(rng: random.Random, level: int) -> Draft:
         steps.append(f"${show(f'{x} - {q}{CDOT}{y}', r)}$.")
         x, y = y, r
     steps.append(f"The last nonzero remainder is ${x}$, so the greatest common divisor is ${x}$.")
-    return Draft(f"What is the greatest common divisor of ${a}$ and ${b}$?", steps, str(x), sympy.gcd(a, b))
+    word = (f"@name@ has {a} red beads and {b} blue beads and makes identical bracelets that use up all of the beads. "
+            "What is the greatest number of bracelets @name@ can make?")
+    return Draft(f"What is the greatest common divisor of ${a}$ and ${b}$?", steps, str(x), sympy.gcd(a, b), word)
 
 
 @template(SUBJECT)
@@ -65,7 +67,9 @@ def lcm_by_factoring(rng: random.Random, level: int) -> Draft:
     steps += [f"The least common multiple takes the highest power of each prime: ${chosen}$.",
               f"${chosen} = {value}$."]
     listed = ", ".join(f"${n}$" for n in numbers[:-1]) + f" and ${numbers[-1]}$"
-    return Draft(f"What is the least common multiple of {listed}?", steps, str(value), sympy.ilcm(*numbers))
+    word = (f"One bus leaves the station every {numbers[0]} minutes and another every {numbers[1]} minutes. They both "
+            "leave at 8:00. After how many minutes do they next leave together?") if len(numbers) == 2 else None
+    return Draft(f"What is the least common multiple of {listed}?", steps, str(value), sympy.ilcm(*numbers), word)
 
 
 @template(SUBJECT)

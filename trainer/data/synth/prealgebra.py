@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import sympy
 
-from trainer.data.synth.base import CDOT, FRAC, Draft, join_sum, show, sym, template, tex, upto
+from trainer.data.synth.base import CDOT, FRAC, Draft, join_sum, plain, show, sym, template, tex, upto
 
 SUBJECT = "Prealgebra"
 
@@ -41,7 +41,15 @@ def fraction_sum(rng: random.Random, level: int) -> Draft:
     steps.append(f"The numerators add up to ${show(join_sum(signed), total)}$.")
     steps.append(f"So the sum is ${show(f'{FRAC}{{{total}}}{{{lcd}}}', result)}$.")
     truth = sympy.Add(*(sym(t) for t in terms))
-    return Draft(f"Compute ${shown}$. Express your answer as a fraction in simplest form.", steps, tex(result), truth)
+    word = None
+    if count == 2 and signs[1] > 0 and max(fracs) < 1:
+        word = (f"@name@ ate {plain(fracs[0])} of a pizza at lunch and {plain(fracs[1])} of a pizza at dinner. What "
+                "fraction of a pizza did @name@ eat in all?")
+    elif count == 2 and result > 0:
+        word = (f"@name@ had {plain(fracs[0])} of a cake and gave {plain(fracs[1])} of a cake to @name2@. What fraction "
+                "of a cake does @name@ have left?")
+    return Draft(f"Compute ${shown}$. Express your answer as a fraction in simplest form.", steps, tex(result), truth,
+                 word)
 
 
 @template(SUBJECT)
@@ -61,7 +69,11 @@ def percent_of(rng: random.Random, level: int) -> Draft:
                      f"${show(f'{FRAC}{{{pct2}}}{{100}}{CDOT}{tex(value)}', value * pct2 / 100)}$.")
         value = value * pct2 / 100
         truth = truth * sympy.Rational(pct2, 100)
-    return Draft(problem, steps, tex(value), truth)
+        return Draft(problem, steps, tex(value), truth)
+    word = (f"A school has {whole} students and {pct}% of them walk to school. How many students walk to school?"
+            if value.denominator == 1 and pct < 100 else
+            f"@name@ earns {whole} dollars and puts {pct}% of it into savings. How many dollars is that?")
+    return Draft(problem, steps, tex(value), truth, word)
 
 
 @template(SUBJECT)
@@ -109,7 +121,8 @@ def mean_of_list(rng: random.Random, level: int) -> Draft:
                  f"There are ${count}$ numbers.",
                  f"So the mean is ${show(f'{FRAC}{{{total}}}{{{count}}}', Fraction(total, count))}$."]
         truth = sympy.Rational(sum(sympy.Integer(x) for x in numbers), len(numbers))
-        return Draft(f"What is the arithmetic mean of {listed}?", steps, tex(Fraction(total, count)), truth)
+        word = f"@name@ scored {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} on {count} quizzes. What is the average score?"
+        return Draft(f"What is the arithmetic mean of {listed}?", steps, tex(Fraction(total, count)), truth, word)
     hidden = numbers.pop()
     mean = Fraction(sum(numbers) + hidden, count)
     if mean.denominator != 1:  # keep the given mean an integer by adjusting the hidden number
@@ -221,6 +234,10 @@ def fraction_of_remainder(rng: random.Random, level: int) -> Draft:
 
 
 
+# How a word problem says that something measures an amount in these units.
+UNIT_THINGS = {"feet": "A board is", "yards": "A garden path is", "hours": "A road trip takes", "minutes": "A song lasts",
+               "days": "A camping trip lasts", "gallons": "A fish tank holds", "pounds": "A bag of flour weighs",
+               "meters": "A ribbon is"}
 # (big unit, small unit, small units per big unit)
 UNITS = (("feet", "inches", 12), ("yards", "feet", 3), ("hours", "minutes", 60), ("minutes", "seconds", 60),
          ("days", "hours", 24), ("gallons", "quarts", 4), ("pounds", "ounces", 16), ("meters", "centimeters", 100))
@@ -243,10 +260,11 @@ def unit_conversion(rng: random.Random, level: int) -> Draft:
         steps = [f"Each of the {big} is ${factor}$ {small}, so ${amount}$ {big} is ${amount} \\cdot {factor} = "
                  f"{value}$ {small}."]
         return Draft(f"How many {small} are in ${amount}$ {big}?", steps, str(value),
-                     sympy.Integer(sum(factor for _ in range(amount))))
+                     sympy.Integer(sum(factor for _ in range(amount))), f"{UNIT_THINGS[big]} {amount} {big}. How many {small} is that?")
     total = rng.randint(factor + 1, amount * factor)
     value = Fraction(total, factor)
     steps = [f"There are ${factor}$ {small} in each of the {big}, so ${total}$ {small} is "
              f"${show(f'{FRAC}{{{total}}}{{{factor}}}', value)}$ {big}."]
+    word = f"{UNIT_THINGS[big]} {total} {small}. How many {big} is that?"
     return Draft(f"How many {big} are in ${total}$ {small}? Express your answer as a mixed number or a common fraction "
-                 "if needed.", steps, tex(value), sympy.Rational(total) / factor)
+                 "if needed.", steps, tex(value), sympy.Rational(total) / factor, word)
