@@ -46,6 +46,8 @@ def hub(monkeypatch, tmp_path, tiny_gguf):
     import tutor.hub.overview as overview
 
     monkeypatch.setattr(overview, "detect_hardware", lambda: LAPTOP)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the tab then shows ~/.local/share/stepwise/models, as at home
+    monkeypatch.setenv("STEPWISE_HOME", str(tmp_path / ".local" / "share" / "stepwise"))
     with FakeHub() as fake:
         point_client_at(fake, monkeypatch, tmp_path)
         fake.add_repo(ENTRY.repo_id, {ENTRY.filename: tiny_gguf})
@@ -72,7 +74,7 @@ def test_catalog_lists_models_with_the_pick_for_this_computer(window):
     assert names[0] == "★ " + ENTRY.name, "the recommendation for a 4-core, 5 GB-free laptop is starred"
     assert view.selected().id == CATALOG_ID and "Recommended for this computer" in view.recommendation.text()
     assert "79.7" in view.details.text() and ENTRY.card_url in view.details.text()
-    assert str(registry.models_dir()) in view.where.text()
+    assert "~/.local/share/stepwise/models" in view.where.text()
     assert view.download_button.isEnabled() and not view.use_button.isEnabled()
     screenshot(window, "catalog")
 

@@ -61,6 +61,14 @@ def save_hub_token(token: str, *, report: Report, cancel: threading.Event) -> st
     return save_token(token)
 
 
+def tidy_path(path: Any) -> str:
+    """A path as a person reads it: the home folder written as ~."""
+    from pathlib import Path
+
+    path, home = Path(path), Path.home()
+    return "~/" + str(path.relative_to(home)) if path.is_relative_to(home) else str(path)
+
+
 def human_bytes(n: float) -> str:
     from tutor.hub.download import human_bytes as fmt
 
@@ -193,7 +201,7 @@ class CatalogView(QWidget):
         self.overview = view
         self.model.set_rows(view.rows)
         self.recommendation.setText(f"★ {view.recommendation}")
-        self.where.setText(f"Downloaded models live in {view.models_dir} (delete them here or there).")
+        self.where.setText(f"Downloaded models live in {tidy_path(view.models_dir)} (one folder per model).")
         for i, row in enumerate(view.rows):
             if row.id == keep:
                 self.table.selectRow(i)
@@ -232,12 +240,12 @@ class CatalogView(QWidget):
             lines.append(f"Model card reports: {e.figures()} ({e.figures_note}). "
                          f"<a href='{e.card_url}'>Model card</a>")
             if not e.trained_verifier:
-                lines.append("No trained verifier: its confidence comes from how many solutions agree "
-                             "(majority vote), the symbolic check and the step check.")
+                lines.append("Not trained as a verifier: its own scores of solutions are weak, so rank its "
+                             "answers by majority vote (Settings → Strategy: maj1).")
         if row.installed is not None:
             m = row.installed
             lines.append(f"Downloaded {m.downloaded_at[:10]} from {m.source} ({m.repo_id} at {m.revision[:10]}): "
-                         f"{m.path}")
+                         f"{tidy_path(m.path)}")
         elif row.partial_bytes:
             lines.append(f"{human_bytes(row.partial_bytes)} already downloaded; Resume download continues.")
         self.details.setText("<br>".join(lines))
