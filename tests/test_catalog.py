@@ -108,3 +108,24 @@ def test_meminfo_reads_proc_and_survives_its_absence(tmp_path):
     assert round(total, 2) == 8.19 and round(free, 2) == 5.12
     total, free = _meminfo(tmp_path / "missing")
     assert total == free and total >= 0
+
+
+def test_gpu_is_read_from_nvidia_smi_when_present(monkeypatch):
+    import subprocess
+
+    import tutor.hub.catalog as catalog
+
+    monkeypatch.setattr(catalog.shutil, "which", lambda name: "/usr/bin/nvidia-smi")
+    answer = subprocess.CompletedProcess([], 0, stdout="NVIDIA GeForce RTX 3060, 12288\n", stderr="")
+    monkeypatch.setattr(catalog.subprocess, "run", lambda *a, **k: answer)
+    assert catalog._nvidia_gpu() == ("NVIDIA GeForce RTX 3060", 12.0)
+    hw = catalog.detect_hardware()
+    assert hw.gpu == "NVIDIA GeForce RTX 3060" and "GPU NVIDIA GeForce RTX 3060 (12 GB)" in hw.describe()
+
+    def broken(*a, **k):
+        raise subprocess.CalledProcessError(9, "nvidia-smi")
+
+    monkeypatch.setattr(catalog.subprocess, "run", broken)
+    assert catalog._nvidia_gpu() == ("", 0.0)
+    monkeypatch.setattr(catalog.shutil, "which", lambda name: None)
+    assert catalog._nvidia_gpu() == ("", 0.0) and catalog.detect_hardware().gpu == ""
