@@ -52,6 +52,12 @@ COMPUTED = [
     # mixed numbers are sums, not products (MATH500 regression)
     ("What is $\\left(4\\dfrac{5}{8}\\right)^{55} \\cdot \\left(\\dfrac{8}{37}\\right)^{55}$?", "arithmetic", [1]),
     ("What is $2\\frac{1}{2} + 1$?", "arithmetic", [Rational(7, 2)]),
+    ("Solve for $w$: $\\frac{1\\frac16}w=\\frac{42}3$.", "equation", [Rational(1, 12)]),  # (7/6)/w = 14
+    # a sign right after an operator (MATH train regression: was "broken")
+    ("Compute $-8\\cdot 4-(-6\\cdot -3)+(-10\\cdot -5)$.", "arithmetic", [-8 * 4 - (-6 * -3) + (-10 * -5)]),
+    ("What is 8 / -2?", "arithmetic", [-4]),
+    # a radical answer is written simplified
+    ("Simplify $\\frac{1}{1+\\sqrt{2}}\\cdot\\frac{1}{1-\\sqrt{2}}$.", "arithmetic", [-1]),
     # --- percentages and fractions of a number ----------------------------------------------------------
     ("20% of 45", "percent", [9]),
     ("what is 15 percent of 80", "percent", [12]),
@@ -124,6 +130,13 @@ COMPUTED = [
     ("If $3x + 2(1 + x) = 17$, what is the value of $6x + 5$?", "equation", [6 * 3 + 5]),
     ("If $x^2 - x - 1 = 0$, what is the value of $x^3 - 2x + 1$?", "equation", [2]),
     ("If $a = 8$, what is the value of $\\left(16\\sqrt[3]{a^2}\\right)^{\\frac 13}$?", "equation", [4]),
+    ("Evaluate 2x + 3 when x = 4", "equation", [11]),
+    ("Solve x^2/4 = 1", "equation", [-2, 2]),  # (x^2)/4: a letter's power over a number is read as usual
+    # where the MATH reference answer drops a root: both roots checked by substitution (by hand)
+    ("Find all real values of $x$ such that $$\\frac{2x^2-3x}{x^2-x} + 5x -11 = \\frac{3x^2+5x+2}{x^2-1}.$$",
+     "equation", [Rational(2, 5), 3]),  # 5x^2 - 17x + 6 = (5x - 2)(x - 3); at x = 3 both sides are 11/2
+    ("Find all solutions to the equation \\[\\frac{\\left(\\frac{x}{x+1}\\right)^2 + 11}{\\left(\\frac{x}{x+1}\\right)^2 + 1}"
+     " = 2.\\]", "equation", [Rational(-3, 2), Rational(-3, 4)]),  # (x/(x+1))^2 = 9: x/(x+1) = 3 or -3
     # --- systems of linear equations --------------------------------------------------------------------
     ("x + y = 10, x - y = 2", "system", [6, 4]),
     ("Solve the system 2x + y = 3 and x - y = 3", "system", [2, -1]),
@@ -189,6 +202,16 @@ NOT_COMPUTED = [
     "What is the gcd of 2^3 and 12?",
     "What is 1,000 + 2,000?",
     "What is 100 mod 7 + 1?",  # (100 mod 7) + 1 or 100 mod 8?
+    "gcd of 1,000 and 2,000",  # thousands separators, or a list?
+    "What is 1 000 000 + 1?",
+    "What is 1 1/2 + 2 1/4?",  # mixed numbers typed with a space
+    "Solve x2 + 1 = 5",  # x^2 or 2x?
+    "What is 8^2/3?",  # (8^2)/3 or 8^(2/3)?
+    "Solve 1/2x = 4",  # (1/2)x or 1/(2x)?
+    "What is 6/2(1+2)?",
+    "Find all the integer roots of 2x^3 + 13x^2 - 23x + 8 = 0",  # "integer" is a condition here
+    "What is $6 \\div 0.\\overline{6}$?",  # a repeating decimal, not a division by zero (MATH train)
+    "Evaluate $\\frac{1}{1 \\frac{1}{2}}$ times 3 if x is even",
     # --- ambiguous: no claim either way -----------------------------------------------------------------
     "4 \\frac{7}{3}",
     "\\sqrt{-4}",
@@ -246,6 +269,7 @@ FORMS = [
     ("Solve the system 2x + y = 3 and x - y = 3", "(2, -1)"),
     ("2/3 + 1/6", "\\frac{5}{6}"),
     ("What is 1/2 - 3/4?", "-\\frac{1}{4}"),
+    ("Simplify $\\frac{\\sqrt{40\\cdot9}}{\\sqrt{49}}$.", "\\frac{6 \\sqrt{10}}{7}"),
     ("write 0.375 as a fraction", "\\frac{3}{8}"),
     ("Write 3/8 as a decimal", "0.375"),
     ("1.2 times 0.5", "0.6"),

@@ -14,7 +14,7 @@ and `domain.commands`, the LaTeX commands that domain reads (any other command m
 before parsing starts). Nothing is ever `eval`ed. The grammar:
 
     expression := signed_term (('+' | '-') signed_term)*        signed_term := ('+' | '-')* term
-    term := power (('*' | '/' | \\cdot | \\times | \\div) power | implicit power)*
+    term := power (('*' | '/' | \\cdot | \\times | \\div) ('+' | '-')* power | implicit power)*
     power := primary '!'* ('^' ('+' | '-')? primary)?           (`x^23` is x^{23}, as math-verify reads it)
     primary := number | letter | \\pi | '(' expression ')' | '{' expression '}' | \\frac group group
              | \\sqrt ('[' expression ']')? group | function | \\log '_' group argument | \\binom group group
@@ -159,14 +159,22 @@ class Parser:
             token = self.peek()
             if token in _TIMES:
                 self.take()
-                value = self.domain.mul(value, self.power())
+                value = self.domain.mul(value, self.signed_power())
             elif token in _DIVIDE:
                 self.take()
-                value = self.domain.div(value, self.power())
+                value = self.domain.div(value, self.signed_power())
             elif token is not None and _STARTS_PRIMARY.match(token):
                 value = self.domain.mul(value, self.power())  # implicit multiplication: 2\pi, 3x, (a+5)(b+2)
             else:
                 return value
+
+    def signed_power(self) -> Any:
+        """The operand after `*` or `/`, which may carry a sign: `-6 \\cdot -3`, `8 / -2`."""
+        if self.peek() in ("+", "-"):
+            sign = self.take()
+            operand = self.signed_power()
+            return self.domain.neg(operand) if sign == "-" else operand
+        return self.power()
 
     def power(self) -> Any:
         base = self.primary()
@@ -240,7 +248,7 @@ class Parser:
             return domain.determinant(self.matrix(token))
         if len(token) == 1 and token.isalpha():
             return domain.letter(token)
-        if token in ("+", "-", "=", "!", "^", "_", *_TIMES, *_DIVIDE, *_CLOSING):
+        if token in ("+", "-", "!", "^", *_TIMES, *_DIVIDE, *_CLOSING):
             raise Malformed("is missing a term")
         raise Unsupported(f"token {token!r}")
 

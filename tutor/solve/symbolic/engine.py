@@ -117,19 +117,24 @@ def _undefined_sentence(reason: str) -> str:
 
 
 def _compute(reading: Reading) -> Computed:
-    equations, expressions, unknowns = [], [], set()
+    equations, expressions, unknowns, broken = [], [], set(), []
     for span in reading.spans:
         sides = [side.strip() for side in split_top_level(span, "=")]
         if len(sides) > 2:
             raise NotReadable("a chain of equalities")
-        if len(sides) == 2 and not sides[0]:
-            raise Malformed(f"'{span}' is missing a side")
-        if len(sides) == 2 and sides[1]:
-            (lhs, lhs_letters), (rhs, rhs_letters) = _side(sides[0], span), _side(sides[1], span)
-            equations.append((span, lhs, rhs))
-            unknowns |= lhs_letters | rhs_letters
-        else:  # an expression, or `12 \cdot 7 =`: a question for its value
-            expressions.append((sides[0], evaluate(sides[0])))
+        try:  # a span we cannot read (NotReadable, Unsupported) outranks a broken one: no claim at all
+            if len(sides) == 2 and not sides[0]:
+                raise Malformed(f"'{span}' is missing a side")
+            if len(sides) == 2 and sides[1]:
+                (lhs, lhs_letters), (rhs, rhs_letters) = _side(sides[0], span), _side(sides[1], span)
+                equations.append((span, lhs, rhs))
+                unknowns |= lhs_letters | rhs_letters
+            else:  # an expression, or `12 \cdot 7 =`: a question for its value
+                expressions.append((sides[0], evaluate(sides[0])))
+        except (Malformed, Undefined) as exc:
+            broken.append(exc)
+    if broken:
+        raise broken[0]
     if not equations:
         if len(expressions) != 1:
             raise NotReadable("not one expression" if expressions else "no math")
@@ -180,7 +185,8 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
 def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
     if value.free_symbols:
         raise NotReadable("an expression with a variable, and nothing to solve")
-    value = sympy.nsimplify(value) if value.is_Float else value
+    if not value.is_Rational:
+        value = sympy.radsimp(value)  # 1/((1 - \sqrt{2})(1 + \sqrt{2})) is -1
     if value.has(sympy.zoo, sympy.nan, sympy.oo) or not value.is_real:
         raise NotReadable("not a finite real number")
     words = set(reading.words)

@@ -62,9 +62,9 @@ class Reading:
 # Words a directly computable problem may say besides its math. Nothing here may change an answer.
 FILLER = frozenset(
     """what whats is are was does do the value values of compute calculate calc evaluate simplify find solve
-    determine work out give express write convert as an answer your in its simplest form integer common fraction
+    determine work out give express write convert as an answer your in its simplest form common fraction
     decimal exact exactly result please can could would you tell me help how get for if then and given let
-    that such us all solution solutions root roots equation equations system following expression enter
+    that such us all when at solution solutions root roots equation equations system following expression enter
     separated by commas comma equal equals to real complex radical number numbers hi hey thanks quick""".split()
 )
 
@@ -88,6 +88,7 @@ _REWRITES = [
     (r"\\pmod\b|\\bmod\b|\\mod\b", " mod "),
     (r"\(\s*mod\s+([^()]*)\)", r" mod \1 "),
     (r"\bwhat\s*'?\s*s\b", "what is"),
+    (r"\b(?:as|to) an integer\b", " "),  # an answer form; "integer" anywhere else is a condition
     (r"\blet\s*'\s*s\b", "let us"),
     (r"\b(?:greatest common (?:divisor|factor)|highest common factor|gcf|hcf)\b", "gcd"),
     (r"\b(?:least|lowest) common multiple\b", "lcm"),
@@ -107,16 +108,20 @@ _REWRITES = [
 ]
 _REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement) for pattern, replacement in _REWRITES]
 # A multi-digit argument after a command with no braces is TeX for "first digit only": nobody means that.
+_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\\[lc]?dots\b")
 _AMBIGUOUS = re.compile(r"\\log_\d\d|\\binom\s*\d\d|\\frac\s*\d\d\d")
 
 
 # `4\frac{5}{8}` (or `4\dfrac{5}{8}`) is the mixed number 4 5/8, not a product.
-_MIXED_NUMBER = re.compile(r"(?<![\^_\d.])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}")
+_MIXED_NUMBER = re.compile(
+    r"(?<![\^_\d.])(\d+)\s*\\[dt]?frac\s*(?:\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}|(\d)\s*(\d)(?!\d))"
+)
+_NUMBER_BEFORE_FRACTION = re.compile(r"\d\s*\\frac")
 
 
 def _mixed_number(match: re.Match) -> str:
-    whole, numerator, denominator = (int(g) for g in match.groups())
+    whole, numerator, denominator = (int(g) for g in match.groups() if g is not None)
     if not 0 < numerator < denominator:
         raise NotReadable("a whole number before an improper fraction: a mixed number or a product?")
     return f"({whole}+{numerator}/{denominator})"
@@ -137,6 +142,10 @@ def clean(problem: str) -> tuple[str, list[str]]:
             kinds.append("percent")
         elif count and "log_" in replacement:
             kinds.append("log")
+    if _NUMBER_BEFORE_FRACTION.search(text):
+        raise NotReadable("a number right before a fraction: a mixed number or a product?")
+    if _THOUSANDS.search(text):
+        raise NotReadable("a comma that may be a thousands separator: `1,000`")
     if _ELLIPSIS.search(text):
         raise NotReadable("an ellipsis: a pattern to continue, not an expression")
     if _AMBIGUOUS.search(text):
@@ -179,7 +188,7 @@ def segment(text: str) -> list[Segment]:
         elif kind == "space":
             if span:
                 span.append(" ")
-        elif kind == "punct" and not _math_punctuation(token, depth, span):
+        elif kind == "punct" and not _math_punctuation(token, depth, span, text[match.end() : match.end() + 1]):
             close_span()
             segments.append(Segment("punct", token))
         else:
@@ -194,10 +203,12 @@ def segment(text: str) -> list[Segment]:
     return segments
 
 
-def _math_punctuation(token: str, depth: int, span: list[str]) -> bool:
+def _math_punctuation(token: str, depth: int, span: list[str], following: str = "") -> bool:
     """A comma or period inside brackets, or a `!` right after a number, letter or bracket, is math."""
     if token in ",." and depth:
         return True
+    if token == "." and following and not following[0].isspace() and following[0] not in "?!,;:'\"":
+        return True  # `0.\overline{6}`: part of the math, not the end of a sentence
     if token == "!":
         last = "".join(span).rstrip()
         return bool(last) and (last[-1].isalnum() or last[-1] in ")}!")
@@ -216,7 +227,15 @@ _POSTFIX_WORDS = {"squared": "^2", "cubed": "^3"}
 _INTEGER_LIST = re.compile(r"\s*\(?\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\)?\s*|\s*\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]\s*")
 
 
-_FUNCTION_NOTATION = re.compile(r"(?<![A-Za-z\\])[fgh]\s*\(")
+# Math that students type one way and mean another: no claim on it.
+_AMBIGUOUS_SPANS = [
+    (re.compile(r"(?<![A-Za-z\\])[fgh]\s*\("), "function notation: f(x) is not f times x"),
+    (re.compile(r"(?<![_^\d.])\d+\s+\.?\d"), "two numbers side by side: `1 1/2` (a mixed number?), `1 000` (a thousand?)"),
+    (re.compile(r"(?<![\\A-Za-z])[A-Za-z]\d"), "a letter before a number: `x2` could be x^2 or 2x"),
+    (re.compile(r"\d\s*\^\s*-?\d+(?:\.\d+)?\s*/"), "`8^2/3`: (8^2)/3 or 8^(2/3)?"),
+    (re.compile(r"(?:/|\\div)\s*(?:\d+(?:\.\d+)?|[A-Za-z])\s*(?=[A-Za-z(]|\\(?!cdot|times|div))"),
+     "`1/2x` or `6/2(1+2)`: what does the division cover?"),
+]
 
 
 def read(problem: str, evaluate: Evaluate) -> Reading:
@@ -228,8 +247,10 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     reading = Reading(segment(text), kinds)
     _article(reading)
     _check_words(reading, FILLER | PHRASE_WORDS)
-    if any(_FUNCTION_NOTATION.search(span) for span in reading.spans):
-        raise NotReadable("function notation: f(x) is not f times x")
+    for span in reading.spans:
+        for pattern, reason in _AMBIGUOUS_SPANS:
+            if pattern.search(span):
+                raise NotReadable(reason)
     _postfix_words(reading)
     _remainder(reading, evaluate)
     _gcd_lcm(reading)
