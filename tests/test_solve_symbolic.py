@@ -39,6 +39,8 @@ COMPUTED = [
     ("Compute 5!/3!", "arithmetic", [20]),
     ("Simplify 12/18", "arithmetic", [Rational(2, 3)]),
     ("Let's compute 6 * 7.", "arithmetic", [42]),
+    ("What's 1/3 + 1/6 in lowest terms", "arithmetic", [Rational(1, 2)]),
+    ("Simplify 2(x + 3) - 2x", "arithmetic", [6]),  # the variable cancels: one value
     ("Hey, what is 2 + 2?", "arithmetic", [4]),
     ("What does 3 + 4 equal?", "arithmetic", [7]),
     # --- arithmetic in LaTeX ----------------------------------------------------------------------------
@@ -143,6 +145,9 @@ COMPUTED = [
     ("If x + y = 10 and x - y = 2, what is x?", "system", [6]),
     ("what is x + y if x + y = 10 and x - y = 2", "system", [10]),
     ("x + y + z = 6, x - y = 0, z = 2", "system", [2, 2, 2]),
+    ("x = 2, y = x + 1, what is y?", "system", [3]),
+    ("Solve 2x = 4 and 3y = 9", "system", [2, 3]),
+    ("What is the value of x in 2x = 8?", "equation", [4]),
 ]
 
 NOT_COMPUTED = [
@@ -170,6 +175,9 @@ NOT_COMPUTED = [
     "Round 3.14159 to the nearest tenth",
     "What is 1/3 as a decimal?",
     "Can you help me with 2+3 please?",
+    "What is 15% of 80 + 20?",  # 15% of 100, or 12 + 20?
+    "3/5 of 40 + 10",
+    "What is 50% of 20% of 45?",
     # --- word problems with numbers ---------------------------------------------------------------------
     "Janet has 3 apples and buys 5 more. How many does she have?",
     "Janet sold 20% of her 50 eggs. How many are left?",
@@ -244,6 +252,9 @@ ILL_POSED = [
     ("What is 1/0?", "This problem divides by zero, so it has no answer."),
     ("What is 0^{-1}?", "This problem divides by zero, so it has no answer."),
     ("What is the remainder when 10 is divided by 0?", "This problem divides by zero, so it has no answer."),
+    ("What is 0/0?", "This problem divides by zero, so it has no answer."),
+    ("Solve x/0 = 1", "This problem divides by zero, so it has no answer."),
+    ("What is (x^2 - 1)/(x - 1) when x = 1", "What is asked divides by zero at the solution, so it has no answer."),
     ("log base 2 of 0", "This problem takes the logarithm of zero or a negative number, which is undefined"),
     # --- broken text ------------------------------------------------------------------------------------
     ("solve 2x + = 9", "The problem text is broken: '2x + = 9' is missing a term."),

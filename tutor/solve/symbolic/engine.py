@@ -156,7 +156,7 @@ def _compute(reading: Reading) -> Computed:
         pairs = " and ".join(_shown(f"{x} = {_latex(v)}") for x, v in zip(names, values))
         answer = "(" + ", ".join(map(_latex, values)) + ")"
         return Computed("system", values, answer, names, f"Solving the equations directly gives {pairs}.")
-    value = solution[asked] if asked in solution else sympy.expand(asked.subs(solution))
+    value = solution[asked] if asked in solution else _defined(sympy.expand(asked.subs(solution)))
     return Computed("system", [value], _latex(value), names)
 
 
@@ -176,10 +176,17 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
         found = " or ".join(_shown(f"{x} = {_latex(root)}") for root in roots)
         return Computed("equation", roots, ", ".join(map(_latex, roots)), (str(x),),
                         f"Solving the equation directly gives {found}.")
-    values = {sympy.radsimp(sympy.expand(asked.subs(x, root))) for root in roots}
+    values = {_defined(sympy.radsimp(sympy.expand(asked.subs(x, root)))) for root in roots}
     if len(values) != 1:
         raise NotReadable("the asked expression has a different value at each root (or none written alike)")
     return Computed("equation", list(values), _latex(values.pop()), (str(x),))
+
+
+def _defined(value: sympy.Expr) -> sympy.Expr:
+    """The asked expression's value at the solution, which must exist: `1/(x - 1)` at x = 1 does not."""
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise IllPosed("What is asked divides by zero at the solution, so it has no answer.")
+    return value
 
 
 def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:

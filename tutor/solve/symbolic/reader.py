@@ -65,13 +65,15 @@ FILLER = frozenset(
     determine work out give express write convert as an answer your in its simplest form common fraction
     decimal exact exactly result please can could would you tell me help how get for if then and given let
     that such us all when at solution solutions root roots equation equations system following expression enter
-    separated by commas comma equal equals to real complex radical number numbers hi hey thanks quick""".split()
+    separated by commas comma equal equals to lowest terms real complex radical number numbers hi hey thanks quick""".split()
 )
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 _CHARACTERS = str.maketrans({"−": "-", "–": "-", "×": r" \times ", "·": r" \cdot ", "÷": r" \div ", "√": r"\sqrt",
                              "²": "^2", "³": "^3", "π": r"\pi ", "’": "'", "‘": "'", "“": '"', "”": '"'})
 _NUMBER = r"\d+(?:\.\d+)?"
+# `20% of 45` only where the 45 ends the math: `15% of 80 + 20` could mean 15% of 100.
+_OPERAND_ENDS = r"(?=\s*$|\s*[?.!,;:](?:\s|$)|\s+[A-Za-z]{2,})"
 _TEXT_COMMANDS = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mbox|operatorname)\s*\{([^{}]*)\}")
 # (pattern, replacement): notation and phrases, in order; re.I throughout.
 _REWRITES = [
@@ -92,8 +94,8 @@ _REWRITES = [
     (r"\blet\s*'\s*s\b", "let us"),
     (r"\b(?:greatest common (?:divisor|factor)|highest common factor|gcf|hcf)\b", "gcd"),
     (r"\b(?:least|lowest) common multiple\b", "lcm"),
-    (rf"({_NUMBER})\s*(?:%|percent|per cent)\s+of\b", r"(\1/100) \\cdot "),
-    (r"(\d+\s*/\s*\d+|\\frac\s*\{\d+\}\s*\{\d+\})\s+of\b", r"(\1) \\cdot "),
+    (rf"({_NUMBER})\s*(?:%|percent|per cent)\s+of\s+({_NUMBER}){_OPERAND_ENDS}", r"(\1/100) \\cdot \2"),
+    (rf"(\d+\s*/\s*\d+|\\frac\s*\{{\d+\}}\s*\{{\d+\}})\s+of\s+({_NUMBER}){_OPERAND_ENDS}", r"(\1) \\cdot \2"),
     (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
     (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
     (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
