@@ -263,8 +263,9 @@ class RetrainView(QWidget):
             self.progress.setRange(0, 1)
         if self.overall.maximum() == 0:
             self.overall.setRange(0, 1)
-        if status == "finished":
+        if status == "finished":  # both bars full: the last phases may end between two polls
             self.overall.setValue(self.overall.maximum())
+            self.progress.setValue(self.progress.maximum())
         run = f"Run {self.run_id} " if self.run_id is not None else "Training "
         self.phase_label.setText(f"{run}{status} (exit code {exit_code}).")
         self.log.appendPlainText(f"— {run.strip()} {status} (trainer exit code {exit_code}).")
