@@ -246,7 +246,7 @@ def test_corrupt_gguf_in_settings_shows_the_error_and_keeps_the_model(qtbot, sto
         settings_view.model.choose(str(corrupt))  # what the file picker does with the chosen file
     message = blocker.args[0]
     assert message
-    assert f"Could not load {corrupt}" in settings_view.status.text() and message in settings_view.status.text()
+    assert "Could not load the model" in settings_view.status.text() and message in settings_view.status.text()
     assert message in window.statusBar().currentMessage()
     assert window.session.model_name == "scripted-fake", "a failed load keeps the model in use"
     assert settings_view.load_button.isEnabled()

@@ -188,7 +188,8 @@ class SettingsView(QWidget):
         refused = self.model.path.text().strip() or self.verifier.path.text().strip() or "the bundled model"
         self._show_model_in_use()
         kept = f" The model in use stays: {self.session.model_name}." if self.session.model_name else ""
-        self._show_status(f"Could not load {refused}: {message}.{kept}", error=True)
+        what = "the model" if refused in message else refused  # a load error usually names its file
+        self._show_status(f"Could not load {what}: {message}.{kept}", error=True)
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
