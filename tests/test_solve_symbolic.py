@@ -108,6 +108,8 @@ COMPUTED = [
     ("Determine the remainder of 54 (mod 6).", "mod", [0]),
     ("What is the remainder of 2004 divided by 12?", "mod", [2004 % 12]),
     ("What is 100 mod 7?", "mod", [100 % 7]),
+    ("What is (3 + 4) mod 5?", "mod", [(3 + 4) % 5]),
+    ("What is $5^{2010} \\pmod{7}$?", "mod", [pow(5, 2010, 7)]),
     ("Find the remainder when 2^{10} + 1 is divided by 5.", "mod", [(2**10 + 1) % 5]),
     # --- decimals to fractions and back -----------------------------------------------------------------
     ("write 0.375 as a fraction", "fraction", [Rational(3, 8)]),
@@ -178,6 +180,8 @@ NOT_COMPUTED = [
     "What is 15% of 80 + 20?",  # 15% of 100, or 12 + 20?
     "3/5 of 40 + 10",
     "What is 50% of 20% of 45?",
+    "What is 3 * 17 mod 5?",  # (3 * 17) mod 5, or 3 * (17 mod 5)?
+    "What is the lcm of 4 and 6 times 2?",  # lcm(4, 6) * 2, or lcm(4, 12)?
     # --- word problems with numbers ---------------------------------------------------------------------
     "Janet has 3 apples and buys 5 more. How many does she have?",
     "Janet sold 20% of her 50 eggs. How many are left?",

@@ -11,12 +11,14 @@ It claims an answer only when it has read the whole statement: every word is fil
 for x", "please") or part of a phrase it reads (`the remainder when E is divided by N`, `20% of 45`,
 `log base 3 of 81`, `gcd(12, 18)`), and every math span parses with the one expression parser the grader
 uses (`tutor.grading.expression`, here building sympy values through `domain.SympyDomain`). The problem
-text is never handed to a string evaluator (sympy's or Python's). It reads arithmetic (fractions, decimals, powers, roots,
-factorials, percentages, logarithms with a base, binomial coefficients, 2x2 and 3x3 determinants),
-equations in one unknown (polynomial, rational), square linear systems of 2 or 3 equations, gcd/lcm,
-remainders, and decimal <-> fraction conversions.
+text is never handed to a string evaluator (sympy's or Python's). It reads arithmetic (fractions,
+decimals, powers, roots, factorials, percentages, logarithms with a base, binomial coefficients, 2x2 and
+3x3 determinants), equations in one unknown (polynomial, rational), square linear systems of 2 or 3
+equations, gcd/lcm, remainders, and decimal <-> fraction conversions. Math that students type one way and
+mean another (`1 1/2`, `x2`, `1/2x`, `8^2/3`, `1,000`, `3 * 17 mod 5`) gets no claim.
 
-Modules: `reader` (words, phrases, math spans), `domain` (sympy values, bounded), `equations` (solving),
+Modules: `reader` (words and math spans), `phrases` (remainder, gcd/lcm, word operators), `segments`
+(the reader's data and verdicts), `domain` (sympy values, bounded), `equations` (solving),
 `engine` (the analysis in-process: `analyse_here`, `compute`), `client` (the time limit: a worker op
 under the grader's killable worker pool; `analyse`, `start`, `cross_check`), `analysis` (`Analysis`).
 """

@@ -19,7 +19,8 @@ from tutor.grading.timeout import worker_op
 from tutor.solve.symbolic.analysis import Analysis
 from tutor.solve.symbolic.domain import SympyDomain
 from tutor.solve.symbolic.equations import solve_linear_system, solve_one
-from tutor.solve.symbolic.reader import IllPosed, NotReadable, Reading, read
+from tutor.solve.symbolic.reader import read
+from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
 
 log = logging.getLogger(__name__)
 

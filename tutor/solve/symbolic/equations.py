@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy
 
-from tutor.solve.symbolic.reader import IllPosed, NotReadable
+from tutor.solve.symbolic.segments import IllPosed, NotReadable
 
 MAX_DEGREE = 4
 MAX_UNKNOWNS = 3

@@ -10,7 +10,7 @@ makes the problem "not directly computable", because a condition it did not read
    `divide 5 by 0` -> `(5)/(0)`, `the determinant of \\begin{pmatrix}` -> `\\det\\begin{pmatrix}`).
 2. `segment`: the text as words, punctuation and maximal math spans (a comma or period inside brackets
    belongs to the math; a word inside brackets makes the problem unreadable).
-3. `apply_phrases`: phrases over spans, computed and put back as numbers (`the remainder when E is divided
+3. `phrases`: phrases over spans, computed and put back as numbers (`the remainder when E is divided
    by N`, `E mod N`, `gcd(12, 18)`, `the lcm of 4, 6 and 10`) and word operators (`1.2 times 0.5`).
 
 What is left must be filler (`FILLER`: "what is", "calculate", "solve for", polite words) around math.
@@ -18,46 +18,19 @@ What is left must be filler (`FILLER`: "what is", "calculate", "solve for", poli
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-import sympy
+from tutor.solve.symbolic.phrases import (
+    PHRASE_WORDS,
+    Evaluate,
+    gcd_lcm,
+    postfix_words,
+    remainder,
+    word_operators,
+)
+from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
 
-Evaluate = Callable[[str], sympy.Expr]
-
-
-class NotReadable(Exception):
-    """The problem says something the reader does not read: not directly computable."""
-
-
-class IllPosed(Exception):
-    """The problem is a computation with no answer; the message is a plain sentence for a student."""
-
-
-@dataclass
-class Segment:
-    kind: str
-    """"word" (lower case), "math" or "punct"."""
-    text: str
-
-
-@dataclass
-class Reading:
-    """A problem read: its segments after the phrases, and the kinds of phrase found on the way."""
-
-    segments: list[Segment]
-    kinds: list[str] = field(default_factory=list)
-
-    @property
-    def words(self) -> list[str]:
-        return [s.text for s in self.segments if s.kind == "word"]
-
-    @property
-    def spans(self) -> list[str]:
-        return [s.text for s in self.segments if s.kind == "math"]
-
+__all__ = ["FILLER", "IllPosed", "NotReadable", "Reading", "Segment", "clean", "read", "segment"]
 
 # Words a directly computable problem may say besides its math. Nothing here may change an answer.
 FILLER = frozenset(
@@ -109,9 +82,9 @@ _REWRITES = [
     (r"\\det\s*\(\s*(\\begin\{matrix\}.*?\\end\{matrix\})\s*\)", r"\\det \1"),
 ]
 _REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement) for pattern, replacement in _REWRITES]
-# A multi-digit argument after a command with no braces is TeX for "first digit only": nobody means that.
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\\[lc]?dots\b")
+# A multi-digit argument after a command with no braces is TeX for "first digit only": nobody means that.
 _AMBIGUOUS = re.compile(r"\\log_\d\d|\\binom\s*\d\d|\\frac\s*\d\d\d")
 
 
@@ -216,19 +189,6 @@ def _math_punctuation(token: str, depth: int, span: list[str], following: str = 
         return bool(last) and (last[-1].isalnum() or last[-1] in ")}!")
     return False
 
-
-# ---------------------------------------------------------------- phrases over segments
-# Words that are read only inside the phrases below.
-PHRASE_WORDS = frozenset(
-    "remainder when dividing divided by it is mod modulo gcd lcm of the numbers integers plus minus times "
-    "multiplied over squared cubed".split()
-)
-_WORD_OPERATORS = {("plus",): "+", ("minus",): "-", ("times",): r" \times ", ("multiplied", "by"): r" \times ",
-                   ("divided", "by"): r" \div ", ("over",): "/"}
-_POSTFIX_WORDS = {"squared": "^2", "cubed": "^3"}
-_INTEGER_LIST = re.compile(r"\s*\(?\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\)?\s*|\s*\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]\s*")
-
-
 # Math that students type one way and mean another: no claim on it.
 _AMBIGUOUS_SPANS = [
     (re.compile(r"(?<![A-Za-z\\])[fgh]\s*\("), "function notation: f(x) is not f times x"),
@@ -253,10 +213,10 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
         for pattern, reason in _AMBIGUOUS_SPANS:
             if pattern.search(span):
                 raise NotReadable(reason)
-    _postfix_words(reading)
-    _remainder(reading, evaluate)
-    _gcd_lcm(reading)
-    _word_operators(reading)
+    postfix_words(reading)
+    remainder(reading, evaluate)
+    gcd_lcm(reading)
+    word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
     return reading
 
@@ -275,130 +235,3 @@ def _article(reading: Reading) -> None:
         if not (seg.kind == "math" and seg.text in ("a", "I") and i + 1 < len(s) and s[i + 1].kind == "word")
     ]
 
-
-def _words_at(segments: list[Segment], i: int, *words: str) -> bool:
-    return all(i + k < len(segments) and segments[i + k].kind == "word" and segments[i + k].text == w
-               for k, w in enumerate(words))
-
-
-def _replace(reading: Reading, start: int, stop: int, text: str, kind: str) -> None:
-    reading.segments[start:stop] = [Segment("math", text)]
-    reading.kinds.append(kind)
-
-
-_DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
-
-
-def _remainder(reading: Reading, evaluate: Evaluate) -> None:
-    """`the remainder when E is divided by N`, `the remainder of E divided by N`, `E mod N`, `E modulo N`."""
-    s = reading.segments
-    i = 0
-    while i < len(s):
-        match = _remainder_phrase(s, i)
-        if match is None:
-            i += 1
-            continue
-        start, stop, dividend, divisor = match
-        if not _DIVISOR.fullmatch(divisor):
-            raise NotReadable("a divisor that is not one number: `100 mod 7 + 1` could mean either")
-        value = _integer(evaluate(dividend))
-        modulus = _integer(evaluate(divisor))
-        if value is None or modulus is None or modulus < 0:
-            raise NotReadable("a remainder of other than integers")
-        if modulus == 0:
-            raise IllPosed("This problem divides by zero, so it has no answer.")
-        _replace(reading, start, stop, str(value % modulus), "mod")
-        i = start + 1
-
-
-def _remainder_phrase(s: list[Segment], i: int) -> tuple[int, int, str, str] | None:
-    """(start, stop, dividend, divisor) of a remainder phrase beginning at segment i, else None."""
-    if _words_at(s, i, "remainder"):
-        j = i + 1
-        if (_words_at(s, j, "when", "dividing") or _words_at(s, j, "of", "dividing")) and _math(s, j + 2) \
-                and _words_at(s, j + 3, "by") and _math(s, j + 4):
-            return i, j + 5, s[j + 2].text, s[j + 4].text
-        if not (_words_at(s, j, "when") or _words_at(s, j, "of")) or not _math(s, j + 1):
-            return None
-        k = j + 2
-        for optional in ("when", "it", "is"):
-            k += _words_at(s, k, optional)
-        if _words_at(s, k, "divided", "by") and _math(s, k + 2):
-            return i, k + 3, s[j + 1].text, s[k + 2].text
-        if (_words_at(s, k, "mod") or _words_at(s, k, "modulo")) and _math(s, k + 1):
-            return i, k + 2, s[j + 1].text, s[k + 1].text
-        return None
-    if _math(s, i) and (_words_at(s, i + 1, "mod") or _words_at(s, i + 1, "modulo")) and _math(s, i + 2):
-        return i, i + 3, s[i].text, s[i + 2].text
-    return None
-
-
-def _math(s: list[Segment], i: int) -> bool:
-    return 0 <= i < len(s) and s[i].kind == "math"
-
-
-def _integer(value: sympy.Expr) -> int | None:
-    return int(value) if isinstance(value, sympy.Expr) and value.is_Integer else None
-
-
-def _gcd_lcm(reading: Reading) -> None:
-    """`gcd(12, 18)`, `the gcd of 12 and 18`, `lcm of 4, 6, and 10`, `gcd of the numbers 12 and 18`."""
-    s = reading.segments
-    i = 0
-    while i < len(s):
-        if not (_words_at(s, i, "gcd") or _words_at(s, i, "lcm")):
-            i += 1
-            continue
-        name = s[i].text
-        j = i + 1
-        if _math(s, j) and (numbers := _INTEGER_LIST.fullmatch(s[j].text)):
-            values = [int(n) for n in re.findall(r"-?\d+", numbers.group(1) or numbers.group(2))]
-            stop = j + 1
-        else:
-            j += _words_at(s, j, "of")
-            j += _words_at(s, j, "the")
-            j += _words_at(s, j, "numbers") or _words_at(s, j, "integers")
-            values, stop = _listed_integers(s, j)
-        if len(values) < 2:
-            raise NotReadable(f"a {name} of other than listed integers")
-        result = math.gcd(*values) if name == "gcd" else math.lcm(*values)
-        _replace(reading, i, stop, str(result), name)
-        i += 1
-
-
-def _listed_integers(s: list[Segment], j: int) -> tuple[list[int], int]:
-    """Integers listed from segment j on (`12 and 18`, `4, 6, and 10`), and where the list ends."""
-    values: list[int] = []
-    while _math(s, j) and re.fullmatch(r"-?\d+", s[j].text):
-        values.append(int(s[j].text))
-        nxt = j + 1
-        if nxt < len(s) and s[nxt].kind == "punct" and s[nxt].text == ",":
-            nxt += 1
-        if _words_at(s, nxt, "and"):
-            nxt += 1
-        if nxt == j + 1 or not _math(s, nxt):
-            return values, j + 1
-        j = nxt
-    return values, j
-
-
-def _postfix_words(reading: Reading) -> None:
-    """`3 squared`, `2 cubed` (before the binary words: `2 plus 3 squared` is 2 + 3^2)."""
-    s = reading.segments
-    for i in range(len(s) - 2, -1, -1):
-        if s[i].kind == "math" and s[i + 1].kind == "word" and s[i + 1].text in _POSTFIX_WORDS:
-            s[i : i + 2] = [Segment("math", f"({s[i].text}){_POSTFIX_WORDS[s[i + 1].text]}")]
-
-
-def _word_operators(reading: Reading) -> None:
-    """`1.2 times 0.5`, `5 plus 3`, `12 divided by 4`: words between two spans become operators."""
-    s = reading.segments
-    i = 0
-    while i < len(s):
-        for words, operator in _WORD_OPERATORS.items():
-            if _math(s, i) and _words_at(s, i + 1, *words) and _math(s, i + 1 + len(words)):
-                stop = i + 2 + len(words)
-                s[i:stop] = [Segment("math", f"{s[i].text} {operator} {s[stop - 1].text}")]
-                break
-        else:
-            i += 1

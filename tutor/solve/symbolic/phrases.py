@@ -1,0 +1,170 @@
+"""Phrases over a problem's segments, computed and put back as math: `the remainder when E is divided by N`,
+`E mod N`, `the gcd of 12 and 18`, `lcm(4, 6, 10)`, and word operators (`1.2 times 0.5`, `3 squared`).
+
+Each pass rewrites `Reading.segments` in place. A phrase whose operands could be read two ways gives no
+reading at all (`NotReadable`): `3 * 17 mod 5` ((3 * 17) mod 5, or 3 * (17 mod 5)?), `the lcm of 4 and 6
+times 2` (lcm(4, 6) * 2, or lcm(4, 12)?).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import sympy
+
+from tutor.grading.fast import split_top_level
+from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
+
+Evaluate = Callable[[str], sympy.Expr]
+
+# Words that are read only inside the phrases below.
+PHRASE_WORDS = frozenset(
+    "remainder when dividing divided by it is mod modulo gcd lcm of the numbers integers plus minus times "
+    "multiplied over squared cubed".split()
+)
+_WORD_OPERATORS = {("plus",): "+", ("minus",): "-", ("times",): r" \times ", ("multiplied", "by"): r" \times ",
+                   ("divided", "by"): r" \div ", ("over",): "/"}
+_POSTFIX_WORDS = {"squared": "^2", "cubed": "^3"}
+_DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
+_INTEGER_LIST = re.compile(r"\s*\(?\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\)?\s*|\s*\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]\s*")
+
+
+def _words_at(segments: list[Segment], i: int, *words: str) -> bool:
+    return all(i + k < len(segments) and segments[i + k].kind == "word" and segments[i + k].text == w
+               for k, w in enumerate(words))
+
+
+def _replace(reading: Reading, start: int, stop: int, text: str, kind: str) -> None:
+    reading.segments[start:stop] = [Segment("math", text, computed=True)]
+    reading.kinds.append(kind)
+
+
+def remainder(reading: Reading, evaluate: Evaluate) -> None:
+    """`the remainder when E is divided by N`, `the remainder of E divided by N`, `E mod N`, `E modulo N`."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        match = _remainder_phrase(s, i)
+        if match is None:
+            i += 1
+            continue
+        start, stop, dividend, divisor, whole = match
+        if not whole and not _is_atom(dividend):
+            raise NotReadable("`3 * 17 mod 5`: (3 * 17) mod 5, or 3 * (17 mod 5)?")
+        if not _DIVISOR.fullmatch(divisor):
+            raise NotReadable("a divisor that is not one number: `100 mod 7 + 1` could mean either")
+        value = _integer(evaluate(dividend))
+        modulus = _integer(evaluate(divisor))
+        if value is None or modulus is None or modulus < 0:
+            raise NotReadable("a remainder of other than integers")
+        if modulus == 0:
+            raise IllPosed("This problem divides by zero, so it has no answer.")
+        _replace(reading, start, stop, str(value % modulus), "mod")
+        i = start + 1
+
+
+def _remainder_phrase(s: list[Segment], i: int) -> tuple[int, int, str, str, bool] | None:
+    """(start, stop, dividend, divisor, whole) of a remainder phrase beginning at segment i, else None;
+    `whole`: the phrase says the dividend is all of its span ("the remainder when E is divided by N")."""
+    if _words_at(s, i, "remainder"):
+        j = i + 1
+        if (_words_at(s, j, "when", "dividing") or _words_at(s, j, "of", "dividing")) and _math(s, j + 2) \
+                and _words_at(s, j + 3, "by") and _math(s, j + 4):
+            return i, j + 5, s[j + 2].text, s[j + 4].text, True
+        if not (_words_at(s, j, "when") or _words_at(s, j, "of")) or not _math(s, j + 1):
+            return None
+        k = j + 2
+        for optional in ("when", "it", "is"):
+            k += _words_at(s, k, optional)
+        if _words_at(s, k, "divided", "by") and _math(s, k + 2):
+            return i, k + 3, s[j + 1].text, s[k + 2].text, True
+        if (_words_at(s, k, "mod") or _words_at(s, k, "modulo")) and _math(s, k + 1):
+            return i, k + 2, s[j + 1].text, s[k + 1].text, False
+        return None
+    if _math(s, i) and (_words_at(s, i + 1, "mod") or _words_at(s, i + 1, "modulo")) and _math(s, i + 2):
+        return i, i + 3, s[i].text, s[i + 2].text, False
+    return None
+
+
+def _is_atom(text: str) -> bool:
+    """A number, a power or a bracketed group: no operator outside brackets (a leading sign aside)."""
+    body = text.strip().lstrip("-")
+    for operator in ("+", "-", "*", "/"):
+        if len(split_top_level(body, operator)) > 1:
+            return False
+    return not re.search(r"\\(?:cdot|times|div)\b", re.sub(r"\([^()]*\)|\{[^{}]*\}", "", body))
+
+
+def _math(s: list[Segment], i: int) -> bool:
+    return 0 <= i < len(s) and s[i].kind == "math"
+
+
+def _integer(value: sympy.Expr) -> int | None:
+    return int(value) if isinstance(value, sympy.Expr) and value.is_Integer else None
+
+
+def gcd_lcm(reading: Reading) -> None:
+    """`gcd(12, 18)`, `the gcd of 12 and 18`, `lcm of 4, 6, and 10`, `gcd of the numbers 12 and 18`."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        if not (_words_at(s, i, "gcd") or _words_at(s, i, "lcm")):
+            i += 1
+            continue
+        name = s[i].text
+        j = i + 1
+        if _math(s, j) and (numbers := _INTEGER_LIST.fullmatch(s[j].text)):
+            values = [int(n) for n in re.findall(r"-?\d+", numbers.group(1) or numbers.group(2))]
+            stop = j + 1
+        else:
+            j += _words_at(s, j, "of")
+            j += _words_at(s, j, "the")
+            j += _words_at(s, j, "numbers") or _words_at(s, j, "integers")
+            values, stop = _listed_integers(s, j)
+        if len(values) < 2:
+            raise NotReadable(f"a {name} of other than listed integers")
+        result = math.gcd(*values) if name == "gcd" else math.lcm(*values)
+        _replace(reading, i, stop, str(result), name)
+        i += 1
+
+
+def _listed_integers(s: list[Segment], j: int) -> tuple[list[int], int]:
+    """Integers listed from segment j on (`12 and 18`, `4, 6, and 10`), and where the list ends."""
+    values: list[int] = []
+    while _math(s, j) and re.fullmatch(r"-?\d+", s[j].text):
+        values.append(int(s[j].text))
+        nxt = j + 1
+        if nxt < len(s) and s[nxt].kind == "punct" and s[nxt].text == ",":
+            nxt += 1
+        if _words_at(s, nxt, "and"):
+            nxt += 1
+        if nxt == j + 1 or not _math(s, nxt):
+            return values, j + 1
+        j = nxt
+    return values, j
+
+
+def postfix_words(reading: Reading) -> None:
+    """`3 squared`, `2 cubed` (before the binary words: `2 plus 3 squared` is 2 + 3^2)."""
+    s = reading.segments
+    for i in range(len(s) - 2, -1, -1):
+        if s[i].kind == "math" and s[i + 1].kind == "word" and s[i + 1].text in _POSTFIX_WORDS:
+            s[i : i + 2] = [Segment("math", f"({s[i].text}){_POSTFIX_WORDS[s[i + 1].text]}")]
+
+
+def word_operators(reading: Reading) -> None:
+    """`1.2 times 0.5`, `5 plus 3`, `12 divided by 4`: words between two spans become operators."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        for words, operator in _WORD_OPERATORS.items():
+            if _math(s, i) and _words_at(s, i + 1, *words) and _math(s, i + 1 + len(words)):
+                if s[i].computed:
+                    raise NotReadable("a word operator after a phrase: `the lcm of 4 and 6 times 2`")
+                stop = i + 2 + len(words)
+                s[i:stop] = [Segment("math", f"{s[i].text} {operator} {s[stop - 1].text}")]
+                break
+        else:
+            i += 1
