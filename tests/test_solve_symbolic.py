@@ -161,6 +161,7 @@ NOT_COMPUTED = [
     "x + y = 5, find x",
     "Solve x + y = 5 for x",
     "3x + 7 = 22. Solve for y.",
+    "What is 5 in 2x = 10?",  # asks about something without the unknown
     # --- units ------------------------------------------------------------------------------------------
     "what is 5 m + 3 cm",
     "What is 5 kg + 3 kg?",

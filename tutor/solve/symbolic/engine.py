@@ -131,7 +131,7 @@ def _compute(reading: Reading) -> Computed:
                 equations.append((span, lhs, rhs))
                 unknowns |= lhs_letters | rhs_letters
             else:  # an expression, or `12 \cdot 7 =`: a question for its value
-                expressions.append((sides[0], evaluate(sides[0])))
+                expressions.append((sides[0], *_parse(sides[0])))
         except (Malformed, Undefined) as exc:
             broken.append(exc)
     if broken:
@@ -139,11 +139,13 @@ def _compute(reading: Reading) -> Computed:
     if not equations:
         if len(expressions) != 1:
             raise NotReadable("not one expression" if expressions else "no math")
-        span, value = expressions[0]
+        span, value, _ = expressions[0]
         return _value(reading, span, value)
     if len(expressions) > 1:
         raise NotReadable("more than one thing asked")
     asked = expressions[0][1] if expressions else None
+    if expressions and not expressions[0][2]:
+        raise NotReadable("equations, and a question about something without their unknowns")
     if asked is not None and not asked.free_symbols <= unknowns:
         raise NotReadable("it asks about a letter the equations do not have")
     if not unknowns:
