@@ -105,7 +105,7 @@ def test_wrong_answer_raises_synthesis_bug(monkeypatch):
     templates_by_subject.cache_clear()
     try:
         with pytest.raises(SynthesisBug, match="linear_equation"):
-            list(generate(SynthConfig(n=300, seed=1)))
+            list(generate(SynthConfig(n=1500, seed=1)))
     finally:
         monkeypatch.undo()
         templates_by_subject.cache_clear()

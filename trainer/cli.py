@@ -40,8 +40,9 @@ def _add_data_commands(commands: argparse._SubParsersAction) -> None:
     tok.add_argument("--out", required=True, help="output folder for the Hugging Face tokenizer files")
     tok.add_argument("--vocab-size", type=int, default=3072)
     tok.set_defaults(func=_data_tokenizer)
-    stats = data_commands.add_parser("stats", help="count problems per subject and level")
+    stats = data_commands.add_parser("stats", help="count problems per subject and level, topic, wording and source")
     stats.add_argument("data", nargs="+", help="JSONL files (synthetic, MATH or GSM8K)")
+    stats.add_argument("--templates", action="store_true", help="also count the records of each synthetic template")
     stats.set_defaults(func=_data_stats)
 
 
@@ -57,9 +58,9 @@ def _data_synth(args: argparse.Namespace) -> int:
 
 def _data_stats(args: argparse.Namespace) -> int:
     from trainer.data.loaders import load_problems
-    from trainer.data.stats import subject_level_table
+    from trainer.data.stats import coverage_report
 
-    print(subject_level_table(item for path in args.data for item in load_problems(path)))
+    print(coverage_report((item for path in args.data for item in load_problems(path)), templates=args.templates))
     return 0
 
 

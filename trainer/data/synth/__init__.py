@@ -7,11 +7,14 @@ this package registers them all. Entry points: `SynthConfig`, `generate`, `write
 from trainer.data.synth import (  # noqa: F401  (importing a subject module registers its templates)
     algebra,
     counting,
+    everyday,
     geometry,
+    highschool,
     intermediate_algebra,
     number_theory,
     prealgebra,
     precalculus,
+    school_geometry,
 )
 from trainer.data.synth.base import LEVELS, REGISTRY, SUBJECTS, Draft, Template
 from trainer.data.synth.generate import (
