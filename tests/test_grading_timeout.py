@@ -83,3 +83,26 @@ def test_an_unknown_operation_is_an_error_not_a_hang():
         assert pool.call("equivalent", "1", "1.0", timeout=2.0) is True  # the worker survived
     finally:
         pool.shutdown()
+
+
+def test_with_wait_the_limit_covers_the_work_alone():
+    """Work started early (the direct computation) waits for a busy worker, then gets its whole limit."""
+    pool = WorkerPool(max_workers=1)
+    pool.warm_up()
+
+    def occupy():
+        with pytest.raises(GradingTimeout):
+            pool.call("equivalent", HEAVY, OTHER, timeout=1.0)
+
+    busy = threading.Thread(target=occupy)
+    busy.start()
+    time.sleep(0.2)
+    try:
+        with pytest.raises(GradingTimeout):
+            pool.call("equivalent", "1", "1", timeout=0.3)  # waiting for the worker counts by default
+        started = time.monotonic()
+        assert pool.call("equivalent", "1", "1", timeout=0.3, wait=10.0) is True
+        assert time.monotonic() - started < 1.0 + 0.3 + SLACK * 5
+    finally:
+        busy.join()
+        pool.shutdown()

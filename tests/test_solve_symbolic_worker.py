@@ -41,13 +41,13 @@ def test_running_past_the_limit_is_unknown_and_the_worker_recovers():
 
 
 def test_a_timeout_or_a_worker_failure_is_unknown_never_an_exception(monkeypatch):
-    def overrun(*args, timeout):
+    def overrun(*args, **limits):
         raise GradingTimeout("ran past")
 
     monkeypatch.setattr(client, "run_with_limit", overrun)
     assert analyse("1 + 1", timeout=0.5).status == "unknown"
 
-    def broken(*args, timeout):
+    def broken(*args, **limits):
         raise WorkerError("no worker")
 
     monkeypatch.setattr(client, "run_with_limit", broken)

@@ -151,18 +151,20 @@ class WorkerPool:
         for worker in workers:
             self._release(worker)
 
-    def call(self, op: str, *args: object, timeout: float) -> object:
+    def call(self, op: str, *args: object, timeout: float, wait: float | None = None) -> object:
         """`op(*args)` in a worker; `GradingTimeout` when the call takes more than `timeout` seconds.
 
         The limit covers waiting for a free worker and the work itself, so a call returns within
         `timeout` plus a fraction of a second in every case but one: starting a worker is not counted
-        (the first start in a process takes about a second; call `warm_up` early). A worker that died
-        is replaced and the job tried once more.
+        (the first start in a process takes about a second; call `warm_up` early). With `wait`, the call
+        waits up to `wait` seconds for a free worker (one another thread is starting, say) and `timeout`
+        covers the work alone: for work started early whose result is collected later. A worker that
+        died is replaced and the job tried once more.
         """
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout if wait is None else wait)
         for attempt in (1, 2):
             worker, fresh = self._acquire(deadline)
-            if fresh:
+            if fresh or wait is not None:
                 deadline = time.monotonic() + timeout
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -233,9 +235,9 @@ _POOL = WorkerPool()
 atexit.register(_POOL.shutdown)
 
 
-def run_with_limit(op: str, *args: object, timeout: float) -> object:
+def run_with_limit(op: str, *args: object, timeout: float, wait: float | None = None) -> object:
     """Run a symbolic operation of `_symbolic_worker` with a hard limit (see `WorkerPool.call`)."""
-    return _POOL.call(op, *args, timeout=timeout)
+    return _POOL.call(op, *args, timeout=timeout, wait=wait)
 
 
 def warm_up() -> None:

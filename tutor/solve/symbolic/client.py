@@ -23,17 +23,21 @@ from tutor.solve.symbolic.analysis import Analysis
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 1.0
+WORKER_WAIT = 30.0
+"""Seconds a computation waits for a free worker before its own limit starts."""
 
 
 # `op_name(engine.analyse_op)`, written out so that this process need not import sympy (a test checks it).
 _OP = "tutor.solve.symbolic.engine:analyse_op"
 
 
-def analyse(problem: str, timeout: float = DEFAULT_TIMEOUT) -> Analysis:
-    """What the direct computation says about `problem`, computed in a worker within `timeout` seconds
-    (plus a worker's first start, about a second once per process). Never raises on any text."""
+def analyse(problem: str, timeout: float = DEFAULT_TIMEOUT, wait: float = WORKER_WAIT) -> Analysis:
+    """What the direct computation says about `problem`, computed in a worker within `timeout` seconds.
+
+    `wait`: seconds to wait for a free worker first (at startup the grader's workers are still starting,
+    a second or more on a busy machine); the limit then covers the computation alone. Never raises."""
     try:
-        return Analysis.from_dict(run_with_limit(_OP, problem, timeout=timeout))
+        return Analysis.from_dict(run_with_limit(_OP, problem, timeout=timeout, wait=wait))
     except GradingTimeout:
         return Analysis("unknown", detail=f"The direct computation took longer than {timeout:g} s, so it was stopped.")
     except WorkerError as exc:
@@ -91,7 +95,7 @@ def cross_check(
     status: "agree", "disagree", "not_applicable", "ill_posed" (the problem has no answer: the detail says
     why) or "unknown". pending: the computation already started for this problem (else one starts now).
     """
-    analysis = (pending or PendingAnalysis(problem, timeout)).result(wait=timeout + 5.0)
+    analysis = (pending or PendingAnalysis(problem, timeout)).result(wait=timeout + 10.0)
     if analysis.status != "computed":
         return SymbolicCheck(analysis.status, None, analysis.kind, analysis.detail)
     computed = analysis.answer
