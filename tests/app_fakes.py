@@ -40,7 +40,8 @@ class ScriptedGenerator:
         return solver_prompt(problem)
 
     def sample(self, prompts, n=1, temperature=0.7, top_p=0.95, max_new_tokens=384, stop=(), seed=None,
-               on_progress=None, cancel: threading.Event | None = None, calculator=False) -> list[list[Sample]]:
+               on_progress=None, cancel: threading.Event | None = None, calculator=False,
+               control=None) -> list[list[Sample]]:
         self.calls += 1
         out = []
         for _prompt in prompts:
@@ -49,10 +50,14 @@ class ScriptedGenerator:
                 if cancel is not None and cancel.is_set():
                     samples.append(Sample(text="", n_tokens=0, finish_reason="cancelled"))
                     continue
+                if control is not None and not control.may_start(0, i, 0):
+                    break
                 text = self.script[i % len(self.script)]
                 for cut in (len(text) // 2, len(text)):  # stream a partial preview, then the whole text
                     time.sleep(self.delay_s / 2)
                     tokens += len(text[:cut].split())
+                    if cut == len(text) and control is not None:  # before its progress event, which then
+                        control.finished(0, text, "stop")      # carries the leader (as the backends do)
                     if on_progress is not None:
                         on_progress(SampleProgress(done=i + (cut == len(text)), total=n, tokens=tokens,
                                                    preview=text[:cut]))

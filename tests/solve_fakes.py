@@ -49,11 +49,15 @@ class ScriptedModel:
         on_progress=None,
         cancel: threading.Event | None = None,
         calculator: bool = False,
+        control=None,
     ) -> list[list[Sample]]:
+        """The scripted solutions in order, one at a time; a control (adaptive sampling) may stop them early."""
         self.sample_calls.append({"prompts": list(prompts), "n": n, "temperature": temperature, "stop": stop,
                                   "calculator": calculator})
         out, tokens = [], 0
         for i in range(n):
+            if control is not None and not control.may_start(0, i, 0):
+                break
             text = self.solutions[i % len(self.solutions)]
             if cancel is not None and cancel.is_set():
                 out.append(Sample(text[: len(text) // 3], 3, "cancelled"))
@@ -62,6 +66,8 @@ class ScriptedModel:
                 time.sleep(self.seconds_per_sample)
             tokens += len(text.split())
             out.append(Sample(text, len(text.split()), "stop"))
+            if control is not None:
+                control.finished(0, text, "stop")
             if on_progress:
                 on_progress(SampleProgress(done=i + 1, total=n, tokens=tokens, preview=text[:20]))
         return [out for _ in prompts]

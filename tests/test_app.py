@@ -39,7 +39,8 @@ def store():
 
 
 def make_window(qtbot, store, generator=None, settings=None) -> MainWindow:
-    session = Session(settings or AppSettings(n=N, k=3), store)
+    # Fixed N, so every scripted solution is drawn (adaptive sampling has its own tests, and one here).
+    session = Session(settings or AppSettings(n=N, k=3, adaptive=False), store)
     session.set_model(generator or ScriptedGenerator(), ScriptedVerifier())
     window = MainWindow(session)
     qtbot.addWidget(window)
@@ -119,6 +120,24 @@ def test_cancel_stops_the_solve_and_the_app_stays_usable(qtbot, store):
     assert store.solves() == [], "a cancelled solve is not stored as history"
 
 
+def test_the_leading_answer_shows_while_solutions_arrive_and_stop_keeps_what_is_there(qtbot, store):
+    generator = ScriptedGenerator(delay_s=0.15)
+    window = make_window(qtbot, store, generator, AppSettings(n=N, k=3))  # adaptive, as shipped
+    view = window.solve_view
+    view.editor.setPlainText(WORD_PROBLEM)
+    lines = []
+    window.session.solve_progress.connect(lambda _: lines.append(view.stage_label.text()))
+    view.solve_button.click()
+    qtbot.waitUntil(lambda: any("leading so far:" in line for line in lines), timeout=10_000)
+    assert window.session.solving, "the provisional answer shows before sampling ends"
+    assert any("provisional" in line and "frac{3}{4}" in line for line in lines)
+    with qtbot.waitSignal(window.session.solve_finished, timeout=2_000) as blocker:  # at most a token away
+        view.cancel_button.click()
+    result = blocker.args[0].result
+    assert result.cancelled and result.answer is not None, "what was sampled before Stop is the result"
+    assert "(stopped early)" in view.banner.text()
+
+
 def test_solving_without_a_model_or_problem_is_a_clear_message(qtbot, store):
     session = Session(AppSettings(n=N), store)
     window = MainWindow(session)
@@ -173,24 +192,50 @@ def test_a_solution_whose_steps_hold_gets_no_warning(qtbot, store):
     assert "does not hold" not in window.solve_view.steps_view.toPlainText()
 
 
-@pytest.mark.parametrize("answer, verdict, words", [
-    ("0.75", "top", "matches my top answer"),
-    ("1/3", "minority", "minority answer"),
-    ("5", "none", "matches none"),
+WORD_PROBLEM = "Lena ate some of the cake and her friends ate the rest. What part did Lena eat?"
+
+
+@pytest.mark.parametrize("problem, answer, verdict, words", [
+    # a directly computable problem: the computation decides, right or wrong
+    (PROBLEM, "0.75", "correct", "That's right"),
+    (PROBLEM, "1/3", "incorrect", "That's not it"),
+    # samples only: what they say and what that is worth, never "try again"
+    (WORD_PROBLEM, "0.75", "top", "matches my top answer"),
+    (WORD_PROBLEM, "1/3", "minority", "less common answers"),
+    (WORD_PROBLEM, "5", "none", "None of my 8 solutions reached your answer"),
 ])
-def test_check_my_answer_without_revealing_the_solution(qtbot, store, answer, verdict, words):
+def test_check_my_answer_without_revealing_the_solution(qtbot, store, problem, answer, verdict, words):
     window = make_window(qtbot, store)
     view = window.solve_view
     view.hint_mode.setChecked(True)
-    solve_by_keyboard(qtbot, window)
+    solve_by_keyboard(qtbot, window, problem)
     view.student_answer.setText(answer)
     with qtbot.waitSignal(window.session.answer_checked, timeout=10_000) as blocker:
         view.check_button.click()
     assert blocker.args[0].verdict == verdict
-    assert words in view.check_result.text()
+    text = view.check_result.text()
+    assert words in text and "frac{3}{4}" not in text and "0.75" not in text.replace(answer, "")
+    if problem == WORD_PROBLEM:
+        assert "try again" not in text.lower() and "confidence" in text, "the samples' word, and its worth"
     assert not view.answer_revealed, "checking an answer does not reveal the solution"
     if verdict == "minority":
         screenshot(window, "solve-check-answer")
+
+
+@pytest.mark.parametrize("answer, verdict", [("5", "correct"), ("x = 5", "correct"), ("-1", "incorrect")])
+def test_check_my_answer_trusts_the_computation_over_samples_that_all_got_it_wrong(qtbot, store, answer, verdict):
+    wrong = "Subtract 7: $3x = 22 - 7 = -3$.\nSo $x = -1$.\nThe answer is $\\boxed{-1}$."
+    window = make_window(qtbot, store, generator=ScriptedGenerator((wrong,)))
+    view = window.solve_view
+    solve_by_keyboard(qtbot, window, "Solve for $x$: $3x + 7 = 22$.")
+    view.student_answer.setText(answer)
+    with qtbot.waitSignal(window.session.answer_checked, timeout=10_000) as blocker:
+        view.check_button.click()
+    assert blocker.args[0].verdict == verdict, view.check_result.text()
+    colour = "#d7f0d2" if verdict == "correct" else "#f8d4d0"
+    assert colour in view.check_result.styleSheet()
+    solve_by_keyboard(qtbot, window, WORD_PROBLEM)  # the next solve starts with no leftover bar
+    assert view.check_result.text() == "" and "background" not in view.check_result.styleSheet()
 
 
 def test_review_flags_the_false_steps_of_a_solution(qtbot, store):

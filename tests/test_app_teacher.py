@@ -33,7 +33,7 @@ def store():
 
 @pytest.fixture
 def window(qtbot, store):
-    session = Session(AppSettings(n=len(SCRIPT), k=3), store)
+    session = Session(AppSettings(n=len(SCRIPT), k=3, adaptive=False), store)  # every scripted solution
     session.set_model(ScriptedGenerator(), ScriptedVerifier())
     window = MainWindow(session)
     qtbot.addWidget(window)

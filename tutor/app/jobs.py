@@ -59,6 +59,11 @@ class Progress:
     done: int = 0
     total: int = 0
     preview: str = ""
+    leader: str | None = None
+    """The leading answer so far while sampling: provisional until the solve ends."""
+    leader_votes: int = 0
+    settled: str = ""
+    """"vote" or "computation" once sampling has stopped early."""
 
 
 def describe_progress(event: Any) -> Progress:
@@ -73,6 +78,9 @@ def describe_progress(event: Any) -> Progress:
         done=int(getattr(event, "done", 0) or 0),
         total=int(getattr(event, "total", 0) or 0),
         preview=str(getattr(event, "preview", "") or ""),
+        leader=getattr(event, "leader", None),
+        leader_votes=int(getattr(event, "leader_votes", 0) or 0),
+        settled=str(getattr(event, "settled", "") or ""),
     )
 
 
@@ -86,34 +94,11 @@ def solve_problem(generator: Any, verifier: Any, settings: Any, problem: str, *,
 
 
 # -- the student's own answer ------------------------------------------------------------------------------
-@dataclass
-class AnswerCheck:
-    """How a student's answer compares with the sampled clusters (the solution itself stays hidden)."""
+def check_answer(answer: str, result: Any, *, report: Report, cancel: threading.Event) -> Any:
+    """The solve core's verdict on a student's answer (`tutor.solve.check`)."""
+    from tutor.solve.check import check_answer as check
 
-    verdict: str  # "top", "minority", "none" or "empty"
-    message: str
-    rank: int | None = None  # 1-based rank of the matching cluster
-    votes: int = 0
-
-
-def check_answer(answer: str, result: Any, *, report: Report, cancel: threading.Event) -> AnswerCheck:
-    from tutor.grading import extract_answer, is_equivalent
-
-    answer = answer.strip()
-    if not answer:
-        return AnswerCheck("empty", "Type your final answer first.")
-    candidate = extract_answer(answer) if "\\boxed" in answer else answer
-    total = len(result.samples)
-    for rank, cluster in enumerate(result.clusters, start=1):
-        if cancel.is_set():
-            break
-        if is_equivalent(candidate, cluster.answer):
-            votes = f"{cluster.votes} of {total} samples"
-            if rank == 1:
-                return AnswerCheck("top", f"Your answer matches my top answer ({votes} agree).", rank, cluster.votes)
-            return AnswerCheck("minority", f"Your answer matches a minority answer (rank {rank}; {votes}). "
-                               "Check your work, or reveal the steps.", rank, cluster.votes)
-    return AnswerCheck("none", "Your answer matches none of my samples. Try again, or reveal a step as a hint.")
+    return check(answer, result, cancelled=cancel.is_set)
 
 
 # -- the store ---------------------------------------------------------------------------------------------

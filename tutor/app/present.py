@@ -45,6 +45,18 @@ def reason_line(result: Any, limit: int | None = None, hide_answer: bool = False
     return f"{winner.votes} of {len(result.samples)} samples agree" + (" on one answer" if hide_answer else "")
 
 
+def sampling_line(progress: Any, hide_answer: bool = False) -> str:
+    """The line under the progress bar while solutions arrive, with the provisional leading answer (its
+    vote only, in hint mode)."""
+    line = f"Sampling: {progress.done}/{progress.total} solutions finished"
+    if progress.leader is not None and progress.done:
+        agree = f"{progress.leader_votes} of {progress.done} agree"
+        line += f" · so far {agree}" if hide_answer else f" · leading so far: {progress.leader} ({agree}; provisional)"
+    if progress.settled:
+        line += " · the vote is decided" if progress.settled == "vote" else " · a solution reached the computed answer"
+    return line
+
+
 def headline(result: Any) -> str:
     """The banner text above the solution."""
     if result.cancelled and not result.clusters:
@@ -52,7 +64,7 @@ def headline(result: Any) -> str:
     if result.answer is None:
         return NO_ANSWER_TEXT
     band = confidence_band(result.confidence)
-    prefix = "(cancelled early) " if result.cancelled else ""
+    prefix = "(stopped early) " if result.cancelled else ""
     return f"{prefix}{band.verdict} Confidence {result.confidence:.0%}"
 
 

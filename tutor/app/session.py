@@ -61,7 +61,7 @@ class Session(QObject):
     solve_progress = Signal(object)  # a solve event (see jobs.describe_progress)
     solve_finished = Signal(object)  # SolvedProblem
     solve_failed = Signal(str)
-    answer_checked = Signal(object)  # jobs.AnswerCheck
+    answer_checked = Signal(object)  # tutor.solve.check.AnswerCheck
     history_changed = Signal()
     error = Signal(str)
     info = Signal(str)

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from tutor.app import math_render, present
-from tutor.app.jobs import AnswerCheck, SolvedProblem, describe_progress
+from tutor.app.jobs import SolvedProblem, describe_progress
 from tutor.app.session import Session
 
 PREVIEW_DELAY_MS = 250
-CHECK_COLOURS = {"top": "#d7f0d2", "minority": "#fbeec5", "none": "#f8d4d0", "empty": "#eeeeee"}
+# Green and red only where the direct computation decided; the samples' word is never more than amber.
+CHECK_COLOURS = {"correct": "#d7f0d2", "incorrect": "#f8d4d0", "top": "#fbeec5", "minority": "#fbeec5",
+                 "none": "#fbeec5", "empty": "#eeeeee"}
 FALSE_STEP_COLOUR = "#f8d4d0"  # a step whose arithmetic does not hold, in the low-confidence red
 
 
@@ -220,7 +222,7 @@ class SolveView(QWidget):
             self.progress.setRange(0, progress.total)
             self.progress.setValue(progress.done)
         if progress.stage == "sampling" and progress.total:
-            self.stage_label.setText(f"Sampling: {progress.done}/{progress.total} solutions finished")
+            self.stage_label.setText(present.sampling_line(progress, hide_answer=self.hint_mode.isChecked()))
         elif progress.stage == "verifying" and progress.total:
             self.stage_label.setText(f"Verifying: {progress.done}/{progress.total} solutions scored")
         else:
@@ -267,6 +269,7 @@ class SolveView(QWidget):
         hide = self.hint_mode.isChecked() and result.answer is not None  # nothing to give away otherwise
         self.revealed_steps = 0 if hide else len(self._steps)
         self.check_result.clear()
+        self.check_result.setStyleSheet("")  # no coloured bar left over from the last problem's check
         self.student_answer.clear()
         for widget in (self.next_step_button, self.show_all_button, self.check_button, self.student_answer):
             widget.setEnabled(result.answer is not None)
@@ -335,6 +338,6 @@ class SolveView(QWidget):
         self.check_result.setText("Checking…")
         self.session.check_answer(self.student_answer.text())
 
-    def _on_checked(self, check: AnswerCheck) -> None:
+    def _on_checked(self, check) -> None:  # a tutor.solve.check.AnswerCheck
         self.check_result.setText(check.message)
         self.check_result.setStyleSheet(f"background-color: {CHECK_COLOURS[check.verdict]}; padding: 4px;")

@@ -11,7 +11,10 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from tutor.models.sampling import SamplingControl
 
 FINISH_REASONS = ("stop", "length", "cancelled")
 
@@ -96,9 +99,12 @@ class Generator(Protocol):
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         calculator: bool = False,
+        control: SamplingControl | None = None,
     ) -> list[list[Sample]]:
         """`n` samples per prompt (outer list: prompts, inner: samples); temperature 0 = greedy. With
-        `calculator`, each computable `... =` in a math span gets its value written (`tutor.models.calculator`)."""
+        `calculator`, each computable `... =` in a math span gets its value written (`tutor.models.calculator`).
+        With a `control` (`tutor.models.sampling.SamplingControl`), a prompt's samples start only while it wants
+        more, and in-flight ones it no longer wants are dropped: a row may then hold fewer than n."""
         ...
 
     def logprobs(self, prompt: str, continuations: Sequence[str]) -> list[SequenceLogprob]:

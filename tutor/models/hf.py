@@ -25,7 +25,7 @@ from tutor.errors import ConfigError, ModelLoadError
 from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
 from tutor.models.calculator import CalculatorRun, DecodingCalculator
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
-from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt
+from tutor.models.sampling import JobQueue, SamplingControl, SamplingRun, check_sampling_args, fit_prompt
 
 log = logging.getLogger(__name__)
 # Tokens sorted per row for nucleus sampling before falling back to a full sort.
@@ -262,22 +262,35 @@ class HFModel:
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         calculator: bool = False,
+        control: SamplingControl | None = None,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
-        jobs = [fit_prompt(self.encode_prompt(p), self.max_positions, max_new_tokens) for p in prompts for _ in range(n)]
+        prompt_rows = [fit_prompt(self.encode_prompt(p), self.max_positions, max_new_tokens) for p in prompts]
+        queue = JobQueue(len(prompts), n, control)
         tools = CalculatorRun(self.calculator()) if calculator else None
-        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel, tools)
+        run = SamplingRun(len(prompts) * n, temperature, top_p, max_new_tokens, StopStrings(stop), on_progress,
+                          cancel, tools)
         generator = torch.Generator(self.device)
         generator.manual_seed(seed if seed is not None else int(torch.seed() % (1 << 62)))
-        samples: list[Sample] = []
-        while len(samples) < len(jobs):
-            chunk = jobs[len(samples) : len(samples) + self.config.max_batch_size]
+        while True:  # static batches of up to max_batch_size jobs; a control decides how many of a prompt start
+            chunk: list[int] = []
+            while len(chunk) < self.config.max_batch_size and (job := queue.next_job()) is not None:
+                chunk.append(job)
+            if not chunk:
+                break
             try:
-                samples += self._decode_batch(chunk, run, generator, first_job=len(samples))
+                self._decode_batch([prompt_rows[queue.prompt_of(job)] for job in chunk], run, generator,
+                                   jobs=chunk, queue=queue)
             except torch.cuda.OutOfMemoryError:
+                for job in chunk:
+                    if queue.results[job] is None:
+                        queue.give_back(job)
                 self._recover_from_oom()
+        if run.cancelled() and control is None:  # the contract without a control: n samples per prompt
+            for job in queue.unstarted():
+                queue.results[job] = run.finish([], "cancelled", "")
         run.close()
-        return [samples[i * n : (i + 1) * n] for i in range(len(prompts))]
+        return queue.rows()
 
     def _recover_from_oom(self) -> None:
         torch.cuda.empty_cache()
@@ -290,50 +303,62 @@ class HFModel:
         self.model.to(self.device, dtype=torch.float32)
 
     def _decode_batch(self, rows: list[list[int]], run: SamplingRun, generator: torch.Generator,
-                      first_job: int = 0) -> list[Sample]:
-        """Decode one batch of prompts (jobs first_job, first_job + 1, ...) to completion; their samples in order."""
+                      jobs: list[int], queue: JobQueue) -> None:
+        """Decode one batch of prompts (row i is job jobs[i] of `queue`) to completion; each sample goes to the
+        queue as it finishes, and a row whose prompt the queue no longer wants is dropped."""
         if run.cancelled():
-            return [run.finish([], "cancelled", "") for _ in rows]
+            for job in jobs:
+                queue.finish(job, run.finish([], "cancelled", ""))
+            return
         calculator = run.calculator
         ids, mask, positions = self._left_padded(rows)
         out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
         cache, next_position = getattr(out, self._cache_name), positions[:, -1] + 1
         generated: list[list[int]] = [[] for _ in rows]
-        results: list[Sample | None] = [None] * len(rows)
         live = list(range(len(rows)))  # batch row -> index into rows
         eos = torch.tensor(self.eos_ids, device=self.device)
         logits = out.logits[:, -1, :]
         # Without padding, no mask at all lets attention take its causal fast path.
         padded = bool((mask == 0).any())
+        done = [False] * len(rows)
+
+        def finish(row_job: int, reason: str) -> None:
+            done[row_job] = True
+            queue.finish(jobs[row_job], self._finish(generated[row_job], reason, run, jobs[row_job]))
+
         for _ in range(run.max_new_tokens):
             if calculator is not None:
-                calculator.mask(logits, calculator.banned([first_job + job for job in live]))
+                calculator.mask(logits, calculator.banned([jobs[job] for job in live]))
             tokens = pick_tokens(logits, run.temperature, run.top_p, generator)
             picked = tokens.tolist()
             if calculator is not None:  # a value the calculator writes replaces the sampled token
-                forced = [calculator.next_token(first_job + job, token) for job, token in zip(live, picked)]
+                forced = [calculator.next_token(jobs[job], token) for job, token in zip(live, picked)]
                 if forced != picked:
                     picked, tokens = forced, torch.tensor(forced, device=self.device)
             is_eos = torch.isin(tokens, eos).tolist()
             keep = []
             for row, (job, token) in enumerate(zip(live, picked)):
-                if results[job] is not None:
+                if done[job]:
                     continue  # finished, still in the batch until the next compaction
+                if not queue.wanted(jobs[job]):  # its prompt's answer is settled
+                    done[job] = True
+                    queue.drop(jobs[job])
+                    continue
                 generated[job].append(token)
                 run.tokens += 1
                 reason = self._finish_reason(generated[job], is_eos[row], run)
                 if reason:
-                    results[job] = self._finish(generated[job], reason, run, first_job + job)
+                    finish(job, reason)
                 else:
                     keep.append(row)
                     if calculator is not None:
-                        calculator.observe(first_job + job, token, lambda job=job: self._decode(generated[job]))
+                        calculator.observe(jobs[job], token, lambda job=job: self._decode(generated[job]))
             run.report(self._decode(generated[live[keep[0]]]) if keep else "")
             if not keep:
                 break
             if run.cancelled():
                 for row in keep:
-                    results[live[row]] = self._finish(generated[live[row]], "cancelled", run, first_job + live[row])
+                    finish(live[row], "cancelled")
                 break
             if len(live) - len(keep) >= max(1, math.ceil(self.config.compact_fraction * len(live))):
                 index = torch.tensor(keep, device=self.device)
@@ -350,7 +375,6 @@ class HFModel:
                 **{self._cache_name: cache},
             )
             next_position, logits = next_position + 1, out.logits[:, -1, :]
-        return results  # type: ignore[return-value]
 
     def _finish_reason(self, tokens: list[int], is_eos: bool, run: SamplingRun) -> str | None:
         if is_eos:

@@ -27,7 +27,14 @@ from tutor.models.calculator import CalculatorRun, DecodingCalculator
 from tutor.models.llama_runtime import KV_CACHE_TYPES, ContextShape, LlamaRuntime, cpu_has_native_bf16
 from tutor.models.prefix import prefix_groups
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
-from tutor.models.sampling import SamplingRun, check_sampling_args, fit_prompt, pick_tokens_np
+from tutor.models.sampling import (
+    JobQueue,
+    SamplingControl,
+    SamplingRun,
+    check_sampling_args,
+    fit_prompt,
+    pick_tokens_np,
+)
 
 # llama.cpp's `general.file_type` (enum llama_ftype) for the types a Stepwise model is exported or downloaded in.
 _FILE_TYPES = {0: "f32", 1: "f16", 2: "q4_0", 3: "q4_1", 7: "q8_0", 8: "q5_0", 9: "q5_1", 10: "q2_k", 11: "q3_k_s",
@@ -263,34 +270,33 @@ class LlamaCppModel:
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         calculator: bool = False,
+        control: SamplingControl | None = None,
     ) -> list[list[Sample]]:
         check_sampling_args(n, temperature, top_p, max_new_tokens)
         ctx = self.runtime.shape.ctx_per_sequence
         prompt_ids = [fit_prompt(self.encode_prompt(p), ctx, max_new_tokens) for p in prompts]
-        jobs = [index for index in range(len(prompts)) for _ in range(n)]  # job -> its prompt
+        queue = JobQueue(len(prompts), n, control)
         tools = CalculatorRun(self.calculator()) if calculator else None
-        run = SamplingRun(len(jobs), temperature, top_p, max_new_tokens, StopStrings(stop), on_progress, cancel, tools)
+        run = SamplingRun(len(prompts) * n, temperature, top_p, max_new_tokens, StopStrings(stop), on_progress,
+                          cancel, tools)
         base_seed = seed if seed is not None else int(np.random.SeedSequence().entropy % (1 << 63))
         with self._lock:
-            samples = self._sample_locked(prompt_ids, jobs, run, base_seed)
+            self._sample_locked(prompt_ids, queue, run, base_seed)
         run.close()
-        return [samples[i * n : (i + 1) * n] for i in range(len(prompts))]
+        return queue.rows()
 
-    def _sample_locked(self, prompt_ids: list[list[int]], jobs: list[int], run: SamplingRun,
-                       base_seed: int) -> list[Sample]:
+    def _sample_locked(self, prompt_ids: list[list[int]], queue: JobQueue, run: SamplingRun, base_seed: int) -> None:
         rt = self.runtime
-        results: list[Sample | None] = [None] * len(jobs)
         slots: list[_Slot | None] = [None] * rt.shape.n_parallel
-        next_job = 0
         while True:
             for seq in range(len(slots)):
-                if slots[seq] is None and next_job < len(jobs) and not run.cancelled():
+                job = queue.next_job() if slots[seq] is None and not run.cancelled() else None
+                if job is not None:  # a free slot takes the next job at once (continuous batching)
                     rt.forget(seq)
-                    ids = prompt_ids[jobs[next_job]]
+                    ids = prompt_ids[queue.prompt_of(job)]
                     budget = min(run.max_new_tokens, rt.shape.ctx_per_sequence - len(ids))
-                    rng = np.random.default_rng([base_seed, next_job])
-                    slots[seq] = _Slot(next_job, jobs[next_job], list(ids), rng, budget)
-                    next_job += 1
+                    rng = np.random.default_rng([base_seed, job])
+                    slots[seq] = _Slot(job, queue.prompt_of(job), list(ids), rng, budget)
             for seq, slot in enumerate(slots):
                 if slot is not None and slot.pos == 0:
                     self._share_prompt(slots, seq, prompt_ids[slot.prompt])
@@ -324,24 +330,29 @@ class LlamaCppModel:
                 run.tokens += 1
                 reason = self._step(slot, token, run)
                 if reason:
-                    results[slot.job] = run.finish(slot.generated, reason, slot.data.decode("utf-8", "replace"), slot.job)
+                    queue.finish(slot.job, run.finish(slot.generated, reason, slot.data.decode("utf-8", "replace"),
+                                                      slot.job))
                     slots[seq] = None
                 else:
                     slot.feed = [token]
                     if calculator is not None:
                         calculator.observe(slot.job, token, lambda slot=slot: slot.data.decode("utf-8", "replace"))
+            for seq, slot in enumerate(slots):
+                if slot is not None and not queue.wanted(slot.job):  # its prompt's answer is settled
+                    queue.drop(slot.job)
+                    slots[seq] = None
             in_flight = next((s for s in slots if s is not None and s.generated), None)
             run.report(in_flight.data.decode("utf-8", "replace") if in_flight else "")
             if run.cancelled():
                 for seq, slot in enumerate(slots):
                     if slot is not None:
-                        results[slot.job] = run.finish(slot.generated, "cancelled", slot.data.decode("utf-8", "replace"),
-                                                       slot.job)
+                        queue.finish(slot.job, run.finish(slot.generated, "cancelled",
+                                                          slot.data.decode("utf-8", "replace"), slot.job))
                         slots[seq] = None
-                for job in range(next_job, len(jobs)):
-                    results[job] = run.finish([], "cancelled", "")
+                if queue.control is None:  # the contract without a control: n samples per prompt, cancelled ones too
+                    for job in queue.unstarted():
+                        queue.results[job] = run.finish([], "cancelled", "")
                 break
-        return results  # type: ignore[return-value]
 
     def _share_prompt(self, slots: list[_Slot | None], seq: int, ids: list[int]) -> None:
         """Start slot `seq` from another slot's prefill of the same prompt instead of prefilling it again:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Protocol
 
 import numpy as np
 
@@ -118,3 +119,72 @@ def _nucleus_threshold(probs: np.ndarray, top_p: float) -> np.ndarray:
     # A token is in the nucleus while the mass ranked before it is below top_p (the top one always is).
     last = (ranked.cumsum(axis=1) - ranked < top_p).sum(axis=1) - 1
     return ranked[np.arange(len(ranked)), last]
+
+
+class SamplingControl(Protocol):
+    """What a backend consults while sampling (`tutor.solve.adaptive.AdaptiveControl` implements it): whether
+    another sample of a prompt may start, whether its in-flight ones are still wanted, and each finished one."""
+
+    def may_start(self, prompt: int, started: int, in_flight: int) -> bool: ...
+
+    def wanted(self, prompt: int) -> bool: ...
+
+    def finished(self, prompt: int, text: str, finish_reason: str) -> None: ...
+
+
+class JobQueue:
+    """The samples of one `sample` call: job j is sample j % n of prompt j // n, seeded by j whatever the
+    order it runs in. Without a control every job runs (prompt by prompt); with one, a prompt's jobs start
+    only while the control wants more of it, and its in-flight ones are dropped once it does not."""
+
+    def __init__(self, prompts: int, n: int, control: SamplingControl | None = None):
+        self.prompts, self.n, self.control = prompts, n, control
+        self.started = [0] * prompts
+        self.in_flight = [0] * prompts
+        self.results: list[Sample | None] = [None] * (prompts * n)
+        self.returned: list[int] = []
+
+    def next_job(self) -> int | None:
+        """The next job to start, or None when none may start now."""
+        if self.returned:
+            job = self.returned.pop(0)
+            self.in_flight[self.prompt_of(job)] += 1
+            return job
+        for prompt in range(self.prompts):
+            started = self.started[prompt]
+            if started < self.n and (self.control is None
+                                     or self.control.may_start(prompt, started, self.in_flight[prompt])):
+                self.started[prompt] += 1
+                self.in_flight[prompt] += 1
+                return prompt * self.n + started
+        return None
+
+    def prompt_of(self, job: int) -> int:
+        return job // self.n
+
+    def wanted(self, job: int) -> bool:
+        return self.control is None or self.control.wanted(self.prompt_of(job))
+
+    def finish(self, job: int, sample: Sample) -> None:
+        prompt = self.prompt_of(job)
+        self.results[job] = sample
+        self.in_flight[prompt] -= 1
+        if self.control is not None:
+            self.control.finished(prompt, sample.text, sample.finish_reason)
+
+    def drop(self, job: int) -> None:
+        """An in-flight job no longer wanted: it leaves no sample."""
+        self.in_flight[self.prompt_of(job)] -= 1
+
+    def give_back(self, job: int) -> None:
+        """A started job that could not run (a batch that ran out of memory): it starts again first."""
+        self.in_flight[self.prompt_of(job)] -= 1
+        self.returned.append(job)
+
+    def unstarted(self) -> list[int]:
+        """Jobs never started (on a cancel without a control they still come back, as cancelled samples)."""
+        return [prompt * self.n + k for prompt in range(self.prompts) for k in range(self.started[prompt], self.n)]
+
+    def rows(self) -> list[list[Sample]]:
+        """Per prompt, its finished samples in job order."""
+        return [[s for s in self.results[p * self.n : (p + 1) * self.n] if s is not None] for p in range(self.prompts)]

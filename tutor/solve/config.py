@@ -40,7 +40,19 @@ class SamplingParams(Validated):
     """How solutions are sampled (`tutor.solve.pipeline.sample`)."""
 
     n: int = 16
-    """Solutions sampled per problem (the paper uses 64; 16 keeps a CPU solve interactive)."""
+    """Most solutions sampled per problem (the paper uses 64; 16 keeps a CPU solve interactive); with
+    `adaptive`, sampling stops sooner once the vote is decided."""
+    adaptive: bool = True
+    """Stop sampling once the leading answer can no longer be overtaken with probability `stop_confidence`
+    (Adaptive-Consistency's Beta criterion, `tutor.solve.adaptive`), or once a sample agrees with the direct
+    computation; False always draws n (`--fixed-n`)."""
+    min_samples: int = 4
+    """Fewest solutions drawn before the vote may decide."""
+    stop_confidence: float = 0.95
+    """How sure the vote must be that its leader cannot be overtaken before sampling stops."""
+    wave: int = 8
+    """Solutions of one problem decoded at once while sampling adaptively (a finished one's place is taken by
+    the next); larger waves decode faster per token and waste more once the vote is decided."""
     temperature: float = 0.7
     """Sampling temperature; 0 decodes greedily (then more than one sample adds nothing)."""
     top_p: float = 0.95
@@ -112,6 +124,9 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "k": (lambda v: v >= 1, "must be at least 1"),
     "temperature": (lambda v: 0 <= v <= 5, "must be between 0 and 5"),
     "top_p": (lambda v: 0 < v <= 1, "must be in (0, 1]"),
+    "min_samples": (lambda v: v >= 1, "must be at least 1"),
+    "stop_confidence": (lambda v: 0.5 <= v <= 1, "must be in [0.5, 1]"),
+    "wave": (lambda v: v >= 1, "must be at least 1"),
     "max_new_tokens": (lambda v: v >= 1, "must be at least 1"),
     "strategy": (lambda v: v in STRATEGIES, f"must be one of {', '.join(STRATEGIES)}"),
     "step_penalty": (lambda v: 0 <= v <= 1, "must be in [0, 1]"),
@@ -138,8 +153,8 @@ def field_problem(cls: type, name: str, value: Any) -> str | None:
     return None
 
 
-CALIBRATION_FIELDS = ("strategy", "k", "n", "temperature", "top_p", "max_new_tokens", "calculator", "step_check",
-                      "step_penalty")
+CALIBRATION_FIELDS = ("strategy", "k", "n", "adaptive", "min_samples", "stop_confidence", "temperature", "top_p",
+                      "max_new_tokens", "calculator", "step_check", "step_penalty")
 """The settings a confidence calibration depends on: fitted under other values, it would be confidently wrong."""
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from tutor.grading import extract_answer
 from tutor.prompts import SOLVER_STOP
+from tutor.solve.adaptive import AdaptiveControl, Leader
 from tutor.solve.checked import combined_score, false_steps
 from tutor.solve.config import RankingParams, SamplingParams
 from tutor.solve.result import SampleRecord
@@ -42,6 +43,12 @@ class SolveEvent:
     """Tokens generated so far (sampling)."""
     preview: str = ""
     """Partial text of one in-flight solution (sampling)."""
+    leader: str | None = None
+    """The leading answer so far (sampling): provisional until the solve ends."""
+    leader_votes: int = 0
+    """Finished solutions that give `leader`, out of `done`."""
+    settled: str = ""
+    """Why sampling stopped early: "vote" (decided) or "computation" (a sample agrees with it); "" otherwise."""
 
 
 EventCallback = Callable[[SolveEvent], None]
@@ -62,11 +69,23 @@ def sample(
     params: SamplingParams,
     on_event: EventCallback | None = None,
     cancel: threading.Event | None = None,
+    computed: Sequence[Callable[[], str | None]] | None = None,
+    grading_timeout: float = 1.0,
 ) -> list[list[SampleRecord]]:
-    """`params.n` solutions per problem, decoded together (outer list: problems)."""
+    """Up to `params.n` solutions per problem, decoded together (outer list: problems); with `params.adaptive`
+    a problem stops once its vote is decided or a sample agrees with `computed[i]()`, its direct computation's
+    answer when one is ready (`tutor.solve.adaptive`)."""
     prompts = [generator.solver_prompt(problem) for problem in problems]
     emit = on_event or (lambda event: None)
-    emit(SolveEvent("sampling", 0, params.n * len(prompts)))
+    total = params.n * len(prompts)
+    emit(SolveEvent("sampling", 0, total))
+    state = {"leader": None, "votes": 0, "settled": ""}
+
+    def on_update(prompt: int, leader: Leader) -> None:
+        state.update(leader=leader.answer, votes=leader.votes, settled=leader.settled)
+
+    control = AdaptiveControl(params.n, params.min_samples, params.stop_confidence, params.wave, computed,
+                              on_update if len(prompts) == 1 else None, grading_timeout, adaptive=params.adaptive)
     rows = generator.sample(
         prompts,
         n=params.n,
@@ -75,9 +94,11 @@ def sample(
         max_new_tokens=params.max_new_tokens,
         stop=SOLVER_STOP,
         seed=params.seed,
-        on_progress=lambda p: emit(SolveEvent("sampling", p.done, p.total, p.tokens, p.preview)),
+        on_progress=lambda p: emit(SolveEvent("sampling", p.done, p.total, p.tokens, p.preview, state["leader"],
+                                              state["votes"], state["settled"])),
         cancel=cancel,
         calculator=params.calculator,
+        control=control,
     )
     return [[record(index, output) for index, output in enumerate(row)] for row in rows]
 

@@ -15,6 +15,11 @@ def cancelled(finished: int, asked: int) -> str:
     return f"Stopped early: {finished} of {asked} solutions were finished."
 
 
+def stopped_early(drawn: int, most: int, by_computation: bool) -> str:
+    why = "one of them reached the directly computed answer" if by_computation else "the vote was decided"
+    return f"Stopped after {drawn} of up to {most} solutions: {why}."
+
+
 def computed_agrees(answer: str) -> str:
     return f"A direct computation gives {answer} too, so this answer is checked."
 

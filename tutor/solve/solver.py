@@ -18,12 +18,14 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tutor.errors import DataError, ModelLoadError
 from tutor.grading import cluster_answers, is_equivalent, warm_up
 from tutor.solve import calibration as calib
 from tutor.solve import reasons as say
+from tutor.solve.adaptive import PENDING
 from tutor.solve.config import SolveConfig, calibration_settings
 from tutor.solve.pipeline import EventCallback, SolveEvent, sample, score
 from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
@@ -70,6 +72,20 @@ def wait_for_grader_warm_up(timeout: float = 10.0) -> None:
     parent exits mid-start reports a broken pipe on stderr)."""
     for thread in _warm_up_threads:
         thread.join(timeout)
+
+
+def _peek(pending) -> Callable[[], object]:
+    """A non-blocking look at a started direct computation: its answer once ready, None when it has none,
+    `adaptive.PENDING` while it runs."""
+    def look() -> object:
+        if pending is None:
+            return None
+        if not pending.done():
+            return PENDING
+        analysis = pending.result(0)
+        return analysis.answer if analysis.status == "computed" else None
+
+    return look
 
 
 class Solver:
@@ -128,7 +144,8 @@ class Solver:
         started = time.perf_counter()
         # sympy works on the problem text while the model samples
         pending = PendingComputation(problem) if self.config.symbolic_check else None
-        samples = sample(self.generator, [problem], self.config.sampling(), emit, cancel)[0]
+        samples = sample(self.generator, [problem], self.config.sampling(), emit, cancel, [_peek(pending)],
+                         self.config.grading_timeout)[0]
         sampling = time.perf_counter() - started
         result = self.judge(problem, samples, emit, cancel, pending)
         result.timings = {"sampling": sampling, **result.timings}
@@ -240,6 +257,8 @@ class Solver:
             finished = sum(s.finish_reason != "cancelled" for s in result.samples)
             reasons.append(say.cancelled(finished, self.config.n))
         symbolic = result.symbolic
+        if not result.cancelled and self.config.adaptive and n < self.config.sampling().n:
+            reasons.append(say.stopped_early(n, self.config.n, symbolic is not None and symbolic.status == "agree"))
         if result.source == "computation":
             reasons.append(say.computed_alone(symbolic.answer, n))
         elif symbolic is not None and symbolic.status == "agree":
