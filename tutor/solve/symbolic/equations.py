@@ -24,24 +24,30 @@ def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, 
         poly = sympy.Poly(sympy.expand(numerator), x)
     except sympy.PolynomialError as exc:
         raise NotReadable("not a polynomial equation") from exc
+    shown = _shown(equation)
     if poly.is_zero:
-        raise IllPosed(f"Every number is a solution of {equation}, so it has no single answer.")
+        raise IllPosed(f"Every number is a solution of {shown}, so it has no single answer.")
     if poly.degree() == 0:
-        raise IllPosed(f"The equation {equation} has no solution.")
+        raise IllPosed(f"The equation {shown} has no solution.")
     if poly.degree() > MAX_DEGREE or (poly.degree() > 1 and not poly.domain.is_QQ and not poly.domain.is_ZZ):
         raise NotReadable("an equation of high degree or with irrational coefficients")
     roots = _roots(poly)
     roots = [root for root in roots if not denominator.subs(x, root).is_zero]
     if not roots:
-        raise IllPosed(f"The equation {equation} has no solution: its only candidates divide by zero.")
+        raise IllPosed(f"The equation {shown} has no solution: its only candidates divide by zero.")
     real = [root for root in roots if root.is_real]
     if reals == "real":
         if not real:
-            raise IllPosed(f"The equation {equation} has no real solution.")
+            raise IllPosed(f"The equation {shown} has no real solution.")
         roots = real
     elif reals != "complex" and len(real) != len(roots):
         raise NotReadable("non-real roots, and the problem does not say whether they count")
     return sorted(roots, key=lambda r: (float(sympy.re(r)), float(sympy.im(r))))
+
+
+def _shown(equation: str) -> str:
+    """The equation as the student typed it, as math (`$...$`) where it has LaTeX in it."""
+    return f"${equation}$" if "\\" in equation else equation
 
 
 def _roots(poly: sympy.Poly) -> list[sympy.Expr]:

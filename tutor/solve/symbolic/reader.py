@@ -191,6 +191,7 @@ def _math_punctuation(token: str, depth: int, span: list[str], following: str = 
 
 # Math that students type one way and mean another: no claim on it.
 _AMBIGUOUS_SPANS = [
+    (re.compile(r"^[^0-9A-Za-z]*$"), "symbols without a number or a letter (`:)`, `?!`)"),
     (re.compile(r"(?<![A-Za-z\\])[fgh]\s*\("), "function notation: f(x) is not f times x"),
     (re.compile(r"(?<![_^\d.])\d+\s+\.?\d"), "two numbers side by side: `1 1/2` (a mixed number?), `1 000` (a thousand?)"),
     (re.compile(r"(?<![\\A-Za-z])[A-Za-z]\d"), "a letter before a number: `x2` could be x^2 or 2x"),
