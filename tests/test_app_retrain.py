@@ -295,3 +295,17 @@ def test_the_recipe_the_app_writes_is_the_recipe_with_its_choices(tmp_path, stor
     assert recipe["phases"] == ["ssft", "candidates", "evaluator", "eval", "export"]
     assert recipe["data"]["train_file"] == str(data.resolve())
     assert "output_dir" not in recipe["export"], "a retrain from the app never exports over the bundled model"
+
+
+def test_the_apps_run_is_the_one_its_trainer_claimed_after_it_started(store):
+    from datetime import UTC, datetime
+
+    from tutor.app import runs
+
+    old = store.create_run("old", {})
+    store.claim_run(old, pid=4242)  # an earlier process that had the same pid (before a reboot)
+    started = datetime.now(UTC)
+    assert runs.run_of_process(store, 4242, started) is None, "not before the new trainer claimed its run"
+    new = store.create_run("new", {})
+    store.claim_run(new, pid=4242)
+    assert runs.run_of_process(store, 4242, started) == new

@@ -210,7 +210,7 @@ class RetrainView(QWidget):
         self._polls += 1
         try:
             if self.trainer.running:
-                self.run_id = self.run_id or runs.run_of_process(store, self.trainer.pid)
+                self.run_id = self.run_id or runs.run_of_process(store, self.trainer.pid, self.trainer.started_at)
                 if self.run_id is not None:
                     self._show_progress(runs.stored_progress(store, self.run_id), outside=False)
             elif (external := runs.newest_running_run(store)) is not None:
@@ -251,7 +251,7 @@ class RetrainView(QWidget):
         store = self.session.store
         if store is not None:
             try:
-                self.run_id = self.run_id or runs.run_of_process(store, self.trainer.pid)
+                self.run_id = self.run_id or runs.run_of_process(store, self.trainer.pid, self.trainer.started_at)
                 if self.run_id is not None:
                     status = runs.record_ending(store, self.run_id, status, exit_code)
             except StepwiseError as exc:

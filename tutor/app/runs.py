@@ -99,11 +99,13 @@ def newest_running_run(store: Any) -> int | None:
     return newest[0].id if newest and newest[0].status == "running" else None
 
 
-def run_of_process(store: Any, pid: int | None) -> int | None:
-    """The run the trainer process `pid` (started by the app) claimed in the store, once it has."""
+def run_of_process(store: Any, pid: int | None, since: datetime | None = None) -> int | None:
+    """The run the trainer process `pid` (started by the app at `since`) claimed in the store, once it has
+    (an older run of a process that had the same pid is not it)."""
     if pid is None:
         return None
-    return next((run.id for run in store.runs(limit=20) if run.pid == pid), None)
+    return next((run.id for run in store.runs(limit=20)
+                 if run.pid == pid and (since is None or run.created_at >= since)), None)
 
 
 def record_ending(store: Any, run_id: int, status: str, exit_code: int) -> str:

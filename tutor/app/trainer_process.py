@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
@@ -67,6 +68,8 @@ class TrainerProcess(QObject):
         self.cancelled = False
         self.pid: int | None = None
         """The trainer's process id (kept after it ends: the store knows its run by it)."""
+        self.started_at: datetime | None = None
+        """When the app started it (the run it claims is created after this)."""
         self._lines = TerminalLines()
         self._kill_timer = QTimer(self, singleShot=True, interval=KILL_AFTER_MS)
         self._kill_timer.timeout.connect(self._kill)
@@ -89,6 +92,7 @@ class TrainerProcess(QObject):
         process.finished.connect(self._finished)
         process.errorOccurred.connect(self._error)
         self.process, self.cancelled, self.pid, self._lines = process, False, None, TerminalLines()
+        self.started_at = datetime.now(UTC) - timedelta(seconds=1)  # store times are whole microseconds, UTC
         process.start(program, arguments)
 
     def cancel(self) -> None:
