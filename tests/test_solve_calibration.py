@@ -11,6 +11,7 @@ import pytest
 
 from tutor.errors import ModelLoadError
 from tutor.solve.calibration import (
+    FEATURES,
     Calibration,
     calibration_path,
     confidence_features,
@@ -34,7 +35,16 @@ def test_features_of_a_ranking():
         "verifier_max": 0.9,
         "verifier_mean": 0.65,
         "agrees_with_majority": 0.0,
+        "drawn_share": 1.0,
+        "answer_in_problem": 0.0,
+        "unanswered_share": 0.0,
     }
+    early = confidence_features(ranked, n_samples=6, most=16, problem="Tom has 5 apples and 4,500 pears.",
+                                unanswered=1)
+    assert early["drawn_share"] == pytest.approx(6 / 16) and early["unanswered_share"] == pytest.approx(1 / 6)
+    assert early["answer_in_problem"] == 1.0, "5 is copied from the problem"
+    assert confidence_features([cluster("4500", [0])], 1, problem="4,500 pears")["answer_in_problem"] == 1.0
+    assert confidence_features([cluster("\\frac{1}{5}", [0])], 1, problem="5 pears")["answer_in_problem"] == 0.0
     agreeing = confidence_features(list(reversed(ranked)), n_samples=6)
     assert agreeing["agrees_with_majority"] == 1.0 and agreeing["vote_share"] == pytest.approx(0.5)
     unscored = confidence_features([cluster("5", [0])], n_samples=1)
@@ -61,6 +71,9 @@ def synthetic_solves(n, seed=0):
             "verifier_max": verifier,
             "verifier_mean": verifier * 0.8,
             "agrees_with_majority": float(rng.random() < 0.8),
+            "drawn_share": 1.0,
+            "answer_in_problem": 0.0,
+            "unanswered_share": 0.0,
         }
         p = 1 / (1 + math.exp(-(6 * vote_share + 3 * verifier - 5)))
         features.append(row)
@@ -108,7 +121,7 @@ def test_fit_needs_both_outcomes():
 
 
 def test_save_and_load_next_to_the_model(tmp_path):
-    calibration = Calibration(weights=[1.0, 2.0, 0.5, -0.25], bias=-1.5, n_examples=12, ece_before=0.2, ece_after=0.05)
+    calibration = Calibration(weights=[1.0, 2.0, 0.5, -0.25, 0.1, -1.0, -0.5], bias=-1.5, n_examples=12, ece_before=0.2, ece_after=0.05)
     saved = calibration.save(tmp_path)
     assert saved == tmp_path / "calibration.json"
     assert json.loads(saved.read_text())["format"] == "stepwise-calibration"
@@ -132,6 +145,15 @@ def test_broken_calibration_files_are_model_load_errors(tmp_path, content):
 
 
 def test_predictions_stay_in_range_for_extreme_weights():
-    calibration = Calibration(weights=[1e6, 0, 0, 0], bias=-1e6)
-    assert 0.0 <= calibration.predict({"vote_share": 1, "verifier_max": 0, "verifier_mean": 0, "agrees_with_majority": 0}) <= 1.0
-    assert calibration.predict({"vote_share": 0, "verifier_max": 0, "verifier_mean": 0, "agrees_with_majority": 0}) < 1e-9
+    calibration = Calibration(weights=[1e6] + [0] * 6, bias=-1e6)
+    row = dict.fromkeys(FEATURES, 0.0)
+    assert 0.0 <= calibration.predict(row | {"vote_share": 1}) <= 1.0
+    assert calibration.predict(row) < 1e-9
+
+
+def test_a_calibration_of_fewer_features_written_before_still_predicts_with_its_own(tmp_path):
+    (tmp_path / "calibration.json").write_text(json.dumps({
+        "format": "stepwise-calibration", "weights": [4.0, 0.0, 0.0, 0.0], "bias": -2.0,
+        "features": ["vote_share", "verifier_max", "verifier_mean", "agrees_with_majority"]}))
+    old = load_calibration(tmp_path)
+    assert old.predict(dict.fromkeys(FEATURES, 0.0) | {"vote_share": 0.5}) == pytest.approx(0.5)

@@ -144,7 +144,7 @@ def fitted_under(config: SolveConfig) -> dict:
 
 def test_calibration_is_loaded_from_the_model_folder(tmp_path):
     config = SolveConfig(n=6, strategy="maj1")
-    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40, settings=fitted_under(config)).save(tmp_path)
+    Calibration(weights=[4.0] + [0.0] * 6, bias=-2.0, n_examples=40, settings=fitted_under(config)).save(tmp_path)
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
     result = Solver(model, model, config).solve(PROBLEM)
     # vote share 3/6 -> sigmoid(4 * 0.5 - 2) = 0.5
@@ -159,7 +159,7 @@ def test_calibration_is_loaded_from_the_model_folder(tmp_path):
 ])
 def test_a_calibration_is_used_only_under_the_settings_it_was_fitted_under(tmp_path, changed, said):
     fitted = SolveConfig(n=6, strategy="maj1")
-    Calibration(weights=[4.0, 0.0, 0.0, 0.0], bias=-2.0, n_examples=40, settings=fitted_under(fitted)).save(tmp_path)
+    Calibration(weights=[4.0] + [0.0] * 6, bias=-2.0, n_examples=40, settings=fitted_under(fitted)).save(tmp_path)
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
     result = Solver(model, model, replace(fitted, **changed)).solve(PROBLEM)
     assert any("calibrated on 40" in reason for reason in result.reasons) is (said is None)
@@ -170,6 +170,7 @@ def test_a_calibration_is_used_only_under_the_settings_it_was_fitted_under(tmp_p
 def test_a_calibration_that_does_not_record_its_settings_is_not_used(tmp_path):
     (tmp_path / "calibration.json").write_text(json.dumps({
         "format": "stepwise-calibration", "weights": [4.0, 0.0, 0.0, 0.0], "bias": -2.0, "n_examples": 40,
+        "features": ["vote_share", "verifier_max", "verifier_mean", "agrees_with_majority"],
         "step_check": True}))  # a file written before calibrations recorded their settings
     model = ScriptedModel(SCRIPT, SCORES, path=tmp_path)
     result = Solver(model, model, SolveConfig(n=6)).solve(PROBLEM)

@@ -36,6 +36,8 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--data", required=True, help="JSONL problems (synthetic test split, MATH500, GSM8K)")
     add_config_arguments(evaluate, EvalConfig, skip=("seed", "verify_batch_size", "score_all", "ece_bins", "verifier"),
                          choices={"strategy": STRATEGIES, "backend": BACKENDS})
+    evaluate.add_argument("--fixed-n", dest="adaptive", action="store_false", default=argparse.SUPPRESS,
+                          help="always draw N solutions (the same as --no-adaptive)")
     evaluate.add_argument("--seed", dest="eval_seed", type=int, default=0,
                           help="base sampling seed: problem i's samples are drawn with seed + its chunk's start")
     evaluate.add_argument("--skip", type=int, default=0, help="start at this problem of the file (to shard a long evaluation)")

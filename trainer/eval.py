@@ -27,8 +27,8 @@ from trainer.candidates import make_grader
 from tutor.models.loader import BACKENDS
 from tutor.solve.calibration import (
     Calibration,
-    confidence_features,
     expected_calibration_error,
+    features_of,
     fit_calibration,
 )
 from tutor.solve.config import SolveConfig, calibration_settings
@@ -179,7 +179,7 @@ def score_problem(problem, greedy: SampleRecord, result: SolveResult, config: Ev
         sample_correct=[grade(s.answer, problem.answer) for s in samples], scores=scores,
         strategy_correct=strategy_correct,
         topk_oracle=any(correct_answer[c.answer] for c in vote_order(result.clusters)[: config.k]),
-        calibration_features=confidence_features(result.clusters, len(samples)) if calibrated else None,
+        calibration_features=features_of(result, config.sampling().n) if calibrated else None,
         calibration_label=tutor_correct,
         answers=[s.answer for s in samples],
         wrong_steps=[s.wrong_steps for s in samples],

@@ -87,6 +87,8 @@ def _add_solve_arguments(solve: argparse.ArgumentParser) -> None:
                        help="CPU threads (default 0 = half the cores for llama.cpp; all cores are faster on an idle machine)")
     add_config_arguments(solve, SolveConfig, skip=("verify_batch_size", "score_all", "grading_timeout"),
                          choices={"strategy": STRATEGIES})
+    solve.add_argument("--fixed-n", dest="adaptive", action="store_false", default=argparse.SUPPRESS,
+                       help="always draw N solutions (the same as --no-adaptive)")
     solve.add_argument("--json", action="store_true", help="print the whole result as JSON")
     solve.add_argument("--file", type=Path, help="solve every problem of a JSONL file (\"problem\" field per line)")
     solve.add_argument("--out", type=Path, help="with --file: write results here as JSONL (default stdout)")

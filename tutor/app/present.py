@@ -61,6 +61,8 @@ def headline(result: Any) -> str:
     """The banner text above the solution."""
     if result.cancelled and not result.clusters:
         return "Cancelled before any answer was found."
+    if getattr(result, "notice", ""):
+        return f"I can't solve this as written. {result.notice}"
     if result.answer is None:
         return NO_ANSWER_TEXT
     band = confidence_band(result.confidence)

@@ -10,6 +10,7 @@ result's reasons say so.
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,13 +23,20 @@ from tutor.solve.result import RankedCluster
 
 CALIBRATION_FILE = "calibration.json"
 FORMAT = "stepwise-calibration"
-FEATURES = ("vote_share", "verifier_max", "verifier_mean", "agrees_with_majority")
+FEATURES = ("vote_share", "verifier_max", "verifier_mean", "agrees_with_majority", "drawn_share", "answer_in_problem",
+            "unanswered_share")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def confidence_features(ranked: Sequence[RankedCluster], n_samples: int) -> dict[str, float] | None:
+def confidence_features(ranked: Sequence[RankedCluster], n_samples: int, *, most: int | None = None,
+                        problem: str = "", unanswered: int = 0) -> dict[str, float] | None:
     """The calibration inputs for a ranking (ranked[0] = winner); None when there is no winner.
 
-    A missing verifier score (unscored winner) is read as 0.5, "the verifier cannot tell".
+    A missing verifier score (unscored winner) is read as 0.5, "the verifier cannot tell". Besides the vote and
+    the verifier: the share of the most samples that were drawn (adaptive sampling stops early when the
+    first ones agree), whether the answer is a number copied from the problem (a small model's samples
+    collapse onto one on unfamiliar input, so agreement there is no evidence), and the share of samples that
+    gave no answer.
     """
     if not ranked or n_samples < 1:
         return None
@@ -39,7 +47,22 @@ def confidence_features(ranked: Sequence[RankedCluster], n_samples: int) -> dict
         "verifier_max": 0.5 if winner.max_score is None else winner.max_score,
         "verifier_mean": 0.5 if winner.mean_score is None else winner.mean_score,
         "agrees_with_majority": 1.0 if winner.answer == majority.answer else 0.0,
+        "drawn_share": n_samples / most if most else 1.0,
+        "answer_in_problem": 1.0 if _copied_from(winner.answer, problem) else 0.0,
+        "unanswered_share": unanswered / n_samples,
     }
+
+
+def features_of(result, most: int | None = None) -> dict[str, float] | None:
+    """`confidence_features` of a SolveResult whose solve could draw up to `most` samples."""
+    return confidence_features(result.clusters, len(result.samples), most=most, problem=result.problem,
+                               unanswered=len(result.unanswered))
+
+
+def _copied_from(answer: str, problem: str) -> bool:
+    """Whether `answer` is one of the numbers written in the problem."""
+    value = answer.strip().strip("$").replace(",", "")
+    return bool(_NUMBER.fullmatch(value)) and value in {m.group() for m in _NUMBER.finditer(problem.replace(",", ""))}
 
 
 def uncalibrated_confidence(features: dict[str, float], has_verifier: bool) -> float:

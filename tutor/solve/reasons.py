@@ -11,6 +11,14 @@ STRATEGY_NAMES = {"rr_topk": "re-ranking", "rr_all": "re-ranking", "wrr": "weigh
                   "wrr_topk": "weighted voting", "maj1": "majority vote", "greedy": "a single solution"}
 
 
+def ill_posed() -> str:
+    return "This problem has no answer as written: check that it is complete and makes sense."
+
+
+def not_answered(n: int) -> str:
+    return f"So I give no answer; the {n} written solutions are below for reference, none of them can be right."
+
+
 def cancelled(finished: int, asked: int) -> str:
     return f"Stopped early: {finished} of {asked} solutions were finished."
 

@@ -51,20 +51,26 @@ def cluster_table(result: SolveResult) -> Table:
 def render(result: SolveResult, console: Console) -> None:
     """Print the result: the solution a student should read first, then the evidence."""
     best = result.best_solution
-    if best is not None:
+    if result.notice:  # an ill-posed problem: no solution to read first
+        pass
+    elif best is not None:
         console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}", title_align="left"))
     elif result.samples:  # no answer anywhere: still show what the model wrote
         first = result.samples[0]
         console.print(Panel(Text(first.text.strip() or "(empty)"), title=f"Solution {first.index} (no final answer)",
                             title_align="left", style="dim"))
+    if result.notice:
+        console.print(Text(f"Can't solve: {result.notice}", style="bold red"))
     headline = Text("Answer: ", style="bold")
     headline.append(result.answer if result.answer is not None else "(none)", style="bold cyan")
+    if result.source == "computation":
+        headline.append("  (computed directly: no written solution reached it)", style="yellow")
     headline.append(f"    confidence {result.confidence:.0%}")
     if result.cancelled:
         headline.append("    (cancelled: partial result)", style="yellow")
     console.print(headline)
     symbolic = result.symbolic
-    if symbolic is not None and symbolic.status != "not_applicable":
+    if symbolic is not None and symbolic.status not in ("not_applicable", "ill_posed"):
         style = SYMBOLIC_STYLE.get(symbolic.status, "")
         console.print(Text(f"Symbolic check: {symbolic.status} ({symbolic.detail})", style=style))
     shown = [reason for reason in result.reasons if symbolic is None or reason != symbolic.detail]

@@ -28,7 +28,7 @@ from tutor.solve import reasons as say
 from tutor.solve.adaptive import PENDING
 from tutor.solve.config import SolveConfig, calibration_settings
 from tutor.solve.pipeline import EventCallback, SolveEvent, sample, score
-from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
+from tutor.solve.result import SampleRecord, SolveResult, SymbolicCheck
 from tutor.solve.strategies import rank, samples_to_score, vote_order
 from tutor.solve.symbolic import PendingComputation, cross_check
 
@@ -223,8 +223,12 @@ class Solver:
         """The direct computation is evidence, not a footnote: the cluster that agrees with it wins whatever
         the votes; where none does, the computed answer is shown, marked as computed."""
         symbolic = result.symbolic
+        if symbolic is not None and symbolic.status == "ill_posed":  # no answer exists: say so, plainly
+            result.answer, result.source, result.confidence = None, "none", 0.0
+            result.notice = symbolic.detail or say.ill_posed()
+            return
         if symbolic is None or symbolic.answer is None or symbolic.status not in ("agree", "disagree"):
-            result.confidence = self._confidence(result.clusters, len(result.samples))
+            result.confidence = self._confidence(result)
             return
         agreeing = next((c for c in result.clusters if self._agrees(symbolic, c.answer)), None)
         if agreeing is not None:
@@ -240,11 +244,11 @@ class Solver:
         """Whether a cluster's answer is the computed one (`x = 5` counts as `5`; every root must be there)."""
         return self._equivalent(symbolic.answer, answer) or self._equivalent(symbolic.answer, _ASSIGNMENT.sub("", answer))
 
-    def _confidence(self, ranked: list[RankedCluster], n_samples: int) -> float:
-        features = calib.confidence_features(ranked, n_samples)
+    def _confidence(self, result: SolveResult) -> float:
+        features = calib.features_of(result, self.config.sampling().n)
         if features is None:
             return 0.0
-        if ranked[0].max_score is None:
+        if result.clusters[0].max_score is None:
             return calib.uncalibrated_confidence(features, False)
         if self.calibration is not None:
             return self.calibration.predict(features)
@@ -257,6 +261,9 @@ class Solver:
             finished = sum(s.finish_reason != "cancelled" for s in result.samples)
             reasons.append(say.cancelled(finished, self.config.n))
         symbolic = result.symbolic
+        if result.notice:
+            reasons.append(result.notice)
+            reasons.append(say.not_answered(n))
         if not result.cancelled and self.config.adaptive and n < self.config.sampling().n:
             reasons.append(say.stopped_early(n, self.config.n, symbolic is not None and symbolic.status == "agree"))
         if result.source == "computation":
@@ -265,7 +272,9 @@ class Solver:
             reasons.append(say.computed_agrees(symbolic.answer))
         if fallback:
             reasons.append(fallback)
-        if not result.clusters:
+        if result.notice:
+            pass  # an ill-posed problem: what the samples say about it does not matter
+        elif not result.clusters:
             reasons.append(say.no_answer(n))
         else:
             winner = result.clusters[0]
@@ -285,7 +294,7 @@ class Solver:
             reasons.append(say.unanswered(unanswered))
         if symbolic is not None and symbolic.status == "unknown":
             reasons.append(say.computation_timed_out())
-        if result.source != "computation" and result.clusters:
+        if result.source == "model" and result.clusters and (symbolic is None or symbolic.status != "agree"):
             reasons.append(say.confidence_basis(self.calibration, self.calibration_note,
                                                 result.clusters[0].max_score is not None))
         return reasons
