@@ -110,11 +110,16 @@ def prepare_data(ctx: RunContext) -> None:
 
         total = data.train_problems + data.candidate_problems + data.test_problems
         tmp = ctx.run_dir / "data.tmp"
+        wordings = {"wordings": data.wordings} if data.wordings else {}
         write_splits(SynthConfig(n=total, seed=data.seed, validation_fraction=0.0,
-                                 test_fraction=data.test_problems / total, progress=True), tmp)
+                                 test_fraction=data.test_problems / total, progress=True, **wordings), tmp)
         shutil.rmtree(data_dir, ignore_errors=True)
         tmp.rename(data_dir)
     train = load_problems(data.train_file or data_dir / "train.jsonl")
+    if data.gsm8k_problems > 0 or data.math_problems > 0:  # real problems shuffled in (trainer.data.real)
+        from trainer.data.real import mix_real
+
+        train = mix_real(train, data, data_dir)
     if data.candidate_problems and data.candidate_problems >= len(train):
         raise ConfigError(f"data.candidate_problems ({data.candidate_problems}) must leave phase 1 some of the "
                           f"{len(train)} training problems")

@@ -130,6 +130,11 @@ def _parse(record: Any, format: str, where: str, default_id: str) -> Problem:
         raise DataError(f"{where}: record does not match the {format!r} format ({exc!r})") from None
 
 
+def parse_record(record: Any, where: str, default_id: str, format: str = "auto") -> Problem:
+    """One decoded JSON record as a `Problem` (format detected from its keys), or `DataError` naming `where`."""
+    return _parse(record, format, where, default_id)
+
+
 def _iter_folder(folder: Path, format: str) -> Iterator[Problem]:
     files = sorted(folder.rglob("*.json"))
     if not files:

@@ -28,8 +28,8 @@ CONSTANTS = frozenset({"0", "1", "2", "100"})  # formula constants (`2\pi r`, `\
 
 
 def math_spans(text: str) -> list[str]:
-    """The `$...$` spans of a text, in order."""
-    return _SPAN.findall(text)
+    """The `$...$` spans of a text, in order (an escaped `\\$`, a currency sign, opens none)."""
+    return [span.replace("\0", "\\$") for span in _SPAN.findall(text.replace("\\$", "\0"))]
 
 
 def calculator_equalities(span: str) -> list[tuple[str, str, str]]:
