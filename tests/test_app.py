@@ -179,6 +179,9 @@ def test_a_step_whose_arithmetic_does_not_hold_is_flagged_under_it(qtbot, store,
     assert "does not hold" in steps and "is 0.75" in steps
     assert steps.index("Step 1.") < steps.index("does not hold") < steps.index("Step 2.")
     assert "1 arithmetic step does not hold" in view.reason.toolTip()
+    shown = view.reason.text()  # every reason on screen, in a student's words
+    assert "1 arithmetic step does not hold" in shown and "A direct computation gives" in shown
+    assert "S_cls" not in shown and "sympy" not in shown
     screenshot(window, "solve-false-step")
     markdown = window.history_view.export_to(tmp_path / "h.md", "markdown").read_text()
     assert "1. Add: $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$.\n   - ⚠ $\\frac{1}{2} + \\frac{1}{4} = \\frac{2}{6}$ does not hold" in markdown

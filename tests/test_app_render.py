@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtGui import QImage, QTextDocument
 
 from tutor.app import math_render, present, runs
-from tutor.app.trainer_process import TrainerEvent, parse_trainer_line
+from tutor.app.trainer_process import TerminalLines
 from tutor.errors import ConfigError, StepwiseError
 
 
@@ -120,27 +120,27 @@ def test_low_confidence_is_said_plainly():
     assert present.headline(_result(answer=None)) == present.NO_ANSWER_TEXT
 
 
-def test_reason_line_prefers_the_solvers_reasons():
-    assert present.reason_line(_result(reasons=["6 of 8 agree", "verifier 0.91"])) == "6 of 8 agree; verifier 0.91"
-    assert present.reason_line(_result(reasons=())) == "6 of 8 samples agree"
+def test_every_reason_is_shown_and_the_vote_stands_in_when_there_are_none():
+    reasons = ["A direct computation gives 5 too, so this answer is checked.", "6 of 8 solutions give 5.",
+               "The checking model rates the best of them 91% likely correct."]
+    assert present.reasons(_result(reasons=reasons)) == reasons
+    assert present.reasons(_result(reasons=())) == ["6 of 8 samples agree"]
+    assert present.reasons(_result(reasons=reasons), hide_answer=True) == ["6 of 8 samples agree on one answer"]
 
 
 def test_split_steps_drops_blank_lines():
     assert present.split_steps("a\n\n  b  \n") == ["a", "b"]
 
 
-@pytest.mark.parametrize("line, event", [
-    ("ssft:  45%|████▌     | 45/100 [00:03<00:04, 12.1it/s, loss=2.31]",
-     TrainerEvent(phase="ssft", step=45, total=100, loss=2.31)),
-    ("evaluator: 100%|██████████| 20/20 [00:01<00:00]", TrainerEvent(phase="evaluator", step=20, total=20)),
-    ("INFO trainer.cli: run 7 started: quick.toml", TrainerEvent(run_id=7)),
-    ("INFO trainer: phase multitask starting", TrainerEvent(phase="multitask")),
-    ("INFO just a log line", None),
-    # other libraries' progress bars are not training progress
-    ("Loading weights: 100%|██████████| 20/20 [00:00<00:00, 30099.06it/s]", None),
-])
-def test_parse_trainer_line(line, event):
-    assert parse_trainer_line(line) == event
+def test_trainer_output_is_split_into_lines_as_a_terminal_shows_them():
+    """The log view's only reading of the trainer's output (progress comes from the store): a line ended by a
+    carriage return (a redrawn progress bar) is replaced by what follows it, also across reads."""
+    lines = TerminalLines()
+    assert lines.feed("run 7: folder\n\rssft:  10%| 1/10") == [("run 7: folder", False)]
+    assert lines.feed("\rssft:  20%| 2/10\rssft: 100%| 10/10\n") == [
+        ("ssft:  10%| 1/10", False), ("ssft:  20%| 2/10", True), ("ssft: 100%| 10/10", True)]
+    assert lines.feed("INFO done\npartial") == [("INFO done", False)]
+    assert lines.flush() == [("partial", False)] and lines.flush() == []
 
 
 def _recipe(tmp_path):

@@ -32,17 +32,17 @@ def confidence_band(confidence: float) -> Band:
     return Band(*BANDS[-1][1:])
 
 
-def reason_line(result: Any, limit: int | None = None, hide_answer: bool = False) -> str:
-    """One line saying why: the solver's own reasons (the first `limit`) when it gave some, else the votes.
+def reasons(result: Any, hide_answer: bool = False) -> list[str]:
+    """Every reason the solver gave, in its words (one line each), or the vote when it gave none.
 
     With `hide_answer` (hint mode) only the vote share is said, since the solver's reasons name the answer.
     """
     if result.reasons and not hide_answer:
-        return "; ".join(result.reasons[:limit])
+        return list(result.reasons)
     winner = result.winner
     if winner is None:
-        return f"0 of {len(result.samples)} samples gave a final answer"
-    return f"{winner.votes} of {len(result.samples)} samples agree" + (" on one answer" if hide_answer else "")
+        return [f"0 of {len(result.samples)} samples gave a final answer"]
+    return [f"{winner.votes} of {len(result.samples)} samples agree" + (" on one answer" if hide_answer else "")]
 
 
 def sampling_line(progress: Any, hide_answer: bool = False) -> str:

@@ -283,9 +283,10 @@ class SolveView(QWidget):
         current = self.session.current
         answer = current.result.answer if current is not None else None
         if current is not None:
-            # The solver's reasons name the answer; while it is hidden only the vote share is given.
-            reason = present.reason_line(current.result, limit=2, hide_answer=not self.answer_revealed)
-            self.reason.setText(math_render.render_html(reason).with_data_uris())  # answers in it drawn as math
+            # Every reason on screen, one per line; while the answer is hidden only the vote share is given.
+            lines = present.reasons(current.result, hide_answer=not self.answer_revealed)
+            rendered = [math_render.render_html(f"• {line}") for line in lines]  # answers in them drawn as math
+            self.reason.setText(math_render.merge(rendered).with_data_uris())
             self.reason.setToolTip("\n".join(current.result.reasons) if self.answer_revealed else "")
         if self.answer_revealed:
             math_render.render_html(f"Answer: {present.answer_latex(answer)}").install(self.answer_view.document())
