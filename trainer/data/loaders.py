@@ -7,6 +7,8 @@
 - `template` + `seed` -> our synthetic records;
 - `problem` + `solution` -> MATH / MATH500 / PRM800K splits (`subject` or MATH's `type`, `level` as `3`
   or `"Level 3"`); a missing answer is extracted from the solution's last `\\boxed{}` with the grader.
+  An evaluation set may have no `solution` when it has an `answer` (assets/eval/student_style.jsonl), and
+  `"ill_posed": true` with `"answer": null` for a problem that has no answer.
 A malformed line raises `DataError` naming the file, the line number and the field; blank lines are skipped.
 A folder is read as the original MATH release: one JSON object per `*.json` file below it, in sorted order,
 with `unique_id` the path from the folder's name down (`train/algebra/1.json`, as MATH500 writes it).
@@ -72,9 +74,16 @@ def detect_format(record: dict[str, Any]) -> str:
 
 
 def _from_math(record: dict[str, Any], default_id: str) -> Problem:
-    problem, solution = _text(record, "problem"), _text(record, "solution")
+    problem = _text(record, "problem")
+    ill_posed = record.get("ill_posed")
+    if ill_posed not in (None, True, False):
+        raise _FieldError("ill_posed", f"expected true or false, got {ill_posed!r:.60}")
     answer = _text(record, "answer", required=False)
-    if answer is None or not answer.strip():
+    has_answer = answer is not None and bool(answer.strip())
+    solution = _text(record, "solution", required=not (has_answer or ill_posed)) or ""
+    if ill_posed:
+        answer = ""
+    elif not has_answer:
         answer = extract_answer(solution)
         if answer is None:
             raise _FieldError("answer", "missing, and the solution has no \\boxed{} answer to extract")
@@ -82,7 +91,8 @@ def _from_math(record: dict[str, Any], default_id: str) -> Problem:
     if not isinstance(subject, str):
         raise _FieldError("subject", f"expected 'subject' or 'type' as a string, got {subject!r:.60}")
     unique_id = record.get("unique_id") or default_id
-    return Problem(problem, solution, answer, subject, _level(record.get("level")), str(unique_id), source="math")
+    return Problem(problem, solution, answer, subject, _level(record.get("level")), str(unique_id), source="math",
+                   ill_posed=True if ill_posed else None)
 
 
 def _from_prm800k(record: dict[str, Any], default_id: str) -> Problem:

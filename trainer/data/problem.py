@@ -14,7 +14,7 @@ from tutor.errors import DataError
 
 # Keys every serialized record carries, in the order MATH500 writes them.
 MATH500_KEYS = ("problem", "solution", "answer", "subject", "level", "unique_id")
-OPTIONAL_KEYS = ("source", "template", "seed", "wording")
+OPTIONAL_KEYS = ("source", "template", "seed", "wording", "ill_posed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,9 @@ class Problem:
     # Synthetic records only: how the problem text is worded ("latex", "plain", "casual", "word"; see
     # trainer.data.synth.wording). None = the template's formal LaTeX.
     wording: str | None = None
+    # Evaluation sets only (assets/eval/student_style.jsonl): True for a problem with no answer (broken text,
+    # division by zero, "the largest even number"); its `answer` is "". None otherwise.
+    ill_posed: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The MATH500 schema, then any optional field that is set (JSON-ready, key order fixed)."""
@@ -70,4 +73,8 @@ class Problem:
         if wording is not None and not isinstance(wording, str):
             raise DataError(f"field 'wording' must be a string or null, got {wording!r:.60}")
         fields["wording"] = wording
+        ill_posed = record.get("ill_posed")
+        if ill_posed is not None and not isinstance(ill_posed, bool):
+            raise DataError(f"field 'ill_posed' must be true, false or null, got {ill_posed!r:.60}")
+        fields["ill_posed"] = ill_posed or None
         return cls(**fields)

@@ -55,8 +55,9 @@ class MixStats:
 
 
 def normalized_text(text: str) -> str:
-    """A problem's text for overlap checks: lower case, math delimiters and spacing dropped."""
-    return re.sub(r"\s+", " ", re.sub(r"[$\\]|\\[()\[\]]", " ", text.lower())).strip()
+    """A problem's text for overlap checks: lower-case letters and digits only (`What is $3/5$ of 40?` and
+    `what is 3/5 of 40` are the same problem)."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def _plain_value(text: str) -> Fraction | None:
