@@ -98,10 +98,10 @@ def worded(draft: Draft, template_name: str, seed: int, wording: str) -> tuple[s
 
 
 def make_problem(template_name: str, level: int, seed: int, verify_answer: bool = True,
-                 wording: str = "latex") -> Problem:
+                 wording: str = "latex", draft: Draft | None = None) -> Problem:
     """One synthetic problem, re-verified unless `verify_answer` is False; a record's (template, level,
-    seed, wording) regenerate it exactly."""
-    draft = draft_for(template_name, level, seed)
+    seed, wording) regenerate it exactly (`draft`: the template's draft for them, when already made)."""
+    draft = draft or draft_for(template_name, level, seed)
     solution = draft.solution
     if verify_answer:
         verify.check(solution, draft.truth, where=f"template {template_name} level {level} seed {seed}")
@@ -146,10 +146,11 @@ def generate(config: SynthConfig) -> Iterator[Problem]:
                 continue
             for _ in range(config.attempts_per_slot):
                 seed, wording = master.getrandbits(63), config.pick_wording(master)
-                formal = draft_for(tmpl.name, level, seed).problem
+                draft = draft_for(tmpl.name, level, seed)
+                formal = draft.problem
                 if formal in seen:
                     continue
-                problem = make_problem(tmpl.name, level, seed, verify_answer=config.verify, wording=wording)
+                problem = make_problem(tmpl.name, level, seed, config.verify, wording, draft)
                 if problem.problem not in seen:
                     seen.update((formal, problem.problem))
                     written += 1
