@@ -252,3 +252,25 @@ def test_a_nan_verifier_score_never_decides():
     assert result.samples[3].score is None
     assert result.strategy == "maj1" and result.answer == "4"
     assert any("the most common answer wins instead of re-ranking" in reason for reason in result.reasons)
+
+
+def test_a_model_without_a_trained_verifier_is_ranked_by_votes_and_the_reasons_say_so():
+    model = ScriptedModel(SCRIPT, SCORES)
+    model.trained = False  # a general model from the catalog: its zero-shot P(correct) is weak
+    result = Solver(model, model, SolveConfig(n=6, adaptive=False)).solve(PROBLEM)
+    assert result.answer == "4" and result.strategy == "maj1", "SCR would pick 5; the votes pick 4"
+    assert model.verified == [], "nothing is scored with a verifier that was never trained"
+    assert any("no trained checking model" in reason for reason in result.reasons)
+    model.trained = True
+    assert Solver(model, model, SolveConfig(n=6, adaptive=False)).solve(PROBLEM).answer == "5"
+
+
+def test_the_loader_tells_a_trained_verifier_from_a_general_model(tmp_path):
+    from tutor.models.loader import trained_verifier
+
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "model.gguf").write_bytes(b"GGUF")
+    assert trained_verifier(export / "model.gguf") is False, "a GGUF alone: a general model"
+    (export / "calibration.json").write_text("{}")
+    assert trained_verifier(export / "model.gguf") is True, "the trainer's export carries its calibration"

@@ -103,5 +103,21 @@ def load(
     folder = paths.bundled_model_dir() if path is None else Path(path).expanduser()
     if (folder / VERIFIER_DIR).is_dir():
         _, verifier = load(folder / VERIFIER_DIR, device, backend, threads, **options)
+        verifier.trained = True
         return model, verifier
+    model.trained = trained_verifier(target)
     return model, model
+
+
+def trained_verifier(target: Path) -> bool:
+    """Whether the model at `target` was fine-tuned as a verifier, so its P(correct) can re-rank: a download's
+    manifest says (`tutor.hub`); a model this project's trainer exported carries a calibration.json or a
+    verifier/ folder beside its weights. A general model's zero-shot P(correct) is weak: the Solver then ranks
+    by votes (`SolveConfig.strategy` is used only with a trained verifier)."""
+    from tutor.hub.registry import has_trained_verifier
+
+    known = has_trained_verifier(target)
+    if known is not None:
+        return known
+    folder = target.parent if target.is_file() else target
+    return (folder / "calibration.json").is_file() or (folder / VERIFIER_DIR).is_dir()

@@ -41,6 +41,11 @@ def fallback_cancelled(strategy: str) -> str:
     return f"Stopped before every solution was scored, so the most common answer wins instead of {STRATEGY_NAMES[strategy]}."
 
 
+def untrained_verifier() -> str:
+    return ("This model has no trained checking model, so the most common answer wins; the direct computation "
+            "and the arithmetic check still apply.")
+
+
 def fallback_no_signal(threshold: float) -> str:
     return (f"The checking model could not tell the solutions apart (every score below {threshold:.2f}), "
             "so the most common answer wins.")

@@ -165,12 +165,17 @@ class Solver:
         timings["grading"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        needed = samples_to_score(config.strategy, clusters, config.k)
-        score(self.verifier, problem, samples, self._indices_to_score(samples, clusters, needed), config, emit, cancel)
+        chosen = config.strategy
+        if chosen not in ("maj1", "greedy") and getattr(self.verifier, "trained", True) is False:
+            chosen = "maj1"  # a general model's zero-shot P(correct) is no basis for re-ranking
+        needed = samples_to_score(chosen, clusters, config.k)
+        trained = getattr(self.verifier, "trained", True) is not False
+        wanted = self._indices_to_score(samples, clusters, needed) if trained or config.score_all else []
+        score(self.verifier, problem, samples, wanted, config, emit, cancel)
         timings["verifying"] = time.perf_counter() - mark
 
         scores = [s.score for s in samples]
-        strategy, fallback = config.strategy, ""
+        strategy, fallback = chosen, "" if chosen == config.strategy else say.untrained_verifier()
         if any(scores[i] is None for i in needed):
             strategy, fallback = "maj1", say.fallback_cancelled(config.strategy)
         elif needed and max(scores[i] for i in needed) < MIN_VERIFIER_SIGNAL:
