@@ -159,10 +159,13 @@ NOT_COMPUTED = [
     "Solve 3x + 7 = 22 for positive integers x",
     "Find x if 2x = 8 and x is odd",
     "Solve x^2 = 4 given that x < 0",
+    "Find all the integer roots of 2x^3 + 13x^2 - 23x + 8 = 0",  # "integer" is a condition here
+    "Evaluate $\\frac{1}{1 \\frac{1}{2}}$ times 3 if x is even",
+    # --- more unknowns than equations, or a question about something else --------------------------------
     "x + y = 5, find x",
     "Solve x + y = 5 for x",
     "3x + 7 = 22. Solve for y.",
-    "What is 5 in 2x = 10?",  # asks about something without the unknown
+    "What is 5 in 2x = 10?",
     # --- units ------------------------------------------------------------------------------------------
     "what is 5 m + 3 cm",
     "What is 5 kg + 3 kg?",
@@ -177,14 +180,8 @@ NOT_COMPUTED = [
     "What is the positive square root of the product $10 \\times 15 \\times 24$?",
     "What is 7/3 rounded to the nearest integer?",
     "Round 3.14159 to the nearest tenth",
-    "What is 1/3 as a decimal?",
+    "What is 1/3 as a decimal?",  # a repeating decimal: the rounding is not given
     "Can you help me with 2+3 please?",
-    "what is 2+2 :)",  # a smiley is not a broken bracket
-    "What is 15% of 80 + 20?",  # 15% of 100, or 12 + 20?
-    "3/5 of 40 + 10",
-    "What is 50% of 20% of 45?",
-    "What is 3 * 17 mod 5?",  # (3 * 17) mod 5, or 3 * (17 mod 5)?
-    "What is the lcm of 4 and 6 times 2?",  # lcm(4, 6) * 2, or lcm(4, 12)?
     # --- word problems with numbers ---------------------------------------------------------------------
     "Janet has 3 apples and buys 5 more. How many does she have?",
     "Janet sold 20% of her 50 eggs. How many are left?",
@@ -202,9 +199,35 @@ NOT_COMPUTED = [
     "Is 2 + 2 = 4?",
     "What is 2 + 2 = 5?",
     "Solve 3 = 3",
-    # --- functions, sequences and notation it does not read ---------------------------------------------
-    "If f(x) = 3x+2, what is f(4)?",
+    # --- math typed one way and meant another: which reading? -------------------------------------------
+    "What is 1 1/2 + 2 1/4?",  # mixed numbers typed with a space
+    "What is 1 000 000 + 1?",
+    "What is 1,000 + 2,000?",
+    "gcd of 1,000 and 2,000",  # thousands separators, or a list?
+    "Solve x2 + 1 = 5",  # x^2 or 2x?
+    "What is 8^2/3?",  # (8^2)/3 or 8^(2/3)?
+    "Solve 1/2x = 4",  # (1/2)x or 1/(2x)?
+    "What is 6/2(1+2)?",
+    "What is 15% of 80 + 20?",  # 15% of 100, or 12 + 20?
+    "3/5 of 40 + 10",
+    "What is 50% of 20% of 45?",
+    "What is 100 mod 7 + 1?",  # (100 mod 7) + 1 or 100 mod 8?
+    "What is 3 * 17 mod 5?",  # (3 * 17) mod 5, or 3 * (17 mod 5)?
+    "What is the lcm of 4 and 6 times 2?",  # lcm(4, 6) * 2, or lcm(4, 12)?
+    "4 \\frac{7}{3}",  # a mixed number needs a proper fraction
+    "\\log_10 100",  # TeX reads log_1 of 0100
+    "If f(x) = 3x+2, what is f(4)?",  # f(x) is not f times x
     "Let $f(x) = 2^x.$ Find $\\sqrt{f(f(f(f(1))))}.$",
+    # --- no claim either way: conventions differ ---------------------------------------------------------
+    "\\sqrt{-4}",  # no real root, or 2i?
+    "(-8)^{1/3}",
+    "0^0",
+    "x^2 = -4",  # non-real roots, and the problem does not say whether they count
+    "Solve $y^2 = -4$.",
+    "If x^2 = 9, what is x + 1?",  # a different value at each root
+    "e^2",  # a problem's e and i are letters
+    "Evaluate $(1+2i)6-3i$.",
+    # --- notation it does not read ----------------------------------------------------------------------
     "Evaluate $\\lceil (3.6)^2 \\rceil - ( \\lceil 3.6 \\rceil ) ^2$.",
     "|-5|",
     "\\sin 30",
@@ -212,32 +235,11 @@ NOT_COMPUTED = [
     "What is the remainder when $1 + 2 + 3 + \\dots + 10$ is divided by 9?",
     "1 + 2 + ... + 10",
     "0.\\overline{3}",
-    "What is 5%?",
-    "Compute $997^{-1}$ modulo $1000$.",
-    "What is the gcd of 2^3 and 12?",
-    "What is 1,000 + 2,000?",
-    "What is 100 mod 7 + 1?",  # (100 mod 7) + 1 or 100 mod 8?
-    "gcd of 1,000 and 2,000",  # thousands separators, or a list?
-    "What is 1 000 000 + 1?",
-    "What is 1 1/2 + 2 1/4?",  # mixed numbers typed with a space
-    "Solve x2 + 1 = 5",  # x^2 or 2x?
-    "What is 8^2/3?",  # (8^2)/3 or 8^(2/3)?
-    "Solve 1/2x = 4",  # (1/2)x or 1/(2x)?
-    "What is 6/2(1+2)?",
-    "Find all the integer roots of 2x^3 + 13x^2 - 23x + 8 = 0",  # "integer" is a condition here
     "What is $6 \\div 0.\\overline{6}$?",  # a repeating decimal, not a division by zero (MATH train)
-    "Evaluate $\\frac{1}{1 \\frac{1}{2}}$ times 3 if x is even",
-    # --- ambiguous: no claim either way -----------------------------------------------------------------
-    "4 \\frac{7}{3}",
-    "\\sqrt{-4}",
-    "(-8)^{1/3}",
-    "0^0",
-    "x^2 = -4",
-    "Solve $y^2 = -4$.",
-    "e^2",
-    "Evaluate $(1+2i)6-3i$.",
-    "If x^2 = 9, what is x + 1?",
-    "\\log_10 100",
+    "What is 5%?",
+    "Compute $997^{-1}$ modulo $1000$.",  # a modular inverse, not a remainder
+    "What is the gcd of 2^3 and 12?",
+    "what is 2+2 :)",  # a smiley is not a broken bracket
     # --- beyond the size limits -------------------------------------------------------------------------
     "What is 9^9^9?",
     "What is (2^{10})^{10000}?",
