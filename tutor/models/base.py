@@ -11,10 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
-
-if TYPE_CHECKING:
-    from tutor.models.sampling import SamplingControl
+from typing import Protocol, runtime_checkable
 
 FINISH_REASONS = ("stop", "length", "cancelled")
 
@@ -60,6 +57,17 @@ class SequenceLogprob:
 ProgressCallback = Callable[[SampleProgress], None]
 
 
+class SamplingControl(Protocol):
+    """What a backend consults while sampling (`tutor.solve.adaptive.AdaptiveControl` implements it): whether
+    another sample of a prompt may start, whether its in-flight ones are still wanted, and each finished one."""
+
+    def may_start(self, prompt: int, started: int, in_flight: int) -> bool: ...
+
+    def wanted(self, prompt: int) -> bool: ...
+
+    def finished(self, prompt: int, text: str, finish_reason: str) -> None: ...
+
+
 def prompt_limit(context: int, max_new_tokens: int) -> int:
     """The most prompt tokens a model with `context` positions reads whole when it may write `max_new_tokens`:
     the generation's reserve is at most half the context, so a huge max_new_tokens cannot squeeze a prompt away."""
@@ -103,7 +111,7 @@ class Generator(Protocol):
     ) -> list[list[Sample]]:
         """`n` samples per prompt (outer list: prompts, inner: samples); temperature 0 = greedy. With
         `calculator`, each computable `... =` in a math span gets its value written (`tutor.models.calculator`).
-        With a `control` (`tutor.models.sampling.SamplingControl`), a prompt's samples start only while it wants
+        With a `control` (`SamplingControl`), a prompt's samples start only while it wants
         more, and in-flight ones it no longer wants are dropped: a row may then hold fewer than n."""
         ...
 

@@ -79,12 +79,10 @@ class CalculatorRun:
             return
         vocab = logits.shape[-1]
         banned = self.calculator.extends_number[:vocab]
-        if hasattr(logits, "device"):  # torch
-            import torch
-
-            index = torch.as_tensor(np.asarray(rows), device=logits.device)
-            columns = torch.as_tensor(banned, device=logits.device)
-            logits[index[:, None], columns.nonzero().T] = float("-inf")
+        if hasattr(logits, "new_tensor"):  # a torch tensor: index it with tensors on its own device
+            index = logits.new_tensor(list(rows)).long()
+            columns = logits.new_tensor(np.flatnonzero(banned).tolist()).long()
+            logits[index[:, None], columns[None, :]] = float("-inf")
         else:
             logits[np.ix_(np.asarray(rows), np.flatnonzero(banned))] = -np.inf
 

@@ -22,10 +22,10 @@ import torch
 import torch.nn.functional as F
 
 from tutor.errors import ConfigError, ModelLoadError
-from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
+from tutor.models.base import ProgressCallback, Sample, SamplingControl, SequenceLogprob
 from tutor.models.calculator import CalculatorRun, DecodingCalculator
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
-from tutor.models.sampling import JobQueue, SamplingControl, SamplingRun, check_sampling_args, fit_prompt
+from tutor.models.sampling import JobQueue, SamplingRun, check_sampling_args, fit_prompt
 
 log = logging.getLogger(__name__)
 # Tokens sorted per row for nucleus sampling before falling back to a full sort.

@@ -22,14 +22,13 @@ import llama_cpp
 import numpy as np
 
 from tutor.errors import ConfigError
-from tutor.models.base import ProgressCallback, Sample, SequenceLogprob
+from tutor.models.base import ProgressCallback, Sample, SamplingControl, SequenceLogprob
 from tutor.models.calculator import CalculatorRun, DecodingCalculator
 from tutor.models.llama_runtime import KV_CACHE_TYPES, ContextShape, LlamaRuntime, cpu_has_native_bf16
 from tutor.models.prefix import prefix_groups
 from tutor.models.prompting import PromptFormat, StopStrings, verdict_token_ids
 from tutor.models.sampling import (
     JobQueue,
-    SamplingControl,
     SamplingRun,
     check_sampling_args,
     fit_prompt,

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Protocol
 
 import numpy as np
 
-from tutor.models.base import ProgressCallback, Sample, SampleProgress, prompt_limit
+from tutor.models.base import ProgressCallback, Sample, SampleProgress, SamplingControl, prompt_limit
 from tutor.models.calculator import CalculatorRun
 from tutor.models.prompting import StopStrings
 
@@ -119,17 +118,6 @@ def _nucleus_threshold(probs: np.ndarray, top_p: float) -> np.ndarray:
     # A token is in the nucleus while the mass ranked before it is below top_p (the top one always is).
     last = (ranked.cumsum(axis=1) - ranked < top_p).sum(axis=1) - 1
     return ranked[np.arange(len(ranked)), last]
-
-
-class SamplingControl(Protocol):
-    """What a backend consults while sampling (`tutor.solve.adaptive.AdaptiveControl` implements it): whether
-    another sample of a prompt may start, whether its in-flight ones are still wanted, and each finished one."""
-
-    def may_start(self, prompt: int, started: int, in_flight: int) -> bool: ...
-
-    def wanted(self, prompt: int) -> bool: ...
-
-    def finished(self, prompt: int, text: str, finish_reason: str) -> None: ...
 
 
 class JobQueue:
