@@ -44,9 +44,11 @@ def test_one_problem_prints_solution_answer_confidence_and_clusters(loaded, caps
 
 
 def test_json_output_is_the_solve_result(loaded, capsys):
-    assert cli.main(["solve", "What is 2 + 2?", "--n", "4", "--strategy", "maj1", "--json", "--model", "m.gguf"]) == 0
+    args = ["solve", "What is 2 + 2?", "--n", "4", "--strategy", "maj1", "--fixed-n", "--json", "--model", "m.gguf"]
+    assert cli.main(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["answer"] == "4" and data["strategy"] == "maj1" and data["config"]["n"] == 4
+    assert data["config"]["adaptive"] is False and len(data["samples"]) == 4, "--fixed-n draws all N"
     assert [c["answer"] for c in data["clusters"]] == ["4", "5"]
     assert loaded[0]["path"] == "m.gguf"
 
@@ -68,7 +70,9 @@ def test_batch_writes_one_line_per_problem_with_correctness(loaded, tmp_path, ca
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["line"] for line in lines] == [1, 3]
     assert lines[0]["input"]["id"] == "a" and lines[0]["result"]["answer"] == "4"
-    assert [line["correct"] for line in lines] == [True, False]
+    # "Two plus three?" is directly computable: its 5 decides over the samples' majority
+    assert [line["correct"] for line in lines] == [True, True]
+    assert lines[1]["result"]["symbolic"]["status"] == "agree" and lines[1]["result"]["answer"] == "5"
     assert "solved 2 of 2 problems" in capsys.readouterr().err
 
 

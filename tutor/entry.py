@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import sys
 
 from tutor.errors import StepwiseError
@@ -14,6 +15,8 @@ def run_command(parser: argparse.ArgumentParser, argv: list[str] | None, default
     its traceback.
     """
     args = parser.parse_args(argv)
+    # Stepwise is local: huggingface_hub's daily telemetry call stays off unless the user turned it on.
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     level = logging.DEBUG if args.verbose else default_level
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:

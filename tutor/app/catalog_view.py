@@ -240,8 +240,8 @@ class CatalogView(QWidget):
             lines.append(f"Model card reports: {e.figures()} ({e.figures_note}). "
                          f"<a href='{e.card_url}'>Model card</a>")
             if not e.trained_verifier:
-                lines.append("Not trained as a verifier: its own scores of solutions are weak, so rank its "
-                             "answers by majority vote (Settings → Strategy: maj1).")
+                lines.append("Not trained as a verifier: its own scores of solutions are weak, so the tutor ranks "
+                             "its answers by majority vote, with the direct computation and the arithmetic check.")
         if row.installed is not None:
             m = row.installed
             lines.append(f"Downloaded {m.downloaded_at[:10]} from {m.source} ({m.repo_id} at {m.revision[:10]}): "
