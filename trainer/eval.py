@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -289,12 +289,14 @@ def load_results(path: Path | None) -> list[ProblemResult]:
 
 
 def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: int = 0, progress: bool = True,
-             results_path: Path | None = None, baseline=None) -> EvalReport:
+             results_path: Path | None = None, baseline=None,
+             on_progress: Callable[[int, int], None] | None = None) -> EvalReport:
     """Solve every problem (the first config.max_problems of `problems`) as the tutor does, and grade it.
 
     With `results_path`, each problem's result is appended there as it is done and problems already in it
     are skipped, so an interrupted evaluation resumes (sampling seeds depend only on the problem's
-    position). `baseline` (a Generator) adds its greedy Pass@1 on the same problems.
+    position). `baseline` (a Generator) adds its greedy Pass@1 on the same problems. `on_progress(done, total)`
+    follows the problems (the trainer writes it to the store, where the app's Retrain tab reads it).
     """
     grade = make_grader(config.grading_timeout)
     solver = Solver(generator, verifier, config, calibration=Solver.UNCALIBRATED)
@@ -319,6 +321,8 @@ def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: 
             with results_path.open("a", encoding="utf-8") as handle:
                 handle.write("".join(json.dumps(asdict(r)) + "\n" for r in done))
         bar.update(len(chunk))
+        if on_progress is not None:
+            on_progress(len(results), len(chosen))
         bar.set_postfix(tutor=f"{sum(bool(r.tutor_correct) for r in results) / len(results):.2f}")
     bar.close()
     return summarize(results, config, solver.settings)

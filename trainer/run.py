@@ -287,7 +287,8 @@ def phase_eval(ctx: RunContext) -> None:
         baseline, _ = load_for_inference(ctx.final_dir("ssft"), config.backend, gguf_type, threads)
     out.parent.mkdir(parents=True, exist_ok=True)
     report = evaluate(generator, verifier, ctx.test, config, seed=ctx.recipe.seed,
-                      results_path=out.parent / "results.jsonl", baseline=baseline)
+                      results_path=out.parent / "results.jsonl", baseline=baseline,
+                      on_progress=lambda done, total: ctx.history.log_progress("eval", done, total))
     data = report.to_dict()
     data["model"] = model_dir.parent.name
     if "baseline_Pass@1" in report.metrics:

@@ -67,7 +67,9 @@ class SymbolicCheck:
     """The sympy cross-check of a directly computable problem, a signal separate from the vote."""
 
     status: str
-    """"agree", "disagree", "not_applicable" (not a computable problem) or "unknown" (timed out/failed)."""
+    """"agree", "disagree" (the chosen answer and the computed one), "ill_posed" (the problem has no answer: a
+    division by zero, a broken expression; `detail` says which), "not_applicable" (not a directly computable
+    problem) or "unknown" (timed out/failed)."""
     answer: str | None = None
     """The answer sympy computed (LaTeX), when it computed one."""
     kind: str | None = None
