@@ -28,6 +28,7 @@ CALCULATE = [
     (r"\sqrt{2} \cdot 3", None), (r"2\pi", None), ("7/0", None), ("0^{-1}", None), ("3x + 1", None), ("5", None),
     ("-5", None), (r"\frac{3}{2}", None), ("10^{40} + 1", None), ("((2^{200})^{200})^{200}", None),
     ("1/3 \\cdot 0.001", None), ("5 cm + 3", None), ("a, 3 + 4", None), (r"3 \le 4 + 1", None),
+    (r"20\% \cdot 40", None), ("20% * 40", None),  # normalising would drop the % and write 800
 ]
 
 

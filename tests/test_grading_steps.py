@@ -52,6 +52,9 @@ CASES = [
     # no math delimiters, or none closed: nothing read
     ("4 * 8 = 24", []),
     ("$4 \\cdot 8 = 24", []),
+    # an escaped dollar is currency (GSM8K, MATH), not a math delimiter
+    ("He pays \\$5, then \\$3 + 4 = 9 more, so $5 + 4 = 9$.", [("5 + 4", "9", True)]),
+    ("It costs \\$12 = 3 \\cdot 5 in all\\$", []),
     # malformed LaTeX is skipped, not an error
     ("$\\frac{1}{ = 2$", []),
     ("$ = 3$ and $3 = $", []),

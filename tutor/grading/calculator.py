@@ -72,7 +72,7 @@ def _decimal(value: Fraction, shown: int) -> str | None:
 def calculate(left: str) -> str | None:
     """The value of the variable-free expression `left` as the data writes it, or None when `left` is not
     something to compute: a bare number, an expression with a variable, an irrational or undefined value."""
-    if len(left) > MAX_SIDE:
+    if len(left) > MAX_SIDE or _NOT_ONE_EXPRESSION.search(left):  # before normalising drops `%`, units, `\text`
         return None
     text = normalize_answer(left.strip())
     if not text or not _OPERATOR.search(text.lstrip("-+")) or _NOT_ONE_EXPRESSION.search(text):

@@ -28,7 +28,8 @@ from tutor.grading.numeric import evaluate_at_points, values_close
 MAX_SPANS = 200  # math spans read per solution; a huge text costs no more than this
 REL_TOL = 1e-9
 
-_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# An escaped `\$` (currency, as GSM8K and MATH text write it) is no math delimiter.
+_SPAN = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 # Spans not read: another relation makes the `=` signs something other than a chain of equal values, and
 # units, percent and degrees are notation `normalize_answer` drops although `5 cm = 50 mm` needs them.
 _UNREAD = re.compile(r"[<>≤≥≠≈%°]|\\(?:le|ge|leq|geq|neq?|approx|equiv|sim|cong|pmod|bmod|mod|to|in|pm|mp|begin|"
