@@ -127,9 +127,8 @@ class Verifier(Protocol):
     name: str
     path: Path
 
-    trained: bool
-    """Whether the model was fine-tuned as a verifier (`tutor.models.loader.trained_verifier`); the Solver
-    re-ranks with it only then. A verifier without the attribute counts as trained."""
+    # Optional: `trained: bool`, whether the model was fine-tuned as a verifier (the loader sets it from
+    # `tutor.models.loader.trained_verifier`); the Solver re-ranks with it only then. Without it: trained.
 
     def p_correct(self, problems: Sequence[str], solutions: Sequence[str]) -> list[float]:
         """S_cls(X|P) = p(" correct") / (p(" correct") + p(" incorrect")) per (problem, solution) pair."""
