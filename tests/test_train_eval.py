@@ -111,3 +111,38 @@ def test_plots_include_accuracy_vs_n_only_when_answers_were_stored(tmp_path):
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in written)
     older = [replace(r, answers=[]) for r in results]  # results.jsonl written before answers were stored
     assert [p.name for p in write_plots(report, older, tmp_path / "old")] == ["strategies.png", "reliability.png"]
+
+
+def test_ill_posed_problems_count_only_as_handled_or_not_and_wrong_answers_are_counted_by_confidence():
+    ill = SimpleNamespace(problem="A", answer="", subject="Algebra", level=1, ill_posed=True)
+    report = evaluate(ScriptedModel(), ScriptedModel(), [ill, *PROBLEMS], EvalConfig(n=4, k=2, adaptive=False),
+                      progress=False)
+    m = report.metrics
+    assert report.problems == 3, "the ill-posed problem is left out of the accuracy metrics"
+    # "A" gets the answer 5 (3 of 4 votes) from the scripted model: handled only if the confidence is low
+    assert m["ill_posed_handled"] in (0.0, 1.0) and m["ill_posed_answered_confidently"] == 1 - m["ill_posed_handled"]
+    assert set(m) >= {"wrong_with_confidence_>=0.6", "wrong_with_confidence_>=0.8", "tutor_confidence_ece"}
+    assert 0.0 <= m["wrong_with_confidence_>=0.8"] <= m["wrong_with_confidence_>=0.6"] <= 1.0
+
+
+def test_trainer_calibrate_fits_on_several_result_files_and_records_the_settings(tmp_path, monkeypatch):
+    import json
+
+    from trainer import cli
+    from tutor.solve import calibration
+
+    model = ScriptedModel()
+    paths = []
+    for name, problems in (("a", PROBLEMS), ("b", PROBLEMS[::-1])):
+        path = tmp_path / f"{name}.jsonl"
+        evaluate(model, model, problems * 3, EvalConfig(n=4, k=2), progress=False, results_path=path)
+        paths.append(str(path))
+    folder = tmp_path / "model"
+    folder.mkdir()
+    loaded = SimpleNamespace(backend="llama.cpp", quantization="q8_0")
+    monkeypatch.setattr("tutor.models.load", lambda *args, **kwargs: (loaded, loaded))
+    assert cli.main(["calibrate", str(folder), *paths, "--temperature", "0.5"]) == 0
+    saved = json.loads((folder / "calibration.json").read_text())
+    assert saved["n_examples"] == 18 and saved["settings"]["temperature"] == 0.5
+    assert saved["settings"]["backend"] == "llama.cpp" and saved["settings"]["quantization"] == "q8_0"
+    assert calibration.load_calibration(folder).settings == saved["settings"]

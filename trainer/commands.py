@@ -51,6 +51,17 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--plot", metavar="DIR", help="write strategies.png, reliability.png and accuracy_vs_n.png (needs --results)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(func=_eval)
+    calibrate = commands.add_parser("calibrate", help="fit MODEL's calibration.json on the per-problem results of "
+                                    "several evaluations (e.g. a mix of synthetic, GSM8K and student-style problems)")
+    calibrate.add_argument("model", help="model folder or .gguf file the evaluations ran (calibration.json goes beside it)")
+    calibrate.add_argument("results", nargs="+", help="per-problem results JSONL written by trainer eval --results")
+    add_config_arguments(calibrate, EvalConfig, skip=("seed", "verify_batch_size", "score_all", "ece_bins", "verifier",
+                                                      "max_problems", "problems_per_call", "grading_timeout"),
+                         choices={"strategy": STRATEGIES, "backend": BACKENDS})
+    calibrate.add_argument("--fixed-n", dest="adaptive", action="store_false", default=argparse.SUPPRESS,
+                           help="the evaluations drew all N (the same as --no-adaptive)")
+    calibrate.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
+    calibrate.set_defaults(func=_calibrate)
     runs = commands.add_parser("runs", help="table of past training runs")
     runs.add_argument("--limit", type=int, default=20)
     runs.set_defaults(func=_runs)
@@ -102,6 +113,28 @@ def _eval(args: argparse.Namespace) -> int:
     if args.calibrate and report.calibration is not None:
         print("calibration ->", report.calibration.save(Path(args.model)))
     print(json.dumps(report.to_dict(), indent=1) if args.json else format_table(report, f"{args.model} on {args.data}"))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from trainer.eval import load_results
+    from tutor.models import load
+    from tutor.solve.calibration import fit_calibration
+    from tutor.solve.config import calibration_settings
+
+    config = config_from_arguments(EvalConfig, args)
+    generator, _ = load(args.model, backend=config.backend)  # its backend and quantization are recorded
+    rows = [(r.calibration_features, r.calibration_label) for path in args.results for r in load_results(Path(path))
+            if r.calibration_features is not None]
+    calibration = fit_calibration([f for f, _ in rows], [y for _, y in rows])
+    calibration.settings = calibration_settings(config, generator.backend, generator.quantization)
+    print(f"fitted on {len(rows)} solves from {len(args.results)} result file(s): ECE {calibration.ece_before:.3f} "
+          f"uncalibrated -> {calibration.ece_after:.3f} (cross-fitted); weights "
+          + ", ".join(f"{name} {weight:+.2f}" for name, weight in zip(calibration.features, calibration.weights)))
+    if not args.dry_run:
+        print("calibration ->", calibration.save(Path(args.model)))
     return 0
 
 

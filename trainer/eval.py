@@ -43,6 +43,10 @@ VERIFIER_SOURCES = ("final", "evaluator")  # EvalConfig.verifier
 # metric name -> strategy of tutor.solve.strategies (the chosen answer's accuracy)
 STRATEGY_METRICS = {"Maj1@N": "maj1", "RR.All": "rr_all", "RR.Top-K": "rr_topk", "W.RR": "wrr", "W.RR.Top-K": "wrr_topk"}
 SCLS_METRIC = "RR.Top-K (S_cls alone)"
+ILL_POSED_CONFIDENCE = 0.5
+"""An ill-posed problem answered with this confidence or more is a confident wrong answer (issue 24)."""
+CONFIDENT = (0.6, 0.8)
+"""Confidence levels at which the report counts wrong answers ("confidently wrong")."""
 METRIC_ORDER = ("Tutor", "Pass@1", "Maj1@N", "RR.All", "RR.Top-K", SCLS_METRIC, "W.RR", "W.RR.Top-K", "MajK@N",
                 "Pass@N")
 
@@ -114,6 +118,9 @@ class ProblemResult:
     """Tokens of each sample."""
     computed_spans: list[int] = field(default_factory=list)
     """Values the calculator wrote into each sample."""
+    ill_posed: bool = False
+    """The problem has no answer (an evaluation set's `ill_posed` record): the tutor is right to give none, or
+    to give one with confidence below ILL_POSED_CONFIDENCE; the other metrics leave it out."""
 
 
 @dataclass
@@ -161,6 +168,14 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
 
 def score_problem(problem, greedy: SampleRecord, result: SolveResult, config: EvalConfig, grade) -> ProblemResult:
     """All metrics of one problem from its greedy solution and the tutor's judged result over its N samples."""
+    if getattr(problem, "ill_posed", None):
+        handled = result.answer is None or result.confidence < ILL_POSED_CONFIDENCE
+        return ProblemResult(
+            subject=getattr(problem, "subject", "") or "", level=getattr(problem, "level", None), greedy_correct=False,
+            sample_correct=[False] * len(result.samples), scores=[s.score for s in result.samples],
+            strategy_correct={}, topk_oracle=False, calibration_features=None, calibration_label=False,
+            answers=[s.answer for s in result.samples], tutor_correct=handled, confidence=result.confidence,
+            source=result.source, ill_posed=True)
     samples = result.samples
     scores = [s.score for s in samples]
     correct_answer = {c.answer: grade(c.answer, problem.answer) for c in result.clusters}
@@ -247,10 +262,32 @@ def _scored(results: Sequence[ProblemResult], attribute: str) -> tuple[list[floa
     return [score for score, _ in pairs], [label for _, label in pairs]
 
 
+def honesty(results: Sequence[ProblemResult]) -> dict[str, float]:
+    """How often the tutor is confidently wrong: the share of its wrong answers with confidence >= each level of
+    CONFIDENT, the tutor's ECE, and for ill-posed problems the share it handled (no answer, or confidence below
+    ILL_POSED_CONFIDENCE) and the count it answered confidently."""
+    metrics: dict[str, float] = {}
+    posed = [r for r in results if not r.ill_posed and r.tutor_correct is not None and r.confidence is not None]
+    wrong = [r for r in posed if not r.tutor_correct]
+    for level in CONFIDENT:
+        metrics[f"wrong_with_confidence_>={level}"] = (sum(r.confidence >= level for r in wrong) / len(wrong)
+                                                      if wrong else 0.0)
+    if posed:
+        metrics["tutor_confidence_ece"] = expected_calibration_error([r.confidence for r in posed],
+                                                                     [bool(r.tutor_correct) for r in posed])
+    ill = [r for r in results if r.ill_posed]
+    if ill:
+        metrics["ill_posed_handled"] = sum(bool(r.tutor_correct) for r in ill) / len(ill)
+        metrics["ill_posed_answered_confidently"] = float(sum(not r.tutor_correct for r in ill))
+    return metrics
+
+
 def summarize(results: Sequence[ProblemResult], config: EvalConfig, settings: dict | None = None) -> EvalReport:
     """Overall metrics, verifier AUROC/ECE, breakdowns, and the calibration fit (which records `settings`,
-    the `calibration_settings` the solves ran under)."""
-    metrics = aggregate(results)
+    the `calibration_settings` the solves ran under). Ill-posed problems count only in `honesty`."""
+    every = results
+    results = [r for r in results if not r.ill_posed]
+    metrics = aggregate(results) | honesty(every)
     flat_labels = [y for r in results for y in r.sample_correct]
     metrics["sample_accuracy"] = sum(flat_labels) / max(1, len(flat_labels))
     scores, labels = _scored(results, "scores")
@@ -341,7 +378,9 @@ def format_table(report: EvalReport, title: str = "") -> str:
     lines = [f"{title}" if title else "", "| metric | value |", "| --- | --- |"]
     lines += [f"| {name(m)} | {100 * report.metrics[m]:.1f} % |" for m in METRIC_ORDER if m in report.metrics]
     for extra in ("verifier_auroc", "verifier_auroc_scls", "verifier_ece", "confidence_ece_before",
-                  "confidence_ece_after", "sample_accuracy", "false_step_share"):
+                  "confidence_ece_after", "sample_accuracy", "false_step_share", "tutor_confidence_ece",
+                  *(f"wrong_with_confidence_>={level}" for level in CONFIDENT), "ill_posed_handled",
+                  "ill_posed_answered_confidently"):
         if extra in report.metrics:
             lines.append(f"| {extra} | {report.metrics[extra]:.3f} |")
     lines.append(f"\n{report.problems} problems, N = {report.n}, K = {report.k}; settings: "
