@@ -51,37 +51,11 @@ def is_bundled(model_path: Any) -> bool:
 
 
 # -- solving -----------------------------------------------------------------------------------------------
-@dataclass
-class Progress:
-    """What the Solve tab shows while a solve runs."""
+def describe_progress(event: Any) -> Any:
+    """What the Solve tab shows while a solve runs: the solver's own `SolveEvent` (a bare stage name becomes one)."""
+    from tutor.solve import SolveEvent
 
-    stage: str
-    done: int = 0
-    total: int = 0
-    preview: str = ""
-    leader: str | None = None
-    """The leading answer so far while sampling: provisional until the solve ends."""
-    leader_votes: int = 0
-    settled: str = ""
-    """"vote" or "computation" once sampling has stopped early."""
-
-
-def describe_progress(event: Any) -> Progress:
-    """Turn whatever the solver reports (sampling progress or a stage event) into a `Progress`."""
-    if isinstance(event, Progress):
-        return event
-    if isinstance(event, str):
-        return Progress(stage=event)
-    stage = str(getattr(event, "stage", "") or "sampling")
-    return Progress(
-        stage=stage,
-        done=int(getattr(event, "done", 0) or 0),
-        total=int(getattr(event, "total", 0) or 0),
-        preview=str(getattr(event, "preview", "") or ""),
-        leader=getattr(event, "leader", None),
-        leader_votes=int(getattr(event, "leader_votes", 0) or 0),
-        settled=str(getattr(event, "settled", "") or ""),
-    )
+    return SolveEvent(stage=event) if isinstance(event, str) else event
 
 
 def solve_problem(generator: Any, verifier: Any, settings: Any, problem: str, *, report: Report,
