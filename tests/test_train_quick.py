@@ -67,6 +67,8 @@ def test_export_is_a_model_the_tutor_loads(quick_run):
     out = ctx.run_dir / "export"
     card = (out / "README.md").read_text()
     assert "| Pass@1 |" in card and "trainer run trainer/recipes/quick.toml" in card
+    assert "| Tutor |" in card and "Settings: strategy rr_topk" in card and "calculator True" in card, \
+        "the card is measured as the tutor solves, and says under which settings"
     assert re.search(r"Wall clock \(1 CPU thread\): ssft [\d.]+ min, candidates [\d.]+ min, .*eval [\d.]+ min", card)
     generator, verifier = load(out, backend="transformers")
     (samples,) = generator.sample([generator.solver_prompt("What is $2 + 3$?")], n=2, max_new_tokens=8, seed=0)

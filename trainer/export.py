@@ -9,6 +9,7 @@ import logging
 import shutil
 from pathlib import Path
 
+from trainer.data.real import mix_summary
 from trainer.eval import METRIC_ORDER
 from tutor.errors import ModelLoadError
 from tutor.models.loader import VERIFIER_DIR
@@ -30,10 +31,20 @@ def eval_table(report: dict) -> str:
     rows += [f"| {_metric_name(name, n, k)} | {100 * m[name]:.1f} % |" for name in METRIC_ORDER if name in m]
     if "ssft_pass@1" in report:
         rows.append(f"| Pass@1 of the SSFT model (phase 1 only) | {100 * report['ssft_pass@1']:.1f} % |")
-    for name in ("verifier_auroc", "verifier_ece", "confidence_ece_before", "confidence_ece_after", "sample_accuracy"):
+    for name in ("verifier_auroc", "verifier_auroc_scls", "verifier_ece", "confidence_ece_before",
+                 "confidence_ece_after", "tutor_confidence_ece", "wrong_with_confidence_>=0.6",
+                 "wrong_with_confidence_>=0.8", "ill_posed_handled", "sample_accuracy", "false_step_share"):
         if name in m and m[name] == m[name]:
             rows.append(f"| {name} | {m[name]:.3f} |")
     return "\n".join(rows)
+
+
+def settings_line(report: dict) -> str:
+    """The settings an evaluation ran under, as one sentence (the tutor's own unless the recipe changed them)."""
+    settings = report.get("settings") or {}
+    if not settings:
+        return "Settings: not recorded."
+    return "Settings: " + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in settings.items()) + "."
 
 
 def breakdown_table(groups: dict[str, dict], label: str) -> str:
@@ -78,11 +89,13 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
         f"# {recipe.name}: the Stepwise default model",
         "",
         f"A {n_params / 1e6:.2f}M-parameter LlamaForCausalLM (hidden {shape.hidden_size}, {shape.num_layers} layers, "
-        f"{shape.num_heads} heads, tied embeddings: {shape.tie_embeddings}) trained from scratch on synthetic "
-        "step-by-step problems by `trainer run` (Liu et al. 2023: SSFT → evaluator → multi-task). "
+        f"{shape.num_heads} heads, tied embeddings: {shape.tie_embeddings}) trained from scratch on step-by-step "
+        "problems by `trainer run` (Liu et al. 2023: SSFT → evaluator → multi-task). "
         + ("The final model solves (solver prompt); the phase-2 evaluator in `verifier/` judges (verifier "
          "prompt T(P, X)), as the paper's solution-cluster re-ranking does." if recipe.eval.verifier == "evaluator"
          else "One model both solves (solver prompt) and judges (verifier prompt T(P, X))."),
+        "",
+        mix_summary(run_dir) or "Training data: synthetic problems only.",
         "",
         "Reproduce (from the repository root):",
         "",
@@ -105,10 +118,10 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
                   + ", ".join(f"{name} {value:.1f} min" for name, value in minutes.items())
                   + f"; {sum(minutes.values()):.1f} min in all before export."]
     if report is not None:
-        lines += ["", f"## Evaluation ({report['problems']} held-out synthetic problems, N = {report['n']}, "
-                  f"K = {report['k']}, temperature {recipe.eval.temperature}, "
-                  f"{'verifier scores with the step check' if recipe.eval.step_check else 'S_cls alone'})", "",
-                  eval_table(report), "",
+        lines += ["", f"## Evaluation ({report['problems']} held-out synthetic problems, as the tutor solves them)",
+                  "", settings_line(report), "", eval_table(report), "",
+                  "Tutor is the answer the app shows (its strategy, the direct computation where it reads the "
+                  "problem, the fallbacks).",
                   "Pass@1 is the greedy solution; MajK and Pass@N are oracle bounds. confidence_ece_after is "
                   "cross-fitted (5 folds), so the calibration is not scored on the problems it was fitted to.", ""]
         if report.get("by_subject"):
