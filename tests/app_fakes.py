@@ -30,6 +30,10 @@ _BOXED = re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}")
 class ScriptedGenerator:
     name = "scripted-fake"
     path = Path("scripted-fake")
+    context_length = 1024  # a prompt's tokens are counted as its words (prompt_tokens)
+
+    def prompt_tokens(self, prompt: str) -> int:
+        return len(prompt.split())
 
     def __init__(self, script: Sequence[str] = SCRIPT, delay_s: float = 0.02,
                  on_sample: Callable[[int], None] | None = None) -> None:

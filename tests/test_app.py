@@ -138,6 +138,28 @@ def test_the_leading_answer_shows_while_solutions_arrive_and_stop_keeps_what_is_
     assert "(stopped early)" in view.banner.text()
 
 
+def test_a_problem_too_long_for_the_model_is_refused_with_the_limit_not_cut_silently(qtbot, store):
+    window = make_window(qtbot, store)
+    view = window.solve_view
+    view.editor.setPlainText("add one more apple " * 400)  # 1,600 words: past what the model reads
+    with qtbot.waitSignal(window.session.solve_failed, timeout=10_000):
+        view.solve()
+    message = window.statusBar().currentMessage()
+    assert "too long for this model" in message and "reads at most" in message
+    assert store.solves() == [] and view.solve_button.isEnabled()
+
+
+@pytest.mark.parametrize("problem", ["solve 2x + = 9", "what is 7/0"])
+def test_broken_or_undefined_input_gets_a_plain_notice_and_no_answer(qtbot, store, problem):
+    window = make_window(qtbot, store)
+    solve_by_keyboard(qtbot, window, problem)
+    view = window.solve_view
+    result = window.session.current.result
+    assert result.answer is None and result.confidence == 0.0 and result.notice
+    assert "can't solve this as written" in view.banner.text()
+    assert not view.check_button.isEnabled()
+
+
 def test_solving_without_a_model_or_problem_is_a_clear_message(qtbot, store):
     session = Session(AppSettings(n=N), store)
     window = MainWindow(session)
