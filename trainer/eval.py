@@ -173,7 +173,8 @@ def score_problem(problem, greedy: SampleRecord, result: SolveResult, config: Ev
         return ProblemResult(
             subject=getattr(problem, "subject", "") or "", level=getattr(problem, "level", None), greedy_correct=False,
             sample_correct=[False] * len(result.samples), scores=[s.score for s in result.samples],
-            strategy_correct={}, topk_oracle=False, calibration_features=None, calibration_label=False,
+            strategy_correct={}, topk_oracle=False, calibration_label=False,
+            calibration_features=features_of(result, config.sampling().n) if result.source == "model" else None,
             answers=[s.answer for s in result.samples], tutor_correct=handled, confidence=result.confidence,
             source=result.source, ill_posed=True)
     samples = result.samples
