@@ -146,3 +146,17 @@ def test_trainer_calibrate_fits_on_several_result_files_and_records_the_settings
     assert saved["n_examples"] == 18 and saved["settings"]["temperature"] == 0.5
     assert saved["settings"]["backend"] == "llama.cpp" and saved["settings"]["quantization"] == "q8_0"
     assert calibration.load_calibration(folder).settings == saved["settings"]
+
+
+def test_the_evaluation_solves_as_the_tutor_does_computation_and_all(monkeypatch):
+    """A directly computable problem the scripted model gets wrong is right for the tutor, as in the app."""
+    from tutor.solve import Solver
+
+    monkeypatch.setitem(SCRIPT, "What is 5 + 3?", ("1", ["2", "3", "9", "9"]))
+    problems = [SimpleNamespace(problem="What is 5 + 3?", answer="8", subject="Algebra", level=1), PROBLEMS[2]]
+    model = ScriptedModel()
+    config = EvalConfig(n=4, k=2)
+    report = evaluate(model, model, problems, config, progress=False)
+    assert report.metrics["Tutor"] == 0.5 and report.metrics["Maj1@N"] == 0.0, "the computation's 8, not a vote"
+    app = Solver(model, model, config.solve_config()).solve("What is 5 + 3?")
+    assert app.answer == "8" and app.source == "computation", "the same answer the app shows"

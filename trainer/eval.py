@@ -346,11 +346,11 @@ def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: 
         chunk = chosen[start : start + config.problems_per_call]
         texts = [p.problem for p in chunk]
         greedy = sample(generator, texts, greedy_params)
-        sampled = sample(generator, texts, replace(config.sampling(), seed=seed + start))
+        solved = solver.solve_batch(texts, seed=seed + start)
         base = sample(baseline, texts, greedy_params) if baseline is not None else [None] * len(chunk)
         done = []
-        for problem, greedy_row, row, base_row in zip(chunk, greedy, sampled, base):
-            result = score_problem(problem, greedy_row[0], solver.judge(problem.problem, row), config, grade)
+        for problem, greedy_row, result, base_row in zip(chunk, greedy, solved, base):
+            result = score_problem(problem, greedy_row[0], result, config, grade)
             if base_row is not None:
                 result.baseline_greedy_correct = grade(base_row[0].answer, problem.answer)
             done.append(result)

@@ -19,6 +19,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tutor.errors import DataError, ModelLoadError
@@ -135,22 +136,42 @@ class Solver:
     # ------------------------------------------------------------------ entry points
     def solve(self, problem: str, on_event: EventCallback | None = None,
               cancel: threading.Event | None = None) -> SolveResult:
-        """Solve one problem. A set `cancel` stops sampling promptly and returns a partial result."""
+        """Solve one problem. A set `cancel` stops sampling promptly and returns a partial result. A problem the
+        model cannot read whole is a DataError that states the limit."""
         if not isinstance(problem, str) or not problem.strip():
             raise DataError("the problem is empty: type a math problem to solve")
-        self._check_length(problem)
+        if refusal := self._too_long(problem):
+            raise DataError(refusal)
+        return self.solve_batch([problem], on_event, cancel)[0]
+
+    def solve_batch(self, problems: list[str], on_event: EventCallback | None = None,
+                    cancel: threading.Event | None = None, seed: int | None = None) -> list[SolveResult]:
+        """Solve several problems with their samples decoded together (the trainer's evaluation): each problem's
+        direct computation starts before sampling, gates its adaptive stopping and is weighed by `judge`, as in
+        `solve`. A problem the model cannot read whole gets no samples and says so (`notice`)."""
         emit = on_event or (lambda event: None)
         cancel = cancel or threading.Event()
         started = time.perf_counter()
+        refusals = [self._too_long(problem) for problem in problems]
+        readable = [problem for problem, refusal in zip(problems, refusals) if not refusal]
         # sympy works on the problem text while the model samples
-        pending = PendingComputation(problem) if self.config.symbolic_check else None
-        samples = sample(self.generator, [problem], self.config.sampling(), emit, cancel, [_peek(pending)],
-                         self.config.grading_timeout)[0]
+        pending = [PendingComputation(p) if self.config.symbolic_check else None for p in readable]
+        params = self.config.sampling() if seed is None else replace(self.config.sampling(), seed=seed)
+        rows = sample(self.generator, readable, params, emit, cancel, [_peek(p) for p in pending],
+                      self.config.grading_timeout) if readable else []
         sampling = time.perf_counter() - started
-        result = self.judge(problem, samples, emit, cancel, pending)
-        result.timings = {"sampling": sampling, **result.timings}
-        result.timings["total"] = time.perf_counter() - started
-        return result
+        judged = iter(self.judge(p, row, emit, cancel, computation) for p, row, computation in zip(readable, rows, pending))
+        results = []
+        for problem, refusal in zip(problems, refusals):
+            if refusal:
+                results.append(SolveResult(problem, [], [], None, 0.0, [refusal], source="none", notice=refusal,
+                                           config=self.config.solve_config().to_dict(),
+                                           model=getattr(self.generator, "name", "")))
+                continue
+            result = next(judged)
+            result.timings = {"sampling": sampling, **result.timings, "total": time.perf_counter() - started}
+            results.append(result)
+        return results
 
     def judge(self, problem: str, samples: list[SampleRecord], on_event: EventCallback | None = None,
               cancel: threading.Event | None = None, pending: PendingComputation | None = None) -> SolveResult:
@@ -165,11 +186,10 @@ class Solver:
         timings["grading"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        chosen = config.strategy
-        if chosen not in ("maj1", "greedy") and getattr(self.verifier, "trained", True) is False:
-            chosen = "maj1"  # a general model's zero-shot P(correct) is no basis for re-ranking
-        needed = samples_to_score(chosen, clusters, config.k)
         trained = getattr(self.verifier, "trained", True) is not False
+        # a general model's zero-shot P(correct) is no basis for re-ranking: its votes decide
+        chosen = config.strategy if trained or config.strategy in ("maj1", "greedy") else "maj1"
+        needed = samples_to_score(chosen, clusters, config.k)
         wanted = self._indices_to_score(samples, clusters, needed) if trained or config.score_all else []
         score(self.verifier, problem, samples, wanted, config, emit, cancel)
         timings["verifying"] = time.perf_counter() - mark
@@ -200,17 +220,17 @@ class Solver:
         return result
 
     # ------------------------------------------------------------------ stages
-    def _check_length(self, problem: str) -> None:
-        """Refuse a problem the model cannot read whole (a cut problem gets a confident answer to another one)."""
+    def _too_long(self, problem: str) -> str:
+        """Why the model cannot read `problem` whole ("" when it can): a cut problem gets a confident answer to
+        another one, so it is refused with the limit stated."""
         count = getattr(self.generator, "prompt_tokens", None)
         context = getattr(self.generator, "context_length", None)
         if count is None or not context:
-            return
+            return ""
         from tutor.models.base import prompt_limit
 
         used, limit = count(self.generator.solver_prompt(problem)), prompt_limit(context, self.config.max_new_tokens)
-        if used > limit:
-            raise DataError(say.too_long(used, limit, len(problem)))
+        return say.too_long(used, limit, len(problem)) if used > limit else ""
 
     def _equivalent(self, a: str | None, b: str | None) -> bool:
         return is_equivalent(a, b, timeout=self.config.grading_timeout)
