@@ -274,3 +274,18 @@ def test_the_loader_tells_a_trained_verifier_from_a_general_model(tmp_path):
     assert trained_verifier(export / "model.gguf") is False, "a GGUF alone: a general model"
     (export / "calibration.json").write_text("{}")
     assert trained_verifier(export / "model.gguf") is True, "the trainer's export carries its calibration"
+
+
+def test_once_the_computation_has_decided_only_the_winning_cluster_is_scored():
+    from tutor.solve.pipeline import sample
+    from tutor.solve.symbolic import start
+
+    problem = "Solve 3x + 7 = 22"
+    script = [solution("6", f"guess {i}") for i in range(4)] + [solution("5", "careful")]
+    model = ScriptedModel(script)
+    solver = Solver(model, model, SolveConfig(n=5, adaptive=False))
+    pending = start(problem)
+    assert pending.result().answer == "5"  # finished before the judging, as it is after a real model's sampling
+    result = solver.judge(problem, sample(model, [problem], solver.config.sampling())[0], pending=pending)
+    assert result.answer == "5" and result.source == "model"
+    assert model.verified == [solution("5", "careful")], "no score could change the answer: one cluster scored"

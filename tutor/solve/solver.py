@@ -191,11 +191,16 @@ class Solver:
         chosen = config.strategy if trained or config.strategy in ("maj1", "greedy") else "maj1"
         needed = samples_to_score(chosen, clusters, config.k)
         wanted = self._indices_to_score(samples, clusters, needed) if trained or config.score_all else []
+        decided = self._decided_by_computation(pending, clusters)
+        if decided is not None and not config.score_all:
+            # The computation settles the winner, so no score can change the answer: score only the winning
+            # cluster's solutions (to show the best of them), and let the votes order the rest.
+            chosen, needed, wanted = "maj1", [], list(decided.members) if trained else []
         score(self.verifier, problem, samples, wanted, config, emit, cancel)
         timings["verifying"] = time.perf_counter() - mark
 
         scores = [s.score for s in samples]
-        strategy, fallback = chosen, "" if chosen == config.strategy else say.untrained_verifier()
+        strategy, fallback = chosen, "" if chosen == config.strategy or decided is not None else say.untrained_verifier()
         if any(scores[i] is None for i in needed):
             strategy, fallback = "maj1", say.fallback_cancelled(config.strategy)
         elif needed and max(scores[i] for i in needed) < MIN_VERIFIER_SIGNAL:
@@ -264,6 +269,14 @@ class Solver:
             result.answer, result.source = symbolic.answer, "computation"
             result.symbolic = SymbolicCheck("disagree", symbolic.answer, symbolic.kind, symbolic.detail)
         result.confidence = COMPUTED_CONFIDENCE
+
+    def _decided_by_computation(self, pending, clusters) -> object | None:
+        """The cluster that agrees with a direct computation already finished, or None."""
+        computed = _peek(pending)()
+        if not isinstance(computed, str):
+            return None
+        check = SymbolicCheck("agree", computed)
+        return next((c for c in clusters if self._agrees(check, c.answer)), None)
 
     def _agrees(self, symbolic: SymbolicCheck, answer: str) -> bool:
         """Whether a cluster's answer is the computed one (`x = 5` counts as `5`; every root must be there)."""
