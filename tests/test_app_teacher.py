@@ -65,6 +65,8 @@ def shown_whole(members, row: int) -> bool:
 
 
 def test_review_rows_read_whole_with_the_verdict_first_and_the_comment_shown_again(qtbot, window, store):
+    # No direct computation, so every cluster is scored (with one, only the winning cluster is).
+    window.session.settings = AppSettings(n=len(SCRIPT), k=3, adaptive=False, symbolic_check=False)
     solved = solve(qtbot, window)
     window.resize(760, 700)  # a narrow window: a long row must wrap, not be cut
     window.tabs.setCurrentWidget(window.review_view)
