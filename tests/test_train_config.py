@@ -51,10 +51,29 @@ def test_values_land_in_the_dataclasses_and_round_trip(tmp_path):
     assert from_dict(RecipeConfig, to_dict(recipe)) == recipe
 
 
-@pytest.mark.parametrize("name", ["quick", "default"])
+@pytest.mark.parametrize("name", ["quick", "default", "default-gpu"])
 def test_bundled_recipes_load_by_name(name):
     recipe = load_recipe(name)
     assert recipe.name == name and recipe.eval.n >= recipe.eval.k
+
+
+def test_the_gpu_recipe_ships_what_the_repository_and_the_device_allow():
+    """default-gpu.toml's model, in bfloat16 shards of <= 16 MiB plus its q8_0 GGUF, fits the 64 MB the
+    repository allows for the model folder; the device returns it whole (at most 8 files)."""
+    import torch
+
+    from trainer.modeling import n_parameters, scratch_model
+
+    recipe = load_recipe("default-gpu")
+    tokenizer = type("Vocabulary", (), {"__len__": lambda self: recipe.data.vocab_size,
+                                        "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0})()
+    with torch.device("meta"):
+        params = n_parameters(scratch_model(recipe.model, tokenizer))
+    assert params > 4 * 2_000_000, "larger than the CPU default"
+    weights, gguf = 2 * params, 1.07 * params  # bfloat16; q8_0 is 34 bytes per 32 weights
+    assert weights + gguf <= 64e6 and recipe.export.dtype == "bfloat16" and recipe.export.shard_mib <= 16
+    assert weights / (recipe.export.shard_mib * 2**20) + 1 <= 8, "shards plus one archive"
+    assert "eval" not in recipe.phases, "evaluated on the CPU afterwards, as the tutor runs it"
 
 
 @pytest.mark.parametrize("held_out, with_phase1, expected", [

@@ -115,3 +115,38 @@ def test_export_carries_the_phase2_evaluator_when_it_is_the_verifier(quick_run, 
     assert generator.path == out and verifier.path == out / "verifier"
     export.export_model(ctx.final_dir("multitask"), out, ctx.recipe, ctx.run_dir, ctx.history.run_id, store)
     assert not (out / "verifier").exists()  # a stale verifier would silently judge for the new model
+
+
+def test_export_in_bfloat16_shards_loads_in_both_backends_with_the_same_answers(quick_run, tmp_path):
+    """The GPU recipe's export (default-gpu.toml): bfloat16 weights in files of at most `shard_mib`, so each
+    comes back whole from a lent device; the tutor loads the folder, and the GGUF is made from the shards."""
+    import dataclasses
+
+    from trainer import export
+    from tutor.models import load
+
+    ctx, store = quick_run
+    shard_mib = 0.05  # the quick model is ~0.2 MB: several shards, as the GPU model at 16 MiB
+    recipe = dataclasses.replace(ctx.recipe, export=dataclasses.replace(
+        ctx.recipe.export, dtype="bfloat16", shard_mib=shard_mib, gguf=True, gguf_type="f32"))
+    out = tmp_path / "export"
+    (out).mkdir()
+    (out / "model.safetensors").write_bytes(b"an older export's weights")
+    export.export_model(ctx.final_dir("multitask"), out, recipe, ctx.run_dir, ctx.history.run_id, store)
+    shards = sorted(out.glob("*.safetensors"))
+    assert len(shards) > 1 and (out / "model.safetensors.index.json").is_file(), "sharded, the stale file gone"
+    assert all(path.stat().st_size <= shard_mib * 2**20 + 4096 for path in shards)  # + the header
+    assert json.loads((out / "config.json").read_text())["dtype"] == "bfloat16"
+    import torch
+
+    from trainer.modeling import load_saved
+    original = load_saved(ctx.final_dir("multitask")).state_dict()
+    generator, _ = load(out, backend="transformers")
+    assert all(torch.equal(tensor.float(), original[name].to(torch.bfloat16).float())
+               for name, tensor in generator.model.state_dict().items()), "the same weights, rounded to bf16"
+    generator, _ = load(out / "model.gguf", backend="llama.cpp")  # made from the shards
+    (samples,) = generator.sample([generator.solver_prompt("What is $2 + 3$?")], n=2, max_new_tokens=8, seed=0)
+    assert len(samples) == 2
+    full = tmp_path / "full"
+    export.export_model(ctx.final_dir("multitask"), full, ctx.recipe, ctx.run_dir, ctx.history.run_id, store)
+    assert [p.name for p in full.glob("*.safetensors")] == ["model.safetensors"], "the default: one file"

@@ -141,6 +141,11 @@ class ExportConfig:
     """Also write model.gguf (needs trainer/export_gguf.py)."""
     gguf_type: str = "q8_0"
     """GGUF tensor type: "f32", "f16" or "q8_0"."""
+    dtype: str = "float32"
+    """The weights' type on disk: "float32" or "bfloat16" (half the folder; the tutor computes in float32)."""
+    shard_mib: float = 0
+    """Largest weight file in MiB (0 = one model.safetensors): files that come back whole from a lent device
+    and fit a repository's file-size limit."""
 
 
 def _field_types(cls: type) -> dict[str, Any]:

@@ -133,11 +133,17 @@ def model_card(recipe, run_dir: Path, run_id: int, n_params: int, report: dict |
 
 
 def _copy_model(model_dir: Path, out: Path, recipe) -> None:
-    """The HF files of `model_dir` into `out`, and model.gguf when configured."""
+    """The HF files of `model_dir` into `out` (the weights re-saved in `export.dtype`, in files of at most
+    `export.shard_mib` when set), and model.gguf when configured."""
     out.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob("*.safetensors"), out / "model.safetensors.index.json"]:
+        stale.unlink(missing_ok=True)  # an earlier export's weights would be read beside the new ones
     for name in MODEL_FILES:
         if (model_dir / name).exists():
             shutil.copy2(model_dir / name, out / name)
+    export = recipe.export
+    if export.dtype != "float32" or export.shard_mib:
+        _resave_weights(model_dir, out, export.dtype, export.shard_mib)
     if recipe.export.gguf:
         try:
             from trainer.export_gguf import export_gguf
@@ -145,6 +151,20 @@ def _copy_model(model_dir: Path, out: Path, recipe) -> None:
             export_gguf(out, out / "model.gguf", recipe.export.gguf_type)
         except ModelLoadError as exc:  # q8_0 needs llama-cpp-python: keep the HF folder, say why
             log.warning("no GGUF written: %s", exc)
+
+
+def _resave_weights(model_dir: Path, out: Path, dtype: str, shard_mib: float) -> None:
+    import torch
+
+    from trainer.modeling import load_saved
+    from tutor.errors import ConfigError
+
+    types = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+    if dtype not in types:
+        raise ConfigError(f"export.dtype must be one of {', '.join(types)}, got {dtype!r}")
+    (out / "model.safetensors").unlink(missing_ok=True)
+    model = load_saved(model_dir).to(types[dtype])
+    model.save_pretrained(str(out), safe_serialization=True, max_shard_size=int((shard_mib or 10_000) * 2**20))
 
 
 def export_model(model_dir: Path, out: Path, recipe, run_dir: Path, run_id: int, store=None,
