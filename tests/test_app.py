@@ -264,7 +264,12 @@ def test_check_my_answer_trusts_the_computation_over_samples_that_all_got_it_wro
 
 
 def test_review_flags_the_false_steps_of_a_solution(qtbot, store):
-    # No direct computation: when one has finished before ranking, only the winning cluster is scored.
+    window = make_window(qtbot, store)
+    solve_by_keyboard(qtbot, window)
+    review = window.review_view
+    review.select_cluster(2)  # the computation (3/4) settles the answer: the alternatives cost no verifier call
+    assert review.members.item(0).text().startswith("#4 — not scored · 1 false step")
+    # Without a direct computation the verifier scores every cluster, and the row says what lowered a score.
     window = make_window(qtbot, store, settings=AppSettings(n=N, k=3, adaptive=False, symbolic_check=False))
     solve_by_keyboard(qtbot, window)
     review = window.review_view

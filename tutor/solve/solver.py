@@ -191,7 +191,7 @@ class Solver:
         chosen = config.strategy if trained or config.strategy in ("maj1", "greedy") else "maj1"
         needed = samples_to_score(chosen, clusters, config.k)
         wanted = self._indices_to_score(samples, clusters, needed) if trained or config.score_all else []
-        decided = self._decided_by_computation(pending, clusters)
+        decided = self._decided_by_computation(pending, clusters, cancel)
         if decided is not None and not config.score_all:
             # The computation settles the winner, so no score can change the answer: score only the winning
             # cluster's solutions (to show the best of them), and let the votes order the rest.
@@ -270,12 +270,16 @@ class Solver:
             result.symbolic = SymbolicCheck("disagree", symbolic.answer, symbolic.kind, symbolic.detail)
         result.confidence = COMPUTED_CONFIDENCE
 
-    def _decided_by_computation(self, pending, clusters) -> object | None:
-        """The cluster that agrees with a direct computation already finished, or None."""
-        computed = _peek(pending)()
-        if not isinstance(computed, str):
+    def _decided_by_computation(self, pending, clusters, cancel: threading.Event) -> object | None:
+        """The cluster that agrees with the direct computation, or None. Waited for (it was started before
+        sampling, and the symbolic step waits for it anyway), so that which solutions get scored does not
+        depend on whether the computation happened to finish first."""
+        if pending is None or cancel.is_set():
             return None
-        check = SymbolicCheck("agree", computed)
+        analysis = pending.result(wait=self.config.grading_timeout + 10.0)
+        if analysis.status != "computed":
+            return None
+        check = SymbolicCheck("agree", analysis.answer)
         return next((c for c in clusters if self._agrees(check, c.answer)), None)
 
     def _agrees(self, symbolic: SymbolicCheck, answer: str) -> bool:
