@@ -26,8 +26,21 @@ SHAPE = {"hidden_size": 576, "intermediate_size": 1536, "num_hidden_layers": 30,
 PROBLEM = "A shop sells pens at 3 dollars each. Maya buys 7 pens and pays with a 50 dollar bill. How much change?"
 
 
-def build(folder: Path) -> dict[str, Path]:
-    """The random 135M model as GGUF files by quantization (built once per folder)."""
+def recipe_shape(name: str) -> dict:
+    """The model shape a training recipe would train (`--shape-of default-gpu`): a size candidate's speed is
+    measured on random weights before any GPU time is spent training it."""
+    from trainer.run import load_recipe
+
+    recipe = load_recipe(name)
+    model = recipe.model
+    return {"hidden_size": model.hidden_size, "intermediate_size": model.intermediate_size,
+            "num_hidden_layers": model.num_layers, "num_attention_heads": model.num_heads,
+            "num_key_value_heads": model.num_kv_heads, "vocab_size": recipe.data.vocab_size,
+            "max_position_embeddings": model.max_position_embeddings, "tie_word_embeddings": model.tie_embeddings}
+
+
+def build(folder: Path, shape: dict = SHAPE) -> dict[str, Path]:
+    """A random model of `shape` as GGUF files by quantization (built once per folder)."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
@@ -39,10 +52,10 @@ def build(folder: Path) -> dict[str, Path]:
         return files
     hf = folder / "hf"
     texts = [f"Problem: What is {i} + {i * 7}?\nSolution:\n$ {i} + {i * 7} = {i * 8}$.\n\\boxed{{{i * 8}}}" for i in range(400)]
-    train_tokenizer(texts + [PROBLEM], hf, vocab_size=1024)  # rows beyond it pad the embedding to SmolLM's 49,152
+    train_tokenizer(texts + [PROBLEM], hf, vocab_size=1024)  # rows beyond it pad the embedding to the shape's
     tokenizer = AutoTokenizer.from_pretrained(hf)
     torch.manual_seed(0)
-    config = LlamaConfig(**SHAPE, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+    config = LlamaConfig(**shape, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
                          pad_token_id=tokenizer.pad_token_id)
     LlamaForCausalLM(config).save_pretrained(hf)
     export_gguf(hf, files["q8_0"], "q8_0")
@@ -120,14 +133,26 @@ def measure(path: Path, threads: int, samples: int, tokens: int, n: int = 16, wa
     }
 
 
+def _parameters(shape: dict) -> int:
+    h, f, layers, v = shape["hidden_size"], shape["intermediate_size"], shape["num_hidden_layers"], shape["vocab_size"]
+    kv = h * shape["num_key_value_heads"] // shape["num_attention_heads"]
+    per_layer = 2 * h * h + 2 * h * kv + 3 * h * f + 2 * h
+    return layers * per_layer + v * h * (1 if shape["tie_word_embeddings"] else 2) + h
+
+
 def real_size(args) -> int:
     samples, tokens = typical_solve(args.samples_from)
     samples = max(1, round(samples))
-    folder = Path(tempfile.gettempdir()) / "stepwise-bench-smollm135m-shape"
+    shape, label = SHAPE, "SmolLM-135M's shape (135M parameters)"
+    if args.shape_of:
+        shape = recipe_shape(args.shape_of)
+        label = f"the shape {Path(args.shape_of).stem} trains ({_parameters(shape) / 1e6:.1f}M parameters)"
+    name = f"h{shape['hidden_size']}-l{shape['num_hidden_layers']}-v{shape['vocab_size']}"
+    folder = Path(tempfile.gettempdir()) / f"stepwise-bench-shape-{name}"
     folder.mkdir(exist_ok=True)
-    files = build(folder)
+    files = build(folder, shape)
     threads_list = [args.threads] if args.threads else [1, 2]
-    print(f"\nA random model of SmolLM-135M's shape (135M parameters) on llama.cpp; a typical solve draws {samples} "
+    print(f"\nA random model of {label} on llama.cpp; a typical solve draws {samples} "
           f"samples of {tokens} tokens (median{', from ' + str(args.samples_from) if args.samples_from else ', assumed'}).")
     header = f"{'quant':<6} {'threads':>7} {'N=16 tok/s':>11} {'waves tok/s':>12} {'verify s':>9} " \
              f"{'typical solve s':>16} {'fixed-N solve s':>16} {'speed-up':>9}"

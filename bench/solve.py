@@ -16,7 +16,7 @@ median samples and length that `--samples-from` (a trainer eval results file, or
 Never asserts a time; prints a table.
 
 Run: python bench/solve.py [--model PATH] [--count 50] [--n 16] [--k 8] [--baseline-count 0]
-     python bench/solve.py --real-size [--threads 2] [--samples-from eval.results.jsonl]
+     python bench/solve.py --real-size [--threads 2] [--samples-from eval.results.jsonl] [--shape-of default-gpu]
 """
 
 import argparse
@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="CPU threads for torch / llama.cpp (0 = the backend's default); on a shared, busy "
                              "machine 1 thread is far faster than oversubscribed cores")
     parser.add_argument("--real-size", action="store_true", help="time a random model of SmolLM-135M's shape instead")
+    parser.add_argument("--shape-of", metavar="RECIPE",
+                        help="with --real-size: a random model of the shape this training recipe trains instead "
+                             "(e.g. default-gpu), to size a model by its CPU speed before training it")
     parser.add_argument("--samples-from", type=Path,
                         help="with --real-size: a trainer eval results JSONL or this bench's --json, for the median "
                              "samples per solve and tokens per sample of a typical solve")

@@ -64,12 +64,15 @@ def test_the_gpu_recipe_ships_what_the_repository_and_the_device_allow():
 
     from trainer.modeling import n_parameters, scratch_model
 
+    def parameters(recipe) -> int:
+        vocabulary = type("Vocabulary", (), {"__len__": lambda self: recipe.data.vocab_size,
+                                             "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0})()
+        with torch.device("meta"):
+            return n_parameters(scratch_model(recipe.model, vocabulary))
+
     recipe = load_recipe("default-gpu")
-    tokenizer = type("Vocabulary", (), {"__len__": lambda self: recipe.data.vocab_size,
-                                        "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0})()
-    with torch.device("meta"):
-        params = n_parameters(scratch_model(recipe.model, tokenizer))
-    assert params > 4 * 2_000_000, "larger than the CPU default"
+    params = parameters(recipe)
+    assert params > 1.5 * parameters(load_recipe("default")), "larger than the CPU default"
     weights, gguf = 2 * params, 1.07 * params  # bfloat16; q8_0 is 34 bytes per 32 weights
     assert weights + gguf <= 64e6 and recipe.export.dtype == "bfloat16" and recipe.export.shard_mib <= 16
     assert weights / (recipe.export.shard_mib * 2**20) + 1 <= 8, "shards plus one archive"
