@@ -39,7 +39,8 @@ def test_one_problem_prints_solution_answer_confidence_and_clusters(loaded, caps
     out = capsys.readouterr().out
     assert "Answer: 4" in out and "confidence" in out
     assert "The answer is \\boxed{4}" in out, "the winning solution is printed"
-    assert "no final answer" in out and "Answer clusters (rr_topk, 4 solutions;" in out
+    # The direct computation (4) settles it, so the votes order the clusters and no alternative is scored.
+    assert "no final answer" in out and "Answer clusters (maj1, 4 solutions;" in out
     assert loaded == [{"path": None, "device": "auto"}], "no --model means the bundled default"
 
 

@@ -84,9 +84,13 @@ class RunHistory:
 
     def log_checkpoint(self, phase: str, step: int, path: Path) -> None:
         self.store.add_checkpoint(self.run_id, phase, step, str(path))
+        # The progress a crash leaves behind is never behind the last checkpoint, however fast the steps ran.
+        self.store.set_phase_progress(self.run_id, phase, step)
+        self._progress_written[phase] = time.monotonic()
 
     def log_progress(self, phase: str, step: int, total: int | None = None) -> None:
-        """`phase` is at `step` of `total`; written at most every PROGRESS_EVERY_S, and always at the end."""
+        """`phase` is at `step` of `total`; written at most every PROGRESS_EVERY_S, and always at a checkpoint
+        and at the end."""
         now = time.monotonic()
         if step != total and now - self._progress_written.get(phase, 0.0) < PROGRESS_EVERY_S:
             return
