@@ -134,10 +134,14 @@ def measure(path: Path, threads: int, samples: int, tokens: int, n: int = 16, wa
 
 
 def _parameters(shape: dict) -> int:
-    h, f, layers, v = shape["hidden_size"], shape["intermediate_size"], shape["num_hidden_layers"], shape["vocab_size"]
-    kv = h * shape["num_key_value_heads"] // shape["num_attention_heads"]
-    per_layer = 2 * h * h + 2 * h * kv + 3 * h * f + 2 * h
-    return layers * per_layer + v * h * (1 if shape["tie_word_embeddings"] else 2) + h
+    """Parameters of a model of `shape`, counted on the meta device (no memory, no weights)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from trainer.modeling import n_parameters
+
+    with torch.device("meta"):
+        return n_parameters(LlamaForCausalLM(LlamaConfig(**shape)))
 
 
 def real_size(args) -> int:

@@ -38,6 +38,8 @@ def test_unknown_phase_and_bad_toml(tmp_path):
         load_recipe(_write(tmp_path, '[eval]\nverifier = "ssft"\n'))
     with pytest.raises(ConfigError, match=r"\[eval\] step_penalty must be in \[0, 1\]"):
         load_recipe(_write(tmp_path, '[eval]\nstep_penalty = 2.0\n'))
+    with pytest.raises(ConfigError, match=r"dtype must be one of float32, bfloat16"):
+        load_recipe(_write(tmp_path, '[export]\ndtype = "float16"\n'))
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_recipe(_write(tmp_path, "[ssft\n"))
     with pytest.raises(ConfigError, match="not found"):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.errors import ConfigError
+from tutor.solve.config import Validated
 
 RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
 
@@ -131,8 +132,11 @@ class DataConfig:
     (800 characters keep 9,761 of the 12,000, of which 91% fit 512 tokens of the bundled tokenizer)."""
 
 
+EXPORT_DTYPES = ("float32", "bfloat16")
+
+
 @dataclass
-class ExportConfig:
+class ExportConfig(Validated):
     """What `trainer run` writes at the end."""
 
     output_dir: str = ""
@@ -142,10 +146,19 @@ class ExportConfig:
     gguf_type: str = "q8_0"
     """GGUF tensor type: "f32", "f16" or "q8_0"."""
     dtype: str = "float32"
-    """The weights' type on disk: "float32" or "bfloat16" (half the folder; the tutor computes in float32)."""
+    """The weights' type on disk, one of EXPORT_DTYPES ("bfloat16" halves the folder; the tutor computes in
+    float32)."""
     shard_mib: float = 0
     """Largest weight file in MiB (0 = one model.safetensors): files that come back whole from a lent device
     and fit a repository's file-size limit."""
+
+    def config_errors(self) -> list[str]:  # checked when the recipe is read, not after the training
+        problems = super().config_errors()
+        if self.dtype not in EXPORT_DTYPES:
+            problems.append(f"dtype must be one of {', '.join(EXPORT_DTYPES)} (got {self.dtype!r})")
+        if self.shard_mib < 0:
+            problems.append(f"shard_mib must be 0 (one file) or positive (got {self.shard_mib})")
+        return problems
 
 
 def _field_types(cls: type) -> dict[str, Any]:

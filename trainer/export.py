@@ -157,13 +157,9 @@ def _resave_weights(model_dir: Path, out: Path, dtype: str, shard_mib: float) ->
     import torch
 
     from trainer.modeling import load_saved
-    from tutor.errors import ConfigError
 
-    types = {"float32": torch.float32, "bfloat16": torch.bfloat16}
-    if dtype not in types:
-        raise ConfigError(f"export.dtype must be one of {', '.join(types)}, got {dtype!r}")
     (out / "model.safetensors").unlink(missing_ok=True)
-    model = load_saved(model_dir).to(types[dtype])
+    model = load_saved(model_dir).to(getattr(torch, dtype))  # a name of EXPORT_DTYPES (ExportConfig checks it)
     model.save_pretrained(str(out), safe_serialization=True, max_shard_size=int((shard_mib or 10_000) * 2**20))
 
 

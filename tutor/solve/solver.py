@@ -219,7 +219,7 @@ class Solver:
                              cancelled=cancel.is_set(), timings=timings, strategy=strategy,
                              config=config.solve_config().to_dict(), model=getattr(self.generator, "name", ""),
                              source="model" if ranked else "none")
-        self._weigh_computation(result)
+        self._weigh_computation(result, decided)
         result.reasons = self._reasons(result, fallback)
         emit(SolveEvent("done", len(samples), len(samples)))
         return result
@@ -249,9 +249,10 @@ class Solver:
             wanted.update(s.index for s in samples)
         return sorted(wanted)
 
-    def _weigh_computation(self, result: SolveResult) -> None:
+    def _weigh_computation(self, result: SolveResult, decided=None) -> None:
         """The direct computation is evidence, not a footnote: the cluster that agrees with it wins whatever
-        the votes; where none does, the computed answer is shown, marked as computed."""
+        the votes; where none does, the computed answer is shown, marked as computed. `decided`: the cluster
+        `_decided_by_computation` already matched to it, if any."""
         symbolic = result.symbolic
         if symbolic is not None and symbolic.status == "ill_posed":  # no answer exists: say so, plainly
             result.answer, result.source, result.confidence = None, "none", 0.0
@@ -260,7 +261,10 @@ class Solver:
         if symbolic is None or symbolic.answer is None or symbolic.status not in ("agree", "disagree"):
             result.confidence = self._confidence(result)
             return
-        agreeing = next((c for c in result.clusters if self._agrees(symbolic, c.answer)), None)
+        if decided is not None:  # already matched to the computation before scoring
+            agreeing = next(c for c in result.clusters if c.answer == decided.answer)
+        else:
+            agreeing = next((c for c in result.clusters if self._agrees(symbolic, c.answer)), None)
         if agreeing is not None:
             result.clusters = [agreeing] + [c for c in result.clusters if c is not agreeing]
             result.answer, result.source = agreeing.answer, "model"
