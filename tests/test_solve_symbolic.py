@@ -151,6 +151,37 @@ COMPUTED = [
     ("x = 2, y = x + 1, what is y?", "system", [3]),
     ("Solve 2x = 4 and 3y = 9", "system", [2, 3]),
     ("What is the value of x in 2x = 8?", "equation", [4]),
+    # --- school questions known by their words (questions.py) --------------------------------------------
+    ("What is the arithmetic mean of $13$, $5$, $4$, $6$?", "statistics", [Rational(13 + 5 + 4 + 6, 4)]),
+    ("whats the average of 2, 3.5 and 6", "statistics", [Rational(23, 6)]),  # 11.5 / 3
+    ("median of 3, 6, 1, 3, 5, 4", "statistics", [Rational(3 + 4, 2)]),  # 1 3 3 4 5 6
+    ("What is the median of the data 9, 2, 7?", "statistics", [7]),
+    ("find the mode of 2, 3, 3, 5, 7", "statistics", [3]),
+    ("the range of the numbers 4, 9, -1", "statistics", [10]),
+    ("What is the slope of the line through the points $(6, -2)$ and $(-1, -3)$?", "points", [Rational(1, 7)]),
+    ("slope of the line passing through (0, 1) and (2, 7)", "points", [3]),
+    ("What is the distance between the points (-1, -2) and (0, 5)?", "points", [sqrt(1 + 49)]),
+    ("distance from (0, 0) to (3, 4)", "points", [5]),
+    ("What is the midpoint of the segment with endpoints (6, -2) and (-3, -1)?", "midpoint",
+     [Rational(3, 2), Rational(-3, 2)]),
+    ("Find the derivative of $f(x) = -x^3 - x^2 - 2$.", "derivative", [-3 * sympy.Symbol("x") ** 2 - 2 * sympy.Symbol("x")]),
+    ("d/dx (x^3 + 2x)", "derivative", [3 * sympy.Symbol("x") ** 2 + 2]),
+    ("differentiate 4t^2 - t with respect to t", "derivative", [8 * sympy.Symbol("t") - 1]),
+    ("Compute $\\sin 90^\\circ$.", "trig", [1]),
+    ("cos 60 degrees", "trig", [Rational(1, 2)]),
+    ("what is tan(45°)", "trig", [1]),
+    ("\\sin 45^{\\circ}", "trig", [sqrt(2) / 2]),
+    ("What is the $8$th term of the arithmetic sequence $19, 18, 17, 16, \\ldots$?", "sequence", [19 - 7]),
+    ("What is the 4th term of the geometric sequence -1, 2, -4, ...?", "sequence", [8]),
+    ("the 10th term of the arithmetic sequence 2, 5, 8", "sequence", [2 + 9 * 3]),
+    ("what percent of 80 is 20", "percent", [25]),
+    ("15 is what percent of 60?", "percent", [25]),
+    ("what is the percent increase from 40 to 50", "percent", [25]),
+    ("percent decrease from 40 to 32", "percent", [20]),
+    ("What is the hypotenuse of a right triangle with legs 3 and 4?", "pythagoras", [5]),
+    ("a right triangle has legs 5 and 12. what is the hypotenuse?", "pythagoras", [13]),
+    ("A right triangle has a hypotenuse of length $26$ and a leg of length $24$. How long is the other leg?",
+     "pythagoras", [10]),  # 26^2 - 24^2 = 100
 ]
 
 NOT_COMPUTED = [
@@ -217,6 +248,28 @@ NOT_COMPUTED = [
     "4 \\frac{7}{3}",  # a mixed number needs a proper fraction
     "\\log_10 100",  # TeX reads log_1 of 0100
     "If f(x) = 3x+2, what is f(4)?",  # f(x) is not f times x
+    "Evaluate log_4 1/256.",  # log_4(1) / 256 as TeX reads it, or log_4(1/256)?
+    "sqrt 50/2",
+    "log_2 8^2",
+    # --- school questions whose meaning is not fixed ------------------------------------------------------
+    "the mean of 3, 5 and x is 4",  # the list runs on into an unknown
+    "the mode of 1, 1, 2, 2",  # two modes
+    "mean of 7",
+    "slope between (2, 3) and (2, 5)",  # vertical: "undefined" is not a number to claim
+    "the slope of the line perpendicular to the line through (1, 2) and (3, 4)",
+    "the distance between (0, 0) and (3, 4) in miles",
+    "derivative of x^2 at x = 3",
+    "derivative of x y",
+    "derivative of 1/x",  # not a polynomial: no claim on the written form
+    "d/dx t^2",  # t is not x
+    "sin 20 degrees",  # no closed form
+    "tan 90 degrees",  # undefined
+    "sin 30",  # degrees or radians?
+    "the 5th term of the arithmetic sequence 1, 2, 4, ...",  # not arithmetic
+    "the 5th term of 2, 4, 6, ...",  # which kind of sequence?
+    "what is the percent increase from 50 to 40",  # an increase that decreases
+    "what percent of 80 is 20 more than 30",
+    "hypotenuse of a right triangle with legs 3 cm and 4 cm",
     "Let $f(x) = 2^x.$ Find $\\sqrt{f(f(f(f(1))))}.$",
     # --- no claim either way: conventions differ ---------------------------------------------------------
     "\\sqrt{-4}",  # no real root, or 2i?
@@ -264,6 +317,9 @@ ILL_POSED = [
     ("What is 0/0?", "This problem divides by zero, so it has no answer."),
     ("Solve x/0 = 1", "This problem divides by zero, so it has no answer."),
     ("What is (x^2 - 1)/(x - 1) when x = 1", "What is asked divides by zero at the solution, so it has no answer."),
+    ("percent change from 0 to 5", "A percent change from 0 divides by zero, so it has no answer."),
+    ("A right triangle has a hypotenuse of length 5 and a leg of length 7. How long is the other leg?",
+     "No right triangle has a leg as long as its hypotenuse"),
     ("log base 2 of 0", "This problem takes the logarithm of zero or a negative number, which is undefined"),
     # --- broken text ------------------------------------------------------------------------------------
     ("solve 2x + = 9", "The problem text is broken: '2x + = 9' is missing a term."),
@@ -296,6 +352,9 @@ FORMS = [
     ("1.2 times 0.5", "0.6"),
     ("sqrt(50)", "5 \\sqrt{2}"),
     ("Solve 3x + 7 = 22", "5"),
+    ("midpoint of (6, -2) and (-3, -1)", "(\\frac{3}{2}, -\\frac{3}{2})"),
+    ("derivative of x^3 - 2x", "3 x^{2} - 2"),
+    ("distance between (-1, -2) and (0, 5)", "5 \\sqrt{2}"),
 ]
 
 

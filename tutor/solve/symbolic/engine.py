@@ -32,7 +32,7 @@ _DECIMAL_LITERAL = re.compile(r"-?\d*\.\d+")
 _DECIMAL_IN = re.compile(r"\d*\.\d+")
 _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
-_PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent")
+_PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras")
 
 
 @dataclass
@@ -118,6 +118,11 @@ def _undefined_sentence(reason: str) -> str:
 
 
 def _compute(reading: Reading) -> Computed:
+    whole = [segment.answer for segment in reading.segments if segment.answer]
+    if whole:
+        if len(reading.spans) != 1:
+            raise NotReadable("more than one thing asked")
+        return _whole_answer(*whole[0])
     equations, expressions, unknowns, broken = [], [], set(), []
     for span in reading.spans:
         sides = [side.strip() for side in split_top_level(span, "=")]
@@ -161,6 +166,16 @@ def _compute(reading: Reading) -> Computed:
         return Computed("system", values, answer, names, f"Solving the equations directly gives {pairs}.")
     value = solution[asked] if asked in solution else _defined(sympy.expand(asked.subs(solution)))
     return Computed("system", [value], _latex(value), names)
+
+
+def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
+    """A question a phrase answered whole (`questions.points`, `questions.derivative`)."""
+    if kind == "midpoint":
+        answer = "(" + ", ".join(map(_latex, values)) + ")"
+        return Computed(kind, values, answer, (), f"The midpoint, computed directly, is {_shown(answer)}.")
+    answer = _latex(values[0])
+    return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
+                    f"Differentiating directly gives {_shown(answer)}.")
 
 
 def _side(text: str, span: str) -> tuple[sympy.Expr, set[sympy.Symbol]]:

@@ -28,6 +28,7 @@ from tutor.solve.symbolic.phrases import (
     remainder,
     word_operators,
 )
+from tutor.solve.symbolic.questions import QUESTION_WORDS, derivative, points, rewrite, statistics
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
 
 __all__ = ["FILLER", "IllPosed", "NotReadable", "Reading", "Segment", "clean", "read", "segment"]
@@ -72,7 +73,7 @@ _REWRITES = [
     (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
     (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
     (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
-    (rf"\\sqrt\s*({_NUMBER})", r"\\sqrt{\1}"),
+    (rf"\\sqrt\s*({_NUMBER})(?![\d.]|\s*(?:/|\^|\\div))", r"\\sqrt{\1}"),
     (rf"\bsquare root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt{\1}"),
     (rf"\bcube root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt[3]{\1}"),
     (r"(?<!\\)\bpi\b", r"\\pi "),
@@ -117,6 +118,8 @@ def clean(problem: str) -> tuple[str, list[str]]:
             kinds.append("percent")
         elif count and "log_" in replacement:
             kinds.append("log")
+    text, question_kinds = rewrite(text)
+    kinds += question_kinds
     if _NUMBER_BEFORE_FRACTION.search(text):
         raise NotReadable("a number right before a fraction: a mixed number or a product?")
     if _THOUSANDS.search(text):
@@ -196,6 +199,8 @@ _AMBIGUOUS_SPANS = [
     (re.compile(r"(?<![_^\d.])\d+\s+\.?\d"), "two numbers side by side: `1 1/2` (a mixed number?), `1 000` (a thousand?)"),
     (re.compile(r"(?<![\\A-Za-z])[A-Za-z]\d"), "a letter before a number: `x2` could be x^2 or 2x"),
     (re.compile(r"\d\s*\^\s*-?\d+(?:\.\d+)?\s*/"), "`8^2/3`: (8^2)/3 or 8^(2/3)?"),
+    (re.compile(r"\\(?:log(?:_\{?\s*\d+\s*\}?)?|ln|sqrt)\s*\d+(?:\.\d+)?\s*(?:/|\\div|\^)"),
+     "`log_4 1/256`, `sqrt 50/2`: the function of the first number only, or of the whole quotient?"),
     (re.compile(r"(?:/|\\div)\s*(?:\d+(?:\.\d+)?|[A-Za-z])\s*(?=[A-Za-z(]|\\(?!cdot|times|div))"),
      "`1/2x` or `6/2(1+2)`: what does the division cover?"),
 ]
@@ -209,7 +214,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     text, kinds = clean(problem)
     reading = Reading(segment(text), kinds)
     _article(reading)
-    _check_words(reading, FILLER | PHRASE_WORDS)
+    _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS)
     for span in reading.spans:
         for pattern, reason in _AMBIGUOUS_SPANS:
             if pattern.search(span):
@@ -217,6 +222,9 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     postfix_words(reading)
     remainder(reading, evaluate)
     gcd_lcm(reading)
+    statistics(reading)
+    points(reading, evaluate)
+    derivative(reading, evaluate)
     word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
     return reading

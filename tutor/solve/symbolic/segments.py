@@ -21,6 +21,9 @@ class Segment:
     text: str
     computed: bool = False
     """A math segment a phrase computed (`the gcd of 12 and 18` -> `6`)."""
+    answer: tuple[str, list] | None = None
+    """(kind, sympy values) of a question answered whole by a phrase, where the answer is not one number
+    the parser reads back (a midpoint's coordinates, a derivative)."""
 
 
 @dataclass

@@ -1,0 +1,302 @@
+"""Whole school questions the reader knows by their words (issue 24's curriculum): the mean, median, mode or
+range of listed numbers; the slope, distance or midpoint of two points; a polynomial's derivative; the n-th
+term of an arithmetic or geometric sequence; a trigonometric value at an angle in degrees; "what percent of
+B is A" and a percent change; the hypotenuse or the other leg of a right triangle.
+
+Two layers, as in the reader:
+- `rewrite(text)` (text level, inside `reader.clean`): question forms whose every word is in the pattern
+  (`the 8th term of the arithmetic sequence 19, 18, 17, ...`, `sin 30 degrees`, `what percent of 80 is 20`)
+  become math, computed here from plain numbers, so nothing of them is left for the later checks to read
+  two ways.
+- `statistics`, `points` and `derivative` (segment level, beside `phrases`): a key word, the few words that
+  may join it to its operands, and operands that are plain numbers or points. A word outside those (a
+  "perpendicular", an "at x = 2", a unit) is left unread, and the problem then gets no claim at all.
+
+Each form claims an answer only where its meaning is fixed: a list that runs on into something that is not
+a number (`the mean of 3, 5 and x`), a data set with two modes, a vertical line's slope, a "sequence" whose
+terms do not keep one difference or ratio, an angle whose value has no closed form: no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+import sympy
+
+from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
+
+Evaluate = Callable[[str], sympy.Expr]
+
+# Words read only inside the segment-level forms below.
+QUESTION_WORDS = frozenset(
+    """mean average arithmetic median mode range data set list following scores slope line through passing
+    containing joining connecting between points point segment endpoints with from midpoint distance derivative
+    differentiate respect goes passes""".split()
+)
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_PLAIN_NUMBER = re.compile(_NUMBER)
+# What may follow an operand that ends a form: the end, a sentence's end, or a word (`20 more` is not `20`).
+_ENDS = r"(?=\s*$|\s*[?.!,;:](?:\s|$)|\s+[A-Za-z]{2,})"
+_DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
+
+
+def _number(text: str) -> sympy.Rational:
+    return sympy.Rational(text)
+
+
+def _math(value: sympy.Expr) -> str:
+    """A computed value as math the shared parser reads back exactly, bracketed."""
+    return f" ({sympy.latex(value)}) "
+
+
+# ---- text level ------------------------------------------------------------------------------------------
+
+def _sequence_term(match: re.Match) -> str:
+    index, kind, listed = int(match.group(1)), match.group(2).lower(), match.group(3)
+    terms = [_number(t) for t in re.findall(_NUMBER, listed)]
+    if index < 1 or len(terms) < 3:
+        raise NotReadable("a sequence term needs its place (1st, 2nd, ...) and three terms")
+    if kind == "arithmetic":
+        steps = {b - a for a, b in zip(terms, terms[1:])}
+        if len(steps) != 1:
+            raise NotReadable("the listed terms do not keep one difference")
+        return _math(terms[0] + (index - 1) * steps.pop())
+    if 0 in terms:
+        raise NotReadable("a geometric sequence with a zero term")
+    ratios = {b / a for a, b in zip(terms, terms[1:])}
+    if len(ratios) != 1 or index > 200:
+        raise NotReadable("the listed terms do not keep one ratio (or the term is too far out)")
+    return _math(terms[0] * ratios.pop() ** (index - 1))
+
+
+def _trig_degrees(match: re.Match) -> str:
+    name, angle = match.group(1).lower(), _number(match.group(2) or match.group(3))
+    value = getattr(sympy, name)(sympy.pi * angle / 180)
+    if value.has(sympy.zoo, sympy.nan) or value.has(sympy.sin, sympy.cos, sympy.tan):
+        raise NotReadable("an angle whose value is undefined or has no closed form")
+    return _math(sympy.radsimp(value))
+
+
+def _percent_change(match: re.Match) -> str:
+    direction, old, new = match.group(1).lower(), _number(match.group(2)), _number(match.group(3))
+    if old == 0:
+        raise IllPosed("A percent change from 0 divides by zero, so it has no answer.")
+    change = (new - old) / old * 100
+    if (direction == "decrease" and change >= 0) or (direction != "decrease" and change <= 0):
+        raise NotReadable("a percent increase that decreases (or the other way round): which sign is meant?")
+    return _math(abs(change))
+
+
+def _other_leg(match: re.Match) -> str:
+    hypotenuse, leg = _number(match.group(1)), _number(match.group(2))
+    if not 0 < leg < hypotenuse:
+        raise IllPosed("No right triangle has a leg as long as its hypotenuse, so this has no answer.")
+    return _math(sympy.sqrt(hypotenuse**2 - leg**2))
+
+
+def _hypotenuse(match: re.Match) -> str:
+    a, b = _number(match.group(1)), _number(match.group(2))
+    if a <= 0 or b <= 0:
+        raise IllPosed("A triangle's sides are longer than 0, so this has no answer.")
+    return _math(sympy.sqrt(a**2 + b**2))
+
+
+_LIST = rf"{_NUMBER}(?:\s*,\s*{_NUMBER}){{2,}}(?:\s*,\s*(?:\.\s*\.\s*\.|…|\\[lc]?dots\b))?"
+_LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({_NUMBER})\s+and\s+({_NUMBER})"
+_ASK_LENGTH = r"\s*[.,]?\s*(?:what\s+is|find|how\s+long\s+is)\s+(?:the\s+)?(?:length\s+of\s+)?(?:the\s+|its\s+)?"
+_HYPOTENUSE_GIVEN = rf"hypotenuse\s+(?:of\s+(?:length\s+)?)?({_NUMBER})"
+_LEG_GIVEN = rf"(?:a|one)\s+leg\s+(?:of\s+(?:length\s+)?)?({_NUMBER})"
+# (pattern, replacement, kind of the answer; None for a form only respelled here)
+_REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
+    (rf"\b(?:the\s+)?(\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(arithmetic|geometric)\s+"
+     rf"(?:sequence|progression)\s*:?\s*({_LIST})", _sequence_term, "sequence"),
+    (rf"(?<![A-Za-z])\\?(sin|cos|tan)\s*(?:\(\s*({_NUMBER})\s*{_DEGREES}\s*\)|({_NUMBER})\s*{_DEGREES})",
+     _trig_degrees, "trig"),
+    (rf"\bwhat\s+(?:percent|%)\s+of\s+({_NUMBER})\s+is\s+({_NUMBER}){_ENDS}", r" (\2/\1) \\cdot 100 ", "percent"),
+    (rf"\b({_NUMBER})\s+is\s+what\s+(?:percent|%)\s+of\s+({_NUMBER}){_ENDS}", r" (\1/\2) \\cdot 100 ", "percent"),
+    (rf"\b(?:the\s+)?percent(?:age)?\s+(increase|decrease|change)\s+from\s+({_NUMBER})\s+to\s+({_NUMBER}){_ENDS}",
+     _percent_change, "percent"),
+    (rf"\bhypotenuse\s+of\s+a\s+right\s+triangle\s+(?:with|whose)\s+{_LEGS}{_ENDS}", _hypotenuse, "pythagoras"),
+    (rf"\ba\s+right\s+triangle\s+has\s+{_LEGS}{_ASK_LENGTH}hypotenuse\b", _hypotenuse, "pythagoras"),
+    (rf"\ba\s+right\s+triangle\s+has\s+a\s+{_HYPOTENUSE_GIVEN}\s+and\s+{_LEG_GIVEN}{_ASK_LENGTH}other\s+leg\b",
+     _other_leg, "pythagoras"),
+    # `the derivative of f(x) = ...`: the name is not read as function notation; `d/dx` names its variable.
+    (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
+    (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
+]
+_REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement, kind) for pattern, replacement, kind in _REWRITES]
+
+
+def rewrite(text: str) -> tuple[str, list[str]]:
+    """The text with the text-level question forms computed, and the kinds of answer found."""
+    kinds = []
+    for pattern, replacement, kind in _REWRITES_COMPILED:
+        text, count = pattern.subn(replacement, text)
+        if count and kind:
+            kinds.append(kind)
+    return text, kinds
+
+
+# ---- segment level ---------------------------------------------------------------------------------------
+
+def _words_at(s: list[Segment], i: int, *words: str) -> bool:
+    return all(i + k < len(s) and s[i + k].kind == "word" and s[i + k].text == w for k, w in enumerate(words))
+
+
+def _skip(s: list[Segment], i: int, words: frozenset[str]) -> int:
+    while i < len(s) and s[i].kind == "word" and s[i].text in words:
+        i += 1
+    return i
+
+
+def _is_math(s: list[Segment], i: int) -> bool:
+    return 0 <= i < len(s) and s[i].kind == "math"
+
+
+def _joiner(s: list[Segment], i: int, *words: str) -> int:
+    """Past an optional comma and one of `words` (`, and`), or i when neither is there."""
+    j = i + (i < len(s) and s[i].kind == "punct" and s[i].text == ",")
+    return j + 1 if any(_words_at(s, j, w) for w in words) else j
+
+
+_BRACKETED_LIST = re.compile(rf"[(\[{{]?\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*[)\]}}]?|\\{{\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*\\}}")
+
+
+def _listed_numbers(s: list[Segment], i: int) -> tuple[list[sympy.Rational], int]:
+    """Plain numbers listed from segment i (`3, 5, 7`, `3, 5 and 7`, `{3, 5, 7}`) and where the list ends;
+    NotReadable when the list runs on into math that is not a plain number (`3, 5 and x`)."""
+    if _is_math(s, i) and (bracketed := _BRACKETED_LIST.fullmatch(s[i].text)):
+        values, stop = [_number(n) for n in re.findall(_NUMBER, bracketed.group(1) or bracketed.group(2))], i + 1
+    else:
+        values, stop = [], i
+        while _is_math(s, stop) and _PLAIN_NUMBER.fullmatch(s[stop].text):
+            values.append(_number(s[stop].text))
+            following = _joiner(s, stop + 1, "and")
+            if not _is_math(s, following):
+                stop += 1
+                break
+            stop = following
+    if _is_math(s, _joiner(s, stop, "and")) or _is_math(s, stop):
+        raise NotReadable("a list that runs on into something other than a plain number")
+    return values, stop
+
+
+def _statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
+    ordered = sorted(values)
+    if name in ("mean", "average"):
+        return sum(values, sympy.Integer(0)) / len(values)
+    if name == "median":
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    if name == "range":
+        return ordered[-1] - ordered[0]
+    counts = Counter(values).most_common()
+    if len(counts) > 1 and counts[0][1] == counts[1][1]:
+        raise NotReadable("no single mode")
+    return counts[0][0]
+
+
+_STATISTIC_JOIN = frozenset("of the data set list numbers values scores following".split())
+
+
+def statistics(reading: Reading) -> None:
+    """`the mean of 3, 5 and 7`, `the arithmetic mean of 13, 5, 4, 6`, `the median of the data 3, 6, 1`,
+    `mode of {2, 3, 3}`, `the range of the numbers 4, 9, 1`."""
+    s = reading.segments
+    i = 0
+    while i < len(s):
+        start = i
+        j = i + _words_at(s, i, "arithmetic")
+        if not any(_words_at(s, j, name) for name in ("mean", "average", "median", "mode", "range")):
+            i += 1
+            continue
+        name = s[j].text
+        j = _skip(s, j + 1, _STATISTIC_JOIN)
+        j += j < len(s) and s[j].kind == "punct" and s[j].text == ":"
+        values, stop = _listed_numbers(s, j)
+        if len(values) < 2:
+            raise NotReadable(f"a {name} of other than listed numbers")
+        reading.segments[start:stop] = [Segment("math", _math(_statistic(name, values)), computed=True)]
+        reading.kinds.append("statistics")
+        i = start + 1
+
+
+_POINT_JOIN = frozenset("of the line through passing passes goes that containing joining connecting between points "
+                        "segment with endpoints from".split())
+
+
+def _point(text: str, evaluate: Evaluate) -> tuple[sympy.Expr, sympy.Expr] | None:
+    match = re.fullmatch(r"\(\s*([^(),]+)\s*,\s*([^(),]+)\s*\)", text.strip())
+    if not match:
+        return None
+    x, y = evaluate(match.group(1)), evaluate(match.group(2))
+    if x.free_symbols or y.free_symbols or not (x.is_real and y.is_real):
+        raise NotReadable("a point whose coordinates are not numbers")
+    return x, y
+
+
+def points(reading: Reading, evaluate: Evaluate) -> None:
+    """`the slope of the line through (1, 2) and (3, 8)`, `the distance between (0, 0) and (3, 4)`,
+    `the distance from (0, 0) to (3, 4)`, `the midpoint of the segment with endpoints (6, -2) and (-3, -1)`."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not any(_words_at(s, i, name) for name in ("slope", "distance", "midpoint")):
+            continue
+        name = s[i].text
+        j = _skip(s, i + 1, _POINT_JOIN)
+        second = _joiner(s, j + 1, "and", "to")
+        if not (_is_math(s, j) and _is_math(s, second) and second > j + 1):
+            return
+        first, last = _point(s[j].text, evaluate), _point(s[second].text, evaluate)
+        if first is None or last is None:
+            return
+        (x1, y1), (x2, y2) = first, last
+        if name == "midpoint":
+            segment = Segment("math", "midpoint", computed=True)
+            segment.answer = ("midpoint", [(x1 + x2) / 2, (y1 + y2) / 2])
+        elif name == "distance":
+            segment = Segment("math", _math(sympy.radsimp(sympy.sqrt((x2 - x1) ** 2 + (y2 - y1) ** 2))), computed=True)
+        elif x1 == x2:
+            raise NotReadable("a vertical line: its slope is undefined")
+        else:
+            segment = Segment("math", _math(sympy.radsimp((y2 - y1) / (x2 - x1))), computed=True)
+        s[i : second + 1] = [segment]
+        reading.kinds.append("points")
+        return
+
+
+def derivative(reading: Reading, evaluate: Evaluate) -> None:
+    """`the derivative of x^3 - 2x` (after `reader.clean`: `of f(x) = ...`, `d/dx ...`), `differentiate
+    3x^2 + 1 with respect to x`: a polynomial in one variable, differentiated exactly."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not (_words_at(s, i, "derivative") or _words_at(s, i, "differentiate")):
+            continue
+        j, variable = _with_respect_to(s, i + 1)
+        j += _words_at(s, j, "of")
+        j += _words_at(s, j, "the")
+        if not _is_math(s, j):
+            return
+        stop, after = _with_respect_to(s, j + 1)
+        if variable and after and variable != after:
+            raise NotReadable("two variables named for one derivative")
+        expression = evaluate(s[j].text)
+        letters = expression.free_symbols
+        named = variable or after
+        x = sympy.Symbol(named) if named else (next(iter(letters)) if len(letters) == 1 else None)
+        if x is None or not letters <= {x} or not expression.is_polynomial(x):
+            raise NotReadable("a derivative of other than a polynomial in one variable")
+        segment = Segment("math", "derivative", computed=True)
+        segment.answer = ("derivative", [sympy.expand(sympy.diff(expression, x))])
+        s[i:stop] = [segment]
+        reading.kinds.append("derivative")
+        return
+
+
+def _with_respect_to(s: list[Segment], i: int) -> tuple[int, str]:
+    """Past `with respect to x` at segment i, and the variable's name; (i, "") when it is not there."""
+    if _words_at(s, i, "with", "respect", "to") and _is_math(s, i + 3) and re.fullmatch(r"[a-z]", s[i + 3].text):
+        return i + 4, s[i + 3].text
+    return i, ""
