@@ -152,6 +152,24 @@ COMPUTED = [
     ("Solve 2x = 4 and 3y = 9", "system", [2, 3]),
     ("What is the value of x in 2x = 8?", "equation", [4]),
     # --- school questions known by their words (questions.py) --------------------------------------------
+    ("If f(x) = 3x+2, what is f(4)?", "function", [3 * 4 + 2]),
+    ("Let $f(x) = 3x^2 - x - 2$. What is $f(-2)$?", "function", [3 * 4 + 2 - 2]),
+    ("Let f(x) = 2x^2 + 4x + 4 and g(x) = 2x + 4. What is f(g(8))?", "function", [2 * 20**2 + 4 * 20 + 4]),
+    ("If f(x) = 2x^4 + x^3 + x^2 + x + 1, what is f'(2)?", "function", [8 * 8 + 3 * 4 + 2 * 2 + 1]),  # 8x^3+3x^2+2x+1
+    ("What is the larger solution of x^2 - 4x - 12 = 0?", "equation", [6]),  # (x - 6)(x + 2)
+    ("smaller root of x^2 - 5x + 6 = 0", "equation", [2]),
+    ("the positive value of x if x^2 - x = 6", "equation", [3]),
+    ("negative solution of x^2 = 9", "equation", [-3]),
+    ("area of a circle with radius 5", "geometry", [25 * sympy.pi]),
+    ("What is the area of a circle with a diameter of 10? Express your answer in terms of $\\pi$.", "geometry",
+     [25 * sympy.pi]),
+    ("perimeter of a rectangle with length 5 and width 3", "geometry", [16]),
+    ("the area of a triangle with base 6 and height 4", "geometry", [12]),
+    ("volume of a cube with side length 3", "geometry", [27]),
+    ("volume of a cylinder with radius 2 and height 5", "geometry", [20 * sympy.pi]),
+    ("volume of a sphere with radius 3", "geometry", [Rational(4, 3) * 27 * sympy.pi]),
+    ("surface area of a box with length 2, width 3 and height 4", "geometry", [2 * (6 + 8 + 12)]),
+    ("quick q: whats 7*8 pls", "arithmetic", [56]),
     ("What is the arithmetic mean of $13$, $5$, $4$, $6$?", "statistics", [Rational(13 + 5 + 4 + 6, 4)]),
     ("whats the average of 2, 3.5 and 6", "statistics", [Rational(23, 6)]),  # 11.5 / 3
     ("median of 3, 6, 1, 3, 5, 4", "statistics", [Rational(3 + 4, 2)]),  # 1 3 3 4 5 6
@@ -247,7 +265,18 @@ NOT_COMPUTED = [
     "What is the lcm of 4 and 6 times 2?",  # lcm(4, 6) * 2, or lcm(4, 12)?
     "4 \\frac{7}{3}",  # a mixed number needs a proper fraction
     "\\log_10 100",  # TeX reads log_1 of 0100
-    "If f(x) = 3x+2, what is f(4)?",  # f(x) is not f times x
+    "f(x) = 3x + 2, what is f(4) + 1?",  # one call at a number, nothing else
+    "f(x) = 3x + 2 and f(x) = x, what is f(1)?",
+    "f(x) = ax + 2, what is f(1)?",  # a letter besides the variable
+    "f(x) = 3x + 2, what is g(1)?",
+    "f(x) = 3x + 2, what is f(f(x))?",
+    "f(x) = 1/2x, what is f(4)?",  # the body is read as any span: (1/2)x or 1/(2x)?
+    "what is the larger solution of x + y = 3 and x - y = 1",
+    "the positive solution of x^2 = 0",  # none is positive
+    "the larger solution of x^2 + 1 = 0",
+    "area of a rectangle with length 5",
+    "area of a circle with radius 5 cm",
+    "the area of a hexagon with side 2",
     "Evaluate log_4 1/256.",  # log_4(1) / 256 as TeX reads it, or log_4(1/256)?
     "sqrt 50/2",
     "log_2 8^2",
@@ -317,6 +346,8 @@ ILL_POSED = [
     ("What is 0/0?", "This problem divides by zero, so it has no answer."),
     ("Solve x/0 = 1", "This problem divides by zero, so it has no answer."),
     ("What is (x^2 - 1)/(x - 1) when x = 1", "What is asked divides by zero at the solution, so it has no answer."),
+    ("the area of a square with side 0", "A length must be more than 0, so this has no answer."),
+    ("f(x) = 1/x, what is f(0)?", "The function is not defined there: it divides by zero"),
     ("percent change from 0 to 5", "A percent change from 0 divides by zero, so it has no answer."),
     ("A right triangle has a hypotenuse of length 5 and a leg of length 7. How long is the other leg?",
      "No right triangle has a leg as long as its hypotenuse"),

@@ -19,6 +19,7 @@ from tutor.grading.timeout import worker_op
 from tutor.solve.symbolic.analysis import Analysis
 from tutor.solve.symbolic.domain import SympyDomain
 from tutor.solve.symbolic.equations import solve_linear_system, solve_one
+from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
 
@@ -32,7 +33,8 @@ _DECIMAL_LITERAL = re.compile(r"-?\d*\.\d+")
 _DECIMAL_IN = re.compile(r"\d*\.\d+")
 _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
-_PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras")
+_PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
+                 "geometry", "function")
 
 
 @dataclass
@@ -142,6 +144,8 @@ def _compute(reading: Reading) -> Computed:
     if broken:
         raise broken[0]
     if not equations:
+        if reading.choose:
+            raise NotReadable("a choice of root, and no equation")
         if len(expressions) != 1:
             raise NotReadable("not one expression" if expressions else "no math")
         span, value, _ = expressions[0]
@@ -157,6 +161,8 @@ def _compute(reading: Reading) -> Computed:
         raise NotReadable("an equation with no unknown: a claim to check, not a computation")
     if len(equations) == 1 and len(unknowns) == 1:
         return _one_equation(reading, equations[0], unknowns.pop(), asked)
+    if reading.choose:
+        raise NotReadable("a choice of root, and no single equation to choose from")
     solution = solve_linear_system(equations, unknowns)
     names = tuple(str(x) for x in solution)
     if asked is None:
@@ -190,6 +196,8 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     words = set(reading.words)
     reals = "complex" if "complex" in words else "real" if "real" in words else ""
     roots = solve_one(span, lhs, rhs, x, reals)
+    if reading.choose:
+        roots = [choose_root(roots, reading.choose)]
     if asked is None or asked == x:
         found = " or ".join(_shown(f"{x} = {_latex(root)}") for root in roots)
         return Computed("equation", roots, ", ".join(map(_latex, roots)), (str(x),),

@@ -108,6 +108,55 @@ _LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({_NUMBER})
 _ASK_LENGTH = r"\s*[.,]?\s*(?:what\s+is|find|how\s+long\s+is)\s+(?:the\s+)?(?:length\s+of\s+)?(?:the\s+|its\s+)?"
 _HYPOTENUSE_GIVEN = rf"hypotenuse\s+(?:of\s+(?:length\s+)?)?({_NUMBER})"
 _LEG_GIVEN = rf"(?:a|one)\s+leg\s+(?:of\s+(?:length\s+)?)?({_NUMBER})"
+_LENGTH_NAMES = r"radius|diameter|side(?:\s+length)?|edge(?:\s+length)?|length|width|height|base"
+_PARAMETER = rf"(?:a\s+|an\s+)?({_LENGTH_NAMES})\s+(?:of\s+|is\s+|=\s*)?({_NUMBER})"
+_SHAPE = (rf"\b(?:the\s+)?(area|perimeter|circumference|volume|surface\s+area)\s+of\s+(?:a|an|the)\s+"
+          rf"(circle|square|rectangle|triangle|cube|sphere|cylinder|cone|box|rectangular\s+prism)\s+"
+          rf"(?:with|whose|that\s+has|having|of)\s+({_PARAMETER}(?:\s*,?\s*(?:and\s+)?{_PARAMETER})*){_ENDS}")
+_PI = sympy.pi
+# (measure, shape) -> (the lengths it needs, in order; the formula over them)
+_FORMULAS: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., sympy.Expr]]] = {
+    ("area", "circle"): (("radius",), lambda r: _PI * r**2),
+    ("circumference", "circle"): (("radius",), lambda r: 2 * _PI * r),
+    ("perimeter", "circle"): (("radius",), lambda r: 2 * _PI * r),
+    ("area", "square"): (("side",), lambda a: a**2),
+    ("perimeter", "square"): (("side",), lambda a: 4 * a),
+    ("area", "rectangle"): (("length", "width"), lambda a, b: a * b),
+    ("perimeter", "rectangle"): (("length", "width"), lambda a, b: 2 * (a + b)),
+    ("area", "triangle"): (("base", "height"), lambda b, h: b * h / 2),
+    ("volume", "cube"): (("side",), lambda a: a**3),
+    ("surface area", "cube"): (("side",), lambda a: 6 * a**2),
+    ("volume", "sphere"): (("radius",), lambda r: sympy.Rational(4, 3) * _PI * r**3),
+    ("surface area", "sphere"): (("radius",), lambda r: 4 * _PI * r**2),
+    ("volume", "cylinder"): (("radius", "height"), lambda r, h: _PI * r**2 * h),
+    ("volume", "cone"): (("radius", "height"), lambda r, h: _PI * r**2 * h / 3),
+    ("volume", "box"): (("length", "width", "height"), lambda a, b, c: a * b * c),
+    ("surface area", "box"): (("length", "width", "height"), lambda a, b, c: 2 * (a * b + a * c + b * c)),
+}
+
+
+def _shape(match: re.Match) -> str:
+    measure, shape = (" ".join(match.group(k).lower().split()) for k in (1, 2))
+    shape = "box" if shape == "rectangular prism" else shape
+    given: dict[str, sympy.Rational] = {}
+    for name, number in re.findall(_PARAMETER, match.group(3), flags=re.I):
+        name = name.lower().split()[0]
+        name = "side" if name == "edge" else name
+        if name in given:
+            raise NotReadable(f"the {name} given twice")
+        given[name] = _number(number)
+    if "diameter" in given and "radius" not in given:
+        given["radius"] = given.pop("diameter") / 2
+    if (measure, shape) not in _FORMULAS:
+        raise NotReadable(f"no formula here for the {measure} of a {shape}")
+    needs, formula = _FORMULAS[measure, shape]
+    if set(given) != set(needs):
+        raise NotReadable(f"the {measure} of a {shape} from other lengths than {', '.join(needs)}")
+    if any(value <= 0 for value in given.values()):
+        raise IllPosed("A length must be more than 0, so this has no answer.")
+    return _math(formula(*(given[name] for name in needs)))
+
+
 # (pattern, replacement, kind of the answer; None for a form only respelled here)
 _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\b(?:the\s+)?(\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(arithmetic|geometric)\s+"
@@ -122,9 +171,12 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\ba\s+right\s+triangle\s+has\s+{_LEGS}{_ASK_LENGTH}hypotenuse\b", _hypotenuse, "pythagoras"),
     (rf"\ba\s+right\s+triangle\s+has\s+a\s+{_HYPOTENUSE_GIVEN}\s+and\s+{_LEG_GIVEN}{_ASK_LENGTH}other\s+leg\b",
      _other_leg, "pythagoras"),
+    (_SHAPE, _shape, "geometry"),
+    (r"\b(?:and\s+)?(?:express\s+(?:your|the)\s+answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),  # an answer form
     # `the derivative of f(x) = ...`: the name is not read as function notation; `d/dx` names its variable.
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
+    (r"(?<![A-Za-z\\])([fgh])\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*\(", r"\1\\prime(", None),  # f'(2): a derivative's value
 ]
 _REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement, kind) for pattern, replacement, kind in _REWRITES]
 
@@ -300,3 +352,82 @@ def _with_respect_to(s: list[Segment], i: int) -> tuple[int, str]:
     if _words_at(s, i, "with", "respect", "to") and _is_math(s, i + 3) and re.fullmatch(r"[a-z]", s[i + 3].text):
         return i + 4, s[i + 3].text
     return i, ""
+
+
+_DEFINITION = re.compile(r"([fgh])\s*\(\s*([a-z])\s*\)\s*=\s*(.+)")
+_CALL = re.compile(r"([fgh])\s*(\\prime)?\s*\((.*)\)")
+
+
+def function_value(reading: Reading, evaluate: Evaluate, check: Callable[[str], None]) -> None:
+    """`Let f(x) = 3x^2 - x - 2. What is f(-2)?`, `f'(2)`, `f(g(8))` with `g(x) = 2x + 4` defined too: named
+    functions of one variable, each defined once, and one call at a number, nothing else. The call becomes
+    its value; `check` refuses a body typed one way and meant another, as for any math span."""
+    s = reading.segments
+    spans = [i for i, segment in enumerate(s) if segment.kind == "math"]
+    definitions = {i: m.groups() for i in spans if (m := _DEFINITION.fullmatch(s[i].text))}
+    calls = [i for i in spans if i not in definitions]
+    names = [name for name, _, _ in definitions.values()]
+    if not definitions or len(calls) != 1 or len(set(names)) != len(names):
+        return
+    functions = {}
+    for name, variable, body in definitions.values():
+        check(body)
+        value = evaluate(body)
+        if re.search(r"(?<![A-Za-z\\])[fgh]\s*'?\s*\(", body) or not value.free_symbols <= {sympy.Symbol(variable)}:
+            raise NotReadable("a function defined through another, or with a letter besides its variable")
+        functions[name] = (sympy.Symbol(variable), value)
+    s[calls[0]] = Segment("math", _math(_call_value(s[calls[0]].text, functions)), computed=True)
+    for i in sorted(definitions, reverse=True):
+        del s[i]
+    reading.kinds.append("function")
+
+
+def _call_value(text: str, functions: dict[str, tuple[sympy.Symbol, sympy.Expr]]) -> sympy.Expr:
+    call = _CALL.fullmatch(text.strip())
+    if call is None:
+        if not _PLAIN_NUMBER.fullmatch(text.strip()):
+            raise NotReadable("a function called at other than a number")
+        return _number(text.strip())
+    name, prime, inner = call.groups()
+    if name not in functions:
+        raise NotReadable(f"the function {name} is not defined here")
+    variable, body = functions[name]
+    if prime:
+        body = sympy.diff(body, variable)
+    value = body.subs(variable, _call_value(inner, functions))
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise IllPosed("The function is not defined there: it divides by zero, so this has no answer.")
+    return sympy.radsimp(value)
+
+
+_CHOICES = {**dict.fromkeys(("larger", "largest", "greater", "greatest", "bigger", "biggest"), "largest"),
+            **dict.fromkeys(("smaller", "smallest", "lesser", "least"), "smallest"),
+            "positive": "positive", "negative": "negative"}
+CHOICE_WORDS = frozenset(_CHOICES)
+
+
+def root_choice(reading: Reading) -> None:
+    """`the larger solution of x^2 - 4x - 12 = 0`, `the positive value of x`: which root is asked
+    (`Reading.choose`); the engine picks it among real roots, or claims nothing."""
+    s = reading.segments
+    found = [i for i in range(len(s) - 1) if s[i].kind == "word" and s[i].text in _CHOICES
+             and s[i + 1].kind == "word" and s[i + 1].text in ("solution", "root", "value")]
+    if len(found) > 1:
+        raise NotReadable("two choices of root")
+    if found:
+        reading.choose = _CHOICES[s[found[0]].text]
+        del s[found[0]]
+
+
+def choose_root(roots: list[sympy.Expr], choice: str) -> sympy.Expr:
+    """The root `choice` names among `roots` (all real), or NotReadable when it names none or several."""
+    if not all(root.is_real for root in roots):
+        raise NotReadable("a choice among roots that are not all real")
+    if choice == "largest":
+        return max(roots)
+    if choice == "smallest":
+        return min(roots)
+    named = [root for root in roots if (root.is_positive if choice == "positive" else root.is_negative)]
+    if len(named) != 1:
+        raise NotReadable(f"not exactly one {choice} root")
+    return named[0]

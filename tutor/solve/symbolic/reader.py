@@ -28,7 +28,16 @@ from tutor.solve.symbolic.phrases import (
     remainder,
     word_operators,
 )
-from tutor.solve.symbolic.questions import QUESTION_WORDS, derivative, points, rewrite, statistics
+from tutor.solve.symbolic.questions import (
+    CHOICE_WORDS,
+    QUESTION_WORDS,
+    derivative,
+    function_value,
+    points,
+    rewrite,
+    root_choice,
+    statistics,
+)
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
 
 __all__ = ["FILLER", "IllPosed", "NotReadable", "Reading", "Segment", "clean", "read", "segment"]
@@ -39,7 +48,8 @@ FILLER = frozenset(
     determine work out give express write convert as an answer your in its simplest form common fraction
     decimal exact exactly result please can could would you tell me help how get for if then and given let
     that such us all when at solution solutions root roots equation equations system following expression enter
-    separated by commas comma equal equals to lowest terms real complex radical number numbers hi hey thanks quick""".split()
+    separated by commas comma equal equals to lowest terms real complex radical number numbers hi hey thanks quick
+    pls plz thx ty wat wats wht whts""".split()
 )
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
@@ -64,6 +74,7 @@ _REWRITES = [
     (r"\\pmod\b|\\bmod\b|\\mod\b", " mod "),
     (r"\(\s*mod\s+([^()]*)\)", r" mod \1 "),
     (r"\bwhat\s*'?\s*s\b", "what is"),
+    (r"\bquick\s+q\b\s*:?", " "),
     (r"\b(?:as|to) an integer\b", " "),  # an answer form; "integer" anywhere else is a condition
     (r"\blet\s*'\s*s\b", "let us"),
     (r"\b(?:greatest common (?:divisor|factor)|highest common factor|gcf|hcf)\b", "gcd"),
@@ -214,11 +225,11 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     text, kinds = clean(problem)
     reading = Reading(segment(text), kinds)
     _article(reading)
-    _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS)
+    _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS | CHOICE_WORDS)
+    function_value(reading, evaluate, _refuse_ambiguous)
+    root_choice(reading)
     for span in reading.spans:
-        for pattern, reason in _AMBIGUOUS_SPANS:
-            if pattern.search(span):
-                raise NotReadable(reason)
+        _refuse_ambiguous(span)
     postfix_words(reading)
     remainder(reading, evaluate)
     gcd_lcm(reading)
@@ -228,6 +239,12 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
     return reading
+
+
+def _refuse_ambiguous(span: str) -> None:
+    for pattern, reason in _AMBIGUOUS_SPANS:
+        if pattern.search(span):
+            raise NotReadable(reason)
 
 
 def _check_words(reading: Reading, known: frozenset[str]) -> None:

@@ -32,6 +32,8 @@ class Reading:
 
     segments: list[Segment]
     kinds: list[str] = field(default_factory=list)
+    choose: str = ""
+    """Which root is asked ("largest", "smallest", "positive", "negative"), or "" for all of them."""
 
     @property
     def words(self) -> list[str]:
