@@ -434,3 +434,26 @@ def test_the_detail_is_a_sentence_for_a_student():
     assert analyse_here("What is 3 + 4 * 5?").detail == "A direct computation gives 23."
     assert analyse_here("x + y = 10, x - y = 2").detail == "Solving the equations directly gives $x = 6$ and $y = 4$."
     assert analyse_here("x^2 + x - 12 = 0").values == ("-4", "3")
+
+
+def test_no_wrong_claim_on_generated_problems_in_any_wording():
+    """Every template of the synthetic generator, in each of its four wordings: whatever the direct computation
+    claims must be the generator's own (sympy-verified) answer. The generator's wordings are the forms the
+    question readers were written against; the student-style evaluation set is not read here."""
+    from trainer.data.synth.base import REGISTRY
+    from trainer.data.synth.generate import make_problem
+    from trainer.data.synth.wording import WORDINGS
+    from tutor.grading import is_equivalent
+
+    claimed, wrong = 0, []
+    for name in REGISTRY:
+        for level in (1, 3, 5):
+            for wording in WORDINGS:
+                problem = make_problem(name, level, 7_000 + level, verify_answer=False, wording=wording)
+                analysis = analyse_here(problem.problem)
+                if analysis.status == "computed":
+                    claimed += 1
+                    if not is_equivalent(analysis.answer, problem.answer):
+                        wrong.append((problem.problem, analysis.answer, problem.answer))
+    assert not wrong, wrong[:5]
+    assert claimed > 0.15 * len(REGISTRY) * 12, f"only {claimed} claims: the readers stopped reading"

@@ -14,10 +14,16 @@ uses (`tutor.grading.expression`, here building sympy values through `domain.Sym
 text is never handed to a string evaluator (sympy's or Python's). It reads arithmetic (fractions,
 decimals, powers, roots, factorials, percentages, logarithms with a base, binomial coefficients, 2x2 and
 3x3 determinants), equations in one unknown (polynomial, rational), square linear systems of 2 or 3
-equations, gcd/lcm, remainders, and decimal <-> fraction conversions. Math that students type one way and
+equations, gcd/lcm, remainders, and decimal <-> fraction conversions; and school questions known by their
+words (`questions`): the mean, median, mode or range of listed numbers, the slope, distance or midpoint of
+two points, a polynomial's derivative, a named function at a number (`f(4)`, `f'(2)`, `f(g(8))`), the
+larger/smaller/positive/negative root, the n-th term of an arithmetic or geometric sequence, a trigonometric
+value in degrees, "what percent of", a percent change, a right triangle's sides, and the area, perimeter or
+volume of a named shape. Math that students type one way and
 mean another (`1 1/2`, `x2`, `1/2x`, `8^2/3`, `1,000`, `3 * 17 mod 5`) gets no claim.
 
-Modules: `reader` (words and math spans), `phrases` (remainder, gcd/lcm, word operators), `segments`
+Modules: `reader` (words and math spans), `phrases` (remainder, gcd/lcm, word operators), `questions`
+(the school questions), `segments`
 (the reader's data and verdicts), `domain` (sympy values, bounded), `equations` (solving),
 `engine` (the analysis in-process: `analyse_here`, `compute`), `client` (the time limit: a worker op
 under the grader's killable worker pool; `analyse`, `start`, `cross_check`), `analysis` (`Analysis`).
