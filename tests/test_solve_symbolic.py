@@ -170,6 +170,22 @@ COMPUTED = [
     ("volume of a sphere with radius 3", "geometry", [Rational(4, 3) * 27 * sympy.pi]),
     ("surface area of a box with length 2, width 3 and height 4", "geometry", [2 * (6 + 8 + 12)]),
     ("quick q: whats 7*8 pls", "arithmetic", [56]),
+    ("A fair coin is flipped 5 times. What is the probability of getting exactly 1 tails? Express your answer as a "
+     "common fraction.", "probability", [Rational(binomial(5, 1), 2**5)]),
+    ("A fair coin is flipped 9 times. What is the probability of getting at most 7 tails?", "probability",
+     [Rational(2**9 - binomial(9, 8) - binomial(9, 9), 2**9)]),
+    ("what is the probability of getting 2 heads in 3 coin flips", "probability", [Rational(3, 8)]),
+    ("Two fair six-sided dice are rolled. What is the probability that the sum is 7?", "probability",
+     [Rational(6, 36)]),  # (1,6) (2,5) ... (6,1)
+    ("Three fair six-sided dice, with faces numbered 1 to 6, are rolled. What is the probability that the sum is at "
+     "least 16?", "probability", [Rational(1 + 3 + 6, 216)]),  # 18: 1 way, 17: 3, 16: 6
+    ("the probability of rolling a sum of 11 with two dice", "probability", [Rational(2, 36)]),
+    ("In how many ways can you choose 3 books from 10 books?", "counting", [binomial(10, 3)]),
+    ("how many ways to choose 2 from 5", "counting", [10]),
+    ("How many distinct arrangements of the letters in the word LHGHLL are there?", "counting",
+     [factorial(6) / (factorial(3) * factorial(2))]),
+    ("how many ways to arrange the letters of MISSISSIPPI", "counting",
+     [factorial(11) / (factorial(4) * factorial(4) * factorial(2))]),
     ("What is the arithmetic mean of $13$, $5$, $4$, $6$?", "statistics", [Rational(13 + 5 + 4 + 6, 4)]),
     ("whats the average of 2, 3.5 and 6", "statistics", [Rational(23, 6)]),  # 11.5 / 3
     ("median of 3, 6, 1, 3, 5, 4", "statistics", [Rational(3 + 4, 2)]),  # 1 3 3 4 5 6
@@ -277,6 +293,10 @@ NOT_COMPUTED = [
     "area of a rectangle with length 5",
     "area of a circle with radius 5 cm",
     "the area of a hexagon with side 2",
+    "how many ways can you choose 3 red balls from 10 balls",  # red: a condition
+    "a coin is flipped 3 times. what is the probability of getting exactly 2 heads in a row",
+    "two dice are rolled. what is the probability that the sum is 7 or 11",
+    "how many ways can you choose 3 people from 10 to stand in a line",
     "Evaluate log_4 1/256.",  # log_4(1) / 256 as TeX reads it, or log_4(1/256)?
     "sqrt 50/2",
     "log_2 8^2",
@@ -346,6 +366,7 @@ ILL_POSED = [
     ("What is 0/0?", "This problem divides by zero, so it has no answer."),
     ("Solve x/0 = 1", "This problem divides by zero, so it has no answer."),
     ("What is (x^2 - 1)/(x - 1) when x = 1", "What is asked divides by zero at the solution, so it has no answer."),
+    ("how many ways can you choose 5 from 3", "There are fewer to choose from than are chosen"),
     ("the area of a square with side 0", "A length must be more than 0, so this has no answer."),
     ("f(x) = 1/x, what is f(0)?", "The function is not defined there: it divides by zero"),
     ("percent change from 0 to 5", "A percent change from 0 divides by zero, so it has no answer."),

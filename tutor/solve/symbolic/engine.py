@@ -34,7 +34,7 @@ _DECIMAL_IN = re.compile(r"\d*\.\d+")
 _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
-                 "geometry", "function")
+                 "geometry", "function", "probability", "counting")
 
 
 @dataclass

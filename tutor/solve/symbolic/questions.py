@@ -157,6 +157,94 @@ def _shape(match: re.Match) -> str:
     return _math(formula(*(given[name] for name in needs)))
 
 
+_COUNT = r"\d{1,3}"
+_BOUND = r"(exactly\s+|at\s+least\s+|at\s+most\s+)?"
+_COINS_THEN_ASK = (rf"\b(?:a\s+)?(?:fair\s+)?coin\s+is\s+(?:flipped|tossed)\s+({_COUNT})\s+times\s*[.,]?\s*(?:what\s+is\s+)?"
+                   rf"the\s+probability\s+(?:of\s+(?:getting|flipping)\s+|that\s+(?:you\s+get|it\s+lands|we\s+get)\s+)"
+                   rf"{_BOUND}({_COUNT})\s+(heads|tails){_ENDS}")
+_ASK_THEN_COINS = (rf"\bthe\s+probability\s+of\s+(?:getting|flipping)\s+{_BOUND}({_COUNT})\s+(heads|tails)\s+"
+                   rf"(?:in|with|when\s+flipping\s+a\s+(?:fair\s+)?coin)\s+({_COUNT})\s+(?:fair\s+)?(?:coin\s+)?"
+                   rf"(?:flips|tosses|times){_ENDS}")
+_DICE = rf"({_COUNT})\s+(?:fair\s+)?(?:(\d{{1,2}})-sided\s+|standard\s+)?dice"
+_SUM_BOUND = r"(exactly\s+|at\s+least\s+|at\s+most\s+|more\s+than\s+|less\s+than\s+)?"
+_DICE_THEN_ASK = (rf"\b{_DICE}(?:\s*,?\s*with\s+faces\s+numbered\s+1\s+to\s+(\d{{1,2}})\s*,?)?\s+are\s+(?:rolled|thrown)"
+                  rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+(?:the\s+)?(?:sum|total)\s+is\s+{_SUM_BOUND}"
+                  rf"({_COUNT}){_ENDS}")
+_ASK_THEN_DICE = (rf"\bthe\s+probability\s+of\s+(?:rolling|getting)\s+a\s+(?:sum|total)\s+of\s+{_SUM_BOUND}({_COUNT})\s+"
+                  rf"(?:with|when\s+rolling|on)\s+{_DICE}{_ENDS}")
+_CHOOSE = (rf"\bhow\s+many\s+(?:ways\s+(?:can\s+(?:you|i|we)\s+|are\s+there\s+to\s+|to\s+)|different\s+ways\s+"
+           rf"(?:can\s+(?:you|i|we)\s+|to\s+))(?:choose|pick|select)\s+({_COUNT})(?:\s+([a-z]+))?\s+(?:from|out\s+of)\s+"
+           rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{_ENDS}")
+_ARRANGE = (rf"\b(?:the\s+number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+)?(?:arrangements|permutations|ways\s+to\s+"
+            rf"arrange)\s+(?:of\s+|are\s+there\s+of\s+)?the\s+letters\s+(?:in|of)\s+(?:the\s+word\s+)?([A-Za-z]{{1,20}})"
+            rf"(?:\s+are\s+there)?{_ENDS}")
+
+
+def _in_range(bound: str, k: int, outcomes: range) -> list[int]:
+    bound = " ".join(bound.split())
+    tests = {"": k.__eq__, "exactly": k.__eq__, "at least": k.__le__, "at most": k.__ge__,
+             "more than": k.__lt__, "less than": k.__gt__}
+    return [j for j in outcomes if tests[bound](j)]
+
+
+def _coin_probability(flips: int, bound: str, k: int) -> str:
+    if not 1 <= flips <= 60:
+        raise NotReadable("a number of coin flips out of range")
+    favourable = sum(sympy.binomial(flips, j) for j in _in_range(bound or "", k, range(flips + 1)))
+    return _math(sympy.Rational(favourable, 2**flips))
+
+
+def _coins_then_ask(match: re.Match) -> str:
+    return _coin_probability(int(match.group(1)), match.group(2) or "", int(match.group(3)))
+
+
+def _ask_then_coins(match: re.Match) -> str:
+    return _coin_probability(int(match.group(4)), match.group(1) or "", int(match.group(2)))
+
+
+def _dice_probability(dice: int, sides: int, bound: str, total: int) -> str:
+    if not (1 <= dice <= 4 and 2 <= sides <= 20):
+        raise NotReadable("a number of dice or of faces out of range")
+    counts = Counter({0: 1})
+    for _ in range(dice):
+        step: Counter = Counter()
+        for partial, ways in counts.items():
+            for face in range(1, sides + 1):
+                step[partial + face] += ways
+        counts = step
+    favourable = sum(counts[t] for t in _in_range(bound or "", total, range(dice, dice * sides + 1)))
+    return _math(sympy.Rational(favourable, sides**dice))
+
+
+def _dice_then_ask(match: re.Match) -> str:
+    dice, sides, numbered, bound, total = match.groups()
+    if sides and numbered and sides != numbered:
+        raise NotReadable("dice whose sides and faces disagree")
+    return _dice_probability(int(dice), int(sides or numbered or 6), bound or "", int(total))
+
+
+def _ask_then_dice(match: re.Match) -> str:
+    bound, total, dice, sides = match.groups()
+    return _dice_probability(int(dice), int(sides or 6), bound or "", int(total))
+
+
+def _choose(match: re.Match) -> str:
+    k, chosen, n, pool = match.groups()
+    if chosen and pool and chosen.rstrip("s") != pool.rstrip("s"):
+        raise NotReadable("chosen things other than the ones chosen from: a condition not read")
+    if int(k) > int(n):
+        raise IllPosed("There are fewer to choose from than are chosen, so this has no answer.")
+    return _math(sympy.binomial(int(n), int(k)))
+
+
+def _arrangements(match: re.Match) -> str:
+    letters = Counter(match.group(1).lower())
+    total = sympy.factorial(sum(letters.values()))
+    for repeats in letters.values():
+        total /= sympy.factorial(repeats)
+    return _math(total)
+
+
 # (pattern, replacement, kind of the answer; None for a form only respelled here)
 _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\b(?:the\s+)?(\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(arithmetic|geometric)\s+"
@@ -172,6 +260,12 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\ba\s+right\s+triangle\s+has\s+a\s+{_HYPOTENUSE_GIVEN}\s+and\s+{_LEG_GIVEN}{_ASK_LENGTH}other\s+leg\b",
      _other_leg, "pythagoras"),
     (_SHAPE, _shape, "geometry"),
+    (_COINS_THEN_ASK, _coins_then_ask, "probability"),
+    (_ASK_THEN_COINS, _ask_then_coins, "probability"),
+    (_DICE_THEN_ASK, _dice_then_ask, "probability"),
+    (_ASK_THEN_DICE, _ask_then_dice, "probability"),
+    (_CHOOSE, _choose, "counting"),
+    (_ARRANGE, _arrangements, "counting"),
     (r"\b(?:and\s+)?(?:express\s+(?:your|the)\s+answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),  # an answer form
     # `the derivative of f(x) = ...`: the name is not read as function notation; `d/dx` names its variable.
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
