@@ -31,7 +31,7 @@ _DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
 _INTEGER_LIST = re.compile(r"\s*\(?\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\)?\s*|\s*\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]\s*")
 
 
-def _words_at(segments: list[Segment], i: int, *words: str) -> bool:
+def words_at(segments: list[Segment], i: int, *words: str) -> bool:
     return all(i + k < len(segments) and segments[i + k].kind == "word" and segments[i + k].text == w
                for k, w in enumerate(words))
 
@@ -68,22 +68,22 @@ def remainder(reading: Reading, evaluate: Evaluate) -> None:
 def _remainder_phrase(s: list[Segment], i: int) -> tuple[int, int, str, str, bool] | None:
     """(start, stop, dividend, divisor, whole) of a remainder phrase beginning at segment i, else None;
     `whole`: the phrase says the dividend is all of its span ("the remainder when E is divided by N")."""
-    if _words_at(s, i, "remainder"):
+    if words_at(s, i, "remainder"):
         j = i + 1
-        if (_words_at(s, j, "when", "dividing") or _words_at(s, j, "of", "dividing")) and _math(s, j + 2) \
-                and _words_at(s, j + 3, "by") and _math(s, j + 4):
+        if (words_at(s, j, "when", "dividing") or words_at(s, j, "of", "dividing")) and is_math(s, j + 2) \
+                and words_at(s, j + 3, "by") and is_math(s, j + 4):
             return i, j + 5, s[j + 2].text, s[j + 4].text, True
-        if not (_words_at(s, j, "when") or _words_at(s, j, "of")) or not _math(s, j + 1):
+        if not (words_at(s, j, "when") or words_at(s, j, "of")) or not is_math(s, j + 1):
             return None
         k = j + 2
         for optional in ("when", "it", "is"):
-            k += _words_at(s, k, optional)
-        if _words_at(s, k, "divided", "by") and _math(s, k + 2):
+            k += words_at(s, k, optional)
+        if words_at(s, k, "divided", "by") and is_math(s, k + 2):
             return i, k + 3, s[j + 1].text, s[k + 2].text, True
-        if (_words_at(s, k, "mod") or _words_at(s, k, "modulo")) and _math(s, k + 1):
+        if (words_at(s, k, "mod") or words_at(s, k, "modulo")) and is_math(s, k + 1):
             return i, k + 2, s[j + 1].text, s[k + 1].text, False
         return None
-    if _math(s, i) and (_words_at(s, i + 1, "mod") or _words_at(s, i + 1, "modulo")) and _math(s, i + 2):
+    if is_math(s, i) and (words_at(s, i + 1, "mod") or words_at(s, i + 1, "modulo")) and is_math(s, i + 2):
         return i, i + 3, s[i].text, s[i + 2].text, False
     return None
 
@@ -97,7 +97,7 @@ def _is_atom(text: str) -> bool:
     return not re.search(r"\\(?:cdot|times|div)\b", re.sub(r"\([^()]*\)|\{[^{}]*\}", "", body))
 
 
-def _math(s: list[Segment], i: int) -> bool:
+def is_math(s: list[Segment], i: int) -> bool:
     return 0 <= i < len(s) and s[i].kind == "math"
 
 
@@ -110,18 +110,18 @@ def gcd_lcm(reading: Reading) -> None:
     s = reading.segments
     i = 0
     while i < len(s):
-        if not (_words_at(s, i, "gcd") or _words_at(s, i, "lcm")):
+        if not (words_at(s, i, "gcd") or words_at(s, i, "lcm")):
             i += 1
             continue
         name = s[i].text
         j = i + 1
-        if _math(s, j) and (numbers := _INTEGER_LIST.fullmatch(s[j].text)):
+        if is_math(s, j) and (numbers := _INTEGER_LIST.fullmatch(s[j].text)):
             values = [int(n) for n in re.findall(r"-?\d+", numbers.group(1) or numbers.group(2))]
             stop = j + 1
         else:
-            j += _words_at(s, j, "of")
-            j += _words_at(s, j, "the")
-            j += _words_at(s, j, "numbers") or _words_at(s, j, "integers")
+            j += words_at(s, j, "of")
+            j += words_at(s, j, "the")
+            j += words_at(s, j, "numbers") or words_at(s, j, "integers")
             values, stop = _listed_integers(s, j)
         if len(values) < 2:
             raise NotReadable(f"a {name} of other than listed integers")
@@ -133,14 +133,14 @@ def gcd_lcm(reading: Reading) -> None:
 def _listed_integers(s: list[Segment], j: int) -> tuple[list[int], int]:
     """Integers listed from segment j on (`12 and 18`, `4, 6, and 10`), and where the list ends."""
     values: list[int] = []
-    while _math(s, j) and re.fullmatch(r"-?\d+", s[j].text):
+    while is_math(s, j) and re.fullmatch(r"-?\d+", s[j].text):
         values.append(int(s[j].text))
         nxt = j + 1
         if nxt < len(s) and s[nxt].kind == "punct" and s[nxt].text == ",":
             nxt += 1
-        if _words_at(s, nxt, "and"):
+        if words_at(s, nxt, "and"):
             nxt += 1
-        if nxt == j + 1 or not _math(s, nxt):
+        if nxt == j + 1 or not is_math(s, nxt):
             return values, j + 1
         j = nxt
     return values, j
@@ -160,7 +160,7 @@ def word_operators(reading: Reading) -> None:
     i = 0
     while i < len(s):
         for words, operator in _WORD_OPERATORS.items():
-            if _math(s, i) and _words_at(s, i + 1, *words) and _math(s, i + 1 + len(words)):
+            if is_math(s, i) and words_at(s, i + 1, *words) and is_math(s, i + 1 + len(words)):
                 if s[i].computed:
                     raise NotReadable("a word operator after a phrase: `the lcm of 4 and 6 times 2`")
                 stop = i + 2 + len(words)

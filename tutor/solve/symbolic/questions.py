@@ -25,9 +25,8 @@ from collections.abc import Callable
 
 import sympy
 
+from tutor.solve.symbolic.phrases import Evaluate, is_math, words_at
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
-
-Evaluate = Callable[[str], sympy.Expr]
 
 # Words read only inside the segment-level forms below.
 QUESTION_WORDS = frozenset(
@@ -287,24 +286,16 @@ def rewrite(text: str) -> tuple[str, list[str]]:
 
 # ---- segment level ---------------------------------------------------------------------------------------
 
-def _words_at(s: list[Segment], i: int, *words: str) -> bool:
-    return all(i + k < len(s) and s[i + k].kind == "word" and s[i + k].text == w for k, w in enumerate(words))
-
-
 def _skip(s: list[Segment], i: int, words: frozenset[str]) -> int:
     while i < len(s) and s[i].kind == "word" and s[i].text in words:
         i += 1
     return i
 
 
-def _is_math(s: list[Segment], i: int) -> bool:
-    return 0 <= i < len(s) and s[i].kind == "math"
-
-
 def _joiner(s: list[Segment], i: int, *words: str) -> int:
     """Past an optional comma and one of `words` (`, and`), or i when neither is there."""
     j = i + (i < len(s) and s[i].kind == "punct" and s[i].text == ",")
-    return j + 1 if any(_words_at(s, j, w) for w in words) else j
+    return j + 1 if any(words_at(s, j, w) for w in words) else j
 
 
 _BRACKETED_LIST = re.compile(rf"[(\[{{]?\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*[)\]}}]?|\\{{\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*\\}}")
@@ -313,18 +304,18 @@ _BRACKETED_LIST = re.compile(rf"[(\[{{]?\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*[)
 def _listed_numbers(s: list[Segment], i: int) -> tuple[list[sympy.Rational], int]:
     """Plain numbers listed from segment i (`3, 5, 7`, `3, 5 and 7`, `{3, 5, 7}`) and where the list ends;
     NotReadable when the list runs on into math that is not a plain number (`3, 5 and x`)."""
-    if _is_math(s, i) and (bracketed := _BRACKETED_LIST.fullmatch(s[i].text)):
+    if is_math(s, i) and (bracketed := _BRACKETED_LIST.fullmatch(s[i].text)):
         values, stop = [_number(n) for n in re.findall(_NUMBER, bracketed.group(1) or bracketed.group(2))], i + 1
     else:
         values, stop = [], i
-        while _is_math(s, stop) and _PLAIN_NUMBER.fullmatch(s[stop].text):
+        while is_math(s, stop) and _PLAIN_NUMBER.fullmatch(s[stop].text):
             values.append(_number(s[stop].text))
             following = _joiner(s, stop + 1, "and")
-            if not _is_math(s, following):
+            if not is_math(s, following):
                 stop += 1
                 break
             stop = following
-    if _is_math(s, _joiner(s, stop, "and")) or _is_math(s, stop):
+    if is_math(s, _joiner(s, stop, "and")) or is_math(s, stop):
         raise NotReadable("a list that runs on into something other than a plain number")
     return values, stop
 
@@ -354,8 +345,8 @@ def statistics(reading: Reading) -> None:
     i = 0
     while i < len(s):
         start = i
-        j = i + _words_at(s, i, "arithmetic")
-        if not any(_words_at(s, j, name) for name in ("mean", "average", "median", "mode", "range")):
+        j = i + words_at(s, i, "arithmetic")
+        if not any(words_at(s, j, name) for name in ("mean", "average", "median", "mode", "range")):
             i += 1
             continue
         name = s[j].text
@@ -388,12 +379,12 @@ def points(reading: Reading, evaluate: Evaluate) -> None:
     `the distance from (0, 0) to (3, 4)`, `the midpoint of the segment with endpoints (6, -2) and (-3, -1)`."""
     s = reading.segments
     for i in range(len(s)):
-        if not any(_words_at(s, i, name) for name in ("slope", "distance", "midpoint")):
+        if not any(words_at(s, i, name) for name in ("slope", "distance", "midpoint")):
             continue
         name = s[i].text
         j = _skip(s, i + 1, _POINT_JOIN)
         second = _joiner(s, j + 1, "and", "to")
-        if not (_is_math(s, j) and _is_math(s, second) and second > j + 1):
+        if not (is_math(s, j) and is_math(s, second) and second > j + 1):
             return
         first, last = _point(s[j].text, evaluate), _point(s[second].text, evaluate)
         if first is None or last is None:
@@ -418,12 +409,12 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
     3x^2 + 1 with respect to x`: a polynomial in one variable, differentiated exactly."""
     s = reading.segments
     for i in range(len(s)):
-        if not (_words_at(s, i, "derivative") or _words_at(s, i, "differentiate")):
+        if not (words_at(s, i, "derivative") or words_at(s, i, "differentiate")):
             continue
         j, variable = _with_respect_to(s, i + 1)
-        j += _words_at(s, j, "of")
-        j += _words_at(s, j, "the")
-        if not _is_math(s, j):
+        j += words_at(s, j, "of")
+        j += words_at(s, j, "the")
+        if not is_math(s, j):
             return
         stop, after = _with_respect_to(s, j + 1)
         if variable and after and variable != after:
@@ -443,7 +434,7 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
 
 def _with_respect_to(s: list[Segment], i: int) -> tuple[int, str]:
     """Past `with respect to x` at segment i, and the variable's name; (i, "") when it is not there."""
-    if _words_at(s, i, "with", "respect", "to") and _is_math(s, i + 3) and re.fullmatch(r"[a-z]", s[i + 3].text):
+    if words_at(s, i, "with", "respect", "to") and is_math(s, i + 3) and re.fullmatch(r"[a-z]", s[i + 3].text):
         return i + 4, s[i + 3].text
     return i, ""
 
