@@ -143,9 +143,9 @@ def _compute(reading: Reading) -> Computed:
             broken.append(exc)
     if broken:
         raise broken[0]
+    if reading.choose and (len(equations) != 1 or len(unknowns) != 1):
+        raise NotReadable("a choice of root, and no single equation to choose from")
     if not equations:
-        if reading.choose:
-            raise NotReadable("a choice of root, and no equation")
         if len(expressions) != 1:
             raise NotReadable("not one expression" if expressions else "no math")
         span, value, _ = expressions[0]
@@ -161,8 +161,6 @@ def _compute(reading: Reading) -> Computed:
         raise NotReadable("an equation with no unknown: a claim to check, not a computation")
     if len(equations) == 1 and len(unknowns) == 1:
         return _one_equation(reading, equations[0], unknowns.pop(), asked)
-    if reading.choose:
-        raise NotReadable("a choice of root, and no single equation to choose from")
     solution = solve_linear_system(equations, unknowns)
     names = tuple(str(x) for x in solution)
     if asked is None:
@@ -175,13 +173,15 @@ def _compute(reading: Reading) -> Computed:
 
 
 def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
-    """A question a phrase answered whole (`questions.points`, `questions.derivative`)."""
+    """A question a phrase answered whole: a midpoint (`questions.points`) or a derivative (`questions.derivative`)."""
     if kind == "midpoint":
         answer = "(" + ", ".join(map(_latex, values)) + ")"
         return Computed(kind, values, answer, (), f"The midpoint, computed directly, is {_shown(answer)}.")
-    answer = _latex(values[0])
-    return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
-                    f"Differentiating directly gives {_shown(answer)}.")
+    if kind == "derivative":
+        answer = _latex(values[0])
+        return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
+                        f"Differentiating directly gives {_shown(answer)}.")
+    raise AssertionError(f"no whole answer of kind {kind!r}")
 
 
 def _side(text: str, span: str) -> tuple[sympy.Expr, set[sympy.Symbol]]:

@@ -28,7 +28,10 @@ _WORD_OPERATORS = {("plus",): "+", ("minus",): "-", ("times",): r" \times ", ("m
                    ("divided", "by"): r" \div ", ("over",): "/"}
 _POSTFIX_WORDS = {"squared": "^2", "cubed": "^3"}
 _DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
-_INTEGER_LIST = re.compile(r"\s*\(?\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\)?\s*|\s*\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]\s*")
+SIGNED_NUMBER = r"-?\d+(?:\.\d+)?"
+# What may follow an operand that ends a phrase: the end, a sentence's end, or a word (`20 more` is not `20`).
+OPERAND_ENDS = r"(?=\s*$|\s*[?.!,;:](?:\s|$)|\s+[A-Za-z]{2,})"
+_PLAIN_SIGNED_NUMBER = re.compile(SIGNED_NUMBER)
 
 
 def words_at(segments: list[Segment], i: int, *words: str) -> bool:
@@ -115,35 +118,44 @@ def gcd_lcm(reading: Reading) -> None:
             continue
         name = s[i].text
         j = i + 1
-        if is_math(s, j) and (numbers := _INTEGER_LIST.fullmatch(s[j].text)):
-            values = [int(n) for n in re.findall(r"-?\d+", numbers.group(1) or numbers.group(2))]
-            stop = j + 1
-        else:
-            j += words_at(s, j, "of")
-            j += words_at(s, j, "the")
-            j += words_at(s, j, "numbers") or words_at(s, j, "integers")
-            values, stop = _listed_integers(s, j)
-        if len(values) < 2:
+        j += words_at(s, j, "of")
+        j += words_at(s, j, "the")
+        j += words_at(s, j, "numbers") or words_at(s, j, "integers")
+        listed, stop = listed_numbers(s, j)
+        values = [int(v) for v in listed if v.is_Integer]
+        if len(values) < 2 or len(values) != len(listed):
             raise NotReadable(f"a {name} of other than listed integers")
         result = math.gcd(*values) if name == "gcd" else math.lcm(*values)
         _replace(reading, i, stop, str(result), name)
         i += 1
 
 
-def _listed_integers(s: list[Segment], j: int) -> tuple[list[int], int]:
-    """Integers listed from segment j on (`12 and 18`, `4, 6, and 10`), and where the list ends."""
-    values: list[int] = []
-    while is_math(s, j) and re.fullmatch(r"-?\d+", s[j].text):
-        values.append(int(s[j].text))
-        nxt = j + 1
-        if nxt < len(s) and s[nxt].kind == "punct" and s[nxt].text == ",":
-            nxt += 1
-        if words_at(s, nxt, "and"):
-            nxt += 1
-        if nxt == j + 1 or not is_math(s, nxt):
-            return values, j + 1
-        j = nxt
-    return values, j
+def joiner(s: list[Segment], i: int, *words: str) -> int:
+    """Past an optional comma and one of `words` (`, and`), or i when neither is there."""
+    j = i + (i < len(s) and s[i].kind == "punct" and s[i].text == ",")
+    return j + 1 if any(words_at(s, j, w) for w in words) else j
+
+
+_NUMBER_LIST = re.compile(rf"[(\[{{]?\s*({SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER})+)\s*[)\]}}]?|\\{{\s*({SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER})+)\s*\\}}")
+
+
+def listed_numbers(s: list[Segment], i: int) -> tuple[list[sympy.Rational], int]:
+    """Plain numbers listed from segment i (`3, 5, 7`, `3, 5 and 7`, `{3, 5, 7}`) and where the list ends;
+    NotReadable when the list runs on into math that is not a plain number (`3, 5 and x`)."""
+    if is_math(s, i) and (bracketed := _NUMBER_LIST.fullmatch(s[i].text)):
+        values, stop = [sympy.Rational(n) for n in re.findall(SIGNED_NUMBER, bracketed.group(1) or bracketed.group(2))], i + 1
+    else:
+        values, stop = [], i
+        while is_math(s, stop) and _PLAIN_SIGNED_NUMBER.fullmatch(s[stop].text):
+            values.append(sympy.Rational(s[stop].text))
+            following = joiner(s, stop + 1, "and")
+            if not is_math(s, following):
+                stop += 1
+                break
+            stop = following
+    if is_math(s, joiner(s, stop, "and")) or is_math(s, stop):
+        raise NotReadable("a list that runs on into something other than a plain number")
+    return values, stop
 
 
 def postfix_words(reading: Reading) -> None:

@@ -25,7 +25,15 @@ from collections.abc import Callable
 
 import sympy
 
-from tutor.solve.symbolic.phrases import Evaluate, is_math, words_at
+from tutor.solve.symbolic.phrases import (
+    OPERAND_ENDS,
+    SIGNED_NUMBER,
+    Evaluate,
+    is_math,
+    joiner,
+    listed_numbers,
+    words_at,
+)
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
 
 # Words read only inside the segment-level forms below.
@@ -34,10 +42,7 @@ QUESTION_WORDS = frozenset(
     containing joining connecting between points point segment endpoints with from midpoint distance derivative
     differentiate respect goes passes""".split()
 )
-_NUMBER = r"-?\d+(?:\.\d+)?"
-_PLAIN_NUMBER = re.compile(_NUMBER)
-# What may follow an operand that ends a form: the end, a sentence's end, or a word (`20 more` is not `20`).
-_ENDS = r"(?=\s*$|\s*[?.!,;:](?:\s|$)|\s+[A-Za-z]{2,})"
+_PLAIN_NUMBER = re.compile(SIGNED_NUMBER)
 _DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
 
 
@@ -54,7 +59,7 @@ def _math(value: sympy.Expr) -> str:
 
 def _sequence_term(match: re.Match) -> str:
     index, kind, listed = int(match.group(1)), match.group(2).lower(), match.group(3)
-    terms = [_number(t) for t in re.findall(_NUMBER, listed)]
+    terms = [_number(t) for t in re.findall(SIGNED_NUMBER, listed)]
     if index < 1 or len(terms) < 3:
         raise NotReadable("a sequence term needs its place (1st, 2nd, ...) and three terms")
     if kind == "arithmetic":
@@ -102,16 +107,16 @@ def _hypotenuse(match: re.Match) -> str:
     return _math(sympy.sqrt(a**2 + b**2))
 
 
-_LIST = rf"{_NUMBER}(?:\s*,\s*{_NUMBER}){{2,}}(?:\s*,\s*(?:\.\s*\.\s*\.|…|\\[lc]?dots\b))?"
-_LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({_NUMBER})\s+and\s+({_NUMBER})"
+_LIST = rf"{SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{2,}}(?:\s*,\s*(?:\.\s*\.\s*\.|…|\\[lc]?dots\b))?"
+_LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({SIGNED_NUMBER})\s+and\s+({SIGNED_NUMBER})"
 _ASK_LENGTH = r"\s*[.,]?\s*(?:what\s+is|find|how\s+long\s+is)\s+(?:the\s+)?(?:length\s+of\s+)?(?:the\s+|its\s+)?"
-_HYPOTENUSE_GIVEN = rf"hypotenuse\s+(?:of\s+(?:length\s+)?)?({_NUMBER})"
-_LEG_GIVEN = rf"(?:a|one)\s+leg\s+(?:of\s+(?:length\s+)?)?({_NUMBER})"
+_HYPOTENUSE_GIVEN = rf"hypotenuse\s+(?:of\s+(?:length\s+)?)?({SIGNED_NUMBER})"
+_LEG_GIVEN = rf"(?:a|one)\s+leg\s+(?:of\s+(?:length\s+)?)?({SIGNED_NUMBER})"
 _LENGTH_NAMES = r"radius|diameter|side(?:\s+length)?|edge(?:\s+length)?|length|width|height|base"
-_PARAMETER = rf"(?:a\s+|an\s+)?({_LENGTH_NAMES})\s+(?:of\s+|is\s+|=\s*)?({_NUMBER})"
+_PARAMETER = rf"(?:a\s+|an\s+)?({_LENGTH_NAMES})\s+(?:of\s+|is\s+|=\s*)?({SIGNED_NUMBER})"
 _SHAPE = (rf"\b(?:the\s+)?(area|perimeter|circumference|volume|surface\s+area)\s+of\s+(?:a|an|the)\s+"
           rf"(circle|square|rectangle|triangle|cube|sphere|cylinder|cone|box|rectangular\s+prism)\s+"
-          rf"(?:with|whose|that\s+has|having|of)\s+({_PARAMETER}(?:\s*,?\s*(?:and\s+)?{_PARAMETER})*){_ENDS}")
+          rf"(?:with|whose|that\s+has|having|of)\s+({_PARAMETER}(?:\s*,?\s*(?:and\s+)?{_PARAMETER})*){OPERAND_ENDS}")
 _PI = sympy.pi
 # (measure, shape) -> (the lengths it needs, in order; the formula over them)
 _FORMULAS: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., sympy.Expr]]] = {
@@ -160,23 +165,23 @@ _COUNT = r"\d{1,3}"
 _BOUND = r"(exactly\s+|at\s+least\s+|at\s+most\s+)?"
 _COINS_THEN_ASK = (rf"\b(?:a\s+)?(?:fair\s+)?coin\s+is\s+(?:flipped|tossed)\s+({_COUNT})\s+times\s*[.,]?\s*(?:what\s+is\s+)?"
                    rf"the\s+probability\s+(?:of\s+(?:getting|flipping)\s+|that\s+(?:you\s+get|it\s+lands|we\s+get)\s+)"
-                   rf"{_BOUND}({_COUNT})\s+(heads|tails){_ENDS}")
+                   rf"{_BOUND}({_COUNT})\s+(heads|tails){OPERAND_ENDS}")
 _ASK_THEN_COINS = (rf"\bthe\s+probability\s+of\s+(?:getting|flipping)\s+{_BOUND}({_COUNT})\s+(heads|tails)\s+"
                    rf"(?:in|with|when\s+flipping\s+a\s+(?:fair\s+)?coin)\s+({_COUNT})\s+(?:fair\s+)?(?:coin\s+)?"
-                   rf"(?:flips|tosses|times){_ENDS}")
+                   rf"(?:flips|tosses|times){OPERAND_ENDS}")
 _DICE = rf"({_COUNT})\s+(?:fair\s+)?(?:(\d{{1,2}})-sided\s+|standard\s+)?dice"
 _SUM_BOUND = r"(exactly\s+|at\s+least\s+|at\s+most\s+|more\s+than\s+|less\s+than\s+)?"
 _DICE_THEN_ASK = (rf"\b{_DICE}(?:\s*,?\s*with\s+faces\s+numbered\s+1\s+to\s+(\d{{1,2}})\s*,?)?\s+are\s+(?:rolled|thrown)"
                   rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+(?:the\s+)?(?:sum|total)\s+is\s+{_SUM_BOUND}"
-                  rf"({_COUNT}){_ENDS}")
+                  rf"({_COUNT}){OPERAND_ENDS}")
 _ASK_THEN_DICE = (rf"\bthe\s+probability\s+of\s+(?:rolling|getting)\s+a\s+(?:sum|total)\s+of\s+{_SUM_BOUND}({_COUNT})\s+"
-                  rf"(?:with|when\s+rolling|on)\s+{_DICE}{_ENDS}")
+                  rf"(?:with|when\s+rolling|on)\s+{_DICE}{OPERAND_ENDS}")
 _CHOOSE = (rf"\bhow\s+many\s+(?:ways\s+(?:can\s+(?:you|i|we)\s+|are\s+there\s+to\s+|to\s+)|different\s+ways\s+"
            rf"(?:can\s+(?:you|i|we)\s+|to\s+))(?:choose|pick|select)\s+({_COUNT})(?:\s+([a-z]+))?\s+(?:from|out\s+of)\s+"
-           rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{_ENDS}")
+           rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{OPERAND_ENDS}")
 _ARRANGE = (rf"\b(?:the\s+number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+)?(?:arrangements|permutations|ways\s+to\s+"
             rf"arrange)\s+(?:of\s+|are\s+there\s+of\s+)?the\s+letters\s+(?:in|of)\s+(?:the\s+word\s+)?([A-Za-z]{{1,20}})"
-            rf"(?:\s+are\s+there)?{_ENDS}")
+            rf"(?:\s+are\s+there)?{OPERAND_ENDS}")
 
 
 def _in_range(bound: str, k: int, outcomes: range) -> list[int]:
@@ -248,13 +253,13 @@ def _arrangements(match: re.Match) -> str:
 _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\b(?:the\s+)?(\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(arithmetic|geometric)\s+"
      rf"(?:sequence|progression)\s*:?\s*({_LIST})", _sequence_term, "sequence"),
-    (rf"(?<![A-Za-z])\\?(sin|cos|tan)\s*(?:\(\s*({_NUMBER})\s*{_DEGREES}\s*\)|({_NUMBER})\s*{_DEGREES})",
+    (rf"(?<![A-Za-z])\\?(sin|cos|tan)\s*(?:\(\s*({SIGNED_NUMBER})\s*{_DEGREES}\s*\)|({SIGNED_NUMBER})\s*{_DEGREES})",
      _trig_degrees, "trig"),
-    (rf"\bwhat\s+(?:percent|%)\s+of\s+({_NUMBER})\s+is\s+({_NUMBER}){_ENDS}", r" (\2/\1) \\cdot 100 ", "percent"),
-    (rf"\b({_NUMBER})\s+is\s+what\s+(?:percent|%)\s+of\s+({_NUMBER}){_ENDS}", r" (\1/\2) \\cdot 100 ", "percent"),
-    (rf"\b(?:the\s+)?percent(?:age)?\s+(increase|decrease|change)\s+from\s+({_NUMBER})\s+to\s+({_NUMBER}){_ENDS}",
+    (rf"\bwhat\s+(?:percent|%)\s+of\s+({SIGNED_NUMBER})\s+is\s+({SIGNED_NUMBER}){OPERAND_ENDS}", r" (\2/\1) \\cdot 100 ", "percent"),
+    (rf"\b({SIGNED_NUMBER})\s+is\s+what\s+(?:percent|%)\s+of\s+({SIGNED_NUMBER}){OPERAND_ENDS}", r" (\1/\2) \\cdot 100 ", "percent"),
+    (rf"\b(?:the\s+)?percent(?:age)?\s+(increase|decrease|change)\s+from\s+({SIGNED_NUMBER})\s+to\s+({SIGNED_NUMBER}){OPERAND_ENDS}",
      _percent_change, "percent"),
-    (rf"\bhypotenuse\s+of\s+a\s+right\s+triangle\s+(?:with|whose)\s+{_LEGS}{_ENDS}", _hypotenuse, "pythagoras"),
+    (rf"\bhypotenuse\s+of\s+a\s+right\s+triangle\s+(?:with|whose)\s+{_LEGS}{OPERAND_ENDS}", _hypotenuse, "pythagoras"),
     (rf"\ba\s+right\s+triangle\s+has\s+{_LEGS}{_ASK_LENGTH}hypotenuse\b", _hypotenuse, "pythagoras"),
     (rf"\ba\s+right\s+triangle\s+has\s+a\s+{_HYPOTENUSE_GIVEN}\s+and\s+{_LEG_GIVEN}{_ASK_LENGTH}other\s+leg\b",
      _other_leg, "pythagoras"),
@@ -292,34 +297,6 @@ def _skip(s: list[Segment], i: int, words: frozenset[str]) -> int:
     return i
 
 
-def _joiner(s: list[Segment], i: int, *words: str) -> int:
-    """Past an optional comma and one of `words` (`, and`), or i when neither is there."""
-    j = i + (i < len(s) and s[i].kind == "punct" and s[i].text == ",")
-    return j + 1 if any(words_at(s, j, w) for w in words) else j
-
-
-_BRACKETED_LIST = re.compile(rf"[(\[{{]?\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*[)\]}}]?|\\{{\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*\\}}")
-
-
-def _listed_numbers(s: list[Segment], i: int) -> tuple[list[sympy.Rational], int]:
-    """Plain numbers listed from segment i (`3, 5, 7`, `3, 5 and 7`, `{3, 5, 7}`) and where the list ends;
-    NotReadable when the list runs on into math that is not a plain number (`3, 5 and x`)."""
-    if is_math(s, i) and (bracketed := _BRACKETED_LIST.fullmatch(s[i].text)):
-        values, stop = [_number(n) for n in re.findall(_NUMBER, bracketed.group(1) or bracketed.group(2))], i + 1
-    else:
-        values, stop = [], i
-        while is_math(s, stop) and _PLAIN_NUMBER.fullmatch(s[stop].text):
-            values.append(_number(s[stop].text))
-            following = _joiner(s, stop + 1, "and")
-            if not is_math(s, following):
-                stop += 1
-                break
-            stop = following
-    if is_math(s, _joiner(s, stop, "and")) or is_math(s, stop):
-        raise NotReadable("a list that runs on into something other than a plain number")
-    return values, stop
-
-
 def _statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
     ordered = sorted(values)
     if name in ("mean", "average"):
@@ -352,7 +329,7 @@ def statistics(reading: Reading) -> None:
         name = s[j].text
         j = _skip(s, j + 1, _STATISTIC_JOIN)
         j += j < len(s) and s[j].kind == "punct" and s[j].text == ":"
-        values, stop = _listed_numbers(s, j)
+        values, stop = listed_numbers(s, j)
         if len(values) < 2:
             raise NotReadable(f"a {name} of other than listed numbers")
         reading.segments[start:stop] = [Segment("math", _math(_statistic(name, values)), computed=True)]
@@ -383,7 +360,7 @@ def points(reading: Reading, evaluate: Evaluate) -> None:
             continue
         name = s[i].text
         j = _skip(s, i + 1, _POINT_JOIN)
-        second = _joiner(s, j + 1, "and", "to")
+        second = joiner(s, j + 1, "and", "to")
         if not (is_math(s, j) and is_math(s, second) and second > j + 1):
             return
         first, last = _point(s[j].text, evaluate), _point(s[second].text, evaluate)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from tutor.solve.symbolic.phrases import (
+    OPERAND_ENDS,
     PHRASE_WORDS,
     Evaluate,
     gcd_lcm,
@@ -57,7 +58,6 @@ _CHARACTERS = str.maketrans({"−": "-", "–": "-", "×": r" \times ", "·": r"
                              "²": "^2", "³": "^3", "π": r"\pi ", "’": "'", "‘": "'", "“": '"', "”": '"'})
 _NUMBER = r"\d+(?:\.\d+)?"
 # `20% of 45` only where the 45 ends the math: `15% of 80 + 20` could mean 15% of 100.
-_OPERAND_ENDS = r"(?=\s*$|\s*[?.!,;:](?:\s|$)|\s+[A-Za-z]{2,})"
 _TEXT_COMMANDS = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mbox|operatorname)\s*\{([^{}]*)\}")
 # (pattern, replacement): notation and phrases, in order; re.I throughout.
 _REWRITES = [
@@ -79,8 +79,8 @@ _REWRITES = [
     (r"\blet\s*'\s*s\b", "let us"),
     (r"\b(?:greatest common (?:divisor|factor)|highest common factor|gcf|hcf)\b", "gcd"),
     (r"\b(?:least|lowest) common multiple\b", "lcm"),
-    (rf"({_NUMBER})\s*(?:%|percent|per cent)\s+of\s+({_NUMBER}){_OPERAND_ENDS}", r"(\1/100) \\cdot \2"),
-    (rf"(\d+\s*/\s*\d+|\\frac\s*\{{\d+\}}\s*\{{\d+\}})\s+of\s+({_NUMBER}){_OPERAND_ENDS}", r"(\1) \\cdot \2"),
+    (rf"({_NUMBER})\s*(?:%|percent|per cent)\s+of\s+({_NUMBER}){OPERAND_ENDS}", r"(\1/100) \\cdot \2"),
+    (rf"(\d+\s*/\s*\d+|\\frac\s*\{{\d+\}}\s*\{{\d+\}})\s+of\s+({_NUMBER}){OPERAND_ENDS}", r"(\1) \\cdot \2"),
     (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
     (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
     (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
