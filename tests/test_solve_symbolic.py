@@ -169,6 +169,26 @@ COMPUTED = [
     ("volume of a cylinder with radius 2 and height 5", "geometry", [20 * sympy.pi]),
     ("volume of a sphere with radius 3", "geometry", [Rational(4, 3) * 27 * sympy.pi]),
     ("surface area of a box with length 2, width 3 and height 4", "geometry", [2 * (6 + 8 + 12)]),
+    # --- shapes: a measure from lengths, dimensions or other measures (shapes.py) -------------------------
+    ("area of a circle with radius 5 cm", "geometry", [25 * sympy.pi]),  # one unit throughout
+    ("perimeter of a rectangle 7 cm by 4 cm", "geometry", [2 * (7 + 4)]),
+    ("volume of a box 3 by 4 by 5", "geometry", [60]),
+    ("A rectangular box measures 5 by 8 by 7. What is its surface area?", "geometry", [2 * (40 + 35 + 56)]),
+    ("area of a trapezoid with bases 6 and 10 and height 4", "geometry", [(6 + 10) * 4 / 2]),
+    ("A trapezoid with bases 5 and 8 has area 26. What is its height?", "geometry", [4]),  # 26 = 13h/2
+    ("area of a parallelogram with base 9 and height 4", "geometry", [36]),
+    ("a square has area 64. what is its perimeter", "geometry", [4 * 8]),
+    ("The area of a square is 49. What is its side length?", "geometry", [7]),
+    ("A square has a diagonal of length 7. What is its area?", "geometry", [Rational(49, 2)]),  # side 7/sqrt(2)
+    ("diagonal of a square with side 5", "geometry", [5 * sympy.sqrt(2)]),
+    ("a circle has circumference 12pi. whats its area", "geometry", [36 * sympy.pi]),  # r = 6
+    ("the area of a circle is 16 pi. what is its radius", "geometry", [4]),
+    ("volume of a sphere of radius 3 (pi form)", "geometry", [36 * sympy.pi]),
+    ("area of a circle with radius 5 (leave in terms of pi)", "geometry", [25 * sympy.pi]),
+    ("A cone has radius 2 cm and height 1 cm. What is its volume? Express your answer in terms of pi.", "geometry",
+     [Rational(4, 3) * sympy.pi]),
+    ("a triangle has sides 6, 8 and 10. whats its area", "geometry", [24]),  # Heron: s = 12, sqrt(12*6*4*2)
+    ("a rectangle has area 12 and perimeter 14. what is its diagonal", "geometry", [5]),  # 3 by 4 either way
     ("quick q: whats 7*8 pls", "arithmetic", [56]),
     ("A fair coin is flipped 5 times. What is the probability of getting exactly 1 tails? Express your answer as a "
      "common fraction.", "probability", [Rational(binomial(5, 1), 2**5)]),
@@ -291,7 +311,10 @@ NOT_COMPUTED = [
     "the positive solution of x^2 = 0",  # none is positive
     "the larger solution of x^2 + 1 = 0",
     "area of a rectangle with length 5",
-    "area of a circle with radius 5 cm",
+    "area of a rectangle with length 5 cm and width 3 m",  # two units
+    "a rectangle has area 12 and perimeter 14. what is its length",  # 3 or 4
+    "a circle has radius 3 and area 10. what is its circumference",  # more given than fixes it
+    "the area of a triangle with sides 3, 4 and 5 and height 2",
     "the area of a hexagon with side 2",
     "how many ways can you choose 3 red balls from 10 balls",  # red: a condition
     "a coin is flipped 3 times. what is the probability of getting exactly 2 heads in a row",
@@ -368,6 +391,8 @@ ILL_POSED = [
     ("What is (x^2 - 1)/(x - 1) when x = 1", "What is asked divides by zero at the solution, so it has no answer."),
     ("how many ways can you choose 5 from 3", "There are fewer to choose from than are chosen"),
     ("the area of a square with side 0", "A length must be more than 0, so this has no answer."),
+    ("a triangle has sides 1, 2 and 3. what is its area", "No triangle has those sides"),
+    ("a rectangle has area 10 and perimeter 4. what is its diagonal", "No rectangle has those measures"),
     ("f(x) = 1/x, what is f(0)?", "The function is not defined there: it divides by zero"),
     ("percent change from 0 to 5", "A percent change from 0 divides by zero, so it has no answer."),
     ("A right triangle has a hypotenuse of length 5 and a leg of length 7. How long is the other leg?",

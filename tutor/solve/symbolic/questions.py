@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import sympy
 
+from tutor.solve.symbolic import shapes
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     SIGNED_NUMBER,
@@ -112,53 +113,8 @@ _LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({SIGNED_NU
 _ASK_LENGTH = r"\s*[.,]?\s*(?:what\s+is|find|how\s+long\s+is)\s+(?:the\s+)?(?:length\s+of\s+)?(?:the\s+|its\s+)?"
 _HYPOTENUSE_GIVEN = rf"hypotenuse\s+(?:of\s+(?:length\s+)?)?({SIGNED_NUMBER})"
 _LEG_GIVEN = rf"(?:a|one)\s+leg\s+(?:of\s+(?:length\s+)?)?({SIGNED_NUMBER})"
-_LENGTH_NAMES = r"radius|diameter|side(?:\s+length)?|edge(?:\s+length)?|length|width|height|base"
-_PARAMETER = rf"(?:a\s+|an\s+)?({_LENGTH_NAMES})\s+(?:of\s+|is\s+|=\s*)?({SIGNED_NUMBER})"
-_SHAPE = (rf"\b(?:the\s+)?(area|perimeter|circumference|volume|surface\s+area)\s+of\s+(?:a|an|the)\s+"
-          rf"(circle|square|rectangle|triangle|cube|sphere|cylinder|cone|box|rectangular\s+prism)\s+"
-          rf"(?:with|whose|that\s+has|having|of)\s+({_PARAMETER}(?:\s*,?\s*(?:and\s+)?{_PARAMETER})*){OPERAND_ENDS}")
-_PI = sympy.pi
-# (measure, shape) -> (the lengths it needs, in order; the formula over them)
-_FORMULAS: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., sympy.Expr]]] = {
-    ("area", "circle"): (("radius",), lambda r: _PI * r**2),
-    ("circumference", "circle"): (("radius",), lambda r: 2 * _PI * r),
-    ("perimeter", "circle"): (("radius",), lambda r: 2 * _PI * r),
-    ("area", "square"): (("side",), lambda a: a**2),
-    ("perimeter", "square"): (("side",), lambda a: 4 * a),
-    ("area", "rectangle"): (("length", "width"), lambda a, b: a * b),
-    ("perimeter", "rectangle"): (("length", "width"), lambda a, b: 2 * (a + b)),
-    ("area", "triangle"): (("base", "height"), lambda b, h: b * h / 2),
-    ("volume", "cube"): (("side",), lambda a: a**3),
-    ("surface area", "cube"): (("side",), lambda a: 6 * a**2),
-    ("volume", "sphere"): (("radius",), lambda r: sympy.Rational(4, 3) * _PI * r**3),
-    ("surface area", "sphere"): (("radius",), lambda r: 4 * _PI * r**2),
-    ("volume", "cylinder"): (("radius", "height"), lambda r, h: _PI * r**2 * h),
-    ("volume", "cone"): (("radius", "height"), lambda r, h: _PI * r**2 * h / 3),
-    ("volume", "box"): (("length", "width", "height"), lambda a, b, c: a * b * c),
-    ("surface area", "box"): (("length", "width", "height"), lambda a, b, c: 2 * (a * b + a * c + b * c)),
-}
-
-
 def _shape(match: re.Match) -> str:
-    measure, shape = (" ".join(match.group(k).lower().split()) for k in (1, 2))
-    shape = "box" if shape == "rectangular prism" else shape
-    given: dict[str, sympy.Rational] = {}
-    for name, number in re.findall(_PARAMETER, match.group(3), flags=re.I):
-        name = name.lower().split()[0]
-        name = "side" if name == "edge" else name
-        if name in given:
-            raise NotReadable(f"the {name} given twice")
-        given[name] = _number(number)
-    if "diameter" in given and "radius" not in given:
-        given["radius"] = given.pop("diameter") / 2
-    if (measure, shape) not in _FORMULAS:
-        raise NotReadable(f"no formula here for the {measure} of a {shape}")
-    needs, formula = _FORMULAS[measure, shape]
-    if set(given) != set(needs):
-        raise NotReadable(f"the {measure} of a {shape} from other lengths than {', '.join(needs)}")
-    if any(value <= 0 for value in given.values()):
-        raise IllPosed("A length must be more than 0, so this has no answer.")
-    return _math(formula(*(given[name] for name in needs)))
+    return _math(shapes.asked_measure(match))
 
 
 _COUNT = r"\d{1,3}"
@@ -251,6 +207,9 @@ def _arrangements(match: re.Match) -> str:
 
 # (pattern, replacement, kind of the answer; None for a form only respelled here)
 _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
+    (r"\(\s*(?:leave\s+)?(?:it\s+|answer\s+)?in\s+terms\s+of\s+\\?pi\s*\)", " ", None),
+    (r"\b(?:and\s+)?(?:express|give|leave)\s+(?:your\s+|the\s+)?(?:answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),
+    (r"\b(?:and\s+)?(?:leave\s+)?in\s+terms\s+of\s+\\?pi\b|\(\s*\\?pi\s+form\s*\)", " ", None),  # answer forms
     (rf"\b(?:the\s+)?(\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(arithmetic|geometric)\s+"
      rf"(?:sequence|progression)\s*:?\s*({_LIST})", _sequence_term, "sequence"),
     (rf"(?<![A-Za-z])\\?(sin|cos|tan)\s*(?:\(\s*({SIGNED_NUMBER})\s*{_DEGREES}\s*\)|({SIGNED_NUMBER})\s*{_DEGREES})",
@@ -263,14 +222,13 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\ba\s+right\s+triangle\s+has\s+{_LEGS}{_ASK_LENGTH}hypotenuse\b", _hypotenuse, "pythagoras"),
     (rf"\ba\s+right\s+triangle\s+has\s+a\s+{_HYPOTENUSE_GIVEN}\s+and\s+{_LEG_GIVEN}{_ASK_LENGTH}other\s+leg\b",
      _other_leg, "pythagoras"),
-    (_SHAPE, _shape, "geometry"),
+    *((form, _shape, "geometry") for form in shapes.FORMS),
     (_COINS_THEN_ASK, _coins_then_ask, "probability"),
     (_ASK_THEN_COINS, _ask_then_coins, "probability"),
     (_DICE_THEN_ASK, _dice_then_ask, "probability"),
     (_ASK_THEN_DICE, _ask_then_dice, "probability"),
     (_CHOOSE, _choose, "counting"),
     (_ARRANGE, _arrangements, "counting"),
-    (r"\b(?:and\s+)?(?:express\s+(?:your|the)\s+answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),  # an answer form
     # `the derivative of f(x) = ...`: the name is not read as function notation; `d/dx` names its variable.
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),

@@ -87,7 +87,7 @@ _REWRITES = [
     (rf"\\sqrt\s*({_NUMBER})(?![\d.]|\s*(?:/|\^|\\div))", r"\\sqrt{\1}"),
     (rf"\bsquare root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt{\1}"),
     (rf"\bcube root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt[3]{\1}"),
-    (r"(?<!\\)\bpi\b", r"\\pi "),
+    (r"(?<!\\)(?:\b|(?<=\d))pi\b", r"\\pi "),
     (r"\b(\d+)\s+choose\s+(\d+)\b", r"\\binom{\1}{\2}"),
     (rf"\bdivide\s+(-?{_NUMBER})\s+by\s+(-?{_NUMBER})\b", r"(\1)/(\2)"),
     (r"\b(?:the\s+)?(?:determinant|det)\s+of\s+(?:the\s+)?(?:matrix\s+)?(?=\\begin\{[pbv]?matrix\})", r"\\det "),
