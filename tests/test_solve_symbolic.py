@@ -256,7 +256,6 @@ NOT_COMPUTED = [
     "What is 5 kg + 3 kg?",
     "What is 3 cm times 4 cm?",
     "What is $5 + 3$ dollars?",
-    "How many minutes are in 2 hours?",
     # --- words that change the question -----------------------------------------------------------------
     "the largest even number",
     "Find the largest even number less than 100",

@@ -4,7 +4,7 @@ The parser reads the text; this domain builds exact sympy values from it, refusi
 anything beyond the bounds in `expression.py` (powers, factorials), and raising `Undefined` for what has no
 value (a division by zero, a logarithm of zero). It reads less than the grader's domains do, on purpose:
 a problem's `e` and `i` are letters (variables), not Euler's number or the imaginary unit, trigonometric
-functions are not read (degrees or radians?), a logarithm must have a base and a rational value, and an even
+functions are read only at rational multiples of pi (`sin 30`: degrees or radians?), a logarithm must have a base and a rational value, and an even
 root of a negative number is not taken. What it cannot read with certainty, it refuses (`Unsupported`).
 """
 
@@ -32,11 +32,16 @@ MAX_RADICAND_BITS = 100
 _MATRIX_TOKENS = {rf"\{edge}{{{name}}}" for edge in ("begin", "end") for name in ("matrix", "pmatrix", "bmatrix", "vmatrix")}
 
 
+_TRIG = {r"\sin": sympy.sin, r"\cos": sympy.cos, r"\tan": sympy.tan, r"\cot": sympy.cot, r"\sec": sympy.sec,
+         r"\csc": sympy.csc}
+
+
 class SympyDomain:
     """Builds sympy expressions; `variables` collects the letters read."""
 
     commands = frozenset(
-        {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\div", r"\log", r"\binom", r"\det", "\\\\", *_MATRIX_TOKENS}
+        {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\div", r"\log", r"\binom", r"\det", "\\\\", *_MATRIX_TOKENS,
+         *_TRIG}
     )
 
     def __init__(self) -> None:
@@ -115,7 +120,16 @@ class SympyDomain:
         return sympy.root(radicand, n)
 
     def function(self, name: str, argument: sympy.Expr, power: int) -> sympy.Expr:
-        raise Unsupported(f"function {name}")
+        """A trigonometric function at a rational multiple of pi (radians, plainly), where its value has a
+        closed form; at any other argument (`sin 30`: degrees or radians?) and for other functions, no claim."""
+        if name not in _TRIG or argument.free_symbols or not (argument / sympy.pi).is_Rational:
+            raise Unsupported(f"function {name} (of an argument that is not a rational multiple of pi)")
+        value = _TRIG[name](argument)
+        if value.has(sympy.zoo, sympy.nan):
+            raise Undefined("division by zero")
+        if value.has(*_TRIG.values()):
+            raise Unsupported("a trigonometric value with no closed form")
+        return sympy.radsimp(value**power)
 
     def log(self, base: sympy.Expr, argument: sympy.Expr, power: int) -> sympy.Expr:
         if base.free_symbols or argument.free_symbols:

@@ -34,7 +34,8 @@ _DECIMAL_IN = re.compile(r"\d*\.\d+")
 _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
-                 "geometry", "function", "probability", "counting")
+                 "geometry", "function", "probability", "counting", "divisors", "primes", "bases", "multiples",
+                "sum", "angles", "vectors", "period", "units")
 
 
 @dataclass

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import sympy
 
-from tutor.solve.symbolic import shapes
+from tutor.solve.symbolic import curriculum, shapes
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     SIGNED_NUMBER,
@@ -234,6 +234,7 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
     (r"(?<![A-Za-z\\])([fgh])\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*\(", r"\1\\prime(", None),  # f'(2): a derivative's value
 ]
+_REWRITES += [(form, (lambda value: lambda match: _math(value(match)))(value), kind) for form, value, kind in curriculum.FORMS]
 _REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement, kind) for pattern, replacement, kind in _REWRITES]
 
 

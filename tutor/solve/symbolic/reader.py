@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from tutor.solve.symbolic import spelling
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     PHRASE_WORDS,
@@ -84,16 +85,19 @@ _REWRITES = [
     (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
     (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
     (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
+    (r"(?<!\\)\b(sin|cos|tan|cot|sec|csc)\b", r"\\\1 "),
     (rf"\\sqrt\s*({_NUMBER})(?![\d.]|\s*(?:/|\^|\\div))", r"\\sqrt{\1}"),
     (rf"\bsquare root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt{\1}"),
     (rf"\bcube root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt[3]{\1}"),
     (r"(?<!\\)(?:\b|(?<=\d))pi\b", r"\\pi "),
     (r"\b(\d+)\s+choose\s+(\d+)\b", r"\\binom{\1}{\2}"),
     (rf"\bdivide\s+(-?{_NUMBER})\s+by\s+(-?{_NUMBER})\b", r"(\1)/(\2)"),
-    (r"\b(?:the\s+)?(?:determinant|det)\s+of\s+(?:the\s+)?(?:matrix\s+)?(?=\\begin\{[pbv]?matrix\})", r"\\det "),
+    (r"(?<!\\)\b(?:the\s+)?(?:determinant|det)\s+(?:of\s+)?(?:the\s+)?(?:matrix\s+)?(?=\\begin\{[pbv]?matrix\})", r"\\det "),
     (r"\\det\s*\(\s*(\\begin\{matrix\}.*?\\end\{matrix\})\s*\)", r"\\det \1"),
 ]
 _REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement) for pattern, replacement in _REWRITES]
+_SYNONYMS = re.compile(r"\b(?:prob|chance)\b(?!\s*\()", re.I)
+_BRACKET_MATRIX = re.compile(r"\[\s*\[([^\[\]]*)\]\s*,\s*\[([^\[\]]*)\](?:\s*,\s*\[([^\[\]]*)\])?\s*\]")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\\[lc]?dots\b")
 # A multi-digit argument after a command with no braces is TeX for "first digit only": nobody means that.
@@ -114,6 +118,12 @@ def _mixed_number(match: re.Match) -> str:
     return f"({whole}+{numerator}/{denominator})"
 
 
+def _matrix(match: re.Match) -> str:
+    """`[[2, 3], [1, 4]]` as the pmatrix the parser reads."""
+    rows = [row.split(",") for row in match.groups() if row is not None]
+    return r"\begin{pmatrix} " + r" \\ ".join(" & ".join(cell.strip() for cell in row) for row in rows) + r" \end{pmatrix}"
+
+
 def clean(problem: str) -> tuple[str, list[str]]:
     """The problem in one spelling, and the kinds of phrase rewritten on the way ("percent", "log", ...)."""
     text = problem.translate(_CHARACTERS)
@@ -122,6 +132,8 @@ def clean(problem: str) -> tuple[str, list[str]]:
     text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", lambda m: _NUMBER_WORDS[m.group(1).lower()], text,
                   flags=re.I)
     text = _MIXED_NUMBER.sub(_mixed_number, text)
+    text = _SYNONYMS.sub("probability", spelling.correct(text))
+    text = _BRACKET_MATRIX.sub(_matrix, text)
     kinds = []
     for pattern, replacement in _REWRITES_COMPILED:
         text, count = pattern.subn(replacement, text)

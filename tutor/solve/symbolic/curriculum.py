@@ -1,0 +1,384 @@
+"""More school questions read whole at the text level (issue 24's curriculum, second part): divisors, digits,
+bases and multiples; arrangements, offices, handshakes, diagonals, one die and one card; polygon angles, a
+triangle's third angle, complements; degrees and radians, a vector's length, a dot product, a period; unit
+conversions. Each form is a pattern whose every word is its own (as in `questions.rewrite`): what it does not
+say, it does not claim, and a word it leaves over leaves the problem unread.
+
+`FORMS` is a list of (pattern, function of the match -> the value, kind of the answer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+import sympy
+
+from tutor.solve.symbolic.phrases import OPERAND_ENDS, SIGNED_NUMBER
+from tutor.solve.symbolic.segments import IllPosed, NotReadable
+
+_N = r"(\d{1,15})"
+_SMALL = r"(\d{1,3})"
+_END = OPERAND_ENDS
+_DEGREES = r"(?:\s*\^\s*\{?\s*\\circ\s*\}?|\s*°|\s*-?\s*degrees?\b|\s*deg\b)"
+
+# ---- number theory -------------------------------------------------------------------------------------
+
+
+def _divisor_count(m: re.Match) -> sympy.Expr:
+    n = int(m.group(1))
+    if n == 0:
+        raise NotReadable("every integer divides 0")
+    return sympy.divisor_count(n)
+
+
+def _prime_factor(m: re.Match) -> sympy.Expr:
+    which, n = m.group(1).lower(), int(m.group(2))
+    if n < 2:
+        raise IllPosed(f"{n} has no prime factor, so this has no answer.")
+    primes = sorted(sympy.factorint(n))
+    return sympy.Integer(primes[0] if which == "smallest" else primes[-1])
+
+
+def _from_base(digits: str, base_text: str | None) -> sympy.Expr:
+    base = 2 if base_text is None else int(base_text)
+    if not 2 <= base <= 10 or any(int(d) >= base for d in digits):
+        raise NotReadable("digits that are not digits of that base")
+    return sympy.Integer(int(digits, base))
+
+
+def _to_base(m: re.Match) -> sympy.Expr:
+    number, base = int(m.group(1)), 2 if m.group(2) is None else int(m.group(2))
+    if not 2 <= base <= 10:
+        raise NotReadable("a base other than 2 to 10")
+    digits = ""
+    while True:
+        number, digit = divmod(number, base)
+        digits = str(digit) + digits
+        if number == 0:
+            return sympy.Integer(int(digits))  # the digits, as the answer writes them
+
+
+def _multiples(m: re.Match) -> sympy.Expr:
+    k = int(m.group("k"))
+    if k == 0:
+        raise NotReadable("multiples of 0")
+    if m.group("below"):
+        return sympy.Integer((int(m.group("below")) - 1) // k)
+    if m.group("upto"):
+        return sympy.Integer(int(m.group("upto")) // k)
+    low, high = sorted((int(m.group("low")), int(m.group("high"))))
+    inclusive = bool(m.group("inclusive")) or m.group("span").lower().startswith("from")
+    if m.group("exclusive"):
+        inclusive = False
+    elif not inclusive and (low % k == 0 or high % k == 0):
+        raise NotReadable("between two numbers, one a multiple: are the ends counted?")
+    count = high // k - (low - 1) // k
+    if not inclusive:
+        count -= (low % k == 0) + (high % k == 0)
+    return sympy.Integer(count)
+
+
+def _first_n_sum(m: re.Match) -> sympy.Expr:
+    n, kind = int(m.group(1)), (m.group(2) or "").strip().lower()
+    return sympy.Integer(n * n if kind == "odd" else n * (n + 1) if kind == "even" else n * (n + 1) // 2)
+
+
+def _range_sum(m: re.Match) -> sympy.Expr:
+    low, high = int(m.group(1)), int(m.group(2))
+    if high < low:
+        raise NotReadable("a range that runs backwards")
+    return sympy.Integer((low + high) * (high - low + 1) // 2)
+
+
+# ---- counting and probability --------------------------------------------------------------------------
+
+_OFFICE = r"(?:president|vice[\s-]?president|vp|secretary|treasurer|captain|co-?captain|chair)"
+_OFFICES = rf"((?:(?:a|an|the)\s+)?{_OFFICE}(?:\s*,?\s*(?:and\s+)?(?:(?:a|an|the)\s+)?{_OFFICE})+)"
+_NO_DOUBLE = r"(?:\s*,?\s*(?:if|when|where)\s+no\s+(?:member|one|1|person)\s+(?:can\s+)?holds?\s+more\s+than\s+(?:one|1)\s+(?:office|position|job))?"
+
+
+def _offices(m: re.Match) -> sympy.Expr:
+    offices = re.findall(_OFFICE, m.group("offices"), flags=re.I)
+    names = [re.sub(r"[\s-]", "", o.lower()).replace("vicepresident", "vp") for o in offices]
+    if len(set(names)) != len(names):
+        raise NotReadable("an office named twice")
+    n = int(m.group("n"))
+    if len(offices) > n:
+        raise IllPosed("There are more offices than people to fill them, so this has no answer.")
+    return sympy.ff(n, len(offices))
+
+
+def _polygon_sides(text: str) -> int:
+    text = " ".join(text.lower().split())
+    named = {"triangle": 3, "quadrilateral": 4, "square": 4, "pentagon": 5, "hexagon": 6, "heptagon": 7,
+             "octagon": 8, "nonagon": 9, "decagon": 10, "hendecagon": 11, "dodecagon": 12, "icosagon": 20}
+    if text in named:
+        return named[text]
+    number = re.search(r"\d+", text)
+    if number is None or int(number.group()) < 3:
+        raise NotReadable("a polygon of fewer than 3 sides")
+    return int(number.group())
+
+
+_POLYGON = (r"(triangle|quadrilateral|square|pentagon|hexagon|heptagon|octagon|nonagon|decagon|hendecagon|dodecagon|"
+            r"icosagon|\d{1,4}\s*-\s*gon|\d{1,4}\s*-\s*sided\s+polygon|polygon\s+with\s+\d{1,4}\s+sides)")
+
+
+def _diagonals(m: re.Match) -> sympy.Expr:
+    n = _polygon_sides(m.group(1))
+    return sympy.Integer(n * (n - 3) // 2)
+
+
+def _handshakes(m: re.Match) -> sympy.Expr:
+    return sympy.binomial(int(m.group("n")), 2)
+
+
+_DIE_EVENT = (r"(?:a|an)\s+(\d|even\s+number|odd\s+number|prime(?:\s+number)?|number\s+(?:greater|more|less|bigger|smaller)"
+              r"\s+than\s+\d|number\s+(?:at\s+least|at\s+most)\s+\d)")
+
+
+def _die_faces(event: str) -> set[int]:
+    event = " ".join(event.lower().split())
+    faces = range(1, 7)
+    if event.isdigit():
+        return {int(event)} & set(faces)
+    if event.startswith("even"):
+        return {f for f in faces if f % 2 == 0}
+    if event.startswith("odd"):
+        return {f for f in faces if f % 2}
+    if event.startswith("prime"):
+        return {2, 3, 5}
+    k = int(event[-1])
+    if "at least" in event:
+        return {f for f in faces if f >= k}
+    if "at most" in event:
+        return {f for f in faces if f <= k}
+    return {f for f in faces if (f > k if re.search("greater|more|bigger", event) else f < k)}
+
+
+def _die(m: re.Match) -> sympy.Expr:
+    events = re.findall(_DIE_EVENT, m.group("events"), flags=re.I)
+    faces = set().union(*(_die_faces(e) for e in events))
+    if m.group("not"):
+        faces = set(range(1, 7)) - faces
+    return sympy.Rational(len(faces), 6)
+
+
+_SUITS = {"heart": "hearts", "diamond": "diamonds", "club": "clubs", "spade": "spades"}
+_RANKS = {"ace": 1, "king": 13, "queen": 12, "jack": 11, **{str(n): n for n in range(2, 11)}}
+_CARD_ATOM = (r"(?:a|an)\s+(?:(red|black)\s+)?(?:(heart|diamond|club|spade)|(ace|king|queen|jack|10|[2-9])|(face\s+card)|"
+              r"(card))(?:\s+of\s+(hearts|diamonds|clubs|spades))?(?:\s+\(\s*jack\s*,?\s*queen\s*,?\s*(?:or\s+)?king\s*\))?")
+
+
+def _card_matches(atom: tuple[str, ...], card: tuple[int, str]) -> bool:
+    colour, suit, rank, face, plain, of_suit = atom
+    number, card_suit = card
+    red = card_suit in ("hearts", "diamonds")
+    if colour and (colour.lower() == "red") != red:
+        return False
+    if suit and _SUITS[suit.lower()] != card_suit:
+        return False
+    if of_suit and of_suit.lower() != card_suit:
+        return False
+    if rank and _RANKS[rank.lower()] != number:
+        return False
+    if face and number not in (11, 12, 13):
+        return False
+    if plain and not colour:
+        raise NotReadable("a card with nothing said of it")
+    return True
+
+
+def _card(m: re.Match) -> sympy.Expr:
+    atoms = re.findall(_CARD_ATOM, m.group("events"), flags=re.I)
+    deck = [(n, s) for n in range(1, 14) for s in _SUITS.values()]
+    hits = [card for card in deck if any(_card_matches(a, card) for a in atoms)]
+    return sympy.Rational(len(hits), len(deck))
+
+
+# ---- angles and precalculus ----------------------------------------------------------------------------
+
+
+def _angle_sum(m: re.Match) -> sympy.Expr:
+    n = _polygon_sides(m.group(2))
+    return sympy.Integer(360 if m.group(1) else 180 * (n - 2))
+
+
+def _regular_angle(m: re.Match) -> sympy.Expr:
+    n = _polygon_sides(m.group(2))
+    return sympy.Rational(360, n) if m.group(1).lower().startswith("exterior") else sympy.Rational(180 * (n - 2), n)
+
+
+def _third_angle(m: re.Match) -> sympy.Expr:
+    a, b = sympy.Rational(m.group(1)), sympy.Rational(m.group(2))
+    if a <= 0 or b <= 0 or a + b >= 180:
+        raise IllPosed("A triangle's angles are more than 0 and add up to 180 degrees, so this has no answer.")
+    return 180 - a - b
+
+
+def _complement(m: re.Match) -> sympy.Expr:
+    whole = 90 if m.group(1).lower() == "complement" else 180
+    angle = sympy.Rational(m.group(2))
+    if not 0 < angle < whole:
+        raise IllPosed(f"Only an angle between 0 and {whole} degrees has a {m.group(1).lower()}, so this has no answer.")
+    return whole - angle
+
+
+def _to_radians(m: re.Match) -> sympy.Expr:
+    return sympy.Rational(m.group(1)) * sympy.pi / 180
+
+
+_RADIANS = r"(?:(\d*)\s*\\pi\s*(?:/\s*(\d+))?|\\frac\s*\{\s*(\d*)\s*\\pi\s*\}\s*\{\s*(\d+)\s*\})"
+
+
+def _to_degrees(m: re.Match) -> sympy.Expr:
+    numerator, denominator = (m.group(1) or m.group(3) or "1"), (m.group(2) or m.group(4) or "1")
+    return sympy.Rational(180 * int(numerator), int(denominator))
+
+
+_COMPONENTS = rf"\(\s*({SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{1,2}})\s*\)"
+_COLUMN = rf"\\begin\{{[pb]matrix\}}\s*({SIGNED_NUMBER}(?:\s*\\\\\s*{SIGNED_NUMBER}){{1,2}})\s*\\end\{{[pb]matrix\}}"
+_VECTOR = rf"(?:{_COMPONENTS}|{_COLUMN})"
+
+
+def _components(text: str) -> list[sympy.Rational]:
+    return [sympy.Rational(t) for t in re.findall(SIGNED_NUMBER, text)]
+
+
+def _length(m: re.Match) -> sympy.Expr:
+    return sympy.radsimp(sympy.sqrt(sum(c**2 for c in _components(m.group(1) or m.group(2)))))
+
+
+def _dot(m: re.Match) -> sympy.Expr:
+    u, v = _components(m.group(1) or m.group(2)), _components(m.group(3) or m.group(4))
+    if len(u) != len(v):
+        raise IllPosed("These vectors have different numbers of components, so they have no dot product.")
+    return sum((a * b for a, b in zip(u, v)), sympy.Integer(0))
+
+
+def _period(m: re.Match) -> sympy.Expr:
+    name, frequency = m.group(1).lower(), sympy.Rational(m.group(2) or 1)
+    if frequency == 0:
+        raise NotReadable("a constant function has no period")
+    return (sympy.pi if name in ("tan", "cot") else 2 * sympy.pi) / abs(frequency)
+
+
+# ---- units ---------------------------------------------------------------------------------------------
+
+# unit -> (dimension, size in that dimension's base unit); a month or a year has no one size.
+_UNITS: dict[str, tuple[str, Fraction]] = {
+    **dict.fromkeys(("second", "seconds", "sec", "secs"), ("time", Fraction(1))),
+    **dict.fromkeys(("minute", "minutes", "min", "mins"), ("time", Fraction(60))),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs"), ("time", Fraction(3600))),
+    **dict.fromkeys(("day", "days"), ("time", Fraction(86400))),
+    **dict.fromkeys(("week", "weeks"), ("time", Fraction(604800))),
+    **dict.fromkeys(("millimeter", "millimeters", "mm"), ("length", Fraction(1, 1000))),
+    **dict.fromkeys(("centimeter", "centimeters", "cm"), ("length", Fraction(1, 100))),
+    **dict.fromkeys(("meter", "meters", "metre", "metres"), ("length", Fraction(1))),
+    **dict.fromkeys(("kilometer", "kilometers", "km"), ("length", Fraction(1000))),
+    **dict.fromkeys(("inch", "inches"), ("length", Fraction(254, 10000))),
+    **dict.fromkeys(("foot", "feet", "ft"), ("length", Fraction(3048, 10000))),
+    **dict.fromkeys(("yard", "yards", "yd"), ("length", Fraction(9144, 10000))),
+    **dict.fromkeys(("mile", "miles"), ("length", Fraction(16093440, 10000))),
+    **dict.fromkeys(("milliliter", "milliliters", "ml"), ("volume", Fraction(1, 1000))),
+    **dict.fromkeys(("liter", "liters", "litre", "litres"), ("volume", Fraction(1))),
+    **dict.fromkeys(("cup", "cups"), ("us volume", Fraction(1))),
+    **dict.fromkeys(("pint", "pints"), ("us volume", Fraction(2))),
+    **dict.fromkeys(("quart", "quarts"), ("us volume", Fraction(4))),
+    **dict.fromkeys(("gallon", "gallons"), ("us volume", Fraction(16))),
+    **dict.fromkeys(("gram", "grams", "g"), ("mass", Fraction(1))),
+    **dict.fromkeys(("kilogram", "kilograms", "kg"), ("mass", Fraction(1000))),
+    **dict.fromkeys(("ounce", "ounces", "oz"), ("us mass", Fraction(1))),
+    **dict.fromkeys(("pound", "pounds", "lb", "lbs"), ("us mass", Fraction(16))),
+}
+_UNIT = "(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b"
+
+
+def _convert(m: re.Match) -> sympy.Expr:
+    amount = sympy.Rational(m.group("amount"))
+    (have, size), (want, per) = _UNITS[m.group("have").lower()], _UNITS[m.group("want").lower()]
+    if have != want:
+        raise NotReadable("units of different kinds (or of systems this does not convert between)")
+    return amount * sympy.Rational(size / per)
+
+
+# (pattern, the value of a match, kind of the answer); re.I throughout, over the text `reader.clean` made.
+FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
+    # number theory
+    (rf"\bhow\s+many\s+(?:positive\s+)?(?:integer\s+)?(?:whole\s+number\s+)?(?:divisors|factors)\s+(?:does|do)\s+{_N}\s+have"
+     rf"{_END}", _divisor_count, "divisors"),
+    (rf"\b(?:the\s+)?number\s+of\s+(?:positive\s+)?(?:divisors|factors)\s+of\s+{_N}{_END}", _divisor_count, "divisors"),
+    (rf"\b(?:the\s+)?(smallest|largest|greatest|biggest)\s+prime\s+(?:factor|divisor)\s+of\s+{_N}{_END}", _prime_factor,
+     "primes"),
+    (r"\b(\d{1,30})\s*_\s*\{?\s*(\d{1,2})\s*\}?\s+(?:in|to|into)\s+(?:base\s*\{?\s*10\s*\}?|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2)), "bases"),
+    (r"\bconvert\s+(\d{1,30})\s*(?:_\s*\{?\s*(\d{1,2})\s*\}?\s+|\s+from\s+base\s+(\d{1,2})\s+)(?:to|into)\s+"
+     r"(?:base\s*10|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2) or m.group(3)), "bases"),
+    (r"\b(?:convert\s+)?([01]{1,40})\s+(?:from\s+binary\s+|in\s+binary\s+|base\s+2\s+)?(?:to|into)\s+(?:base\s*10|decimal)"
+     + _END, lambda m: _from_base(m.group(1), None), "bases"),
+    (r"\b(?:convert|write|express)\s+(\d{1,15})\s+(?:in|to|into|as)\s+(?:base\s+(\d{1,2})|binary)(?:\s+form)?" + _END,
+     _to_base, "bases"),
+    (r"\b(\d{1,15})\s+in\s+(?:base\s+(\d{1,2})|binary)" + _END, _to_base, "bases"),
+    (rf"\bhow\s+many\s+(?:positive\s+)?multiples\s+of\s+(?P<k>\d{{1,9}})\s+(?:are\s+there\s+|are\s+)?"
+     rf"(?:(?P<span>between|from)\s+(?P<low>\d{{1,12}})\s+(?:and|to)\s+(?P<high>\d{{1,12}})(?P<inclusive>\s*,?\s*\(?inclusive\)?)?"
+     rf"(?P<exclusive>\s*,?\s*\(?exclusive\)?)?|(?:less\s+than|below|under|smaller\s+than)\s+(?P<below>\d{{1,12}})|"
+     rf"(?:up\s+to|at\s+most|less\s+than\s+or\s+equal\s+to)\s+(?P<upto>\d{{1,12}}))(?:\s+are\s+there)?{_END}",
+     _multiples, "multiples"),
+    (rf"\b(?:the\s+)?sum\s+of\s+the\s+first\s+{_N}\s+(?:positive\s+)?(odd\s+|even\s+)?(?:positive\s+)?(?:integers|natural\s+"
+     rf"numbers|counting\s+numbers){_END}", _first_n_sum, "sum"),
+    (rf"\b(?:the\s+)?sum\s+of\s+the\s+first\s+{_N}\s+positive\s+(odd\s+|even\s+)?numbers{_END}", _first_n_sum, "sum"),
+    (rf"\b(?:the\s+)?sum\s+of\s+(?:all\s+)?(?:the\s+)?(?:integers|whole\s+numbers|numbers)\s+from\s+(-?\d{{1,9}})\s+to\s+"
+     rf"(-?\d{{1,9}})(?:\s*,?\s*inclusive)?{_END}", _range_sum, "sum"),
+    # counting and probability
+    (rf"\b(?:in\s+)?how\s+many\s+(?:different\s+)?ways\s+(?:can|could)\s+{_SMALL}\s+(?:different\s+|distinct\s+)?[a-z]+\s+"
+     rf"(?:line\s+up|stand\s+in\s+(?:a\s+)?(?:line|row)|sit\s+in\s+(?:a\s+)?row|be\s+(?:arranged|lined\s+up|ordered|seated)"
+     rf"(?:\s+in\s+(?:a\s+)?(?:row|line))?)(?:\s+in\s+(?:a\s+)?(?:row|line))?{_END}",
+     lambda m: sympy.factorial(int(m.group(1))), "counting"),
+    (rf"\bhow\s+many\s+(?:different\s+)?ways\s+(?:are\s+there\s+)?to\s+arrange\s+{_SMALL}\s+(?:different\s+|distinct\s+)?[a-z]+"
+     rf"(?:\s+(?:in\s+a\s+row|in\s+a\s+line|on\s+a\s+shelf))?{_END}", lambda m: sympy.factorial(int(m.group(1))), "counting"),
+    (rf"\b(?:in\s+)?how\s+many\s+ways\s+can\s+{_OFFICES.replace('(', '(?P<offices>', 1)}\s+be\s+(?:chosen|selected|picked|"
+     rf"elected)\s+(?:from|out\s+of|among)\s+(?:a\s+group\s+of\s+)?(?P<n>\d{{1,3}})\s+[a-z]+{_NO_DOUBLE}{_END}",
+     _offices, "counting"),
+    (rf"\b(?:a|the)\s+(?:[a-z]+\s+)?club\s+has\s+(?P<n>\d{{1,3}})\s+members\s*[.,]?\s*(?:in\s+)?how\s+many\s+ways\s+can\s+"
+     rf"(?:it|the\s+club|they|we)\s+(?:choose|select|pick|elect)\s+{_OFFICES.replace('(', '(?P<offices>', 1)}{_NO_DOUBLE}{_END}",
+     _offices, "counting"),
+    (rf"\bhow\s+many\s+handshakes\s+(?:are\s+there\s+|happen\s+|take\s+place\s+|occur\s+)?(?:if|when)\s+(?P<n>\d{{1,4}})\s+"
+     rf"people\s+(?:each\s+|all\s+)?shake\s+hands\s+(?:once\s+)?with\s+(?:each\s+other|(?:one|1)\s+another|everyone\s+else|every\s+"
+     rf"other\s+person)(?:\s+(?:exactly\s+)?once)?{_END}", _handshakes, "counting"),
+    (rf"\b(?P<n>\d{{1,4}})\s+people\s+(?:each\s+|all\s+)?shake\s+hands\s+(?:once\s+)?with\s+(?:each\s+other|(?:one|1)\s+another|"
+     rf"everyone\s+else|every\s+other\s+person)(?:\s+(?:exactly\s+)?once)?\s*[.,]?\s*how\s+many\s+handshakes\s+(?:are\s+there|"
+     rf"happen|take\s+place|occur)?{_END}", _handshakes, "counting"),
+    (rf"\bhow\s+many\s+diagonals\s+(?:does|do|are\s+(?:there\s+)?in|in)\s+(?:a|an)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}"
+     rf"(?:\s+have)?{_END}", _diagonals, "counting"),
+    (rf"\b(?:the\s+)?probability\s+of\s+(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>{_DIE_EVENT}(?:\s*,?\s*or\s+"
+     rf"{_DIE_EVENT})*)\s+(?:on|with)\s+(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?(?:six-sided\s+|6-sided\s+)?(?:die|dice)"
+     rf"(?:\s+(?:roll|rolled))?{_END}", _die, "probability"),
+    (rf"\b(?:the\s+)?probability\s+of\s+(?:drawing|picking|getting|choosing|pulling)\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+"
+     rf"{_CARD_ATOM})*)\s+(?:from|out\s+of)\s+(?:a|the)\s+(?:standard\s+|well-shuffled\s+|shuffled\s+)?(?:52-card\s+)?"
+     rf"(?:deck(?:\s+of\s+(?:52\s+)?(?:playing\s+)?cards)?|pack\s+of\s+cards){_END}", _card, "probability"),
+    # angles
+    (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+"
+     rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),
+    (rf"\b(?:the\s+)?(?:measure\s*,?\s*(?:in\s+degrees\s*,?\s*)?of\s+)?(?:(?:each|one|an|every|the)\s+)?((?:interior|exterior)\s+"
+     rf"angle|angle)\s+(?:of|in)\s+a\s+regular\s+{_POLYGON}(?:\s+(?:measures|is)\s+how\s+many\s+degrees|\s*,?\s*in\s+degrees)?"
+     rf"{_END}", _regular_angle, "angles"),
+    (rf"\b(?:the\s+)?(?:two|2)\s+angles\s+of\s+a\s+triangle\s+(?:are|measure)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
+     rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|"
+     rf"remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
+    (rf"\b(?:the\s+)?(complement|supplement)\s+of\s+(?:a\s+|an\s+|the\s+)?({SIGNED_NUMBER}){_DEGREES}?(?:\s+angle)?{_END}",
+     _complement, "angles"),
+    # precalculus
+    (rf"\b(?:convert\s+)?({SIGNED_NUMBER}){_DEGREES}\s+(?:to|into|in)\s+radians{_END}", _to_radians, "angles"),
+    (rf"\b(?:convert\s+)?{_RADIANS}\s*(?:radians?\s+)?(?:to|into|in)\s+degrees{_END}", _to_degrees, "angles"),
+    (rf"\b(?:the\s+)?(?:length|magnitude|norm)\s+of\s+(?:the\s+)?vector\s+{_VECTOR}{_END}", _length, "vectors"),
+    (rf"\b(?:the\s+)?dot\s+product\s+of\s+(?:the\s+vectors\s+)?{_VECTOR}\s+and\s+{_VECTOR}{_END}", _dot, "vectors"),
+    (rf"(?<![\w)])(?:{_COMPONENTS}|{_COLUMN})\s*(?:\\cdot|\*)\s*(?:{_COMPONENTS}|{_COLUMN}){_END}", _dot, "vectors"),
+    (rf"\b(?:the\s+)?period\s+of\s+(?:the\s+function\s+|the\s+graph\s+of\s+)?(?:y\s*=\s*|f\s*\(\s*x\s*\)\s*=\s*)?"
+     rf"(?:{SIGNED_NUMBER}\s*)?\\(sin|cos|tan|sec|csc|cot)\s*\(\s*({SIGNED_NUMBER})?\s*x\s*\){_END}", _period, "period"),
+    # units
+    (rf"\bhow\s+many\s+{_UNIT.replace('(', '(?P<want>', 1)}\s+(?:are\s+)?(?:there\s+)?in\s+(?P<amount>{SIGNED_NUMBER})\s+"
+     rf"{_UNIT.replace('(', '(?P<have>', 1)}{_END}", _convert, "units"),
+    (rf"\b(?:convert\s+)?(?P<amount>{SIGNED_NUMBER})\s+{_UNIT.replace('(', '(?P<have>', 1)}\s+(?:to|into|in)\s+"
+     rf"{_UNIT.replace('(', '(?P<want>', 1)}{_END}", _convert, "units"),
+]
