@@ -80,8 +80,8 @@ def _multiples(m: re.Match) -> sympy.Expr:
     return sympy.Integer(count)
 
 
-def _first_n_sum(m: re.Match) -> sympy.Expr:
-    n, kind = int(m.group(1)), (m.group(2) or "").strip().lower()
+def _first_n_sum(count: str, parity: str | None) -> sympy.Expr:
+    n, kind = int(count), (parity or "").strip().lower()
     return sympy.Integer(n * n if kind == "odd" else n * (n + 1) if kind == "even" else n * (n + 1) // 2)
 
 
@@ -307,7 +307,7 @@ def _convert(m: re.Match) -> sympy.Expr:
 # (pattern, the value of a match, kind of the answer); re.I throughout, over the text `reader.clean` made.
 FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     # number theory
-    (rf"\bhow\s+many\s+(?:positive\s+)?(?:integer\s+)?(?:whole\s+number\s+)?(?:divisors|factors)\s+(?:does|do)\s+{_N}\s+have"
+    (rf"\bhow\s+many\s+(?:positive\s+)?(?:whole\s+number\s+)?(?:divisors|factors)\s+(?:does|do)\s+{_N}\s+have"
      rf"{_END}", _divisor_count, "divisors"),
     (rf"\b(?:the\s+)?number\s+of\s+(?:positive\s+)?(?:divisors|factors)\s+of\s+{_N}{_END}", _divisor_count, "divisors"),
     (rf"\b(?:the\s+)?(smallest|largest|greatest|biggest)\s+prime\s+(?:factor|divisor)\s+of\s+{_N}{_END}", _prime_factor,
@@ -326,8 +326,9 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"(?:up\s+to|at\s+most|less\s+than\s+or\s+equal\s+to)\s+(?P<upto>\d{{1,12}}))(?:\s+are\s+there)?{_END}",
      _multiples, "multiples"),
     (rf"\b(?:the\s+)?sum\s+of\s+the\s+first\s+{_N}\s+(?:positive\s+)?(odd\s+|even\s+)?(?:positive\s+)?(?:integers|natural\s+"
-     rf"numbers|counting\s+numbers){_END}", _first_n_sum, "sum"),
-    (rf"\b(?:the\s+)?sum\s+of\s+the\s+first\s+{_N}\s+positive\s+(odd\s+|even\s+)?numbers{_END}", _first_n_sum, "sum"),
+     rf"numbers|counting\s+numbers){_END}", lambda m: _first_n_sum(m.group(1), m.group(2)), "sum"),
+    (rf"\b(?:the\s+)?sum\s+of\s+the\s+first\s+{_N}\s+(?:positive\s+(odd\s+|even\s+)?|(odd\s+))numbers{_END}",
+     lambda m: _first_n_sum(m.group(1), m.group(2) or m.group(3)), "sum"),
     (rf"\b(?:the\s+)?sum\s+of\s+(?:all\s+)?(?:the\s+)?(?:integers|whole\s+numbers|numbers)\s+from\s+(-?\d{{1,9}})\s+to\s+"
      rf"(-?\d{{1,9}})(?:\s*,?\s*inclusive)?{_END}", _range_sum, "sum"),
     # counting and probability

@@ -158,8 +158,8 @@ def _rational_log(argument: sympy.Rational, base: sympy.Rational) -> sympy.Ratio
     """log_base(argument) when it is rational (argument and base powers of one number), else None."""
     if argument == 1:
         return sympy.Integer(0)
-    root_a, k_a = _as_power(argument)
-    root_b, k_b = _as_power(base)
+    root_a, k_a = as_power(argument)
+    root_b, k_b = as_power(base)
     if root_a == root_b:
         return sympy.Rational(k_a, k_b)
     if root_a == 1 / root_b:
@@ -167,7 +167,7 @@ def _rational_log(argument: sympy.Rational, base: sympy.Rational) -> sympy.Ratio
     return None  # powers of different numbers: the logarithm is irrational
 
 
-def _as_power(x: sympy.Rational) -> tuple[sympy.Rational, int]:
+def as_power(x: sympy.Rational) -> tuple[sympy.Rational, int]:
     """(r, k) with x = r^k and k as large as possible, for a positive rational x != 1."""
 
     def split(n: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ import sympy
 from tutor.grading.expression import Malformed, Undefined, Unsupported, parse
 from tutor.grading.fast import split_top_level
 from tutor.grading.timeout import worker_op
+from tutor.solve.symbolic.algebra import in_form
 from tutor.solve.symbolic.analysis import Analysis
 from tutor.solve.symbolic.domain import SympyDomain
 from tutor.solve.symbolic.equations import solve_linear_system, solve_one
@@ -35,7 +36,7 @@ _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
                  "geometry", "function", "probability", "counting", "divisors", "primes", "bases", "multiples",
-                "sum", "angles", "vectors", "period", "units")
+                "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex")
 
 
 @dataclass
@@ -175,9 +176,9 @@ def _compute(reading: Reading) -> Computed:
 
 def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
     """A question a phrase answered whole: a midpoint (`questions.points`) or a derivative (`questions.derivative`)."""
-    if kind == "midpoint":
+    if kind in ("midpoint", "vertex"):
         answer = "(" + ", ".join(map(_latex, values)) + ")"
-        return Computed(kind, values, answer, (), f"The midpoint, computed directly, is {_shown(answer)}.")
+        return Computed(kind, values, answer, (), f"The {kind}, computed directly, is {_shown(answer)}.")
     if kind == "derivative":
         answer = _latex(values[0])
         return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
@@ -197,6 +198,8 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     words = set(reading.words)
     reals = "complex" if "complex" in words else "real" if "real" in words else ""
     roots = solve_one(span, lhs, rhs, x, reals)
+    if reading.choose in ("sum", "product") and _repeated_root(lhs - rhs, x):
+        raise NotReadable("a repeated root: counted once or twice in the sum?")
     if reading.choose:
         roots = [choose_root(roots, reading.choose)]
     if asked is None or asked == x:
@@ -209,6 +212,15 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     return Computed("equation", list(values), _latex(values.pop()), (str(x),))
 
 
+def _repeated_root(difference: sympy.Expr, x: sympy.Symbol) -> bool:
+    numerator = sympy.fraction(sympy.together(difference))[0]
+    try:
+        poly = sympy.Poly(sympy.expand(numerator), x)
+    except sympy.PolynomialError:
+        return True  # not a polynomial (an exponential's exponents): no claim on a sum of roots
+    return poly.sqf_part().degree() != poly.degree()
+
+
 def _defined(value: sympy.Expr) -> sympy.Expr:
     """The asked expression's value at the solution, which must exist: `1/(x - 1)` at x = 1 does not."""
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
@@ -217,8 +229,20 @@ def _defined(value: sympy.Expr) -> sympy.Expr:
 
 
 def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
+    imaginary_unit = sympy.Symbol("i")
+    if value.free_symbols == {imaginary_unit} and not reading.form:  # `(2 + 3i)(1 - i)`, `i^15`: a complex number
+        value = sympy.expand(value.subs(imaginary_unit, sympy.I))
+        if value.has(sympy.zoo, sympy.nan):
+            raise IllPosed("This problem divides by zero, so it has no answer.")
+        return Computed("complex", [value], _latex(value))
     if value.free_symbols:
-        raise NotReadable("an expression with a variable, and nothing to solve")
+        shaped = in_form(reading, value)
+        if shaped is None:
+            raise NotReadable("an expression with a variable, and nothing to solve")
+        kind, value = shaped
+        return Computed(kind, [value], _latex(value), tuple(sorted(map(str, value.free_symbols))))
+    if reading.form:
+        raise NotReadable(f"a number to {reading.form}: which form is meant?")
     if not value.is_Rational:
         value = sympy.radsimp(value)  # 1/((1 - \sqrt{2})(1 + \sqrt{2})) is -1
     if value.has(sympy.zoo, sympy.nan, sympy.oo) or not value.is_real:
@@ -276,7 +300,7 @@ def _latex(value: sympy.Expr) -> str:
     if value.is_Rational:
         sign = "-" if value < 0 else ""
         return f"{sign}\\frac{{{abs(int(value.p))}}}{{{int(value.q)}}}"
-    text = sympy.latex(value)
+    text = sympy.latex(value).replace(r"\left(", "(").replace(r"\right)", ")")
     if len(text) > MAX_ANSWER_BITS:
         raise NotReadable("an answer too long to write out")
     return text

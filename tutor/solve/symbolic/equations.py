@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sympy
 
+from tutor.solve.symbolic.domain import as_power
 from tutor.solve.symbolic.segments import IllPosed, NotReadable
 
 MAX_DEGREE = 4
@@ -19,6 +20,9 @@ MAX_UNKNOWNS = 3
 def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, reals: str) -> list[sympy.Expr]:
     """The roots of lhs = rhs in x, ascending. `reals`: "real" (only real roots asked for), "complex" (all
     roots) or "" (the problem does not say: a non-real root makes it not directly computable)."""
+    if (lhs - rhs).has(sympy.Pow) and any(p.exp.has(x) for p in (lhs - rhs).atoms(sympy.Pow)):
+        left, right = _exponents(lhs, rhs, x)
+        return solve_one(equation, left, right, x, reals)
     numerator, denominator = sympy.fraction(sympy.together(lhs - rhs))
     try:
         poly = sympy.Poly(sympy.expand(numerator), x)
@@ -43,6 +47,39 @@ def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, 
     elif reals != "complex" and len(real) != len(roots):
         raise NotReadable("non-real roots, and the problem does not say whether they count")
     return sorted(roots, key=lambda r: (float(sympy.re(r)), float(sympy.im(r))))
+
+
+def _exponents(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr]:
+    """`5^(x+1) = 125` as `x + 1 = 3`, `4^x = 8^(x-1)` as `2x = 3(x - 1)`: both sides written as powers of
+    one number (or of it and its reciprocal), the equation of their exponents; NotReadable otherwise."""
+    (root_l, exp_l), (root_r, exp_r) = _power_of(lhs, x), _power_of(rhs, x)
+    if root_l == 1 or root_r == 1:  # b^(...) = 1
+        return (exp_l, sympy.Integer(0)) if root_r == 1 else (sympy.Integer(0), exp_r)
+    if root_l == root_r:
+        return exp_l, exp_r
+    if root_l == 1 / root_r:
+        return exp_l, -exp_r
+    raise NotReadable("an exponential equation whose sides are not powers of one number")
+
+
+def _power_of(side: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr]:
+    """(r, e) with side = r^e and r a positive rational other than 1 (or r = 1, e = 0 for the number 1)."""
+    factors = sympy.Mul.make_args(side)
+    pairs = []
+    for factor in factors:
+        base, exponent = (factor.base, factor.exp) if isinstance(factor, sympy.Pow) else (factor, sympy.Integer(1))
+        if not (base.is_Rational and base.is_positive):
+            raise NotReadable("an exponential equation with other than a positive rational base")
+        if base == 1:
+            continue
+        root, k = as_power(base)
+        pairs.append((root, k * exponent))
+    if not pairs:
+        return sympy.Integer(1), sympy.Integer(0)
+    root = pairs[0][0]
+    if any(r not in (root, 1 / root) for r, _ in pairs):
+        raise NotReadable("a product of powers of different numbers")
+    return root, sympy.expand(sum(e if r == root else -e for r, e in pairs))
 
 
 def _shown(equation: str) -> str:

@@ -30,7 +30,8 @@ _POSTFIX_WORDS = {"squared": "^2", "cubed": "^3"}
 _DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
 SIGNED_NUMBER = r"-?\d+(?:\.\d+)?"
 # What may follow an operand that ends a phrase: the end, a sentence's end, or a word (`20 more` is not `20`).
-OPERAND_ENDS = r"(?=\s*$|\s*[?.!,;:](?:\s|$)|\s+[A-Za-z]{2,})"
+# Not `!`: `11! + 12!` is math, not a sentence ending after 11.
+OPERAND_ENDS = r"(?=\s*$|\s*[?.,;:](?:\s|$)|\s+[A-Za-z]{2,})"
 _PLAIN_SIGNED_NUMBER = re.compile(SIGNED_NUMBER)
 
 
@@ -128,6 +129,13 @@ def gcd_lcm(reading: Reading) -> None:
         result = math.gcd(*values) if name == "gcd" else math.lcm(*values)
         _replace(reading, i, stop, str(result), name)
         i += 1
+
+
+def skip_words(s: list[Segment], i: int, words: frozenset[str]) -> int:
+    """Past the words of `words` from segment i."""
+    while i < len(s) and s[i].kind == "word" and s[i].text in words:
+        i += 1
+    return i
 
 
 def joiner(s: list[Segment], i: int, *words: str) -> int:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import sympy
 
-from tutor.solve.symbolic import curriculum, shapes
+from tutor.solve.symbolic import algebra, curriculum, shapes
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     SIGNED_NUMBER,
@@ -33,6 +33,7 @@ from tutor.solve.symbolic.phrases import (
     is_math,
     joiner,
     listed_numbers,
+    skip_words,
     words_at,
 )
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
@@ -234,7 +235,12 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
     (r"(?<![A-Za-z\\])([fgh])\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*\(", r"\1\\prime(", None),  # f'(2): a derivative's value
 ]
-_REWRITES += [(form, (lambda value: lambda match: _math(value(match)))(value), kind) for form, value, kind in curriculum.FORMS]
+_REWRITES += algebra.REWRITES
+def _as_math(value: Callable[[re.Match], sympy.Expr]) -> Callable[[re.Match], str]:
+    return lambda match: _math(value(match))
+
+
+_REWRITES += [(form, _as_math(value), kind) for form, value, kind in curriculum.FORMS]
 _REWRITES_COMPILED = [(re.compile(pattern, re.I | re.S), replacement, kind) for pattern, replacement, kind in _REWRITES]
 
 
@@ -249,12 +255,6 @@ def rewrite(text: str) -> tuple[str, list[str]]:
 
 
 # ---- segment level ---------------------------------------------------------------------------------------
-
-def _skip(s: list[Segment], i: int, words: frozenset[str]) -> int:
-    while i < len(s) and s[i].kind == "word" and s[i].text in words:
-        i += 1
-    return i
-
 
 def _statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
     ordered = sorted(values)
@@ -286,7 +286,7 @@ def statistics(reading: Reading) -> None:
             i += 1
             continue
         name = s[j].text
-        j = _skip(s, j + 1, _STATISTIC_JOIN)
+        j = skip_words(s, j + 1, _STATISTIC_JOIN)
         j += j < len(s) and s[j].kind == "punct" and s[j].text == ":"
         values, stop = listed_numbers(s, j)
         if len(values) < 2:
@@ -318,7 +318,7 @@ def points(reading: Reading, evaluate: Evaluate) -> None:
         if not any(words_at(s, i, name) for name in ("slope", "distance", "midpoint")):
             continue
         name = s[i].text
-        j = _skip(s, i + 1, _POINT_JOIN)
+        j = skip_words(s, i + 1, _POINT_JOIN)
         second = joiner(s, j + 1, "and", "to")
         if not (is_math(s, j) and is_math(s, second) and second > j + 1):
             return
@@ -424,24 +424,40 @@ def _call_value(text: str, functions: dict[str, tuple[sympy.Symbol, sympy.Expr]]
 _CHOICES = {**dict.fromkeys(("larger", "largest", "greater", "greatest", "bigger", "biggest"), "largest"),
             **dict.fromkeys(("smaller", "smallest", "lesser", "least"), "smallest"),
             "positive": "positive", "negative": "negative"}
-CHOICE_WORDS = frozenset(_CHOICES)
+CHOICE_WORDS = frozenset(_CHOICES) | {"sum", "product", "possible", "distinct", "zeros", "zeroes"}
+
+
+_ROOTS_JOIN = frozenset("of all the possible distinct".split())
 
 
 def root_choice(reading: Reading) -> None:
-    """`the larger solution of x^2 - 4x - 12 = 0`, `the positive value of x`: which root is asked
+    """`the larger solution of x^2 - 4x - 12 = 0`, `the positive value of x`, `the sum of the roots of ...`,
+    `the product of all solutions of ...`: which root is asked, or which combination of all of them
     (`Reading.choose`); the engine picks it among real roots, or claims nothing."""
     s = reading.segments
     found = [i for i in range(len(s) - 1) if s[i].kind == "word" and s[i].text in _CHOICES
              and s[i + 1].kind == "word" and s[i + 1].text in ("solution", "root", "value")]
-    if len(found) > 1:
+    combined = [i for i in range(len(s)) if words_at(s, i, "sum") or words_at(s, i, "product")]
+    combined = [i for i in combined if (j := skip_words(s, i + 1, _ROOTS_JOIN)) > i + 1 and j < len(s)
+                and s[j].kind == "word" and s[j].text in ("solutions", "roots", "zeros", "zeroes", "values")]
+    if len(found) + len(combined) > 1:
         raise NotReadable("two choices of root")
     if found:
         reading.choose = _CHOICES[s[found[0]].text]
         del s[found[0]]
+    elif combined:
+        i = combined[0]
+        reading.choose = s[i].text
+        del s[i : skip_words(s, i + 1, _ROOTS_JOIN) + 1]
 
 
 def choose_root(roots: list[sympy.Expr], choice: str) -> sympy.Expr:
-    """The root `choice` names among `roots` (all real), or NotReadable when it names none or several."""
+    """The root `choice` names among `roots` (all real), their sum or product, or NotReadable when it names
+    none or several."""
+    if choice == "sum":
+        return sympy.radsimp(sympy.expand(sum(roots, sympy.Integer(0))))
+    if choice == "product":
+        return sympy.radsimp(sympy.expand(sympy.Mul(*roots)))
     if not all(root.is_real for root in roots):
         raise NotReadable("a choice among roots that are not all real")
     if choice == "largest":

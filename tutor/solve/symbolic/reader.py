@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from tutor.solve.symbolic import spelling
+from tutor.solve.symbolic.algebra import ALGEBRA_WORDS, answer_form, digits, extremum, line_equation
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     PHRASE_WORDS,
@@ -237,8 +238,12 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     text, kinds = clean(problem)
     reading = Reading(segment(text), kinds)
     _article(reading)
-    _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS | CHOICE_WORDS)
+    _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS | CHOICE_WORDS | ALGEBRA_WORDS)
     function_value(reading, evaluate, _refuse_ambiguous)
+    answer_form(reading)
+    line_equation(reading, evaluate)
+    extremum(reading, evaluate)
+    digits(reading, evaluate)
     root_choice(reading)
     for span in reading.spans:
         _refuse_ambiguous(span)

@@ -33,7 +33,10 @@ class Reading:
     segments: list[Segment]
     kinds: list[str] = field(default_factory=list)
     choose: str = ""
-    """Which root is asked ("largest", "smallest", "positive", "negative"), or "" for all of them."""
+    """Which root is asked ("largest", "smallest", "positive", "negative"), their "sum" or "product", or ""
+    for all of them."""
+    form: str = ""
+    """The form an expression's answer is asked in ("expand", "factor"), or "" for its value."""
 
     @property
     def words(self) -> list[str]:

@@ -18,7 +18,7 @@ import string
 
 MIN_LENGTH = 5
 ANY_EDIT_LENGTH = 7
-_WORD = re.compile(r"(?<![\\{A-Za-z])[A-Za-z]{%d,}(?![A-Za-z])" % MIN_LENGTH)
+_WORD = re.compile(rf"(?<![\\{{A-Za-z])[A-Za-z]{{{MIN_LENGTH},}}(?![A-Za-z])")
 
 
 def correct(text: str) -> str:
@@ -38,13 +38,14 @@ def correct(text: str) -> str:
 @functools.cache
 def vocabulary() -> frozenset[str]:
     """Every word the reader reads: filler, phrase and question words, and the words in its patterns."""
-    from tutor.solve.symbolic import questions, reader  # the reader imports this module
+    from tutor.solve.symbolic import algebra, questions, reader  # the reader imports this module
 
-    words = set(reader.FILLER | reader.PHRASE_WORDS | questions.QUESTION_WORDS | questions.CHOICE_WORDS)
+    words = set(reader.FILLER | reader.PHRASE_WORDS | questions.QUESTION_WORDS | questions.CHOICE_WORDS
+                | algebra.ALGEBRA_WORDS)
     patterns = [pattern for pattern, _ in reader._REWRITES] + [pattern for pattern, _, _ in questions._REWRITES]
     for pattern in patterns:
         text = re.sub(r"\\\\[a-zA-Z]+|\\[a-zA-Z]|\?P<\w+>", " ", pattern)  # TeX commands, regex escapes, group names
-        words.update(re.findall(r"[a-z]{%d,}" % MIN_LENGTH, text.lower()))
+        words.update(re.findall(rf"[a-z]{{{MIN_LENGTH},}}", text.lower()))
     return frozenset(w for w in words if len(w) >= MIN_LENGTH)
 
 

@@ -1,0 +1,188 @@
+"""School algebra the reader knows by its words: the form an answer is asked in (`expand`, `factor`), a line
+given by its equation (slope, intercepts), a quadratic's extremum or vertex, an absolute-value equation, a
+complex number's modulus, and the digits of a number (units digit, digit sum).
+
+`REWRITES` (text level, inside `questions.rewrite`) respell forms as math the engine solves: `|2x - 1| = 5`
+as `(2x - 1)^2 = (5)^2` (the same solutions when the right side is not negative), `|3 - 4i|` as its value.
+The segment-level passes work like `questions.points`: a key word, the few words that join it to one math
+span, and that span's value; any other word is left unread.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+from tutor.solve.symbolic.phrases import SIGNED_NUMBER, Evaluate, is_math, skip_words, words_at
+from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
+
+# Words read only by the passes below.
+ALGEBRA_WORDS = frozenset(
+    """expand factor factorise factorize completely fully yintercept xintercept minimum maximum least greatest
+    smallest largest value over real vertex parabola graph units ones last digit digits sum""".split()
+)
+_FORMS = {"expand": "expand", "factor": "factor", "factorise": "factor", "factorize": "factor"}
+
+
+def _absolute_equation(match: re.Match) -> str:
+    inside, right = match.group(1), match.group(2)
+    if sympy.Rational(right) < 0:
+        raise IllPosed("An absolute value is never negative, so this equation has no solution.")
+    return f" ({inside})^2 = ({right})^2 "
+
+
+def _modulus(match: re.Match) -> str:
+    """|a + bi| (groups: a, the sign, b) or |bi| (groups: the sign, b)."""
+    real, sign, imaginary = match.groups() if len(match.groups()) == 3 else (None, *match.groups())
+    a, b = sympy.Rational(real or 0), sympy.Rational(imaginary or 1)
+    return f" ({sympy.latex(sympy.radsimp(sympy.sqrt(a**2 + b**2)))}) "
+
+
+_NUMBER = r"\d+(?:\.\d+)?"
+# (pattern, replacement, kind)
+REWRITES = [
+    (rf"\|([^|=]*[a-z][^|=]*)\|\s*=\s*({SIGNED_NUMBER})(?![\d.]|\s*[-+*/^(\\])", _absolute_equation, None),
+    (rf"\|\s*(-?{_NUMBER})\s*([+-])\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
+    (rf"\|\s*(-)?\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
+    (r"\s*,?\s*(?:where|with|if)\s+i\s*\^\s*\{?\s*2\s*\}?\s*=\s*-\s*1\b", " ", "complex"),
+    (r"\b([xy])\s*-\s*intercept\b|\b([xy])\s+intercept\b", lambda m: f" {m.group(1) or m.group(2)}intercept ", None),
+]
+
+
+def answer_form(reading: Reading) -> None:
+    """`expand (x + 3)(x - 2)`, `factor x^2 + 7x + 12 completely`: the form the answer is asked in
+    (`Reading.form`)."""
+    s = reading.segments
+    found = [i for i, seg in enumerate(s) if seg.kind == "word" and seg.text in _FORMS]
+    if len(found) > 1:
+        raise NotReadable("two answer forms asked")
+    if found:
+        reading.form = _FORMS[s[found[0]].text]
+        del s[found[0]]
+        reading.segments = [seg for seg in s if not (seg.kind == "word" and seg.text in ("completely", "fully"))]
+
+
+def in_form(reading: Reading, value: sympy.Expr) -> tuple[str, sympy.Expr] | None:
+    """An expression with letters in the asked form: (kind, value), or None where no form is asked. Only
+    polynomials and rational functions; a factoring that finds no factor claims nothing."""
+    if not value.is_rational_function():
+        raise NotReadable("an expression with a variable that is not a polynomial or a fraction of them")
+    if sympy.Symbol("i") in value.free_symbols:
+        raise NotReadable("a letter i in an expression to rewrite: the imaginary unit or a variable?")
+    if reading.form == "factor":
+        factored = sympy.factor(value)
+        if not isinstance(factored, (sympy.Mul, sympy.Pow)) or factored == sympy.expand(value) and value.is_polynomial():
+            raise NotReadable("nothing to factor out (over the rationals)")
+        return "factor", factored
+    if reading.form == "expand" or "simplify" in reading.words:
+        return "simplify", sympy.expand(value) if value.is_polynomial() else sympy.cancel(value)
+    return None
+
+
+_LINE_JOIN = frozenset("of the line graph".split())
+
+
+def line_equation(reading: Reading, evaluate: Evaluate) -> None:
+    """`the slope of the line 2x + 3y = 12`, `the y-intercept of y = 4x - 7`: a line given by a linear equation
+    in x and y."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not any(words_at(s, i, name) for name in ("slope", "yintercept", "xintercept")):
+            continue
+        j = skip_words(s, i + 1, _LINE_JOIN)
+        if not (is_math(s, j) and s[j].text.count("=") == 1):
+            return
+        left, right = (evaluate(side) for side in s[j].text.split("="))
+        x, y = sympy.Symbol("x"), sympy.Symbol("y")
+        difference = sympy.expand(left - right)
+        if not difference.free_symbols <= {x, y} or not difference.free_symbols or \
+                sympy.Poly(difference, x, y).total_degree() != 1:
+            raise NotReadable("not a line's equation in x and y")
+        a, b = difference.coeff(x), difference.coeff(y)
+        c = difference.subs({x: 0, y: 0})
+        name = s[i].text
+        if name == "xintercept":
+            if a == 0:
+                raise NotReadable("a horizontal line: no single x-intercept")
+            value = -c / a
+        elif b == 0:
+            raise NotReadable("a vertical line: no slope or y-intercept")
+        else:
+            value = -a / b if name == "slope" else -c / b
+        s[i : j + 1] = [Segment("math", f" ({sympy.latex(value)}) ", computed=True)]
+        reading.kinds.append("line")
+        return
+
+
+_EXTREMUM = {"minimum": "min", "least": "min", "smallest": "min", "maximum": "max", "greatest": "max",
+             "largest": "max"}
+_OVER_REALS = ("over", "all", "real", "numbers", "values", "of")
+
+
+def extremum(reading: Reading, evaluate: Evaluate) -> None:
+    """`the minimum value of x^2 - 8x + 20`, `the maximum value of -2x^2 - 3x + 28 over all real x`, `the vertex
+    of y = x^2 - 6x + 5`: a quadratic in one variable."""
+    s = reading.segments
+    for i in range(len(s)):
+        vertex = words_at(s, i, "vertex")
+        if not (vertex or (s[i].kind == "word" and s[i].text in _EXTREMUM and words_at(s, i + 1, "value", "of"))):
+            continue
+        j = skip_words(s, i + 1, frozenset({"of", "the", "parabola", "graph"})) if vertex else i + 3
+        if not is_math(s, j):
+            return
+        text = s[j].text
+        if vertex:
+            text = re.sub(r"^\s*y\s*=", "", text)
+        if "=" in text:
+            return
+        expression = evaluate(text)
+        letters = expression.free_symbols
+        if len(letters) != 1:
+            return
+        x = letters.pop()
+        stop = j + 1
+        over = stop
+        while over < len(s) and s[over].kind == "word" and s[over].text in _OVER_REALS + ("for",):
+            over += 1
+        if over > stop and is_math(s, over) and s[over].text.strip() == str(x):
+            stop = over + 1
+        if not expression.is_polynomial(x) or sympy.degree(expression, x) != 2:
+            return  # `the smallest value of x if ...`: a root's choice, not an extremum
+        a, b = expression.coeff(x, 2), expression.coeff(x, 1)
+        h = -b / (2 * a)
+        k = sympy.expand(expression.subs(x, h))
+        if vertex:
+            segment = Segment("math", "vertex", computed=True)
+            segment.answer = ("vertex", [h, k])
+        else:
+            if (a > 0) != (_EXTREMUM[s[i].text] == "min"):
+                raise IllPosed(f"This parabola opens {'up' if a > 0 else 'down'}, so it has no "
+                               f"{'maximum' if a > 0 else 'minimum'} value.")
+            segment = Segment("math", f" ({sympy.latex(k)}) ", computed=True)
+        s[i:stop] = [segment]
+        reading.kinds.append("quadratic")
+        return
+
+
+def digits(reading: Reading, evaluate: Evaluate) -> None:
+    """`the units digit of 13^150`, `the sum of the digits of 2^10`: digits of a non-negative integer."""
+    s = reading.segments
+    for i in range(len(s)):
+        if any(words_at(s, i, w, "digit", "of") for w in ("units", "ones", "last")):
+            j, name = i + 3, "units"
+        elif words_at(s, i, "sum", "of", "the", "digits", "of") or words_at(s, i, "sum", "of", "digits", "of"):
+            j, name = i + 5 - (s[i + 2].text == "digits"), "sum"
+        elif words_at(s, i, "digit", "sum", "of"):
+            j, name = i + 3, "sum"
+        else:
+            continue
+        if not is_math(s, j):
+            return
+        value = evaluate(s[j].text)
+        if not (value.is_Integer and value >= 0):
+            raise NotReadable("digits of other than a whole number")
+        result = int(value) % 10 if name == "units" else sum(map(int, str(int(value))))
+        s[i : j + 1] = [Segment("math", f" ({result}) ", computed=True)]
+        reading.kinds.append("digits")
+        return
