@@ -267,6 +267,20 @@ COMPUTED = [
     ("What is the units digit of 13^150?", "digits", [9]),  # 3^150: the cycle 3 9 7 1, 150 = 2 mod 4
     ("Find the units digit of $18^6.$", "digits", [4]),  # 8^6: 8 4 2 6 8 4
     ("the smallest value of x if x^2 = 4", "equation", [-2]),  # a root's choice, not an extremum
+    ("A card is drawn at random from a standard 52-card deck. What is the probability that it is a card numbered 2 "
+     "to 10?", "probability", [Rational(36, 52)]),
+    ("Dee picks one card at random from a shuffled 52-card deck. What is the probability that it is a red ace?",
+     "probability", [Rational(2, 52)]),
+    ("If 3 muffins cost 3.75 dollars, how many dollars do 6 muffins cost?", "money", [Rational(75, 10)]),
+    ("Emma pays 3.75 dollars for 3 muffins. At the same price, what would 6 muffins cost, in dollars?", "money",
+     [Rational(75, 10)]),
+    ("if 4 pens cost $6, how much for 10 pens?", "money", [15]),
+    ("A pair of shoes costs 40 dollars and is on sale for 20% off. What is the sale price, in dollars?", "money",
+     [32]),
+    ("A bike costs 50 dollars and is on sale for 30% off. A sales tax of 8% is added to the sale price. What is the "
+     "total cost, in dollars?", "money", [Rational(378, 10)]),  # 35 * 1.08
+    ("Grace buys a bike that costs 50 dollars at 30% off, plus 8% sales tax. How much does Grace pay in all, in "
+     "dollars?", "money", [Rational(378, 10)]),
     ("quick q: whats 7*8 pls", "arithmetic", [56]),
     ("A fair coin is flipped 5 times. What is the probability of getting exactly 1 tails? Express your answer as a "
      "common fraction.", "probability", [Rational(binomial(5, 1), 2**5)]),
@@ -413,6 +427,9 @@ NOT_COMPUTED = [
     "how many grams in 3 pounds",  # conversions between systems are not read
     "what is the price of 3 apples",
     "the range of 3 orange marbles and 5 red",
+    "if 4 pens cost $6, how much for 10 pencils?",  # a price of one thing, a question about another
+    "if 3 pens cost $10, how much for 10 pens?",  # 33.333...: the rounding is not given
+    "a shirt costs $25 and 2 shirts are 20% off. how much do i pay",
     "sqrt 50/2",
     "log_2 8^2",
     # --- school questions whose meaning is not fixed ------------------------------------------------------

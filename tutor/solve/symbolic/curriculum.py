@@ -169,11 +169,14 @@ def _die(m: re.Match) -> sympy.Expr:
 _SUITS = {"heart": "hearts", "diamond": "diamonds", "club": "clubs", "spade": "spades"}
 _RANKS = {"ace": 1, "king": 13, "queen": 12, "jack": 11, **{str(n): n for n in range(2, 11)}}
 _CARD_ATOM = (r"(?:a|an)\s+(?:(red|black)\s+)?(?:(heart|diamond|club|spade)|(ace|king|queen|jack|10|[2-9])|(face\s+card)|"
-              r"(card))(?:\s+of\s+(hearts|diamonds|clubs|spades))?(?:\s+\(\s*jack\s*,?\s*queen\s*,?\s*(?:or\s+)?king\s*\))?")
+              r"(card\s+numbered\s+2\s+(?:to|through)\s+10|number\s+card)|(card))(?:\s+of\s+(hearts|diamonds|clubs|spades))?"
+              r"(?:\s+\(\s*jack\s*,?\s*queen\s*,?\s*(?:or\s+)?king\s*\))?")
+_DECK = (r"(?:a|the)\s+(?:standard\s+|well-shuffled\s+|shuffled\s+)*(?:52-card\s+)?(?:deck(?:\s+of\s+(?:52\s+)?(?:playing\s+)?"
+         r"cards)?|pack\s+of\s+cards)")
 
 
 def _card_matches(atom: tuple[str, ...], card: tuple[int, str]) -> bool:
-    colour, suit, rank, face, plain, of_suit = atom
+    colour, suit, rank, face, numbered, plain, of_suit = atom
     number, card_suit = card
     red = card_suit in ("hearts", "diamonds")
     if colour and (colour.lower() == "red") != red:
@@ -185,6 +188,8 @@ def _card_matches(atom: tuple[str, ...], card: tuple[int, str]) -> bool:
     if rank and _RANKS[rank.lower()] != number:
         return False
     if face and number not in (11, 12, 13):
+        return False
+    if numbered and not 2 <= number <= 10:
         return False
     if plain and not colour:
         raise NotReadable("a card with nothing said of it")
@@ -263,6 +268,40 @@ def _period(m: re.Match) -> sympy.Expr:
     if frequency == 0:
         raise NotReadable("a constant function has no period")
     return (sympy.pi if name in ("tan", "cot") else 2 * sympy.pi) / abs(frequency)
+
+
+# ---- money ---------------------------------------------------------------------------------------------
+
+_AMOUNT = r"(?:dollars\s+)?(\d+(?:\.\d{1,2})?)(?:\s+dollars)?"
+_PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|percent)"
+_ITEM = r"(?:[a-z]+\s+){0,2}[a-z]+"
+
+
+def _same_things(first: str, second: str) -> None:
+    if first.lower().rstrip("s") != second.lower().rstrip("s"):
+        raise NotReadable("a price of one thing and a question about another")
+
+
+def _unit_price(amount: str, count: str, things: str, wanted: str, wanted_things: str) -> sympy.Expr:
+    _same_things(things, wanted_things)
+    if int(count) == 0:
+        raise IllPosed("A price for 0 things says nothing of one, so this has no answer.")
+    return sympy.Rational(amount) / int(count) * int(wanted)
+
+
+def _sale(price: str, off: str, tax: str | None) -> sympy.Expr:
+    if sympy.Rational(off) > 100:
+        raise IllPosed("A discount of more than 100% has no meaning here, so this has no answer.")
+    sale = sympy.Rational(price) * (1 - sympy.Rational(off) / 100)
+    return sale * (1 + sympy.Rational(tax) / 100) if tax else sale
+
+
+_TAX = (rf"(?:\s*[.,]?\s*(?:and\s+)?(?:then\s+)?(?:(?:there\s*'?\s*s|there\s+is|theres|plus|with|a)\s+)?(?:a\s+)?(?:sales\s+)?"
+        rf"tax\s+of\s+{_PERCENT}|\s*[.,]?\s*(?:and\s+)?(?:then\s+)?(?:(?:there\s*'?\s*s|there\s+is|theres|plus|with)\s+)?(?:a\s+)?"
+        rf"{_PERCENT}\s+(?:sales\s+)?tax)(?:\s+(?:is\s+)?(?:added\s+)?(?:on|to)\s+the\s+sale\s+price)?")
+_PAY = (r"\s*[.,?]?\s*(?:what\s+is\s+the\s+(?:sale\s+price|final\s+price|total\s+cost|total|new\s+price)|how\s+much\s+"
+        r"(?:do|does|will|would)\s+(?:i|you|we|they|he|she|[a-z]+)\s+pay(?:\s+in\s+all)?|(?:the\s+)?total|final\s+price)"
+        r"(?:\s*,?\s*in\s+dollars)?")
 
 
 # ---- units ---------------------------------------------------------------------------------------------
@@ -356,8 +395,10 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"{_DIE_EVENT})*)\s+(?:on|with)\s+(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?(?:six-sided\s+|6-sided\s+)?(?:die|dice)"
      rf"(?:\s+(?:roll|rolled))?{_END}", _die, "probability"),
     (rf"\b(?:the\s+)?probability\s+of\s+(?:drawing|picking|getting|choosing|pulling)\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+"
-     rf"{_CARD_ATOM})*)\s+(?:from|out\s+of)\s+(?:a|the)\s+(?:standard\s+|well-shuffled\s+|shuffled\s+)?(?:52-card\s+)?"
-     rf"(?:deck(?:\s+of\s+(?:52\s+)?(?:playing\s+)?cards)?|pack\s+of\s+cards){_END}", _card, "probability"),
+     rf"{_CARD_ATOM})*)\s+(?:from|out\s+of)\s+{_DECK}{_END}", _card, "probability"),
+    (rf"\b(?:(?:a|one|1)\s+card\s+is\s+(?:drawn|picked|chosen|selected|pulled)|(?:[a-z]+\s+)?(?:picks|draws)\s+(?:a|one|1)\s+"
+     rf"card)\s+(?:at\s+random\s+)?from\s+{_DECK}(?:\s+at\s+random)?\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+"
+     rf"(?:it|the\s+card)\s+is\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+{_CARD_ATOM})*){_END}", _card, "probability"),
     # angles
     (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+"
      rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),
@@ -377,6 +418,20 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"(?<![\w)])(?:{_COMPONENTS}|{_COLUMN})\s*(?:\\cdot|\*)\s*(?:{_COMPONENTS}|{_COLUMN}){_END}", _dot, "vectors"),
     (rf"\b(?:the\s+)?period\s+of\s+(?:the\s+function\s+|the\s+graph\s+of\s+)?(?:y\s*=\s*|f\s*\(\s*x\s*\)\s*=\s*)?"
      rf"(?:{SIGNED_NUMBER}\s*)?\\(sin|cos|tan|sec|csc|cot)\s*\(\s*({SIGNED_NUMBER})?\s*x\s*\){_END}", _period, "period"),
+    # money: prices in dollars, answered as a decimal (`money` in the engine)
+    (rf"\bif\s+(\d{{1,4}})\s+([a-z]+)\s+costs?\s+{_AMOUNT}\s*,?\s*how\s+(?:many\s+dollars\s+(?:do|does|would|will)|much\s+"
+     rf"(?:do|does|would|will|for|are|is))\s+(\d{{1,4}})\s+([a-z]+)(?:\s+cost)?(?:\s*,?\s*in\s+dollars)?{_END}",
+     lambda m: _unit_price(m.group(3), m.group(1), m.group(2), m.group(4), m.group(5)), "money"),
+    (rf"\b[a-z]+\s+pays\s+{_AMOUNT}\s+for\s+(\d{{1,4}})\s+([a-z]+)\s*[.,]?\s*(?:at\s+the\s+same\s+(?:price|rate)\s*,?\s*)?"
+     rf"(?:what\s+would|how\s+much\s+would)\s+(\d{{1,4}})\s+([a-z]+)\s+cost(?:\s*,?\s*in\s+dollars)?{_END}",
+     lambda m: _unit_price(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)), "money"),
+    (rf"\b(?:(?:a|an|the)\s+)?{_ITEM}\s+costs?\s+{_AMOUNT}\s*(?:,|and)?\s*(?:(?:it\s*'?\s*s|its|it\s+is|is)\s+)?(?:on\s+sale\s+"
+     rf"(?:for|at)\s+)?{_PERCENT}\s+off(?:{_TAX})?{_PAY}{_END}",
+     lambda m: _sale(m.group(1), m.group(2), m.group(3) or m.group(4)), "money"),
+    (rf"\b(?:a|an)\s+{_AMOUNT}\s+{_ITEM}\s+is\s+(?:on\s+sale\s+(?:for|at)\s+)?{_PERCENT}\s+off(?:{_TAX})?{_PAY}{_END}",
+     lambda m: _sale(m.group(1), m.group(2), m.group(3) or m.group(4)), "money"),
+    (rf"\b[a-z]+\s+buys\s+(?:a|an|the)\s+{_ITEM}\s+that\s+costs\s+{_AMOUNT}\s+at\s+{_PERCENT}\s+off(?:\s*,?\s*plus\s+{_PERCENT}"
+     rf"\s+(?:sales\s+)?tax)?{_PAY}{_END}", lambda m: _sale(m.group(1), m.group(2), m.group(3)), "money"),
     # units
     (rf"\bhow\s+many\s+{_UNIT.replace('(', '(?P<want>', 1)}\s+(?:are\s+)?(?:there\s+)?in\s+(?P<amount>{SIGNED_NUMBER})\s+"
      rf"{_UNIT.replace('(', '(?P<have>', 1)}{_END}", _convert, "units"),

@@ -36,7 +36,7 @@ _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
                  "geometry", "function", "probability", "counting", "divisors", "primes", "bases", "multiples",
-                "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex")
+                "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex", "money")
 
 
 @dataclass
@@ -264,6 +264,8 @@ def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
             kind = "radical"
         else:
             kind = "arithmetic"
+    if kind == "money":
+        return Computed(kind, [value], _decimal(value))  # dollars and cents (a repeating decimal: no claim)
     if "fraction" not in words and ("decimal" in words or _DECIMAL_IN.search(span)):
         try:
             return Computed(kind, [value], _decimal(value))  # decimals in, a decimal out (where it terminates)
