@@ -18,12 +18,15 @@ equations, gcd/lcm, remainders, and decimal <-> fraction conversions; and school
 words (`questions`): the mean, median, mode or range of listed numbers, the slope, distance or midpoint of
 two points, a polynomial's derivative, a named function at a number (`f(4)`, `f'(2)`, `f(g(8))`), the
 larger/smaller/positive/negative root, the n-th term of an arithmetic or geometric sequence, a trigonometric
-value in degrees, "what percent of", a percent change, a right triangle's sides, and the area, perimeter or
-volume of a named shape. Math that students type one way and
-mean another (`1 1/2`, `x2`, `1/2x`, `8^2/3`, `1,000`, `3 * 17 mod 5`) gets no claim.
+value in degrees, "what percent of", a percent change, a right triangle's sides, a named shape's measure
+from other measures (`shapes`), divisors, bases, multiples, arrangements, one die or card, polygon angles,
+degrees and radians, vectors, periods, unit conversions, prices (`curriculum`), and an expression's form
+(expand, factor, simplify), complex numbers, a line's slope and intercepts, a parabola's extremum, digits
+(`algebra`). Small typos in the words it knows are corrected first (`spelling`). Math that students type
+one way and mean another (`1 1/2`, `x2`, `1/2x`, `8^2/3`, `1,000`, `3 * 17 mod 5`) gets no claim.
 
 Modules: `reader` (words and math spans), `phrases` (remainder, gcd/lcm, word operators), `questions`
-(the school questions), `segments`
+(the school questions), `shapes`, `curriculum`, `algebra` (more of them), `spelling`, `segments`
 (the reader's data and verdicts), `domain` (sympy values, bounded), `equations` (solving),
 `engine` (the analysis in-process: `analyse_here`, `compute`), `client` (the time limit: a worker op
 under the grader's killable worker pool; `analyse`, `start`, `cross_check`), `analysis` (`Analysis`).
