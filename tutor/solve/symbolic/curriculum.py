@@ -131,6 +131,11 @@ def _diagonals(m: re.Match) -> sympy.Expr:
     return sympy.Integer(n * (n - 3) // 2)
 
 
+_SHAKE = (r"(?P<n>\d{1,4})\s+people\s+(?:each\s+|all\s+)?shake\s+hands\s+(?:once\s+)?with\s+(?:each\s+other|(?:one|1)\s+"
+          r"another|everyone\s+else|every\s+other\s+person)(?:\s+(?:exactly\s+)?once)?")
+_HAPPEN = r"are\s+there|happen|take\s+place|occur"
+
+
 def _handshakes(m: re.Match) -> sympy.Expr:
     return sympy.binomial(int(m.group("n")), 2)
 
@@ -383,12 +388,8 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:a|the)\s+(?:[a-z]+\s+)?club\s+has\s+(?P<n>\d{{1,3}})\s+members\s*[.,]?\s*(?:in\s+)?how\s+many\s+ways\s+can\s+"
      rf"(?:it|the\s+club|they|we)\s+(?:choose|select|pick|elect)\s+{_OFFICES.replace('(', '(?P<offices>', 1)}{_NO_DOUBLE}{_END}",
      _offices, "counting"),
-    (rf"\bhow\s+many\s+handshakes\s+(?:are\s+there\s+|happen\s+|take\s+place\s+|occur\s+)?(?:if|when)\s+(?P<n>\d{{1,4}})\s+"
-     rf"people\s+(?:each\s+|all\s+)?shake\s+hands\s+(?:once\s+)?with\s+(?:each\s+other|(?:one|1)\s+another|everyone\s+else|every\s+"
-     rf"other\s+person)(?:\s+(?:exactly\s+)?once)?{_END}", _handshakes, "counting"),
-    (rf"\b(?P<n>\d{{1,4}})\s+people\s+(?:each\s+|all\s+)?shake\s+hands\s+(?:once\s+)?with\s+(?:each\s+other|(?:one|1)\s+another|"
-     rf"everyone\s+else|every\s+other\s+person)(?:\s+(?:exactly\s+)?once)?\s*[.,]?\s*how\s+many\s+handshakes\s+(?:are\s+there|"
-     rf"happen|take\s+place|occur)?{_END}", _handshakes, "counting"),
+    (rf"\bhow\s+many\s+handshakes\s+(?:{_HAPPEN}\s+)?(?:if|when)\s+{_SHAKE}{_END}", _handshakes, "counting"),
+    (rf"\b{_SHAKE}\s*[.,]?\s*how\s+many\s+handshakes\s+(?:{_HAPPEN})?{_END}", _handshakes, "counting"),
     (rf"\bhow\s+many\s+diagonals\s+(?:does|do|are\s+(?:there\s+)?in|in)\s+(?:a|an)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}"
      rf"(?:\s+have)?{_END}", _diagonals, "counting"),
     (rf"\b(?:the\s+)?probability\s+of\s+(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>{_DIE_EVENT}(?:\s*,?\s*or\s+"
