@@ -281,6 +281,35 @@ COMPUTED = [
      "total cost, in dollars?", "money", [Rational(378, 10)]),  # 35 * 1.08
     ("Grace buys a bike that costs 50 dollars at 30% off, plus 8% sales tax. How much does Grace pay in all, in "
      "dollars?", "money", [Rational(378, 10)]),
+    ("A train travels 60 miles in 2 hours. What is its speed?", "motion", [30]),
+    ("a car goes 180 miles in 3 hours. whats its speed in mph", "motion", [60]),
+    ("A car travels at 10 miles per hour for 40 minutes. How many miles does it travel?", "motion", [Rational(20, 3)]),
+    ("How many hours does it take to travel 30 miles at 10 miles per hour?", "motion", [3]),
+    ("A recipe uses 2 cups of flour for 4 muffins. How many cups of flour are needed for 16 muffins?", "proportion",
+     [8]),
+    ("what's 7/8 as a percent", "percent", [Rational(875, 10)]),
+    ("Write 1625% as a decimal.", "decimal", [Rational(1625, 100)]),
+    ("price went from 40 to 50 dollars, whats the percent increase", "percent", [25]),
+    ("The sum of 3 consecutive integers is 30. What is the largest of these integers?", "consecutive", [11]),
+    ("the sum of two consecutive even numbers is 46. what is the bigger one", "consecutive", [24]),
+    ("The sum of two numbers is -8 and their difference is 10. What is their product?", "numbers", [-9]),  # 1, -9
+    ("A fair 6-sided die with faces 1 to 6 is rolled 3 times. What is the probability that at least one roll is a "
+     "5?", "probability", [1 - Rational(5, 6) ** 3]),
+    ("expected value of one roll of a fair die", "probability", [Rational(7, 2)]),
+    ("A fair 4-sided die is rolled once. The game pays 4 on a 1, 2 on a 2, 1 on a 3, 5 on a 4 dollars. What is the "
+     "expected payout in dollars?", "probability", [3]),
+    ("In how many ways can 6 children sit around a campfire, if two seatings that are rotations of each other are "
+     "the same?", "counting", [120]),
+    ("A club has 9 men and 10 women. In how many ways can a committee of 2 men and 2 women be chosen?", "counting",
+     [36 * 45]),
+    ("How many 3-digit positive integers are there all of whose digits are even?", "counting", [4 * 5 * 5]),
+    ("How many 4-digit positive integers have at least one digit equal to 1?", "counting", [9000 - 8 * 9**3]),
+    ("hypotenuse of a right triangle with legs 3 cm and 4 cm", "geometry", [5]),
+    ("a right triangle has legs 9 and 12. hypotenuse?", "geometry", [15]),
+    ("A rectangle is 7 in long and 7 in wide. What is its perimeter?", "geometry", [28]),
+    ("What is the y-intercept of the line through (-7, -7) and (5, 6)?", "points", [Rational(7, 12)]),
+    ("what is the 10th term of 3, 7, 11, 15, ...", "sequence", [39]),
+    ("What is the sum of the first 9 terms of the arithmetic sequence -48, -42, -36, ...?", "sequence", [-216]),
     ("quick q: whats 7*8 pls", "arithmetic", [56]),
     ("A fair coin is flipped 5 times. What is the probability of getting exactly 1 tails? Express your answer as a "
      "common fraction.", "probability", [Rational(binomial(5, 1), 2**5)]),
@@ -361,7 +390,6 @@ NOT_COMPUTED = [
     "Janet has 3 apples and buys 5 more. How many does she have?",
     "Janet sold 20% of her 50 eggs. How many are left?",
     "Richard's building has 15 floors with 8 units each; 3/4 are occupied. How many are empty?",
-    "A train travels 60 miles in 2 hours. What is its speed?",
     # --- inequalities -----------------------------------------------------------------------------------
     "Solve 2x + 3 > 7",
     "Solve $x^2 \\le 4$",
@@ -430,6 +458,10 @@ NOT_COMPUTED = [
     "if 4 pens cost $6, how much for 10 pencils?",  # a price of one thing, a question about another
     "if 3 pens cost $10, how much for 10 pens?",  # 33.333...: the rounding is not given
     "a shirt costs $25 and 2 shirts are 20% off. how much do i pay",
+    "the 6th term of 1, 2, 4, 7, ...",  # neither one difference nor one ratio
+    "a car goes 180 miles in 3 hours and 20 km in 1 hour. whats its speed in mph",
+    "In how many ways can 6 children sit around a campfire?",  # are rotations the same?
+    "a right triangle has legs 3 and 4 and hypotenuse 6. what is its area",  # more given than fixes it
     "sqrt 50/2",
     "log_2 8^2",
     # --- school questions whose meaning is not fixed ------------------------------------------------------
@@ -450,7 +482,6 @@ NOT_COMPUTED = [
     "the 5th term of 2, 4, 6, ...",  # which kind of sequence?
     "what is the percent increase from 50 to 40",  # an increase that decreases
     "what percent of 80 is 20 more than 30",
-    "hypotenuse of a right triangle with legs 3 cm and 4 cm",
     "Let $f(x) = 2^x.$ Find $\\sqrt{f(f(f(f(1))))}.$",
     # --- no claim either way: conventions differ ---------------------------------------------------------
     "\\sqrt{-4}",  # no real root, or 2i?
@@ -506,6 +537,8 @@ ILL_POSED = [
     ("two angles of a triangle are 100 and 90 degrees. third angle?", "A triangle's angles are more than 0 and add up to 180 degrees"),
     ("the complement of a 120 degree angle", "Only an angle between 0 and 90 degrees has a complement"),
     ("smallest prime factor of 1", "1 has no prime factor"),
+    ("The sum of 4 consecutive integers is 25. What is the largest of these integers?",
+     "No 4 consecutive integers add up to 25"),
     ("in how many ways can a president, a secretary and a treasurer be chosen from 2 people",
      "There are more offices than people to fill them"),
     ("f(x) = 1/x, what is f(0)?", "The function is not defined there: it divides by zero"),

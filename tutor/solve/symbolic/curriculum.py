@@ -171,6 +171,65 @@ def _die(m: re.Match) -> sympy.Expr:
     return sympy.Rational(len(faces), 6)
 
 
+def _at_least_one(m: re.Match) -> sympy.Expr:
+    sides, rolls, face = int(m["sides"] or 6), int(m["rolls"]), int(m["face"])
+    if m["faces_to"] and int(m["faces_to"]) != sides:
+        raise NotReadable("a die whose sides and faces disagree")
+    if not (2 <= sides <= 100 and 1 <= rolls <= 100):
+        raise NotReadable("a die or a number of rolls out of range")
+    if not 1 <= face <= sides:
+        return sympy.Integer(0)
+    return 1 - sympy.Rational(sides - 1, sides) ** rolls
+
+
+def _expected_roll(m: re.Match) -> sympy.Expr:
+    sides = int(m["sides"] or 6)
+    return sympy.Rational(sides + 1, 2)
+
+
+def _expected_payout(m: re.Match) -> sympy.Expr:
+    sides = int(m["sides"])
+    pays = {int(face): sympy.Rational(amount) for amount, face in re.findall(rf"({SIGNED_NUMBER})\s+on\s+an?\s+(\d+)", m["pays"])}
+    if sorted(pays) != list(range(1, sides + 1)):
+        raise NotReadable("a payout not said for every face exactly once")
+    return sum(pays.values(), sympy.Integer(0)) / sides
+
+
+def _circular(m: re.Match) -> sympy.Expr:
+    n = int(m["n"])
+    if n < 1:
+        raise NotReadable("no one to seat")
+    return sympy.factorial(n - 1)
+
+
+def _committee(m: re.Match) -> sympy.Expr:
+    if (m["group1"].lower(), m["group2"].lower()) != (m["chosen1"].lower(), m["chosen2"].lower()):
+        raise NotReadable("a committee of other groups than the club's")
+    pool1, pool2, k1, k2 = (int(m[g]) for g in ("pool1", "pool2", "k1", "k2"))
+    if k1 > pool1 or k2 > pool2:
+        raise IllPosed("The committee needs more people than the club has, so this has no answer.")
+    return sympy.binomial(pool1, k1) * sympy.binomial(pool2, k2)
+
+
+_DIGIT_KINDS: dict[str, Callable[[str], bool]] = {
+    "even": lambda d: all(c in "02468" for c in d),
+    "odd": lambda d: all(c in "13579" for c in d),
+    "different": lambda d: len(set(d)) == len(d),
+    "increase": lambda d: all(a < b for a, b in zip(d, d[1:])),
+    "decrease": lambda d: all(a > b for a, b in zip(d, d[1:])),
+}
+
+
+def _digit_strings(m: re.Match) -> sympy.Expr:
+    k = int(m["k"])
+    if not 1 <= k <= 5:
+        raise NotReadable("numbers of too many digits to count one by one")
+    if m["digit"]:
+        return sympy.Integer(sum(1 for n in range(10 ** (k - 1), 10**k) if m["digit"] in str(n)))
+    test = _DIGIT_KINDS[next(name for name in _DIGIT_KINDS if name in m["kind"].lower())]
+    return sympy.Integer(sum(1 for n in range(10 ** (k - 1), 10**k) if test(str(n))))
+
+
 _SUITS = {"heart": "hearts", "diamond": "diamonds", "club": "clubs", "spade": "spades"}
 _RANKS = {"ace": 1, "king": 13, "queen": 12, "jack": 11, **{str(n): n for n in range(2, 11)}}
 _CARD_ATOM = (r"(?:a|an)\s+(?:(red|black)\s+)?(?:(heart|diamond|club|spade)|(ace|king|queen|jack|10|[2-9])|(face\s+card)|"
@@ -309,6 +368,95 @@ _PAY = (r"\s*[.,?]?\s*(?:what\s+is\s+the\s+(?:sale\s+price|final\s+price|total\s
         r"(?:\s*,?\s*in\s+dollars)?")
 
 
+# ---- motion, proportion, percent forms -----------------------------------------------------------------
+
+_QUANTITY = rf"({SIGNED_NUMBER}(?:\s*/\s*\d+)?)"
+_HOURS = {"hour": 1, "hours": 1, "hr": 1, "hrs": 1, "minute": sympy.Rational(1, 60), "minutes": sympy.Rational(1, 60),
+          "min": sympy.Rational(1, 60), "mins": sympy.Rational(1, 60)}
+_TIME = r"(hours?|hrs?|minutes?|mins?)\b"
+_DISTANCE = r"(miles|kilometers|km)"
+_PER_HOUR = r"(?:miles\s+per\s+hour|mph|kilometers\s+per\s+hour|km/h|kph)"
+_MOVER = r"(?:(?:a|the)\s+(?:car|train|bus|bike|cyclist|runner|plane|truck|boat)|[a-z]+)"
+_MOVES = r"(?:travels|travelled|traveled|goes|went|drives|drove|rides|rode|bikes|biked|runs|ran|walks|walked|flies|flew|covers)"
+
+
+def _quantity(text: str) -> sympy.Expr:
+    numerator, _, denominator = text.partition("/")
+    return sympy.Rational(numerator.strip()) / (int(denominator) if denominator else 1)
+
+
+def _same_distance_units(*units: str) -> None:
+    if len({"km" if u.lower().startswith("k") else "miles" for u in units if u}) > 1:
+        raise NotReadable("distances in two units")
+
+
+def _speed(m: re.Match) -> sympy.Expr:
+    distance, time = _quantity(m["distance"]), _quantity(m["time"]) * _HOURS[m["time_unit"].lower()]
+    _same_distance_units(m["distance_unit"], m["rate_unit"] or "")
+    if time <= 0:
+        raise IllPosed("A trip takes more than no time, so this has no answer.")
+    return distance / time
+
+
+def _distance(m: re.Match) -> sympy.Expr:
+    return _quantity(m["speed"]) * _quantity(m["time"]) * _HOURS[m["time_unit"].lower()]
+
+
+def _duration(m: re.Match) -> sympy.Expr:
+    speed = _quantity(m["speed"])
+    if speed <= 0:
+        raise IllPosed("At a speed of 0 the trip never ends, so this has no answer.")
+    return _quantity(m["distance"]) / speed / _HOURS[m["time_unit"].lower()]
+
+
+def _proportion(m: re.Match) -> sympy.Expr:
+    _same_things(m["things"], m["things2"])
+    if m["amount_unit"].lower().rstrip("s") != (m["asked_unit"] or m["amount_unit"]).lower().rstrip("s"):
+        raise NotReadable("an amount in one unit and a question in another")
+    per = _quantity(m["count"])
+    if per == 0:
+        raise IllPosed("An amount for 0 things says nothing of one, so this has no answer.")
+    return _quantity(m["amount"]) / per * _quantity(m["count2"])
+
+
+def percent_change(direction: str, old_text: str, new_text: str) -> sympy.Expr:
+    """The percent increase, decrease or change from old to new (a size: the words say the sign)."""
+    direction, old, new = direction.lower(), sympy.Rational(old_text), sympy.Rational(new_text)
+    if old == 0:
+        raise IllPosed("A percent change from 0 divides by zero, so it has no answer.")
+    change = (new - old) / old * 100
+    if (direction == "decrease" and change >= 0) or (direction != "decrease" and change <= 0):
+        raise NotReadable("a percent increase that decreases (or the other way round): which sign is meant?")
+    return abs(change)
+
+
+def _as_percent(m: re.Match) -> sympy.Expr:
+    return _quantity(m.group(1)) * 100
+
+
+def _consecutive(m: re.Match) -> sympy.Expr:
+    n, total = int(m["n"]), sympy.Integer(int(m["total"]))
+    parity = (m["parity"] or "").strip().lower()
+    step = 2 if parity else 1
+    if not 2 <= n <= 1000:
+        raise NotReadable("consecutive numbers: too few or too many")
+    first = (total - step * n * (n - 1) // 2) / n
+    if not first.is_Integer or (parity == "even" and first % 2) or (parity == "odd" and first % 2 == 0):
+        raise IllPosed(f"No {n} consecutive {parity + ' ' if parity else ''}integers add up to {total}, so this has no "
+                       "answer.")
+    largest = m["which"].lower() in ("largest", "biggest", "bigger", "larger", "greatest", "greater", "last")
+    return first + step * (n - 1) if largest else first
+
+
+def _sum_difference(m: re.Match) -> sympy.Expr:
+    total, difference = _quantity(m["total"]), _quantity(m["difference"])
+    larger, smaller = (total + difference) / 2, (total - difference) / 2
+    asked = m["asked"].lower()
+    if "product" in asked:
+        return larger * smaller
+    return smaller if re.search("small|less", asked) else larger
+
+
 # ---- units ---------------------------------------------------------------------------------------------
 
 # unit -> (dimension, size in that dimension's base unit); a month or a year has no one size.
@@ -400,6 +548,28 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:(?:a|one|1)\s+card\s+is\s+(?:drawn|picked|chosen|selected|pulled)|(?:[a-z]+\s+)?(?:picks|draws)\s+(?:a|one|1)\s+"
      rf"card)\s+(?:at\s+random\s+)?from\s+{_DECK}(?:\s+at\s+random)?\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+"
      rf"(?:it|the\s+card)\s+is\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+{_CARD_ATOM})*){_END}", _card, "probability"),
+    (rf"\b(?:a|one|1)\s+fair\s+(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+|standard\s+)?die(?:\s+with\s+faces\s+"
+     rf"(?:numbered\s+)?1\s+(?:to|through)\s+(?P<faces_to>\d{{1,3}}))?\s+is\s+(?:rolled|thrown|tossed)\s+(?P<rolls>\d{{1,3}})\s+times"
+     rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)\s+(?:roll|of\s+the\s+rolls)\s+is\s+"
+     rf"an?\s+(?P<face>\d{{1,3}}){_END}", _at_least_one, "probability"),
+    (rf"\b(?:the\s+)?expected\s+value\s+of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of\s+(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?"
+     rf"(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+)?die{_END}", _expected_roll, "probability"),
+    (rf"\b(?:a|one|1)\s+fair\s+(?P<sides>\d{{1,2}})\s*-\s*sided\s+die\s+is\s+rolled\s+once\s*[.,]?\s*the\s+game\s+pays\s+"
+     rf"(?P<pays>{SIGNED_NUMBER}\s+on\s+an?\s+\d+(?:\s*,\s*(?:and\s+)?{SIGNED_NUMBER}\s+on\s+an?\s+\d+)*)\s+dollars\s*[.,]?\s*"
+     rf"(?:what\s+is\s+)?the\s+expected\s+(?:payout|value|winnings)(?:\s*,?\s*in\s+dollars)?{_END}", _expected_payout,
+     "probability"),
+    (rf"\b(?:in\s+)?how\s+many\s+(?:different\s+)?ways\s+can\s+(?P<n>\d{{1,3}})\s+[a-z]+\s+(?:sit|be\s+seated|be\s+arranged|"
+     rf"stand)\s+around\s+(?:a|the)\s+(?:round\s+|circular\s+)?[a-z]+\s*(?:,?\s*if\s+(?:two\s+|2\s+)?seatings\s+that\s+are\s+"
+     rf"rotations\s+of\s+each\s+other\s+are\s+(?:the\s+same|considered\s+the\s+same|identical)|\s*[.,?]?\s*rotations\s+"
+     rf"of\s+a\s+seating\s+count\s+as\s+the\s+same){_END}", _circular, "counting"),
+    (rf"\b(?:a|the)\s+(?:[a-z]+\s+)?(?:club|class|group|team|department)\s+has\s+(?P<pool1>\d{{1,3}})\s+(?P<group1>men|boys|"
+     rf"women|girls)\s+and\s+(?P<pool2>\d{{1,3}})\s+(?P<group2>men|boys|women|girls)\s*[.,]?\s*(?:in\s+)?how\s+many\s+ways\s+"
+     rf"can\s+(?:a|the)\s+committee\s+of\s+(?P<k1>\d{{1,3}})\s+(?P<chosen1>men|boys|women|girls)\s+and\s+(?P<k2>\d{{1,3}})\s+"
+     rf"(?P<chosen2>men|boys|women|girls)\s+be\s+(?:chosen|selected|formed|picked){_END}", _committee, "counting"),
+    (rf"\bhow\s+many\s+(?P<k>\d)\s*-\s*digit\s+(?:positive\s+)?(?:integers|numbers)\s+(?:are\s+there\s+)?(?:(?P<kind>all\s+of\s+whose"
+     rf"\s+digits\s+are\s+(?:even|odd)|whose\s+digits\s+are\s+all\s+(?:even|odd|different)|have\s+(?:all\s+)?(?:even|odd|"
+     rf"different)\s+digits|have\s+digits\s+that\s+strictly\s+(?:increase|decrease)\s+from\s+left\s+to\s+right)|have\s+at\s+least"
+     rf"\s+(?:one|1)\s+digit\s+equal\s+to\s+(?P<digit>\d)){_END}", _digit_strings, "counting"),
     # angles
     (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+"
      rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),
@@ -433,6 +603,39 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      lambda m: _sale(m.group(1), m.group(2), m.group(3) or m.group(4)), "money"),
     (rf"\b[a-z]+\s+buys\s+(?:a|an|the)\s+{_ITEM}\s+that\s+costs\s+{_AMOUNT}\s+at\s+{_PERCENT}\s+off(?:\s*,?\s*plus\s+{_PERCENT}"
      rf"\s+(?:sales\s+)?tax)?{_PAY}{_END}", lambda m: _sale(m.group(1), m.group(2), m.group(3)), "money"),
+    # motion, proportion, percent forms, numbers with a sum
+    (rf"\b{_MOVER}\s+{_MOVES}\s+(?P<distance>{_QUANTITY[1:-1]})\s+(?P<distance_unit>{_DISTANCE[1:-1]})\s+in\s+(?P<time>"
+     rf"{_QUANTITY[1:-1]})\s+(?P<time_unit>{_TIME[1:-4]})\b\s*[.,]?\s*(?:what\s+is\s+|whats\s+)?(?:its|the|their|his|her)\s+"
+     rf"(?:average\s+)?speed(?:\s*,?\s*in\s+(?P<rate_unit>miles|kilometers|km|mph|kph|km/h)(?:\s+per\s+hour)?)?{_END}",
+     _speed, "motion"),
+    (rf"\b{_MOVER}\s+{_MOVES}\s+at\s+(?P<speed>{_QUANTITY[1:-1]})\s+{_PER_HOUR}\s+for\s+(?P<time>{_QUANTITY[1:-1]})\s+"
+     rf"(?P<time_unit>{_TIME[1:-4]})\b\s*[.,]?\s*(?:how\s+many\s+(?:miles|kilometers|km)\s+(?:does|did|do)\s+(?:it|they|he|she|"
+     rf"[a-z]+)\s+(?:travel|go|ride|drive|bike|walk|run|cover)|how\s+far\s+(?:does|did|do)\s+(?:it|they|he|she|[a-z]+)\s+"
+     rf"(?:travel|go|ride|drive|bike|walk|run)(?:\s*,?\s*in\s+(?:miles|kilometers|km))?){_END}", _distance, "motion"),
+    (rf"\bhow\s+many\s+(?P<time_unit>hours|minutes)\s+does\s+it\s+take\s+to\s+(?:travel|drive|go|walk|bike|ride|run)\s+"
+     rf"(?P<distance>{_QUANTITY[1:-1]})\s+(?:miles|kilometers|km)\s+at\s+(?P<speed>{_QUANTITY[1:-1]})\s+{_PER_HOUR}{_END}",
+     _duration, "motion"),
+    (rf"\b(?:a|the)\s+recipe\s+(?:uses|needs|calls\s+for)\s+(?P<amount>{_QUANTITY[1:-1]})\s+(?P<amount_unit>cups?|tablespoons?|"
+     rf"teaspoons?|grams?|eggs?|ounces?)\s+(?:of\s+)?(?P<stuff>[a-z]+)?\s*for\s+(?P<count>\d{{1,4}})\s+(?P<things>[a-z]+)\s*[.,]?\s*"
+     rf"how\s+(?:many|much)\s+(?P<asked_unit>cups?|tablespoons?|teaspoons?|grams?|eggs?|ounces?)?\s*(?:of\s+)?(?:[a-z]+\s+)?"
+     rf"(?:are|is|do\s+(?:you|i|we)|does\s+it)?\s*(?:needed|need)?\s*for\s+(?P<count2>\d{{1,4}})\s+(?P<things2>[a-z]+){_END}",
+     _proportion, "proportion"),
+    (rf"\b(?:write|convert|express|change)?\s*{_QUANTITY}\s+(?:as|to|into|in)\s+(?:a\s+)?percent(?:age)?{_END}", _as_percent,
+     "as_percent"),
+    (rf"\b(?:write|convert|express|change)?\s*({SIGNED_NUMBER})\s*(?:%|\s+percent)\s+(?:as|to|into|in)\s+a\s+decimal{_END}",
+     lambda m: sympy.Rational(m.group(1)) / 100, "decimal"),
+    (rf"\b(?:(?:a|the)\s+)?(?:price|cost|value|population|salary|rent|bill|score)\s+(?:changes|changed|went|goes|rose|fell|"
+     rf"increased|decreased|dropped|grew)\s+from\s+{_AMOUNT}\s+to\s+{_AMOUNT}\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?"
+     rf"percent(?:age)?\s+(increase|decrease|change){_END}",
+     lambda m: percent_change(m.group(3), m.group(1), m.group(2)), "percent"),
+    (rf"\b(?:the\s+)?sum\s+of\s+(?P<n>\d{{1,4}})\s+consecutive\s+(?P<parity>even\s+|odd\s+)?(?:integers|numbers|whole\s+numbers)\s+"
+     rf"is\s+(?P<total>-?\d{{1,9}})\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?P<which>largest|smallest|biggest|bigger|"
+     rf"larger|smaller|greatest|greater|least|first|last)(?:\s+(?:one|1|number|integer))?(?:\s+of\s+(?:these|them|the)"
+     rf"(?:\s+(?:integers|numbers))?)?{_END}", _consecutive, "consecutive"),
+    (rf"\b(?:the\s+)?sum\s+of\s+(?:two|2)\s+numbers\s+is\s+(?P<total>{_QUANTITY[1:-1]})\s*,?\s*and\s+their\s+difference\s+"
+     rf"is\s+(?P<difference>{_QUANTITY[1:-1]})\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?P<asked>(?:larger|smaller|bigger|"
+     rf"lesser|greater)\s+(?:number|one|1)|their\s+product|"
+     rf"product)(?:\s+of\s+the\s+(?:two\s+|2\s+)?numbers)?{_END}", _sum_difference, "numbers"),
     # units
     (rf"\bhow\s+many\s+{_UNIT.replace('(', '(?P<want>', 1)}\s+(?:are\s+)?(?:there\s+)?in\s+(?P<amount>{SIGNED_NUMBER})\s+"
      rf"{_UNIT.replace('(', '(?P<have>', 1)}{_END}", _convert, "units"),

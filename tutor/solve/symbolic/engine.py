@@ -36,7 +36,8 @@ _PLAIN = re.compile(r"[-\d., ()]+")
 # The kinds a phrase can set, most specific first.
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
                  "geometry", "function", "probability", "counting", "divisors", "primes", "bases", "multiples",
-                "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex", "money")
+                "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex", "money", "decimal", "as_percent", "motion", "proportion",
+                "consecutive", "numbers")
 
 
 @dataclass
@@ -264,8 +265,10 @@ def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
             kind = "radical"
         else:
             kind = "arithmetic"
-    if kind == "money":
+    if kind in ("money", "decimal"):
         return Computed(kind, [value], _decimal(value))  # dollars and cents (a repeating decimal: no claim)
+    if kind == "as_percent":
+        return Computed("percent", [value], _decimal(value) + r"\%")
     if "fraction" not in words and ("decimal" in words or _DECIMAL_IN.search(span)):
         try:
             return Computed(kind, [value], _decimal(value))  # decimals in, a decimal out (where it terminates)

@@ -60,21 +60,27 @@ def _math(value: sympy.Expr) -> str:
 # ---- text level ------------------------------------------------------------------------------------------
 
 def _sequence_term(match: re.Match) -> str:
-    index, kind, listed = int(match.group(1)), match.group(2).lower(), match.group(3)
+    """The n-th term (or, with `sum` in the match, the sum of the first n terms) of a listed arithmetic or
+    geometric sequence; a sequence not named either is the one its terms keep (a difference or a ratio)."""
+    index, kind, listed = int(match["index"]), (match["kind"] or "").lower(), match["terms"]
     terms = [_number(t) for t in re.findall(SIGNED_NUMBER, listed)]
-    if index < 1 or len(terms) < 3:
+    if index < 1 or len(terms) < 3 or index > 10_000:
         raise NotReadable("a sequence term needs its place (1st, 2nd, ...) and three terms")
-    if kind == "arithmetic":
-        steps = {b - a for a, b in zip(terms, terms[1:])}
-        if len(steps) != 1:
-            raise NotReadable("the listed terms do not keep one difference")
-        return _math(terms[0] + (index - 1) * steps.pop())
-    if 0 in terms:
-        raise NotReadable("a geometric sequence with a zero term")
-    ratios = {b / a for a, b in zip(terms, terms[1:])}
-    if len(ratios) != 1 or index > 200:
-        raise NotReadable("the listed terms do not keep one ratio (or the term is too far out)")
-    return _math(terms[0] * ratios.pop() ** (index - 1))
+    steps = {b - a for a, b in zip(terms, terms[1:])}
+    ratios = {b / a for a, b in zip(terms, terms[1:])} if 0 not in terms else set()
+    if not kind and len(terms) < 4:
+        raise NotReadable("three terms and no kind named: `2, 4, 8` could go on many ways")
+    if not kind:
+        kind = "arithmetic" if len(steps) == 1 else "geometric" if len(ratios) == 1 else ""
+    if kind == "arithmetic" and len(steps) == 1:
+        step = steps.pop()
+        nth = terms[0] + (index - 1) * step
+        return _math((terms[0] + nth) * index / 2 if match["sum"] else nth)
+    if kind == "geometric" and len(ratios) == 1 and index <= 200:
+        ratio = ratios.pop()
+        total = index * terms[0] if ratio == 1 else terms[0] * (1 - ratio**index) / (1 - ratio)
+        return _math(total if match["sum"] else terms[0] * ratio ** (index - 1))
+    raise NotReadable("the listed terms do not keep one difference or ratio (or the term is too far out)")
 
 
 def _trig_degrees(match: re.Match) -> str:
@@ -86,13 +92,7 @@ def _trig_degrees(match: re.Match) -> str:
 
 
 def _percent_change(match: re.Match) -> str:
-    direction, old, new = match.group(1).lower(), _number(match.group(2)), _number(match.group(3))
-    if old == 0:
-        raise IllPosed("A percent change from 0 divides by zero, so it has no answer.")
-    change = (new - old) / old * 100
-    if (direction == "decrease" and change >= 0) or (direction != "decrease" and change <= 0):
-        raise NotReadable("a percent increase that decreases (or the other way round): which sign is meant?")
-    return _math(abs(change))
+    return _math(curriculum.percent_change(match.group(1), match.group(2), match.group(3)))
 
 
 def _other_leg(match: re.Match) -> str:
@@ -211,8 +211,10 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (r"\(\s*(?:leave\s+)?(?:it\s+|answer\s+)?in\s+terms\s+of\s+\\?pi\s*\)", " ", None),
     (r"\b(?:and\s+)?(?:express|give|leave)\s+(?:your\s+|the\s+)?(?:answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),
     (r"\b(?:and\s+)?(?:leave\s+)?in\s+terms\s+of\s+\\?pi\b|\(\s*\\?pi\s+form\s*\)", " ", None),  # answer forms
-    (rf"\b(?:the\s+)?(\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(arithmetic|geometric)\s+"
-     rf"(?:sequence|progression)\s*:?\s*({_LIST})", _sequence_term, "sequence"),
+    (rf"\b(?:the\s+)?(?P<index>\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(?:(?P<kind>arithmetic|geometric)\s+)?"
+     rf"(?:(?:sequence|progression)\s*:?\s*)?(?P<sum>)(?P<terms>{_LIST})", _sequence_term, "sequence"),
+    (rf"\b(?:the\s+)?(?P<sum>sum)\s+of\s+the\s+first\s+(?P<index>\d+)\s+terms\s+(?:of|in)\s+(?:the\s+)?(?:(?P<kind>arithmetic|"
+     rf"geometric)\s+)?(?:(?:sequence|progression|series)\s*:?\s*)?(?P<terms>{_LIST})", _sequence_term, "sequence"),
     (rf"(?<![A-Za-z])\\?(sin|cos|tan)\s*(?:\(\s*({SIGNED_NUMBER})\s*{_DEGREES}\s*\)|({SIGNED_NUMBER})\s*{_DEGREES})",
      _trig_degrees, "trig"),
     (rf"\bwhat\s+(?:percent|%)\s+of\s+({SIGNED_NUMBER})\s+is\s+({SIGNED_NUMBER}){OPERAND_ENDS}", r" (\2/\1) \\cdot 100 ", "percent"),
@@ -315,7 +317,7 @@ def points(reading: Reading, evaluate: Evaluate) -> None:
     `the distance from (0, 0) to (3, 4)`, `the midpoint of the segment with endpoints (6, -2) and (-3, -1)`."""
     s = reading.segments
     for i in range(len(s)):
-        if not any(words_at(s, i, name) for name in ("slope", "distance", "midpoint")):
+        if not any(words_at(s, i, name) for name in ("slope", "distance", "midpoint", "yintercept")):
             continue
         name = s[i].text
         j = skip_words(s, i + 1, _POINT_JOIN)
@@ -332,9 +334,10 @@ def points(reading: Reading, evaluate: Evaluate) -> None:
         elif name == "distance":
             segment = Segment("math", _math(sympy.radsimp(sympy.sqrt((x2 - x1) ** 2 + (y2 - y1) ** 2))), computed=True)
         elif x1 == x2:
-            raise NotReadable("a vertical line: its slope is undefined")
+            raise NotReadable("a vertical line: its slope and y-intercept are undefined")
         else:
-            segment = Segment("math", _math(sympy.radsimp((y2 - y1) / (x2 - x1))), computed=True)
+            slope = (y2 - y1) / (x2 - x1)
+            segment = Segment("math", _math(sympy.radsimp(slope if name == "slope" else y1 - slope * x1)), computed=True)
         s[i : second + 1] = [segment]
         reading.kinds.append("points")
         return

@@ -57,6 +57,9 @@ SHAPES: dict[str, Shape] = {
     "trapezoid": Shape(("base", "other base", "height"), {
         "base": lambda a, b, h: a, "other base": lambda a, b, h: b, "height": lambda a, b, h: h,
         "area": lambda a, b, h: (a + b) * h / 2}),
+    "right triangle": Shape(("leg", "other leg"), {
+        "leg": lambda a, b: a, "other leg": lambda a, b: b, "hypotenuse": lambda a, b: sympy.sqrt(a**2 + b**2),
+        "area": lambda a, b: a * b / 2, "perimeter": lambda a, b: a + b + sympy.sqrt(a**2 + b**2)}),
     "cube": Shape(("side",), {"side": lambda a: a, "volume": lambda a: a**3, "surface area": lambda a: 6 * a**2,
                               "diagonal": lambda a: a * sympy.sqrt(3)}),
     "box": Shape(("length", "width", "height"), {
@@ -80,17 +83,19 @@ _UNIT = r"(?:\s*(?:square\s+|sq\.?\s+|cubic\s+)?(cm|mm|m|km|in|inch|inches|ft|fe
         r"centimeters?|centimetres?|millimeters?|units?)\b)?"
 _VALUE = rf"({SIGNED_NUMBER})(?:\s*(\\pi\b))?{_UNIT}"
 _NAME = (r"(surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
-         r"side\s+length|edge\s+length|side|edge|length|width|height|altitude|base)")
+         r"side\s+length|edge\s+length|side|edge|length|width|height|altitude|base|hypotenuse|leg)")
 _GIVEN = rf"(?:(?:a|an|the)\s+)?{_NAME}\s+(?:of\s+(?:length\s+)?|is\s+|=\s*|equal\s+to\s+|measuring\s+)?{_VALUE}"
 _DIMENSIONS = rf"{_VALUE}\s+(?:by|x)\s+{_VALUE}(?:\s+(?:by|x)\s+{_VALUE})?"
 _BASES = rf"(?:parallel\s+)?bases\s+(?:of\s+(?:length\s+|lengths\s+)?)?{_VALUE}\s+and\s+{_VALUE}"
+_LEGS = rf"legs\s+(?:of\s+(?:length\s+|lengths\s+)?)?{_VALUE}\s+and\s+{_VALUE}"
+_SIZE = rf"{_VALUE}\s+(long|wide|tall|high)"
 _SIDES = rf"sides\s+(?:of\s+(?:length\s+|lengths\s+)?)?{_VALUE}\s*,\s*{_VALUE}\s*,?\s*and\s+{_VALUE}"
-_ONE_GIVEN = rf"(?:{_BASES}|{_SIDES}|{_DIMENSIONS}|{_GIVEN})"
+_ONE_GIVEN = rf"(?:{_BASES}|{_LEGS}|{_SIDES}|{_DIMENSIONS}|{_SIZE}|{_GIVEN})"
 _GIVENS = rf"({_ONE_GIVEN}(?:\s*,?\s*(?:and\s+)?(?:has\s+|with\s+)?{_ONE_GIVEN})*)"
-_SHAPE = (r"(?:circle|square|rectangle|triangle|parallelogram|trapezoid|trapezium|cube|sphere|ball|cylinder|cone|box|"
+_SHAPE = (r"(?:circle|square|rectangle|right\s+triangle|triangle|parallelogram|trapezoid|trapezium|cube|sphere|ball|cylinder|cone|box|"
           r"rectangular\s+(?:prism|box|solid))")
 _MEASURE = (r"(?:surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
-            r"side\s+length|edge\s+length|length\s+of\s+(?:a|each|its)\s+side|side|edge|length|width|height)")
+            r"side\s+length|edge\s+length|length\s+of\s+(?:a|each|its)\s+side|side|edge|length|width|height|hypotenuse)")
 _ASK = r"\s*[.,?]?\s*(?:what\s+is|find|calculate|compute|determine|how\s+long\s+is|how\s+big\s+is)?\s*(?:the\s+|its\s+)?"
 _IN_UNITS = r"(?:\s*,?\s*in\s+(?:square\s+|cubic\s+)?[a-z]+)?"
 
@@ -171,6 +176,11 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
         if re.match(r"(?:parallel\s+)?bases\b", head, flags=re.I):
             put("base", numbers[0])
             put("other base", numbers[1])
+        elif re.match(r"legs\b", head, flags=re.I):
+            put("leg", numbers[0])
+            put("other leg", numbers[1])
+        elif size := re.fullmatch(_SIZE, head, flags=re.I):
+            put({"long": "length", "wide": "width"}.get(size.group(4).lower(), "height"), numbers[0])
         elif re.match(r"sides\b", head, flags=re.I):
             if sides:
                 raise NotReadable("the sides given twice")
