@@ -310,6 +310,15 @@ COMPUTED = [
     ("What is the y-intercept of the line through (-7, -7) and (5, 6)?", "points", [Rational(7, 12)]),
     ("what is the 10th term of 3, 7, 11, 15, ...", "sequence", [39]),
     ("What is the sum of the first 9 terms of the arithmetic sequence -48, -42, -36, ...?", "sequence", [-216]),
+    ("remainder when x^3 - 2x + 5 is divided by x - 2", "mod", [9]),  # 8 - 4 + 5
+    ("What is the remainder when -2x^2 + 2x is divided by x + 2?", "mod", [-12]),
+    ("What is the length of the longest diagonal of a rectangular box measuring 2 by 8 by 9?", "geometry",
+     [sympy.sqrt(4 + 64 + 81)]),
+    ("If f(x) = -4x - 81, what is f^-1(-14)?", "function", [Rational(-67, 4)]),
+    ("find the inverse of f(x) = 2x + 6", "inverse", [(sympy.Symbol("x") - 6) / 2]),
+    ("What is the coefficient of x^2 in the expansion of (2x + 1)^3?", "coefficient", [12]),  # 3 * 2^2
+    ("Find the inverse of 4 modulo 7, as a residue from 0 to 6.", "mod", [2]),
+    ("What is the area of the triangle with vertices (-7, 4), (6, 9), (-2, -10)?", "geometry", [Rational(207, 2)]),
     ("quick q: whats 7*8 pls", "arithmetic", [56]),
     ("A fair coin is flipped 5 times. What is the probability of getting exactly 1 tails? Express your answer as a "
      "common fraction.", "probability", [Rational(binomial(5, 1), 2**5)]),
@@ -462,6 +471,10 @@ NOT_COMPUTED = [
     "a car goes 180 miles in 3 hours and 20 km in 1 hour. whats its speed in mph",
     "In how many ways can 6 children sit around a campfire?",  # are rotations the same?
     "a right triangle has legs 3 and 4 and hypotenuse 6. what is its area",  # more given than fixes it
+    "remainder when x^3 is divided by x^2 + 1",  # the remainder is a polynomial
+    "If f(x) = x^2, what is f^-1(4)?",  # 2 or -2
+    "the inverse of f(x) = x^2",
+    "Find the inverse of 4 modulo 7, as a residue from 1 to 7.",
     "sqrt 50/2",
     "log_2 8^2",
     # --- school questions whose meaning is not fixed ------------------------------------------------------
@@ -537,6 +550,8 @@ ILL_POSED = [
     ("two angles of a triangle are 100 and 90 degrees. third angle?", "A triangle's angles are more than 0 and add up to 180 degrees"),
     ("the complement of a 120 degree angle", "Only an angle between 0 and 90 degrees has a complement"),
     ("smallest prime factor of 1", "1 has no prime factor"),
+    ("inverse of 4 mod 8", "4 and 8 share a factor, so 4 has no inverse modulo 8."),
+    ("the area of the triangle with vertices (0, 0), (1, 1), (2, 2)", "These three points lie on one line"),
     ("The sum of 4 consecutive integers is 25. What is the largest of these integers?",
      "No 4 consecutive integers add up to 25"),
     ("in how many ways can a president, a secretary and a treasurer be chosen from 2 people",

@@ -20,7 +20,8 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 # Words read only by the passes below.
 ALGEBRA_WORDS = frozenset(
     """expand factor factorise factorize completely fully yintercept xintercept minimum maximum least greatest
-    smallest largest value over real vertex parabola graph units ones last digit digits sum""".split()
+    smallest largest value over real vertex parabola graph units ones last digit digits sum coefficient expansion
+    inverse""".split()
 )
 _FORMS = {"expand": "expand", "factor": "factor", "factorise": "factor", "factorize": "factor"}
 
@@ -185,4 +186,52 @@ def digits(reading: Reading, evaluate: Evaluate) -> None:
         result = int(value) % 10 if name == "units" else sum(map(int, str(int(value))))
         s[i : j + 1] = [Segment("math", f" ({result}) ", computed=True)]
         reading.kinds.append("digits")
+        return
+
+
+def coefficient(reading: Reading, evaluate: Evaluate) -> None:
+    """`the coefficient of x^2 in the expansion of (2x + 1)^3`: a polynomial in one variable, expanded."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not (words_at(s, i, "coefficient", "of") and is_math(s, i + 2) and words_at(s, i + 3, "in")):
+            continue
+        j = skip_words(s, i + 4, frozenset({"the", "expansion", "of"}))
+        term = re.fullmatch(r"\s*([a-z])\s*(?:\^\s*\{?\s*(\d{1,3})\s*\}?)?\s*", s[i + 2].text)
+        if not (term and is_math(s, j)):
+            return
+        x, power = sympy.Symbol(term.group(1)), int(term.group(2) or 1)
+        expression = evaluate(s[j].text)
+        if expression.free_symbols != {x} or not expression.is_polynomial(x):
+            raise NotReadable("a coefficient in other than a polynomial in one variable")
+        value = sympy.expand(expression).coeff(x, power)
+        s[i : j + 1] = [Segment("math", f" ({sympy.latex(value)}) ", computed=True)]
+        reading.kinds.append("coefficient")
+        return
+
+
+_DEFINED = re.compile(r"\s*(?:[fgh]\s*\(\s*([a-z])\s*\)|y)\s*=\s*(.+)")
+
+
+def inverse(reading: Reading, evaluate: Evaluate) -> None:
+    """`find the inverse of f(x) = 2x + 6`: the inverse function, written in the same variable, where the
+    function is one-to-one on its whole domain (one solution of y = f(x) for every y)."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not (words_at(s, i, "inverse", "of") and is_math(s, i + 2)):
+            continue
+        defined = _DEFINED.fullmatch(s[i + 2].text)
+        if defined is None:
+            return
+        x = sympy.Symbol(defined.group(1) or "x")
+        body = evaluate(defined.group(2))
+        if body.free_symbols != {x}:
+            raise NotReadable("an inverse of other than a function of its one variable")
+        y = sympy.Symbol("_y")
+        solutions = sympy.solve(sympy.Eq(y, body), x)
+        if len(solutions) != 1:
+            raise NotReadable("a function that is not one-to-one: which inverse?")
+        segment = Segment("math", "inverse", computed=True)
+        segment.answer = ("inverse", [sympy.simplify(solutions[0].subs(y, x))])
+        s[i : i + 3] = [segment]
+        reading.kinds.append("inverse")
         return

@@ -295,6 +295,29 @@ def _complement(m: re.Match) -> sympy.Expr:
     return whole - angle
 
 
+_POINT = rf"\(\s*({SIGNED_NUMBER})\s*,\s*({SIGNED_NUMBER})\s*\)"
+
+
+def _triangle_area(m: re.Match) -> sympy.Expr:
+    x1, y1, x2, y2, x3, y3 = (sympy.Rational(g) for g in m.groups())
+    area = abs((x2 - x1) * (y3 - y1) - (x3 - x1) * (y2 - y1)) / 2
+    if area == 0:
+        raise IllPosed("These three points lie on one line, so they make no triangle.")
+    return area
+
+
+def _modular_inverse(m: re.Match) -> sympy.Expr:
+    a, modulus = int(m.group(1)), int(m.group(2))
+    if m.group(3) and int(m.group(3)) != modulus - 1:
+        raise NotReadable("residues asked in another range")
+    if modulus < 2:
+        raise NotReadable("a modulus below 2")
+    try:
+        return sympy.Integer(pow(a, -1, modulus))
+    except ValueError:
+        raise IllPosed(f"{a} and {modulus} share a factor, so {a} has no inverse modulo {modulus}.") from None
+
+
 def _to_radians(m: re.Match) -> sympy.Expr:
     return sympy.Rational(m.group(1)) * sympy.pi / 180
 
@@ -581,6 +604,10 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
     (rf"\b(?:the\s+)?(complement|supplement)\s+of\s+(?:a\s+|an\s+|the\s+)?({SIGNED_NUMBER}){_DEGREES}?(?:\s+angle)?{_END}",
      _complement, "angles"),
+    (rf"\b(?:the\s+)?area\s+of\s+(?:the|a)\s+triangle\s+(?:with|whose)\s+vertices\s+(?:are\s+)?(?:at\s+)?{_POINT}\s*,?\s*(?:and\s+)?"
+     rf"{_POINT}\s*,?\s*(?:and\s+)?{_POINT}{_END}", _triangle_area, "geometry"),
+    (rf"\b(?:the\s+)?(?:multiplicative\s+)?inverse\s+of\s+(\d{{1,9}})\s+(?:modulo|mod)\s+(\d{{1,9}})(?:\s*,?\s*as\s+a\s+residue\s+"
+     rf"from\s+0\s+to\s+(\d{{1,9}}))?{_END}", _modular_inverse, "mod"),
     # precalculus
     (rf"\b(?:convert\s+)?({SIGNED_NUMBER}){_DEGREES}\s+(?:to|into|in)\s+radians{_END}", _to_radians, "angles"),
     (rf"\b(?:convert\s+)?{_RADIANS}\s*(?:radians?\s+)?(?:to|into|in)\s+degrees{_END}", _to_degrees, "angles"),

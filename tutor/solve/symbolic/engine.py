@@ -37,7 +37,7 @@ _PLAIN = re.compile(r"[-\d., ()]+")
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
                  "geometry", "function", "probability", "counting", "divisors", "primes", "bases", "multiples",
                 "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex", "money", "decimal", "as_percent", "motion", "proportion",
-                "consecutive", "numbers")
+                "consecutive", "numbers", "coefficient")
 
 
 @dataclass
@@ -180,6 +180,10 @@ def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
     if kind in ("midpoint", "vertex"):
         answer = "(" + ", ".join(map(_latex, values)) + ")"
         return Computed(kind, values, answer, (), f"The {kind}, computed directly, is {_shown(answer)}.")
+    if kind == "inverse":
+        answer = _latex(values[0])
+        return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
+                        f"The inverse function, computed directly, is {_shown(answer)}.")
     if kind == "derivative":
         answer = _latex(values[0])
         return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),

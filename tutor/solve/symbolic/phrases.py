@@ -55,6 +55,9 @@ def remainder(reading: Reading, evaluate: Evaluate) -> None:
             i += 1
             continue
         start, stop, dividend, divisor, whole = match
+        if whole and _polynomial_remainder(reading, start, stop, dividend, divisor, evaluate):
+            i = start + 1
+            continue
         if not whole and not _is_atom(dividend):
             raise NotReadable("`3 * 17 mod 5`: (3 * 17) mod 5, or 3 * (17 mod 5)?")
         if not _DIVISOR.fullmatch(divisor):
@@ -67,6 +70,26 @@ def remainder(reading: Reading, evaluate: Evaluate) -> None:
             raise IllPosed("This problem divides by zero, so it has no answer.")
         _replace(reading, start, stop, str(value % modulus), "mod")
         i = start + 1
+
+
+def _polynomial_remainder(reading: Reading, start: int, stop: int, dividend: str, divisor: str,
+                          evaluate: Evaluate) -> bool:
+    """`the remainder when x^3 - 2x + 5 is divided by x - 2`: polynomials in one variable with a number for
+    the remainder (the divisor linear, or any that leaves a constant); False where the dividend is a number."""
+    top, bottom = evaluate(dividend), evaluate(divisor)
+    letters = top.free_symbols | bottom.free_symbols
+    if not letters:
+        return False
+    if len(letters) != 1 or not bottom.free_symbols:
+        raise NotReadable("a remainder of other than polynomials in one variable")
+    x = letters.pop()
+    if not (top.is_polynomial(x) and bottom.is_polynomial(x)):
+        raise NotReadable("a remainder of other than polynomials")
+    rest = sympy.rem(sympy.expand(top), sympy.expand(bottom), x)
+    if rest.free_symbols:
+        raise NotReadable("a remainder that is itself a polynomial")
+    _replace(reading, start, stop, f"({sympy.latex(rest)})", "mod")
+    return True
 
 
 def _remainder_phrase(s: list[Segment], i: int) -> tuple[int, int, str, str, bool] | None:

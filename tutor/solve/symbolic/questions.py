@@ -236,6 +236,7 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
     (r"(?<![A-Za-z\\])([fgh])\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*\(", r"\1\\prime(", None),  # f'(2): a derivative's value
+    (r"(?<![A-Za-z\\])([fgh])\s*\^\s*\{?\s*-\s*1\s*\}?\s*\(", r"\1\\inverse(", None),  # f^-1(3): the inverse's value
 ]
 _REWRITES += algebra.REWRITES
 def _as_math(value: Callable[[re.Match], sympy.Expr]) -> Callable[[re.Match], str]:
@@ -379,7 +380,7 @@ def _with_respect_to(s: list[Segment], i: int) -> tuple[int, str]:
 
 
 _DEFINITION = re.compile(r"([fgh])\s*\(\s*([a-z])\s*\)\s*=\s*(.+)")
-_CALL = re.compile(r"([fgh])\s*(\\prime)?\s*\((.*)\)")
+_CALL = re.compile(r"([fgh])\s*(\\prime|\\inverse)?\s*\((.*)\)")
 
 
 def function_value(reading: Reading, evaluate: Evaluate, check: Callable[[str], None]) -> None:
@@ -416,9 +417,15 @@ def _call_value(text: str, functions: dict[str, tuple[sympy.Symbol, sympy.Expr]]
     if name not in functions:
         raise NotReadable(f"the function {name} is not defined here")
     variable, body = functions[name]
+    argument = _call_value(inner, functions)
+    if prime == "\\inverse":
+        solutions = [x for x in sympy.solve(sympy.Eq(body, argument), variable) if x.is_real]
+        if len(solutions) != 1:
+            raise NotReadable("an inverse's value where the function takes that value other than once")
+        return sympy.radsimp(solutions[0])
     if prime:
         body = sympy.diff(body, variable)
-    value = body.subs(variable, _call_value(inner, functions))
+    value = body.subs(variable, argument)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise IllPosed("The function is not defined there: it divides by zero, so this has no answer.")
     return sympy.radsimp(value)

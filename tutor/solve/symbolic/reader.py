@@ -21,7 +21,15 @@ from __future__ import annotations
 import re
 
 from tutor.solve.symbolic import spelling
-from tutor.solve.symbolic.algebra import ALGEBRA_WORDS, answer_form, digits, extremum, line_equation
+from tutor.solve.symbolic.algebra import (
+    ALGEBRA_WORDS,
+    answer_form,
+    coefficient,
+    digits,
+    extremum,
+    inverse,
+    line_equation,
+)
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     PHRASE_WORDS,
@@ -239,8 +247,10 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     reading = Reading(segment(text), kinds)
     _article(reading)
     _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS | CHOICE_WORDS | ALGEBRA_WORDS)
+    inverse(reading, evaluate)
     function_value(reading, evaluate, _refuse_ambiguous)
     answer_form(reading)
+    coefficient(reading, evaluate)
     line_equation(reading, evaluate)
     extremum(reading, evaluate)
     digits(reading, evaluate)

@@ -75,7 +75,8 @@ SHAPES: dict[str, Shape] = {
 }
 _SHAPE_NAMES = {"rectangular prism": "box", "rectangular box": "box", "rectangular solid": "box",
                 "trapezium": "trapezoid", "ball": "sphere"}
-_MEASURE_NAMES = {"edge": "side", "side length": "side", "edge length": "side", "length of a side": "side",
+_MEASURE_NAMES = {"longest diagonal": "diagonal", "space diagonal": "diagonal", "length of the longest diagonal": "diagonal",
+                  "edge": "side", "side length": "side", "edge length": "side", "length of a side": "side",
                   "length of each side": "side", "length of its side": "side", "height": "height", "altitude": "height",
                   "diag": "diagonal", "volume": "volume", "surface area": "surface area", "total surface area": "surface area"}
 
@@ -94,7 +95,7 @@ _ONE_GIVEN = rf"(?:{_BASES}|{_LEGS}|{_SIDES}|{_DIMENSIONS}|{_SIZE}|{_GIVEN})"
 _GIVENS = rf"({_ONE_GIVEN}(?:\s*,?\s*(?:and\s+)?(?:has\s+|with\s+)?{_ONE_GIVEN})*)"
 _SHAPE = (r"(?:circle|square|rectangle|right\s+triangle|triangle|parallelogram|trapezoid|trapezium|cube|sphere|ball|cylinder|cone|box|"
           r"rectangular\s+(?:prism|box|solid))")
-_MEASURE = (r"(?:surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
+_MEASURE = (r"(?:length\s+of\s+the\s+longest\s+diagonal|longest\s+diagonal|space\s+diagonal|surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
             r"side\s+length|edge\s+length|length\s+of\s+(?:a|each|its)\s+side|side|edge|length|width|height|hypotenuse)")
 _ASK = r"\s*[.,?]?\s*(?:what\s+is|find|calculate|compute|determine|how\s+long\s+is|how\s+big\s+is)?\s*(?:the\s+|its\s+)?"
 _IN_UNITS = r"(?:\s*,?\s*in\s+(?:square\s+|cubic\s+)?[a-z]+)?"
