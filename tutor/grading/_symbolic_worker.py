@@ -152,4 +152,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # the caller went away (it exited while this worker warmed up): no one to answer
+        os._exit(0)
