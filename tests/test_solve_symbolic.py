@@ -464,6 +464,7 @@ NOT_COMPUTED = [
     "how many grams in 3 pounds",  # conversions between systems are not read
     "what is the price of 3 apples",
     "the range of 3 orange marbles and 5 red",
+    "multiply out (3 + 2x)(1 - 4x) in words",  # `multiply` is not a typo of `multiple`
     "if 4 pens cost $6, how much for 10 pencils?",  # a price of one thing, a question about another
     "if 3 pens cost $10, how much for 10 pens?",  # 33.333...: the rounding is not given
     "a shirt costs $25 and 2 shirts are 20% off. how much do i pay",
@@ -666,3 +667,13 @@ def test_no_wrong_claim_on_generated_problems_in_any_wording():
                         wrong.append((problem.problem, analysis.answer, problem.answer))
     assert not wrong, wrong[:5]
     assert claimed > 0.5 * len(REGISTRY) * 12, f"only {claimed} claims: the readers stopped reading"
+
+
+@pytest.mark.parametrize("typed, meant", [("probabilty", "probability"), ("solutoins", "solutions"),
+                                          ("mlies", "miles"), ("voluume", "volume"), ("rectnagular", "rectangular"),
+                                          ("orange", "orange"), ("price", "price"), ("multiply", "multiply"),
+                                          (r"\begin{pmatrix}", r"\begin{pmatrix}")])
+def test_typos_in_known_words_are_corrected_and_real_words_are_left_alone(typed, meant):
+    from tutor.solve.symbolic.spelling import correct
+
+    assert correct(typed) == meant

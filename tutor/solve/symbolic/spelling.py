@@ -2,9 +2,9 @@
 -> `probability`.
 
 A word is corrected only when it is not a word the reader knows, is at least five letters long, and exactly one
-known word is one edit away: a letter dropped, added or changed, or two neighbours swapped; below seven
-letters only a swap or a doubled letter (`mlies`, `voluume`), as a real short word is often one edit from
-another (`orange` and `range`, `price` and `prime`). The known words are
+known word is one edit away: a letter dropped or added, or two neighbours swapped; a letter changed only from
+nine letters up, and below seven letters only a swap or a doubled letter (`mlies`, `voluume`), as a real word
+is often one edit from another (`orange` and `range`, `price` and `prime`, `multiply` and `multiple`). The known words are
 the reader's own: its filler and phrase words and the words of its question patterns, so a correction can only
 turn a word the reader would have refused into one it reads; whatever the corrected problem then says must
 still be read whole, like any other. A command (`\\begin{pmatrix}`) is never touched.
@@ -18,6 +18,7 @@ import string
 
 MIN_LENGTH = 5
 ANY_EDIT_LENGTH = 7
+CHANGE_LENGTH = 9
 _WORD = re.compile(rf"(?<![\\{{A-Za-z])[A-Za-z]{{{MIN_LENGTH},}}(?![A-Za-z])")
 
 
@@ -29,7 +30,7 @@ def correct(text: str) -> str:
         word = match.group()
         if word.lower() in known:
             return word
-        candidates = _one_edit(word.lower(), any_edit=len(word) >= ANY_EDIT_LENGTH) & known
+        candidates = _one_edit(word.lower(), len(word)) & known
         return candidates.pop() if len(candidates) == 1 else word
 
     return _WORD.sub(fix, text)
@@ -49,15 +50,14 @@ def vocabulary() -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= MIN_LENGTH)
 
 
-def _one_edit(word: str, any_edit: bool) -> set[str]:
-    """The words one edit from `word` (what the typed word could have been); without `any_edit`, only a
-    swap of neighbours or a doubled letter undone."""
+def _one_edit(word: str, length: int) -> set[str]:
+    """The words one edit from `word` (what the typed word could have been), as far as its length allows."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     undoubled = {a + b[1:] for a, b in splits if len(b) > 1 and b[0] == b[1]}
-    if not any_edit:
+    if length < ANY_EDIT_LENGTH:
         return (swaps | undoubled) - {word}
     deletes = {a + b[1:] for a, b in splits if b}
-    changes = {a + c + b[1:] for a, b in splits if b for c in string.ascii_lowercase}
     inserts = {a + c + b for a, b in splits for c in string.ascii_lowercase}
-    return (deletes | swaps | changes | inserts) - {word}
+    changes = {a + c + b[1:] for a, b in splits if b for c in string.ascii_lowercase} if length >= CHANGE_LENGTH else set()
+    return (deletes | swaps | inserts | changes) - {word}
