@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from tutor.grading.timeout import GradingTimeout, WorkerError, run_with_limit
+from tutor.grading.timeout import GradingTimeout, WorkerError, preload, run_with_limit
 from tutor.solve.result import SymbolicCheck
 from tutor.solve.symbolic.analysis import Analysis
 
@@ -29,6 +29,7 @@ WORKER_WAIT = 30.0
 
 # `op_name(engine.analyse_op)`, written out so that this process need not import sympy (a test checks it).
 _OP = "tutor.solve.symbolic.engine:analyse_op"
+preload(_OP)  # its readers take about half a second to compile: not on the first problem's clock
 
 
 def analyse(problem: str, timeout: float = DEFAULT_TIMEOUT, wait: float = WORKER_WAIT) -> Analysis:
