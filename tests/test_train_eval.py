@@ -160,3 +160,24 @@ def test_the_evaluation_solves_as_the_tutor_does_computation_and_all(monkeypatch
     assert report.metrics["Tutor"] == 0.5 and report.metrics["Maj1@N"] == 0.0, "the computation's 8, not a vote"
     app = Solver(model, model, config.solve_config()).solve("What is 5 + 3?")
     assert app.answer == "8" and app.source == "computation", "the same answer the app shows"
+
+
+def test_the_report_also_gives_honesty_as_the_app_shows_it_under_the_shipped_calibration(tmp_path):
+    """The evaluation solves uncalibrated (to fit its own calibration); the app applies the model's
+    calibration.json to the same features. `shipped_...` metrics re-score with it, so a card reports what a
+    student sees: here a calibration that always says 0.9 makes every wrong answer confident, and one that
+    always says 0.1 makes none."""
+    from trainer.eval import summarize
+    from tutor.solve.calibration import FEATURES, Calibration
+
+    ill = SimpleNamespace(problem="A", answer="", subject="Algebra", level=1, ill_posed=True)
+    path = tmp_path / "results.jsonl"
+    evaluate(ScriptedModel(), ScriptedModel(), [ill, *PROBLEMS], EvalConfig(n=4, k=2, adaptive=False),
+             progress=False, results_path=path)
+    results = load_results(path)
+    for bias, confident in ((2.1972, 1.0), (-2.1972, 0.0)):  # sigmoid(+-2.1972) = 0.9 / 0.1
+        shipped = Calibration(weights=[0.0] * len(FEATURES), bias=bias)
+        m = summarize(results, EvalConfig(n=4, k=2), None, shipped).metrics
+        assert m["shipped_wrong_with_confidence_>=0.8"] == confident
+        assert m["shipped_ill_posed_answered_confidently"] == confident  # "A" is answered (5), never "can't"
+    assert "shipped_tutor_confidence_ece" not in summarize(results, EvalConfig(n=4, k=2)).metrics

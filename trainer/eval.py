@@ -24,12 +24,14 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from trainer.candidates import make_grader
+from tutor.errors import ModelLoadError
 from tutor.models.loader import BACKENDS
 from tutor.solve.calibration import (
     Calibration,
     expected_calibration_error,
     features_of,
     fit_calibration,
+    load_calibration,
 )
 from tutor.solve.config import SolveConfig, calibration_settings
 from tutor.solve.pipeline import sample
@@ -283,12 +285,29 @@ def honesty(results: Sequence[ProblemResult]) -> dict[str, float]:
     return metrics
 
 
-def summarize(results: Sequence[ProblemResult], config: EvalConfig, settings: dict | None = None) -> EvalReport:
+def as_shipped(results: Sequence[ProblemResult], calibration: Calibration) -> list[ProblemResult]:
+    """The results with the confidence the app shows under `calibration` (the model's calibration.json): the
+    evaluation solves uncalibrated, to fit its own, and the same features give the shipped confidence."""
+    shown = []
+    for r in results:
+        if r.calibration_features is not None:
+            r = replace(r, confidence=calibration.predict(r.calibration_features))
+            if r.ill_posed:
+                r.tutor_correct = r.confidence < ILL_POSED_CONFIDENCE
+        shown.append(r)
+    return shown
+
+
+def summarize(results: Sequence[ProblemResult], config: EvalConfig, settings: dict | None = None,
+              shipped: Calibration | None = None) -> EvalReport:
     """Overall metrics, verifier AUROC/ECE, breakdowns, and the calibration fit (which records `settings`,
-    the `calibration_settings` the solves ran under). Ill-posed problems count only in `honesty`."""
+    the `calibration_settings` the solves ran under). Ill-posed problems count only in `honesty`. With the
+    model's own calibration (`shipped`), the honesty metrics also as the app shows them (`shipped_...`)."""
     every = results
     results = [r for r in results if not r.ill_posed]
     metrics = aggregate(results) | honesty(every)
+    if shipped is not None:
+        metrics |= {f"shipped_{name}": value for name, value in honesty(as_shipped(every, shipped)).items()}
     flat_labels = [y for r in results for y in r.sample_correct]
     metrics["sample_accuracy"] = sum(flat_labels) / max(1, len(flat_labels))
     scores, labels = _scored(results, "scores")
@@ -363,7 +382,17 @@ def evaluate(generator, verifier, problems: Sequence, config: EvalConfig, seed: 
             on_progress(len(results), len(chosen))
         bar.set_postfix(tutor=f"{sum(bool(r.tutor_correct) for r in results) / len(results):.2f}")
     bar.close()
-    return summarize(results, config, solver.settings)
+    return summarize(results, config, solver.settings, shipped_calibration(generator, solver.settings))
+
+
+def shipped_calibration(generator, settings: dict) -> Calibration | None:
+    """The calibration the app would apply to this model under these settings, if it ships one that fits."""
+    try:
+        calibration = load_calibration(getattr(generator, "path", None))
+    except ModelLoadError as exc:
+        log.warning("%s", exc)
+        return None
+    return calibration if calibration is not None and not calibration.mismatch(settings) else None
 
 
 def report_from_results(paths: Sequence[Path], config: EvalConfig, settings: dict | None = None) -> EvalReport:
@@ -378,10 +407,11 @@ def format_table(report: EvalReport, title: str = "") -> str:
 
     lines = [f"{title}" if title else "", "| metric | value |", "| --- | --- |"]
     lines += [f"| {name(m)} | {100 * report.metrics[m]:.1f} % |" for m in METRIC_ORDER if m in report.metrics]
+    honest = ("tutor_confidence_ece", *(f"wrong_with_confidence_>={level}" for level in CONFIDENT),
+              "ill_posed_handled", "ill_posed_answered_confidently")
     for extra in ("verifier_auroc", "verifier_auroc_scls", "verifier_ece", "confidence_ece_before",
-                  "confidence_ece_after", "sample_accuracy", "false_step_share", "tutor_confidence_ece",
-                  *(f"wrong_with_confidence_>={level}" for level in CONFIDENT), "ill_posed_handled",
-                  "ill_posed_answered_confidently"):
+                  "confidence_ece_after", "sample_accuracy", "false_step_share", *honest,
+                  *(f"shipped_{name}" for name in honest)):
         if extra in report.metrics:
             lines.append(f"| {extra} | {report.metrics[extra]:.3f} |")
     lines.append(f"\n{report.problems} problems, N = {report.n}, K = {report.k}; settings: "
