@@ -60,7 +60,7 @@ FILLER = frozenset(
     decimal exact exactly result please can could would you tell me help how get for if then and given let
     that such us all when at solution solutions root roots equation equations system following expression enter
     separated by commas comma equal equals to lowest terms real complex radical number numbers hi hey thanks quick
-    pls plz thx ty wat wats wht whts""".split()
+    pls plz thx ty wat wats wht whts so both add someone anyone this problem question""".split()
 )
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
@@ -85,6 +85,12 @@ _REWRITES = [
     (r"\(\s*mod\s+([^()]*)\)", r" mod \1 "),
     (r"\bwhat\s*'?\s*s\b", "what is"),
     (r"\bquick\s+q\b\s*:?", " "),
+    (r"\b(?:i\s*'?\s*m|i\s+am)\s+stuck\s+on\s+(?:this|that)(?:\s+(?:one|1|problem|question))?\s*:?", " "),
+    (r"\b(?:i\s+need\s+help(?:\s+with)?|help\s+me(?:\s+with)?|can\s+(?:someone|anyone)\s+(?:help\s+(?:me\s+)?)?|can\s+you\s+help\s+(?:me\s+)?)\s*:?", " "),
+    (r"\bno\s+decimals\b|\bexact\s+answer(?:\s+(?:pls|please))?\b", " "),
+    (r"\b(?:and\s+)?(?:write|give|express)\s+(?:the|your)\s+answer\s+as\s+(?:an\s+ordered\s+pair\s+)?\(\s*x\s*,\s*y\s*\)", " "),
+    (r"=\s*\?+\s*$", " "),  # `gcd(84, 126) = ?`: asks for the value
+    (r"=\s*\?+(?=\s+[a-z])", " "),
     (r"\b(?:as|to) an integer\b", " "),  # an answer form; "integer" anywhere else is a condition
     (r"\blet\s*'\s*s\b", "let us"),
     (r"\b(?:greatest common (?:divisor|factor)|highest common factor|gcf|hcf)\b", "gcd"),
@@ -281,10 +287,10 @@ def _check_words(reading: Reading, known: frozenset[str]) -> None:
 
 
 def _article(reading: Reading) -> None:
-    """`a` or `I` followed by a word is an article or a pronoun, not a variable."""
+    """`a`, `I` or `i` followed by a word is an article or a pronoun, not a variable (`how do i solve ...`)."""
     s = reading.segments
     reading.segments = [
         seg for i, seg in enumerate(s)
-        if not (seg.kind == "math" and seg.text in ("a", "I") and i + 1 < len(s) and s[i + 1].kind == "word")
+        if not (seg.kind == "math" and seg.text in ("a", "I", "i") and i + 1 < len(s) and s[i + 1].kind == "word")
     ]
 
