@@ -41,6 +41,12 @@ def _prime_factor(m: re.Match) -> sympy.Expr:
     return sympy.Integer(primes[0] if which == "smallest" else primes[-1])
 
 
+def _prime_sum(m: re.Match) -> sympy.Expr:
+    n = int(m["n"])
+    inclusive = not re.match(r"less\s+than$|below|under", m["bound"].lower())
+    return sympy.Integer(sum(sympy.primerange(2, n + 1 if inclusive else n)))
+
+
 def _from_base(digits: str, base_text: str | None) -> sympy.Expr:
     base = 2 if base_text is None else int(base_text)
     if not 2 <= base <= 10 or any(int(d) >= base for d in digits):
@@ -96,7 +102,7 @@ def _range_sum(m: re.Match) -> sympy.Expr:
 
 _OFFICE = r"(?:president|vice[\s-]?president|vp|secretary|treasurer|captain|co-?captain|chair)"
 _OFFICES = rf"((?:(?:a|an|the)\s+)?{_OFFICE}(?:\s*,?\s*(?:and\s+)?(?:(?:a|an|the)\s+)?{_OFFICE})+)"
-_NO_DOUBLE = r"(?:\s*,?\s*(?:if|when|where)\s+no\s+(?:member|one|1|person)\s+(?:can\s+)?holds?\s+more\s+than\s+(?:one|1)\s+(?:office|position|job))?"
+_NO_DOUBLE = r"(?:\s*,?\s*(?:if|when|where)\s+no\s+(?:member|one|1|person)\s+(?:can\s+)?holds?\s+(?:more\s+than\s+(?:one|1)\s+(?:office|position|job)|(?:two|2)\s+(?:offices|positions|jobs)))?"
 
 
 def _offices(m: re.Match) -> sympy.Expr:
@@ -332,7 +338,8 @@ def _to_degrees(m: re.Match) -> sympy.Expr:
 
 _COMPONENTS = rf"\(\s*({SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{1,2}})\s*\)"
 _COLUMN = rf"\\begin\{{[pb]matrix\}}\s*({SIGNED_NUMBER}(?:\s*\\\\\s*{SIGNED_NUMBER}){{1,2}})\s*\\end\{{[pb]matrix\}}"
-_VECTOR = rf"(?:{_COMPONENTS}|{_COLUMN})"
+_ANGLED = rf"<\s*({SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{1,2}})\s*>"
+_VECTOR = rf"(?:{_COMPONENTS}|{_COLUMN}|{_ANGLED})"
 
 
 def _components(text: str) -> list[sympy.Rational]:
@@ -340,11 +347,11 @@ def _components(text: str) -> list[sympy.Rational]:
 
 
 def _length(m: re.Match) -> sympy.Expr:
-    return sympy.radsimp(sympy.sqrt(sum(c**2 for c in _components(m.group(1) or m.group(2)))))
+    return sympy.radsimp(sympy.sqrt(sum(c**2 for c in _components(next(g for g in m.groups() if g)))))
 
 
 def _dot(m: re.Match) -> sympy.Expr:
-    u, v = _components(m.group(1) or m.group(2)), _components(m.group(3) or m.group(4))
+    u, v = (_components(g) for g in m.groups() if g)
     if len(u) != len(v):
         raise IllPosed("These vectors have different numbers of components, so they have no dot product.")
     return sum((a * b for a, b in zip(u, v)), sympy.Integer(0))
@@ -387,7 +394,7 @@ _TAX = (rf"(?:\s*[.,]?\s*(?:and\s+)?(?:then\s+)?(?:(?:there\s*'?\s*s|there\s+is|
         rf"tax\s+of\s+{_PERCENT}|\s*[.,]?\s*(?:and\s+)?(?:then\s+)?(?:(?:there\s*'?\s*s|there\s+is|theres|plus|with)\s+)?(?:a\s+)?"
         rf"{_PERCENT}\s+(?:sales\s+)?tax)(?:\s+(?:is\s+)?(?:added\s+)?(?:on|to)\s+the\s+sale\s+price)?")
 _PAY = (r"\s*[.,?]?\s*(?:what\s+is\s+the\s+(?:sale\s+price|final\s+price|total\s+cost|total|new\s+price)|how\s+much\s+"
-        r"(?:do|does|will|would)\s+(?:i|you|we|they|he|she|[a-z]+)\s+pay(?:\s+in\s+all)?|(?:the\s+)?total|final\s+price)"
+        r"(?:do|does|will|would)\s+(?:i|you|we|they|he|she|[a-z]+)\s+(?:actually\s+|really\s+)?pay(?:\s+in\s+all)?|(?:the\s+)?total|final\s+price)"
         r"(?:\s*,?\s*in\s+dollars)?")
 
 
@@ -451,6 +458,23 @@ def percent_change(direction: str, old_text: str, new_text: str) -> sympy.Expr:
     if (direction == "decrease" and change >= 0) or (direction != "decrease" and change <= 0):
         raise NotReadable("a percent increase that decreases (or the other way round): which sign is meant?")
     return abs(change)
+
+
+_DIRECTION = {"increase": "increase", "go up": "increase", "grow": "increase", "rise": "increase",
+              "decrease": "decrease", "go down": "decrease", "shrink": "decrease", "fall": "decrease", "drop": "decrease",
+              "change": "change"}
+
+
+def _ratio_part(m: re.Match) -> sympy.Expr:
+    names = [m["first"].lower(), m["second"].lower()]
+    asked = m["asked"].lower()
+    if asked not in names:
+        raise NotReadable("a ratio of two groups, and a question about another")
+    parts = [int(m["a"]), int(m["b"])]
+    share = sympy.Rational(int(m["total"]) * parts[names.index(asked)], sum(parts))
+    if not share.is_Integer:
+        raise IllPosed("That total cannot be split in that ratio into whole numbers, so this has no answer.")
+    return share
 
 
 def _as_percent(m: re.Match) -> sympy.Expr:
@@ -527,6 +551,12 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:the\s+)?number\s+of\s+(?:positive\s+)?(?:divisors|factors)\s+of\s+{_N}{_END}", _divisor_count, "divisors"),
     (rf"\b(?:the\s+)?(smallest|largest|greatest|biggest)\s+prime\s+(?:factor|divisor)\s+of\s+{_N}{_END}", _prime_factor,
      "primes"),
+    (rf"\b(?:the\s+)?(smallest|largest|greatest|biggest)\s+prime\s+(?:number\s+)?(?:that|which)\s+divides\s+{_N}{_END}",
+     _prime_factor, "primes"),
+    (rf"\b(?:(?:the\s+)?sum\s+of|add\s+up)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?prime(?:s|\s+numbers)\s+(?P<bound>less\s+than|below|under|"
+     rf"up\s+to|at\s+most|less\s+than\s+or\s+equal\s+to)\s+(?P<n>\d{{1,6}}){_END}", _prime_sum, "primes"),
+    (rf"\b(?:the\s+)?sum\s+of\s+(?:all\s+)?(?:the\s+)?(?:positive\s+)?(?:divisors|factors)\s+of\s+{_N}{_END}",
+     lambda m: sympy.divisor_sigma(int(m.group(1))) if int(m.group(1)) else _divisor_count(m), "divisors"),
     (r"\b(\d{1,30})\s*_\s*\{?\s*(\d{1,2})\s*\}?\s+(?:in|to|into)\s+(?:base\s*\{?\s*10\s*\}?|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2)), "bases"),
     (r"\bconvert\s+(\d{1,30})\s*(?:_\s*\{?\s*(\d{1,2})\s*\}?\s+|\s+from\s+base\s+(\d{1,2})\s+)(?:to|into)\s+"
      r"(?:base\s*10|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2) or m.group(3)), "bases"),
@@ -535,6 +565,8 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (r"\b(?:convert|write|express)\s+(\d{1,15})\s+(?:in|to|into|as)\s+(?:base\s+(\d{1,2})|binary)(?:\s+form)?" + _END,
      _to_base, "bases"),
     (r"\b(\d{1,15})\s+in\s+(?:base\s+(\d{1,2})|binary)" + _END, _to_base, "bases"),
+    (r"\b(?:the\s+number\s+)?(\d{1,30})\s+is\s+(?:written\s+)?in\s+base\s+(\d{1,2})\s*[.,]?\s*what\s+is\s+it\s+in\s+"
+     r"(?:base\s*10|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2)), "bases"),
     (rf"\bhow\s+many\s+(?:positive\s+)?multiples\s+of\s+(?P<k>\d{{1,9}})\s+(?:are\s+there\s+|are\s+)?"
      rf"(?:(?P<span>between|from)\s+(?P<low>\d{{1,12}})\s+(?:and|to)\s+(?P<high>\d{{1,12}})(?P<inclusive>\s*,?\s*\(?inclusive\)?)?"
      rf"(?P<exclusive>\s*,?\s*\(?exclusive\)?)?|(?:less\s+than|below|under|smaller\s+than)\s+(?P<below>\d{{1,12}})|"
@@ -547,7 +579,7 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:the\s+)?sum\s+of\s+(?:all\s+)?(?:the\s+)?(?:integers|whole\s+numbers|numbers)\s+from\s+(-?\d{{1,9}})\s+to\s+"
      rf"(-?\d{{1,9}})(?:\s*,?\s*inclusive)?{_END}", _range_sum, "sum"),
     # counting and probability
-    (rf"\b(?:in\s+)?how\s+many\s+(?:different\s+)?ways\s+(?:can|could)\s+{_SMALL}\s+(?:different\s+|distinct\s+)?[a-z]+\s+"
+    (rf"\b(?:in\s+)?how\s+many\s+(?:different\s+)?(?:ways|orders)\s+(?:can|could)\s+{_SMALL}\s+(?:different\s+|distinct\s+)?[a-z]+\s+"
      rf"(?:line\s+up|stand\s+in\s+(?:a\s+)?(?:line|row)|sit\s+in\s+(?:a\s+)?row|be\s+(?:arranged|lined\s+up|ordered|seated)"
      rf"(?:\s+in\s+(?:a\s+)?(?:row|line))?)(?:\s+in\s+(?:a\s+)?(?:row|line))?{_END}",
      lambda m: sympy.factorial(int(m.group(1))), "counting"),
@@ -575,8 +607,9 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"(?:numbered\s+)?1\s+(?:to|through)\s+(?P<faces_to>\d{{1,3}}))?\s+is\s+(?:rolled|thrown|tossed)\s+(?P<rolls>\d{{1,3}})\s+times"
      rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)\s+(?:roll|of\s+the\s+rolls)\s+is\s+"
      rf"an?\s+(?P<face>\d{{1,3}}){_END}", _at_least_one, "probability"),
-    (rf"\b(?:the\s+)?expected\s+value\s+of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of\s+(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?"
-     rf"(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+)?die{_END}", _expected_roll, "probability"),
+    (rf"\b(?:the\s+)?expected\s+value\s+(?:of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of|when\s+(?:you|i|we)\s+roll)\s+"
+     rf"(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+)?die{_END}", _expected_roll,
+     "probability"),
     (rf"\b(?:a|one|1)\s+fair\s+(?P<sides>\d{{1,2}})\s*-\s*sided\s+die\s+is\s+rolled\s+once\s*[.,]?\s*the\s+game\s+pays\s+"
      rf"(?P<pays>{SIGNED_NUMBER}\s+on\s+an?\s+\d+(?:\s*,\s*(?:and\s+)?{SIGNED_NUMBER}\s+on\s+an?\s+\d+)*)\s+dollars\s*[.,]?\s*"
      rf"(?:what\s+is\s+)?the\s+expected\s+(?:payout|value|winnings)(?:\s*,?\s*in\s+dollars)?{_END}", _expected_payout,
@@ -596,10 +629,12 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     # angles
     (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+"
      rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),
+    (rf"\bwhat\s+do\s+(?:all\s+)?the\s+(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+(?:a|an|any)\s+(?:convex\s+)?"
+     rf"(?:regular\s+)?{_POLYGON}\s+add\s+up\s+to(?:\s*\(?\s*in\s+degrees\s*\)?)?{_END}", _angle_sum, "angles"),
     (rf"\b(?:the\s+)?(?:measure\s*,?\s*(?:in\s+degrees\s*,?\s*)?of\s+)?(?:(?:each|one|an|every|the)\s+)?((?:interior|exterior)\s+"
      rf"angle|angle)\s+(?:of|in)\s+a\s+regular\s+{_POLYGON}(?:\s+(?:measures|is)\s+how\s+many\s+degrees|\s*,?\s*in\s+degrees)?"
      rf"{_END}", _regular_angle, "angles"),
-    (rf"\b(?:the\s+)?(?:two|2)\s+angles\s+of\s+a\s+triangle\s+(?:are|measure)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
+    (rf"\b(?:the\s+)?(?:two|2)\s+angles\s+(?:of|in)\s+a\s+triangle\s+(?:are|measure)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
      rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|"
      rf"remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
     (rf"\b(?:the\s+)?(complement|supplement)\s+of\s+(?:a\s+|an\s+|the\s+)?({SIGNED_NUMBER}){_DEGREES}?(?:\s+angle)?{_END}",
@@ -611,19 +646,21 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     # precalculus
     (rf"\b(?:convert\s+)?({SIGNED_NUMBER}){_DEGREES}\s+(?:to|into|in)\s+radians{_END}", _to_radians, "angles"),
     (rf"\b(?:convert\s+)?{_RADIANS}\s*(?:radians?\s+)?(?:to|into|in)\s+degrees{_END}", _to_degrees, "angles"),
+    (rf"\bhow\s+many\s+degrees\s+(?:is|are|in)\s+{_RADIANS}\s*(?:radians?)?{_END}", _to_degrees, "angles"),
     (rf"\b(?:the\s+)?(?:length|magnitude|norm)\s+of\s+(?:the\s+)?vector\s+{_VECTOR}{_END}", _length, "vectors"),
     (rf"\b(?:the\s+)?dot\s+product\s+of\s+(?:the\s+vectors\s+)?{_VECTOR}\s+and\s+{_VECTOR}{_END}", _dot, "vectors"),
     (rf"(?<![\w)])(?:{_COMPONENTS}|{_COLUMN})\s*(?:\\cdot|\*)\s*(?:{_COMPONENTS}|{_COLUMN}){_END}", _dot, "vectors"),
     (rf"\b(?:the\s+)?period\s+of\s+(?:the\s+function\s+|the\s+graph\s+of\s+)?(?:y\s*=\s*|f\s*\(\s*x\s*\)\s*=\s*)?"
-     rf"(?:{SIGNED_NUMBER}\s*)?\\(sin|cos|tan|sec|csc|cot)\s*\(\s*({SIGNED_NUMBER})?\s*x\s*\){_END}", _period, "period"),
+     rf"(?:{SIGNED_NUMBER}\s*)?\\(sin|cos|tan|sec|csc|cot)\s*\(\s*({SIGNED_NUMBER})?\s*x\s*\)(?:\s*,?\s*in\s+radians)?{_END}", _period, "period"),
     # money: prices in dollars, answered as a decimal (`money` in the engine)
     (rf"\bif\s+(\d{{1,4}})\s+([a-z]+)\s+costs?\s+{_AMOUNT}\s*,?\s*how\s+(?:many\s+dollars\s+(?:do|does|would|will)|much\s+"
-     rf"(?:do|does|would|will|for|are|is))\s+(\d{{1,4}})\s+([a-z]+)(?:\s+cost)?(?:\s*,?\s*in\s+dollars)?{_END}",
+     rf"(?:do|does|would|will|for|are|is))\s+(\d{{1,4}})\s+([a-z]+)(?:\s+cost)?(?:\s*,?\s*in\s+dollars)?(?:\s+at\s+the\s+same\s+"
+     rf"(?:price|rate)(?:\s+per\s+[a-z]+)?)?{_END}",
      lambda m: _unit_price(m.group(3), m.group(1), m.group(2), m.group(4), m.group(5)), "money"),
     (rf"\b[a-z]+\s+pays\s+{_AMOUNT}\s+for\s+(\d{{1,4}})\s+([a-z]+)\s*[.,]?\s*(?:at\s+the\s+same\s+(?:price|rate)\s*,?\s*)?"
      rf"(?:what\s+would|how\s+much\s+would)\s+(\d{{1,4}})\s+([a-z]+)\s+cost(?:\s*,?\s*in\s+dollars)?{_END}",
      lambda m: _unit_price(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)), "money"),
-    (rf"\b(?:(?:a|an|the)\s+)?{_ITEM}\s+costs?\s+{_AMOUNT}\s*(?:,|and)?\s*(?:(?:it\s*'?\s*s|its|it\s+is|is)\s+)?(?:on\s+sale\s+"
+    (rf"\b(?:(?:a|an|the)\s+)?{_ITEM}\s+costs?\s+{_AMOUNT}\s*(?:,|and|but)?\s*(?:(?:it\s*'?\s*s|its|it\s+is|is)\s+)?(?:on\s+sale\s+"
      rf"(?:for|at)\s+)?{_PERCENT}\s+off(?:{_TAX})?{_PAY}{_END}",
      lambda m: _sale(m.group(1), m.group(2), m.group(3) or m.group(4)), "money"),
     (rf"\b(?:a|an)\s+{_AMOUNT}\s+{_ITEM}\s+is\s+(?:on\s+sale\s+(?:for|at)\s+)?{_PERCENT}\s+off(?:{_TAX})?{_PAY}{_END}",
@@ -631,8 +668,9 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b[a-z]+\s+buys\s+(?:a|an|the)\s+{_ITEM}\s+that\s+costs\s+{_AMOUNT}\s+at\s+{_PERCENT}\s+off(?:\s*,?\s*plus\s+{_PERCENT}"
      rf"\s+(?:sales\s+)?tax)?{_PAY}{_END}", lambda m: _sale(m.group(1), m.group(2), m.group(3)), "money"),
     # motion, proportion, percent forms, numbers with a sum
-    (rf"\b{_MOVER}\s+{_MOVES}\s+(?P<distance>{_QUANTITY[1:-1]})\s+(?P<distance_unit>{_DISTANCE[1:-1]})\s+in\s+(?P<time>"
-     rf"{_QUANTITY[1:-1]})\s+(?P<time_unit>{_TIME[1:-4]})\b\s*[.,]?\s*(?:what\s+is\s+|whats\s+)?(?:its|the|their|his|her)\s+"
+    (rf"\b{_MOVER}\s+{_MOVES}(?:\s+(?:her|his|their|a|the)\s+(?:bike|car|scooter|skateboard|horse))?\s+(?P<distance>"
+     rf"{_QUANTITY[1:-1]})\s+(?P<distance_unit>{_DISTANCE[1:-1]})\s+in\s+(?P<time>{_QUANTITY[1:-1]})\s+(?P<time_unit>{_TIME[1:-4]})"
+     rf"\b\s*[.,]?\s*(?:what\s+(?:is|was)\s+|whats\s+)?(?:its|the|their|his|her)\s+"
      rf"(?:average\s+)?speed(?:\s*,?\s*in\s+(?P<rate_unit>miles|kilometers|km|mph|kph|km/h)(?:\s+per\s+hour)?)?{_END}",
      _speed, "motion"),
     (rf"\b{_MOVER}\s+{_MOVES}\s+at\s+(?P<speed>{_QUANTITY[1:-1]})\s+{_PER_HOUR}\s+for\s+(?P<time>{_QUANTITY[1:-1]})\s+"
@@ -651,10 +689,12 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      "as_percent"),
     (rf"\b(?:write|convert|express|change)?\s*({SIGNED_NUMBER})\s*(?:%|\s+percent)\s+(?:as|to|into|in)\s+a\s+decimal{_END}",
      lambda m: sympy.Rational(m.group(1)) / 100, "decimal"),
-    (rf"\b(?:(?:a|the)\s+)?(?:price|cost|value|population|salary|rent|bill|score)\s+(?:changes|changed|went|goes|rose|fell|"
-     rf"increased|decreased|dropped|grew)\s+from\s+{_AMOUNT}\s+to\s+{_AMOUNT}\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?"
-     rf"percent(?:age)?\s+(increase|decrease|change){_END}",
-     lambda m: percent_change(m.group(3), m.group(1), m.group(2)), "percent"),
+    (rf"\b(?:(?:a|the)\s+)?(?:price|cost|value|population|salary|rent|bill|score)(?:\s+of\s+(?:a|an|the|my)\s+{_ITEM})?\s+"
+     rf"(?:changes|changed|went|goes|rose|fell|increased|decreased|dropped|grew)(?:\s+(?:up|down))?\s+from\s+{_AMOUNT}\s+to\s+"
+     rf"{_AMOUNT}\s*[.,]?\s*(?:(?:(?:what\s+is|whats)\s+)?(?:the\s+)?percent(?:age)?\s+(?P<direction>increase|decrease|change)|by\s+"
+     rf"what\s+percent(?:age)?\s+did\s+it\s+(?P<verb>increase|decrease|change|go\s+up|go\s+down|grow|shrink|rise|fall|drop))"
+     rf"{_END}", lambda m: percent_change(m["direction"] or _DIRECTION[" ".join(m["verb"].lower().split())], m.group(1),
+                                        m.group(2)), "percent"),
     (rf"\b(?:the\s+)?sum\s+of\s+(?P<n>\d{{1,4}})\s+consecutive\s+(?P<parity>even\s+|odd\s+)?(?:integers|numbers|whole\s+numbers)\s+"
      rf"is\s+(?P<total>-?\d{{1,9}})\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?P<which>largest|smallest|biggest|bigger|"
      rf"larger|smaller|greatest|greater|least|first|last)(?:\s+(?:one|1|number|integer))?(?:\s+of\s+(?:these|them|the)"
@@ -663,6 +703,18 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"is\s+(?P<difference>{_QUANTITY[1:-1]})\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?P<asked>(?:larger|smaller|bigger|"
      rf"lesser|greater)\s+(?:number|one|1)|their\s+product|"
      rf"product)(?:\s+of\s+the\s+(?:two\s+|2\s+)?numbers)?{_END}", _sum_difference, "numbers"),
+    (rf"\b(?:the\s+)?(?:modulus|absolute\s+value|magnitude)\s+(?:\(\s*(?:absolute\s+value|modulus)\s*\)\s+)?of\s+(?:the\s+)?"
+     rf"(?:complex\s+number\s+)?(-?\d+(?:\.\d+)?)\s*([+-])\s*(\d+(?:\.\d+)?)?\s*i\b{_END}",
+     lambda m: sympy.radsimp(sympy.sqrt(sympy.Rational(m.group(1)) ** 2 + sympy.Rational(m.group(3) or 1) ** 2)), "complex"),
+    (rf"\b(?:the|our|my|a|your)\s+(?:dinner\s+|lunch\s+|restaurant\s+|breakfast\s+)?(?:bill|meal|check)\s+(?:was|is|came\s+to|"
+     rf"comes\s+to)\s+{_AMOUNT}\s*(?:,|and)?\s*(?:(?:we|i|they|you)\s+(?:want\s+to\s+|wanna\s+|will\s+|plan\s+to\s+)?(?:leave|give|"
+     rf"add)\s+)?(?:an?\s+)?{_PERCENT}\s+tip\s*[.,]?\s*(?:how\s+much\s+is\s+the\s+tip|what\s+is\s+the\s+tip(?:\s+amount)?|"
+     rf"(?P<total>how\s+much\s+is\s+the\s+total|what\s+is\s+the\s+total))(?:\s*,?\s*in\s+dollars)?{_END}",
+     lambda m: sympy.Rational(m.group(1)) * (sympy.Rational(m.group(2)) / 100 + (1 if m["total"] else 0)), "money"),
+    (rf"\b(?:the\s+)?ratio\s+of\s+(?P<first>[a-z]+)\s+to\s+(?P<second>[a-z]+)\s+(?:in\s+(?:my|the|a|our)\s+[a-z]+\s+)?is\s+"
+     rf"(?P<a>\d{{1,4}})\s*:\s*(?P<b>\d{{1,4}})\s*(?:,|and)?\s*(?:there\s*'?\s*s|theres|there\s+are|there\s+is)\s+(?P<total>\d{{1,6}})\s+"
+     rf"[a-z]+(?:\s+(?:total|in\s+all|altogether))?\s*[.,]?\s*how\s+many\s+(?:are\s+)?(?P<asked>[a-z]+)(?:\s+are\s+there)?{_END}",
+     _ratio_part, "ratio"),
     # units
     (rf"\bhow\s+many\s+{_UNIT.replace('(', '(?P<want>', 1)}\s+(?:are\s+)?(?:there\s+)?in\s+(?P<amount>{SIGNED_NUMBER})\s+"
      rf"{_UNIT.replace('(', '(?P<have>', 1)}{_END}", _convert, "units"),

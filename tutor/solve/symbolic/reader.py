@@ -89,6 +89,8 @@ _REWRITES = [
     (r"\b(?:i\s+need\s+help(?:\s+with)?|help\s+me(?:\s+with)?|can\s+(?:someone|anyone)\s+(?:help\s+(?:me\s+)?)?|can\s+you\s+help\s+(?:me\s+)?)\s*:?", " "),
     (r"\bno\s+decimals\b|\bexact\s+answer(?:\s+(?:pls|please))?\b", " "),
     (r"\b(?:and\s+)?(?:write|give|express)\s+(?:the|your)\s+answer\s+as\s+(?:an\s+ordered\s+pair\s+)?\(\s*x\s*,\s*y\s*\)", " "),
+    (r"\(\s*(?:in\s+)?(?:simplest\s+(?:radical\s+)?form|exact(?:\s+answer)?|as\s+a\s+(?:common\s+)?fraction|in\s+degrees|pls|"
+     r"please)\s*\)", " "),  # an answer form in brackets
     (r"=\s*\?+\s*$", " "),  # `gcd(84, 126) = ?`: asks for the value
     (r"=\s*\?+(?=\s+[a-z])", " "),
     (r"\b(?:as|to) an integer\b", " "),  # an answer form; "integer" anywhere else is a condition

@@ -60,6 +60,9 @@ SHAPES: dict[str, Shape] = {
     "right triangle": Shape(("leg", "other leg"), {
         "leg": lambda a, b: a, "other leg": lambda a, b: b, "hypotenuse": lambda a, b: sympy.sqrt(a**2 + b**2),
         "area": lambda a, b: a * b / 2, "perimeter": lambda a, b: a + b + sympy.sqrt(a**2 + b**2)}),
+    "equilateral triangle": Shape(("side",), {
+        "side": lambda a: a, "perimeter": lambda a: 3 * a, "area": lambda a: sympy.sqrt(3) * a**2 / 4,
+        "height": lambda a: sympy.sqrt(3) * a / 2}),
     "cube": Shape(("side",), {"side": lambda a: a, "volume": lambda a: a**3, "surface area": lambda a: 6 * a**2,
                               "diagonal": lambda a: a * sympy.sqrt(3)}),
     "box": Shape(("length", "width", "height"), {
@@ -73,7 +76,7 @@ SHAPES: dict[str, Shape] = {
         **{"surface area": lambda r, h: 2 * _PI * r * (r + h)})),
     "cone": Shape(("radius", "height"), _circle_like(height=lambda r, h: h, volume=lambda r, h: _PI * r**2 * h / 3)),
 }
-_SHAPE_NAMES = {"rectangular prism": "box", "rectangular box": "box", "rectangular solid": "box",
+_SHAPE_NAMES = {"isosceles right triangle": "right triangle", "rectangular prism": "box", "rectangular box": "box", "rectangular solid": "box",
                 "trapezium": "trapezoid", "ball": "sphere"}
 _MEASURE_NAMES = {"longest diagonal": "diagonal", "space diagonal": "diagonal", "length of the longest diagonal": "diagonal",
                   "edge": "side", "side length": "side", "edge length": "side", "length of a side": "side",
@@ -82,22 +85,23 @@ _MEASURE_NAMES = {"longest diagonal": "diagonal", "space diagonal": "diagonal", 
 
 _UNIT = r"(?:\s*(?:square\s+|sq\.?\s+|cubic\s+)?(cm|mm|m|km|in|inch|inches|ft|feet|foot|yd|yards?|meters?|metres?|" \
         r"centimeters?|centimetres?|millimeters?|units?)\b)?"
-_VALUE = rf"({SIGNED_NUMBER})(?:\s*(\\pi\b))?{_UNIT}"
+_VALUE = rf"({SIGNED_NUMBER}|\\sqrt\s*\{{\s*\d+\s*\}})(?:\s*(\\pi\b))?{_UNIT}"
 _NAME = (r"(surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
          r"side\s+length|edge\s+length|side|edge|length|width|height|altitude|base|hypotenuse|leg)")
-_GIVEN = rf"(?:(?:a|an|the)\s+)?{_NAME}\s+(?:of\s+(?:length\s+)?|is\s+|=\s*|equal\s+to\s+|measuring\s+)?{_VALUE}"
+_GIVEN = rf"(?:(?:a|an|the|its|each)\s+)?{_NAME}\s+(?:of\s+(?:length\s+)?|is\s+|=\s*|equal\s+to\s+|measuring\s+)?{_VALUE}"
 _DIMENSIONS = rf"{_VALUE}\s+(?:by|x)\s+{_VALUE}(?:\s+(?:by|x)\s+{_VALUE})?"
-_BASES = rf"(?:parallel\s+)?bases\s+(?:of\s+(?:length\s+|lengths\s+)?)?{_VALUE}\s+and\s+{_VALUE}"
-_LEGS = rf"legs\s+(?:of\s+(?:length\s+|lengths\s+)?)?{_VALUE}\s+and\s+{_VALUE}"
+_BASES = rf"(?:parallel\s+)?bases\s+(?:of\s+(?:length\s+|lengths\s+)?|are\s+)?{_VALUE}\s+and\s+{_VALUE}"
+_LEGS = rf"legs\s+(?:of\s+(?:length\s+|lengths\s+)?|are\s+)?{_VALUE}(?:\s+and\s+{_VALUE})?"
 _SIZE = rf"{_VALUE}\s+(long|wide|tall|high)"
 _SIDES = rf"sides\s+(?:of\s+(?:length\s+|lengths\s+)?)?{_VALUE}\s*,\s*{_VALUE}\s*,?\s*and\s+{_VALUE}"
 _ONE_GIVEN = rf"(?:{_BASES}|{_LEGS}|{_SIDES}|{_DIMENSIONS}|{_SIZE}|{_GIVEN})"
 _GIVENS = rf"({_ONE_GIVEN}(?:\s*,?\s*(?:and\s+)?(?:has\s+|with\s+)?{_ONE_GIVEN})*)"
-_SHAPE = (r"(?:circle|square|rectangle|right\s+triangle|triangle|parallelogram|trapezoid|trapezium|cube|sphere|ball|cylinder|cone|box|"
+_SHAPE = (r"(?:circle|square|rectangle|(?:isosceles\s+)?right\s+triangle|equilateral\s+triangle|triangle|parallelogram|trapezoid|trapezium|cube|sphere|ball|cylinder|cone|box|"
           r"rectangular\s+(?:prism|box|solid))")
 _MEASURE = (r"(?:length\s+of\s+the\s+longest\s+diagonal|longest\s+diagonal|space\s+diagonal|surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
             r"side\s+length|edge\s+length|length\s+of\s+(?:a|each|its)\s+side|side|edge|length|width|height|hypotenuse)")
-_ASK = r"\s*[.,?]?\s*(?:what\s+is|find|calculate|compute|determine|how\s+long\s+is|how\s+big\s+is)?\s*(?:the\s+|its\s+)?"
+_ASK = (r"\s*[.,?]?\s*(?:what\s+is|find|calculate|compute|determine|how\s+long\s+is|how\s+big\s+is)?\s*(?:the\s+|its\s+)?"
+        r"(?:length\s+of\s+(?:the\s+|its\s+)?)?")
 _IN_UNITS = r"(?:\s*,?\s*in\s+(?:square\s+|cubic\s+)?[a-z]+)?"
 
 _OF_SHAPE = rf"\s+of\s+(?:a|an|the)\s+(?P<shape>{_SHAPE})"
@@ -106,8 +110,10 @@ _OF_SHAPE = rf"\s+of\s+(?:a|an|the)\s+(?P<shape>{_SHAPE})"
 FORMS = [
     rf"\b(?:the\s+)?(?P<asked>{_MEASURE}){_OF_SHAPE}\s+(?:with|whose|that\s+has|having|of|measuring|that\s+is|"
     rf"which\s+is)?\s*(?P<givens>{_GIVENS}){_IN_UNITS}{OPERAND_ENDS}",
-    rf"\b(?:a|an|the)\s+(?P<shape>{_SHAPE})\s+(?:has|with|having|measures|is)\s+(?P<givens>{_GIVENS}){_ASK}"
-    rf"(?P<asked>{_MEASURE}){_IN_UNITS}{OPERAND_ENDS}",
+    rf"(?:\b(?:a|an|the)\s+|^\s*)(?P<shape>{_SHAPE})(?:\s*'s)?\s*(?:[,:]\s*)?(?:has\s+|with\s+|having\s+|measures\s+|is\s+)?"
+    rf"(?P<givens>{_GIVENS}){_ASK}(?P<asked>{_MEASURE}){_IN_UNITS}{OPERAND_ENDS}",
+    rf"\b(?:the\s+)?(?P<givens>legs){_OF_SHAPE}\s+are\s+(?P<legs>{_VALUE}\s+and\s+{_VALUE}){_ASK}(?P<asked>{_MEASURE})"
+    rf"{_IN_UNITS}{OPERAND_ENDS}",
     rf"\b(?:the\s+)?(?P<given_name>{_NAME}){_OF_SHAPE}\s+(?:is|measures|equals)\s+(?P<given_value>{_VALUE}){_ASK}"
     rf"(?P<asked>{_MEASURE}){_IN_UNITS}{OPERAND_ENDS}",
 ]
@@ -115,7 +121,9 @@ FORMS = [
 
 def asked_measure(match: re.Match) -> sympy.Expr:
     """The value one of `FORMS` asks for."""
-    givens = match["givens"] if "givens" in match.groupdict() else f"{match['given_name']} {match['given_value']}"
+    groups = match.groupdict()
+    givens = (f"legs {groups['legs']}" if groups.get("legs") else groups["givens"] if "givens" in groups
+              else f"{groups['given_name']} {groups['given_value']}")
     return measure(match["asked"], match["shape"], givens)
 
 
@@ -154,7 +162,10 @@ def _measure_name(text: str) -> str:
 
 
 def _value(number: str, pi: str | None) -> sympy.Expr:
-    return sympy.Rational(number) * (_PI if pi else 1)
+    """`5`, `2.5`, `\\sqrt{7}`, `12 \\pi` as exact values."""
+    radicand = re.fullmatch(r"\\sqrt\s*\{\s*(\d+)\s*\}", number)
+    value = sympy.sqrt(int(radicand.group(1))) if radicand else sympy.Rational(number)
+    return value * (_PI if pi else 1)
 
 
 def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.Expr], list[str]]:
@@ -177,9 +188,9 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
         if re.match(r"(?:parallel\s+)?bases\b", head, flags=re.I):
             put("base", numbers[0])
             put("other base", numbers[1])
-        elif re.match(r"legs\b", head, flags=re.I):
+        elif re.match(r"legs\b", head, flags=re.I):  # `legs of length 5`: both are 5
             put("leg", numbers[0])
-            put("other leg", numbers[1])
+            put("other leg", numbers[-1])
         elif size := re.fullmatch(_SIZE, head, flags=re.I):
             put({"long": "length", "wide": "width"}.get(size.group(4).lower(), "height"), numbers[0])
         elif re.match(r"sides\b", head, flags=re.I):
@@ -192,7 +203,7 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
             for name, number in zip(shape.lengths, numbers):
                 put(name, number)
         else:
-            put(_measure_name(re.match(rf"(?:(?:a|an|the)\s+)?{_NAME}", head, flags=re.I).group(1)), numbers[0])
+            put(_measure_name(re.match(rf"(?:(?:a|an|the|its|each)\s+)?{_NAME}", head, flags=re.I).group(1)), numbers[0])
     return given, sides, units
 
 
