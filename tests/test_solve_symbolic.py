@@ -318,6 +318,50 @@ COMPUTED = [
     ("find the inverse of f(x) = 2x + 6", "inverse", [(sympy.Symbol("x") - 6) / 2]),
     ("What is the coefficient of x^2 in the expansion of (2x + 1)^3?", "coefficient", [12]),  # 3 * 2^2
     ("Find the inverse of 4 modulo 7, as a residue from 0 to 6.", "mod", [2]),
+    ("derivative of x^2 at x = 3", "derivative", [6]),
+    ("find the slope of the tangent line to y = x^2 at x = 3", "derivative", [6]),
+    ("0.\\overline{3}", "arithmetic", [Rational(1, 3)]),
+    ("What is $6 \\div 0.\\overline{6}$?", "arithmetic", [9]),  # a repeating decimal, not a division by zero
+    ("Express $0.1\\overline{36}$ as a common fraction.", "arithmetic", [Rational(135, 990)]),
+    ("log_2(x) = 5 so x = ?", "equation", [32]),
+    ("solve log(x) = 2 where log is base 10", "equation", [100]),
+    ("Find all roots of $p(x) = x^3 - 6x^2 + 11x - 6$.", "equation", [1, 2, 3]),
+    ("find the inverse function of f(x) = 3x - 7", "inverse", [(sympy.Symbol("x") + 7) / 3]),
+    ("Mode of 2 4 4 5 7 7 7 9", "statistics", [7]),
+    ("theres 3 red and 5 green candies in a jar. i grab 2 without looking (no replacement). probability both are "
+     "green?", "probability", [Rational(5 * 4, 8 * 7)]),
+    ("a bag has 3 red and 5 blue balls. pick one. P(red)?", "probability", [Rational(3, 8)]),
+    ("A bag has 4 yellow marbles and 5 red marbles. 2 marbles are drawn at random without replacement. What is "
+     "the probability that all of them are yellow?", "probability", [Rational(4 * 3, 9 * 8)]),
+    ("a bag has 3 red and 2 green marbles. 2 marbles are drawn with replacement. probability both are red",
+     "probability", [Rational(9, 25)]),
+    ("if you roll two dice whats the probability the sum is 7", "probability", [Rational(6, 36)]),
+    ("flip a fair coin 3 times. probabilty of getting exactly 2 heads?", "probability", [Rational(3, 8)]),
+    ("Two standard dice are rolled. What is the probability that at least one of them shows a 6?", "probability",
+     [1 - Rational(25, 36)]),
+    ("how do i solve 2(x - 4) = 5x + 1", "equation", [-3]),
+    ("x + y = 10 and x - y = 4. solve the system and write the answer as (x, y)", "system", [7, 3]),
+    ("im stuck on this one: what is the midpoint of the segment from (-2, 5) to (8, -1)", "midpoint", [3, 2]),
+    ("gcd(84, 126) = ?", "gcd", [42]),
+    ("whats the smallest prime that divides 91", "primes", [7]),
+    ("add up all the primes less than 20", "primes", [2 + 3 + 5 + 7 + 11 + 13 + 17 + 19]),
+    ("Find the sum of all positive divisors of 28.", "divisors", [1 + 2 + 4 + 7 + 14 + 28]),
+    ("the number 213 is written in base 4. what is it in base 10", "bases", [2 * 16 + 4 + 3]),
+    ("A club has 12 members. In how many ways can they pick a president, a vice president, and a treasurer if no "
+     "one can hold two offices?", "counting", [12 * 11 * 10]),
+    ("what do the interior angles of a hexagon add up to (in degrees)", "angles", [720]),
+    ("how many degrees is 2π/5 radians", "angles", [72]),
+    ("find the magnitude of the vector <2, -6, 3>", "vectors", [7]),
+    ("what is the modulus (absolute value) of the complex number 6 - 8i", "complex", [10]),
+    ("the price of a video game went up from $40 to $50. by what percent did it increase", "percent", [25]),
+    ("Maria rode her bike 18 miles in 1.5 hours. what was her average speed in miles per hour?", "motion", [12]),
+    ("our dinner bill was $48 and we want to leave an 18% tip. how much is the tip", "money", [Rational(864, 100)]),
+    ("ratio of boys to girls in my class is 3:5 and theres 32 students total. how many are girls", "ratio", [20]),
+    ("equilateral triangle, each side is 6. area? (simplest radical form)", "geometry", [9 * sympy.sqrt(3)]),
+    ("An isosceles right triangle has legs of length $5$. What is the length of its hypotenuse?", "geometry",
+     [5 * sympy.sqrt(2)]),
+    ("The legs of a right triangle are $\\sqrt{7}$ and $3$. How long is the hypotenuse?", "geometry", [4]),
+    ("a rectangle has an area of 48 square units and its length is 8. how long is the diagonal", "geometry", [10]),
     ("What is the area of the triangle with vertices (-7, 4), (6, 9), (-2, -10)?", "geometry", [Rational(207, 2)]),
     ("quick q: whats 7*8 pls", "arithmetic", [56]),
     ("A fair coin is flipped 5 times. What is the probability of getting exactly 1 tails? Express your answer as a "
@@ -476,6 +520,10 @@ NOT_COMPUTED = [
     "If f(x) = x^2, what is f^-1(4)?",  # 2 or -2
     "the inverse of f(x) = x^2",
     "Find the inverse of 4 modulo 7, as a residue from 1 to 7.",
+    "a bag has 3 red and 2 green marbles. i pick 2. probability both are red",  # put back or not?
+    "a bag has 3 red and 5 blue marbles. pick one. probability it is green",
+    "ratio of boys to girls in my class is 3:5 and theres 32 students total. how many are teachers",
+    "log_2(x + 1) = 3 + x",
     "sqrt 50/2",
     "log_2 8^2",
     # --- school questions whose meaning is not fixed ------------------------------------------------------
@@ -485,7 +533,6 @@ NOT_COMPUTED = [
     "slope between (2, 3) and (2, 5)",  # vertical: "undefined" is not a number to claim
     "the slope of the line perpendicular to the line through (1, 2) and (3, 4)",
     "the distance between (0, 0) and (3, 4) in miles",
-    "derivative of x^2 at x = 3",
     "derivative of x y",
     "derivative of 1/x",  # not a polynomial: no claim on the written form
     "d/dx t^2",  # t is not x
@@ -512,8 +559,6 @@ NOT_COMPUTED = [
     "\\log 100",
     "What is the remainder when $1 + 2 + 3 + \\dots + 10$ is divided by 9?",
     "1 + 2 + ... + 10",
-    "0.\\overline{3}",
-    "What is $6 \\div 0.\\overline{6}$?",  # a repeating decimal, not a division by zero (MATH train)
     "What is 5%?",
     "Compute $997^{-1}$ modulo $1000$.",  # a modular inverse, not a remainder
     "What is the gcd of 2^3 and 12?",
@@ -552,6 +597,8 @@ ILL_POSED = [
     ("the complement of a 120 degree angle", "Only an angle between 0 and 90 degrees has a complement"),
     ("smallest prime factor of 1", "1 has no prime factor"),
     ("inverse of 4 mod 8", "4 and 8 share a factor, so 4 has no inverse modulo 8."),
+    ("ratio of boys to girls in my class is 3:5 and theres 30 students total. how many are girls",
+     "That total cannot be split in that ratio into whole numbers"),
     ("the area of the triangle with vertices (0, 0), (1, 1), (2, 2)", "These three points lie on one line"),
     ("The sum of 4 consecutive integers is 25. What is the largest of these integers?",
      "No 4 consecutive integers add up to 25"),

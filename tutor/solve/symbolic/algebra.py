@@ -21,7 +21,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 ALGEBRA_WORDS = frozenset(
     """expand factor factorise factorize completely fully yintercept xintercept minimum maximum least greatest
     smallest largest value over real vertex parabola graph units ones last digit digits sum coefficient expansion
-    inverse""".split()
+    inverse function""".split()
 )
 _FORMS = {"expand": "expand", "factor": "factor", "factorise": "factor", "factorize": "factor"}
 
@@ -48,6 +48,13 @@ REWRITES = [
     (rf"\|\s*(-)?\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
     (r"\s*,?\s*(?:where|with|if)\s+i\s*\^\s*\{?\s*2\s*\}?\s*=\s*-\s*1\b", " ", "complex"),
     (r"\b([xy])\s*-\s*intercept\b|\b([xy])\s+intercept\b", lambda m: f" {m.group(1) or m.group(2)}intercept ", None),
+    # log_b(E) = c is E = b^c (which is positive, so the logarithm is defined there)
+    (rf"\\log_\{{(\d+)\}}\s*\(([^()=]*[a-z][^()=]*)\)\s*=\s*({SIGNED_NUMBER})(?![\d.]|\s*[-+*/^(\\])",
+     r" (\2) = (\1)^{\3} ", None),
+    (rf"(?<!\\)\blog\s*\(([^()=]*[a-z][^()=]*)\)\s*=\s*({SIGNED_NUMBER})\s*,?\s*(?:where\s+log\s+is\s+(?:base\s+10|the\s+common\s+"
+     rf"log(?:arithm)?)|\(\s*base\s+10\s*\))", r" (\1) = 10^{\2} ", None),
+    # `the roots of p(x) = x^3 - 6x^2 + 11x - 6`: the roots of the polynomial, an equation set to 0
+    (r"\b(roots|zeros|zeroes)\s+of\s+(?:[a-z]\s*\(\s*[a-z]\s*\)|y)\s*=\s*([^=]+?)\s*(?=[.?]?\s*$)", r"\1 of \2 = 0", None),
 ]
 
 
@@ -217,8 +224,11 @@ def inverse(reading: Reading, evaluate: Evaluate) -> None:
     function is one-to-one on its whole domain (one solution of y = f(x) for every y)."""
     s = reading.segments
     for i in range(len(s)):
-        if not (words_at(s, i, "inverse", "of") and is_math(s, i + 2)):
+        gap = words_at(s, i + 1, "function")  # `the inverse function of`
+        if not (words_at(s, i, "inverse") and words_at(s, i + 1 + gap, "of") and is_math(s, i + 2 + gap)):
             continue
+        if gap:
+            del s[i + 1]
         defined = _DEFINED.fullmatch(s[i + 2].text)
         if defined is None:
             return

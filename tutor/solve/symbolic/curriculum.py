@@ -236,6 +236,54 @@ def _digit_strings(m: re.Match) -> sympy.Expr:
     return sympy.Integer(sum(1 for n in range(10 ** (k - 1), 10**k) if test(str(n))))
 
 
+_COLOR = r"(?:red|blue|green|yellow|white|black|orange|purple|pink|brown|gray|grey)"
+_THINGS = r"(?:marbles?|balls?|candies|candy|chips?|socks?|beads?|cubes?|blocks?|tokens?|pens?|pencils?|jelly\s+beans?)"
+_CONTENT = rf"(\d{{1,4}})\s+({_COLOR})(?:\s+{_THINGS})?"
+_DRAW_ONE = (r"(?:if\s+(?:i|you|we)\s+)?(?:pick|picks|draw|draws|choose|chooses|take|takes|grab|grabs|select|selects|pull|pulls)\s+"
+             r"(?:one|1|a\s+[a-z]+)(?:\s+(?:at\s+random|without\s+looking))?|(?:one|1|a)\s+[a-z]+\s+is\s+(?:drawn|picked|chosen|"
+             r"selected|pulled)(?:\s+at\s+random)?")
+_REPLACEMENT = (r"(?P<replacement>\(?\s*(?:with(?:out)?|no)\s+replacement\s*\)?|without\s+putting\s+(?:it|them|the\s+first\s+(?:one\s+)?)"
+                r"back|(?:and\s+)?(?:putting|puts|put)\s+(?:it|each|them)\s+back(?:\s+(?:each\s+time|in\s+between))?)")
+_DRAW_MANY = (rf"(?:(?P<k>\d)\s+{_THINGS}\s+are\s+(?:drawn|picked|chosen|selected|pulled)(?:\s+at\s+random)?|(?:if\s+)?(?:i|you|we)\s+"
+              rf"(?:pick|draw|choose|take|grab|select|pull)\s+(?P<k2>\d)(?:\s+{_THINGS})?(?:\s+(?:at\s+random|without\s+looking))?)"
+              rf"\s*,?\s*{_REPLACEMENT}")
+_ASK_COLOR = (rf"(?:(?:(?:what\s+is|whats)\s+)?(?:the\s+)?probability\s+(?:that\s+)?(?:it\s+is|it\s*'?\s*s|its|both\s+are|all\s+(?:of\s+"
+              rf"them\s+)?are|they\s+are\s+(?:both|all))\s+(?:a\s+)?(?P<color>{_COLOR})(?:\s+{_THINGS})?|P\s*\(\s*(?P<color2>{_COLOR})"
+              rf"\s*\))")
+_CONTENTS = rf"(?P<contents>{_CONTENT}(?:\s*,?\s*(?:and\s+)?{_CONTENT})+)"
+_CONTAINER = r"(?:bag|jar|box|urn|drawer|cup)"
+_DRAW_AND_ASK = rf"\s*[.,]?\s*(?:(?P<one>{_DRAW_ONE})|{_DRAW_MANY})\s*[.,]?\s*{_ASK_COLOR}{_END}"
+_BAG = rf"\b(?:a|the|one)\s+{_CONTAINER}\s+(?:has|contains|holds|with)\s+{_CONTENTS}{_DRAW_AND_ASK}"
+_THERE_BAG = rf"\b(?:there\s*'?\s*s|theres|there\s+are)\s+{_CONTENTS}\s+in\s+(?:a|the)\s+{_CONTAINER}{_DRAW_AND_ASK}"
+
+
+def _bag(m: re.Match) -> sympy.Expr:
+    counts: dict[str, int] = {}
+    for count, color in re.findall(_CONTENT, m["contents"], flags=re.I):
+        color = color.lower().replace("grey", "gray")
+        if color in counts:
+            raise NotReadable("a colour named twice")
+        counts[color] = int(count)
+    asked = (m["color"] or m["color2"]).lower().replace("grey", "gray")
+    if asked not in counts:
+        raise NotReadable("a colour the bag was not said to hold")
+    total, good = sum(counts.values()), counts[asked]
+    if total == 0:
+        raise IllPosed("An empty bag has nothing to draw, so this has no answer.")
+    if m["one"]:
+        return sympy.Rational(good, total)
+    draws = int(m["k"] or m["k2"])
+    replacement = m["replacement"].lower()
+    if "back" in replacement and "without" not in replacement or replacement.strip("( )").startswith("with "):
+        return sympy.Rational(good, total) ** draws
+    if draws > total:
+        raise IllPosed("More are drawn than the bag holds, so this has no answer.")
+    probability = sympy.Integer(1)
+    for i in range(draws):
+        probability *= sympy.Rational(max(good - i, 0), total - i)
+    return probability
+
+
 _SUITS = {"heart": "hearts", "diamond": "diamonds", "club": "clubs", "spade": "spades"}
 _RANKS = {"ace": 1, "king": 13, "queen": 12, "jack": 11, **{str(n): n for n in range(2, 11)}}
 _CARD_ATOM = (r"(?:a|an)\s+(?:(red|black)\s+)?(?:(heart|diamond|club|spade)|(ace|king|queen|jack|10|[2-9])|(face\s+card)|"
@@ -626,6 +674,8 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"\s+digits\s+are\s+(?:even|odd)|whose\s+digits\s+are\s+all\s+(?:even|odd|different)|have\s+(?:all\s+)?(?:even|odd|"
      rf"different)\s+digits|have\s+digits\s+that\s+strictly\s+(?:increase|decrease)\s+from\s+left\s+to\s+right)|have\s+at\s+least"
      rf"\s+(?:one|1)\s+digit\s+equal\s+to\s+(?P<digit>\d)){_END}", _digit_strings, "counting"),
+    (_BAG, _bag, "probability"),
+    (_THERE_BAG, _bag, "probability"),
     # angles
     (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+"
      rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),

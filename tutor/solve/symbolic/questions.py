@@ -133,6 +133,18 @@ _DICE_THEN_ASK = (rf"\b{_DICE}(?:\s*,?\s*with\s+faces\s+numbered\s+1\s+to\s+(\d{
                   rf"({_COUNT}){OPERAND_ENDS}")
 _ASK_THEN_DICE = (rf"\bthe\s+probability\s+of\s+(?:rolling|getting)\s+a\s+(?:sum|total)\s+of\s+{_SUM_BOUND}({_COUNT})\s+"
                   rf"(?:with|when\s+rolling|on)\s+{_DICE}{OPERAND_ENDS}")
+_IF_YOU = r"(?:if\s+(?:you|i|we)\s+)?"
+_COINS_IMPERATIVE = (rf"\b{_IF_YOU}(?:flip|toss)\s+(?:a\s+(?:fair\s+)?coin\s+(?P<flips>{_COUNT})\s+times|(?P<coins>{_COUNT})\s+"
+                     rf"(?:fair\s+)?coins)\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?probability\s+(?:of\s+(?:getting\s+)?|that\s+"
+                     rf"(?:you\s+get\s+|i\s+get\s+|we\s+get\s+)?)(?P<bound>exactly\s+|at\s+least\s+|at\s+most\s+)?(?P<k>{_COUNT})\s+"
+                     rf"(?:heads?|tails?){OPERAND_ENDS}")
+_DICE_IMPERATIVE = (rf"\b{_IF_YOU}roll\s+(?P<dice>{_COUNT})\s+(?:fair\s+)?(?:(?P<sides>\d{{1,2}})-sided\s+|six-sided\s+|standard\s+)?"
+                    rf"dice\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?probability\s+(?:that\s+)?(?:the\s+)?(?:sum|total)\s+"
+                    rf"is\s+(?P<bound>exactly\s+|at\s+least\s+|at\s+most\s+|more\s+than\s+|less\s+than\s+)?(?P<total>{_COUNT})"
+                    rf"{OPERAND_ENDS}")
+_DICE_AT_LEAST_ONE = (rf"\b(?P<dice>{_COUNT})\s+(?:fair\s+)?(?:(?P<sides>\d{{1,2}})-sided\s+|six-sided\s+|standard\s+)?dice\s+are\s+"
+                      rf"(?:rolled|thrown)\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)(?:\s+of\s+"
+                      rf"them)?\s+(?:shows|is|lands\s+on)\s+an?\s+(?P<face>\d{{1,2}}){OPERAND_ENDS}")
 _CHOOSE = (rf"\bhow\s+many\s+(?:ways\s+(?:can\s+(?:you|i|we)\s+|are\s+there\s+to\s+|to\s+)|different\s+ways\s+"
            rf"(?:can\s+(?:you|i|we)\s+|to\s+))(?:choose|pick|select)\s+({_COUNT})(?:\s+([a-z]+))?\s+(?:from|out\s+of)\s+"
            rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{OPERAND_ENDS}")
@@ -161,6 +173,21 @@ def _coins_then_ask(match: re.Match) -> str:
 
 def _ask_then_coins(match: re.Match) -> str:
     return _coin_probability(int(match.group(4)), match.group(1) or "", int(match.group(2)))
+
+
+def _coins_imperative(match: re.Match) -> str:
+    return _coin_probability(int(match["flips"] or match["coins"]), match["bound"] or "", int(match["k"]))
+
+
+def _dice_imperative(match: re.Match) -> str:
+    return _dice_probability(int(match["dice"]), int(match["sides"] or 6), match["bound"] or "", int(match["total"]))
+
+
+def _dice_at_least_one(match: re.Match) -> str:
+    dice, sides, face = int(match["dice"]), int(match["sides"] or 6), int(match["face"])
+    if not (1 <= dice <= 20 and 2 <= sides <= 100):
+        raise NotReadable("a number of dice or of faces out of range")
+    return _math(1 - sympy.Rational(sides - 1, sides) ** dice if 1 <= face <= sides else sympy.Integer(0))
 
 
 def _dice_probability(dice: int, sides: int, bound: str, total: int) -> str:
@@ -215,6 +242,9 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
      rf"(?:(?:sequence|progression)\s*:?\s*)?(?P<sum>)(?P<terms>{_LIST})", _sequence_term, "sequence"),
     (rf"\b(?:the\s+)?(?P<sum>sum)\s+of\s+the\s+first\s+(?P<index>\d+)\s+terms\s+(?:of|in)\s+(?:the\s+)?(?:(?P<kind>arithmetic|"
      rf"geometric)\s+)?(?:(?:sequence|progression|series)\s*:?\s*)?(?P<terms>{_LIST})", _sequence_term, "sequence"),
+    (rf"\b((?:mean|average|median|mode|range)(?:\s+(?:of|the|this|data|set|list|numbers|values|pls|please))*\s*:?\s*)"
+     rf"((?:{SIGNED_NUMBER}\s+){{2,}}{SIGNED_NUMBER})(?=\s*$|\s*[?.!](?:\s|$))",
+     lambda m: m.group(1) + ", ".join(m.group(2).split()), None),  # `mode of 2 4 4 5`: a list typed with spaces
     (rf"(?<![A-Za-z])\\?(sin|cos|tan)\s*(?:\(\s*({SIGNED_NUMBER})\s*{_DEGREES}\s*\)|({SIGNED_NUMBER})\s*{_DEGREES})",
      _trig_degrees, "trig"),
     (rf"\bwhat\s+(?:percent|%)\s+of\s+({SIGNED_NUMBER})\s+is\s+({SIGNED_NUMBER}){OPERAND_ENDS}", r" (\2/\1) \\cdot 100 ", "percent"),
@@ -230,9 +260,14 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (_ASK_THEN_COINS, _ask_then_coins, "probability"),
     (_DICE_THEN_ASK, _dice_then_ask, "probability"),
     (_ASK_THEN_DICE, _ask_then_dice, "probability"),
+    (_COINS_IMPERATIVE, _coins_imperative, "probability"),
+    (_DICE_IMPERATIVE, _dice_imperative, "probability"),
+    (_DICE_AT_LEAST_ONE, _dice_at_least_one, "probability"),
     (_CHOOSE, _choose, "counting"),
     (_ARRANGE, _arrangements, "counting"),
     # `the derivative of f(x) = ...`: the name is not read as function notation; `d/dx` names its variable.
+    (r"\b(?:the\s+)?slope\s+of\s+the\s+tangent(?:\s+line)?\s+(?:to|of)\s+(?:the\s+(?:curve|graph)\s+(?:of\s+)?)?", " derivative of ",
+     None),
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
     (r"(?<![A-Za-z\\])([fgh])\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*\(", r"\1\\prime(", None),  # f'(2): a derivative's value
@@ -274,7 +309,7 @@ def _statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
     return counts[0][0]
 
 
-_STATISTIC_JOIN = frozenset("of the data set list numbers values scores following".split())
+_STATISTIC_JOIN = frozenset("of the data set list numbers values scores following this pls please".split())
 
 
 def statistics(reading: Reading) -> None:
@@ -365,11 +400,26 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
         x = sympy.Symbol(named) if named else (next(iter(letters)) if len(letters) == 1 else None)
         if x is None or not letters <= {x} or not expression.is_polynomial(x):
             raise NotReadable("a derivative of other than a polynomial in one variable")
-        segment = Segment("math", "derivative", computed=True)
-        segment.answer = ("derivative", [sympy.expand(sympy.diff(expression, x))])
-        s[i:stop] = [segment]
+        slope = sympy.expand(sympy.diff(expression, x))
+        point = _at_point(s, stop, x)
+        if point is not None:  # `the derivative of 5x^2 at x = 3`: its value there
+            s[i : stop + 2] = [Segment("math", _math(slope.subs(x, point)), computed=True)]
+        else:
+            segment = Segment("math", "derivative", computed=True)
+            segment.answer = ("derivative", [slope])
+            s[i:stop] = [segment]
         reading.kinds.append("derivative")
         return
+
+
+def _at_point(s: list[Segment], i: int, x: sympy.Symbol) -> sympy.Rational | None:
+    """The number in `at x = 3` (or `when x = 3`) at segment i, for the variable x; None when it is not there."""
+    if not ((words_at(s, i, "at") or words_at(s, i, "when")) and is_math(s, i + 1)):
+        return None
+    at = re.fullmatch(rf"\s*([a-z])\s*=\s*({SIGNED_NUMBER})\s*", s[i + 1].text)
+    if at is None or at.group(1) != str(x):
+        raise NotReadable("a derivative at a point not given as a value of its variable")
+    return _number(at.group(2))
 
 
 def _with_respect_to(s: list[Segment], i: int) -> tuple[int, str]:

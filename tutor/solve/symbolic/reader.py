@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+import sympy
+
 from tutor.solve.symbolic import spelling
 from tutor.solve.symbolic.algebra import (
     ALGEBRA_WORDS,
@@ -135,6 +137,17 @@ def _mixed_number(match: re.Match) -> str:
     return f"({whole}+{numerator}/{denominator})"
 
 
+_REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\s*\{\s*(\d{1,12})\s*\}")
+
+
+def _repeating(match: re.Match) -> str:
+    """`0.1\\overline{36}` as the fraction it is: (136 - 1) / 990."""
+    whole, fixed, cycle = match.groups()
+    fraction = (int(fixed + cycle) - int(fixed or "0")) / sympy.Integer(10 ** len(fixed) * (10 ** len(cycle) - 1))
+    value = int(whole or "0") + fraction
+    return f"({value.p}/{value.q})"
+
+
 def _matrix(match: re.Match) -> str:
     """`[[2, 3], [1, 4]]` as the pmatrix the parser reads."""
     rows = [row.split(",") for row in match.groups() if row is not None]
@@ -151,6 +164,7 @@ def clean(problem: str) -> tuple[str, list[str]]:
     text = _MIXED_NUMBER.sub(_mixed_number, text)
     text = _SYNONYMS.sub("probability", spelling.correct(text))
     text = _BRACKET_MATRIX.sub(_matrix, text)
+    text = _REPEATING.sub(_repeating, text)
     kinds = []
     for pattern, replacement in _REWRITES_COMPILED:
         text, count = pattern.subn(replacement, text)
