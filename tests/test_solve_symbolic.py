@@ -234,6 +234,9 @@ COMPUTED = [
     ("How many gallons are in 6 quarts?", "units", [Rational(3, 2)]),
     ("convert 5 feet to inches", "units", [60]),
     ("How many minutes are in 2 hours?", "units", [120]),
+    ("How many square inches are in 2 square feet?", "units", [288]),
+    ("A bag of flour weighs 3 pounds. How many ounces is that?", "units", [48]),
+    ("how many seconds in a day", "units", [86400]),
     # --- algebra by its words (algebra.py, equations.py) ---------------------------------------------------
     ("2^x = 64, x=?", "equation", [6]),
     ("Solve for x: 5^(x+1) = 125", "equation", [2]),
@@ -506,6 +509,7 @@ NOT_COMPUTED = [
     "the slope of the line x = 3",
     "minimum value of x^3",
     "how many grams in 3 pounds",  # conversions between systems are not read
+    "how many square inches in 2 feet",  # an area in a length
     "what is the price of 3 apples",
     "the range of 3 orange marbles and 5 red",
     "multiply out (3 + 2x)(1 - 4x) in words",  # `multiply` is not a typo of `multiple`

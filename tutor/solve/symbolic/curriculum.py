@@ -581,14 +581,19 @@ _UNITS: dict[str, tuple[str, Fraction]] = {
     **dict.fromkeys(("pound", "pounds", "lb", "lbs"), ("us mass", Fraction(16))),
 }
 _UNIT = "(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b"
+_HAVE = r"(?P<have_power>square\s+|cubic\s+)?" + _UNIT.replace("(", "(?P<have>", 1)
+_WANT = r"(?P<want_power>square\s+|cubic\s+)?" + _UNIT.replace("(", "(?P<want>", 1)
 
 
 def _convert(m: re.Match) -> sympy.Expr:
-    amount = sympy.Rational(m.group("amount"))
+    """An amount in one unit in another; `square`/`cubic` before both units raise the factor to that power."""
+    amount = sympy.Rational(m.group("amount") or 1)  # `how many seconds in a day`
     (have, size), (want, per) = _UNITS[m.group("have").lower()], _UNITS[m.group("want").lower()]
-    if have != want:
+    powers = {(m["have_power"] or "").lower().strip(), (m["want_power"] or "").lower().strip()}
+    if have != want or len(powers) > 1 or (powers != {""} and have != "length"):
         raise NotReadable("units of different kinds (or of systems this does not convert between)")
-    return amount * sympy.Rational(size / per)
+    power = {"": 1, "square": 2, "cubic": 3}[powers.pop()]
+    return amount * sympy.Rational(size / per) ** power
 
 
 # (pattern, the value of a match, kind of the answer); re.I throughout, over the text `reader.clean` made.
@@ -766,8 +771,10 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"[a-z]+(?:\s+(?:total|in\s+all|altogether))?\s*[.,]?\s*how\s+many\s+(?:are\s+)?(?P<asked>[a-z]+)(?:\s+are\s+there)?{_END}",
      _ratio_part, "ratio"),
     # units
-    (rf"\bhow\s+many\s+{_UNIT.replace('(', '(?P<want>', 1)}\s+(?:are\s+)?(?:there\s+)?in\s+(?P<amount>{SIGNED_NUMBER})\s+"
-     rf"{_UNIT.replace('(', '(?P<have>', 1)}{_END}", _convert, "units"),
-    (rf"\b(?:convert\s+)?(?P<amount>{SIGNED_NUMBER})\s+{_UNIT.replace('(', '(?P<have>', 1)}\s+(?:to|into|in)\s+"
-     rf"{_UNIT.replace('(', '(?P<want>', 1)}{_END}", _convert, "units"),
+    (rf"\bhow\s+many\s+{_WANT}\s+(?:are\s+)?(?:there\s+)?in\s+(?:a\s+|an\s+)?(?P<amount>{SIGNED_NUMBER})?\s*{_HAVE}{_END}",
+     _convert, "units"),
+    (rf"\b(?:convert\s+)?(?P<amount>{SIGNED_NUMBER})\s+{_HAVE}\s+(?:to|into|in)\s+{_WANT}{_END}", _convert, "units"),
+    (rf"\b(?:(?:a|an|the|my|our)\s+)?{_ITEM}\s+(?:lasts|takes|weighs|holds|is|measures|runs)\s+(?P<amount>{SIGNED_NUMBER})\s+"
+     rf"{_HAVE}(?:\s+(?:long|tall|wide|high|deep))?\s*[.,]?\s*how\s+many\s+{_WANT}\s+(?:is\s+that|is\s+it|does\s+it\s+"
+     rf"(?:last|take|weigh|hold))(?:\s+in\s+all)?{_END}", _convert, "units"),
 ]
