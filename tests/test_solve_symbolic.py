@@ -343,6 +343,8 @@ COMPUTED = [
     ("Two standard dice are rolled. What is the probability that at least one of them shows a 6?", "probability",
      [1 - Rational(25, 36)]),
     ("how do i solve 2(x - 4) = 5x + 1", "equation", [-3]),
+    ("how do i write 45 in binary", "bases", [101101]),  # once read as i * 101101 (the pronoun as the unit)
+    ("what is i + 1", "complex", [1 + sympy.I]),
     ("x + y = 10 and x - y = 4. solve the system and write the answer as (x, y)", "system", [7, 3]),
     ("im stuck on this one: what is the midpoint of the segment from (-2, 5) to (8, -1)", "midpoint", [3, 2]),
     ("gcd(84, 126) = ?", "gcd", [42]),
@@ -528,6 +530,7 @@ NOT_COMPUTED = [
     "a bag has 3 red and 5 blue marbles. pick one. probability it is green",
     "ratio of boys to girls in my class is 3:5 and theres 32 students total. how many are teachers",
     "log_2(x + 1) = 3 + x",
+    "i (5)",  # a pronoun before a number, or i times 5?
     "sqrt 50/2",
     "log_2 8^2",
     # --- school questions whose meaning is not fixed ------------------------------------------------------

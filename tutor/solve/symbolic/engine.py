@@ -236,6 +236,8 @@ def _defined(value: sympy.Expr) -> sympy.Expr:
 def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
     imaginary_unit = sympy.Symbol("i")
     if value.free_symbols == {imaginary_unit} and not reading.form:  # `(2 + 3i)(1 - i)`, `i^15`: a complex number
+        if re.search(r"(?<![A-Za-z\\])i\s+[(\d]", span):
+            raise NotReadable("`i (5)`: a pronoun before a number, or the imaginary unit times it?")
         value = sympy.expand(value.subs(imaginary_unit, sympy.I))
         if value.has(sympy.zoo, sympy.nan):
             raise IllPosed("This problem divides by zero, so it has no answer.")

@@ -302,11 +302,20 @@ def _check_words(reading: Reading, known: frozenset[str]) -> None:
         raise NotReadable(f"it says {unread[0]!r}, which a direct computation does not read")
 
 
+_PRONOUN_BEFORE_MATH = re.compile(r"[iI]\s+(?=[(\d])")
+
+
 def _article(reading: Reading) -> None:
-    """`a`, `I` or `i` followed by a word is an article or a pronoun, not a variable (`how do i solve ...`)."""
+    """`a`, `I` or `i` followed by a word is an article or a pronoun, not a variable (`how do i solve ...`); so is
+    an `i` after a word and before a bracket or a number with a space between (`how do i (101101)`, where a
+    phrase became a number): nobody writes i times 101101 so."""
     s = reading.segments
-    reading.segments = [
-        seg for i, seg in enumerate(s)
-        if not (seg.kind == "math" and seg.text in ("a", "I", "i") and i + 1 < len(s) and s[i + 1].kind == "word")
-    ]
+    kept = []
+    for i, seg in enumerate(s):
+        if seg.kind == "math" and seg.text in ("a", "I", "i") and i + 1 < len(s) and s[i + 1].kind == "word":
+            continue
+        if seg.kind == "math" and i > 0 and s[i - 1].kind == "word" and _PRONOUN_BEFORE_MATH.match(seg.text):
+            seg = Segment("math", _PRONOUN_BEFORE_MATH.sub("", seg.text, count=1), seg.computed, seg.answer)
+        kept.append(seg)
+    reading.segments = kept
 
