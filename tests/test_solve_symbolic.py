@@ -345,6 +345,17 @@ COMPUTED = [
     ("how do i solve 2(x - 4) = 5x + 1", "equation", [-3]),
     ("how do i write 45 in binary", "bases", [101101]),  # once read as i * 101101 (the pronoun as the unit)
     ("what is i + 1", "complex", [1 + sympy.I]),
+    ("Parent here. A jacket costs $64 and is on sale for 25% off. What is the sale price? My son got a different "
+     "answer than I did.", "money", [48]),  # talk around the problem, in sentences of its own
+    ("need the range of 12, -3, 8, 15, 0 fast", "statistics", [18]),
+    ("how many multiples of 7 r there from 1 to 200", "multiples", [28]),
+    ("idk how to solve 2(x+3) = 5x - 9 can u help", "equation", [5]),
+    ("circle w radius 5 area? in terms of pi", "geometry", [25 * sympy.pi]),
+    ("area of rectangle 12 by 7", "geometry", [84]),
+    ("cone r=3 h=4, volume? (pi form)", "geometry", [12 * sympy.pi]),
+    ("Each side of a square measures 9 cm. Find its perimeter in centimeters.", "geometry", [36]),
+    ("A right triangle has hypotenuse $13$ and one leg of length $5$. What is the length of the other leg?",
+     "geometry", [12]),  # once read the `one` (as 1) for the leg
     ("x + y = 10 and x - y = 4. solve the system and write the answer as (x, y)", "system", [7, 3]),
     ("im stuck on this one: what is the midpoint of the segment from (-2, 5) to (8, -1)", "midpoint", [3, 2]),
     ("gcd(84, 126) = ?", "gcd", [42]),
@@ -531,6 +542,9 @@ NOT_COMPUTED = [
     "ratio of boys to girls in my class is 3:5 and theres 32 students total. how many are teachers",
     "log_2(x + 1) = 3 + x",
     "i (5)",  # a pronoun before a number, or i times 5?
+    "Round to the nearest tenth. What is 2/3?",  # a sentence without numbers that is not talk
+    "Answer in radians. what is the complement of 30",
+    "My son says 10. How many positive divisors does 72 have?",  # a sentence with a number is never dropped
     "sqrt 50/2",
     "log_2 8^2",
     # --- school questions whose meaning is not fixed ------------------------------------------------------

@@ -87,6 +87,14 @@ _REWRITES = [
     (r"\(\s*mod\s+([^()]*)\)", r" mod \1 "),
     (r"\bwhat\s*'?\s*s\b", "what is"),
     (r"\bquick\s+q\b\s*:?", " "),
+    (r"\bthru\b", "through"),
+    (r"\bppl\b", "people"),
+    (r"\bw/\s*", "with "),
+    (r"(?<=[A-Za-z0-9]\s)w(?=\s+[A-Za-z]{2,})", "with"),  # `circle w radius 5`
+    (r"(?<=[A-Za-z0-9]\s)u(?=\s+[A-Za-z]{2,})", "you"),  # `if u roll`
+    (r"(?<=[A-Za-z0-9]\s)r(?=\s+[A-Za-z]{2,})", "are"),  # `how many r there`
+    (r"\s*\b(?:real\s+quick|asap|in\s+a\s+rush|lol|fast)\s*[.!?]*\s*$", " "),  # talk after the question
+    (r"^\s*(?:(?:i\s+)?need|anyone\s+know|(?:idk|i\s+don'?t\s+know|i\s+dont\s+know)\s+how\s+to)\s+", " "),
     (r"\b(?:i\s*'?\s*m|i\s+am)\s+stuck\s+on\s+(?:this|that)(?:\s+(?:one|1|problem|question))?\s*:?", " "),
     (r"\b(?:i\s+need\s+help(?:\s+with)?|help\s+me(?:\s+with)?|can\s+(?:someone|anyone)\s+(?:help\s+(?:me\s+)?)?|can\s+you\s+help\s+(?:me\s+)?)\s*:?", " "),
     (r"\bno\s+decimals\b|\bexact\s+answer(?:\s+(?:pls|please))?\b", " "),
@@ -148,6 +156,28 @@ def _repeating(match: re.Match) -> str:
     return f"({value.p}/{value.q})"
 
 
+# Talk around a problem that never states math. A sentence made only of these words (and filler), with no
+# number or math sign in it, is dropped: "Parent here.", "My son got a different answer than I did.", "i keep
+# messing up medians.". A sentence with any other word stays, and must be read like the rest.
+_CHATTER = frozenset(
+    """parent here my son sons daughter daughters kid kids child teacher teachers homework worksheet class school
+    got get gets different answer answers than did keep keeps messing mess up confused stuck idk dont don't
+    understand need needs it fast really hard help helping thanks thank guys hi hello ok okay so sure lol doing
+    we are our in on with for just trying try tried again please pls i i'm im me am was is be been this these a an""".split()
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])(\s+)")
+
+
+def _drop_chatter(text: str) -> str:
+    kept = []
+    for piece in _SENTENCE_END.split(text):  # sentences, and the spaces between them
+        words = re.findall(r"[A-Za-z']+", piece)
+        talk = words and not re.search(r"[\d=+*/^()<>|\\$%]", piece) and all(
+            w.lower() in _CHATTER or w.lower() in FILLER for w in words)
+        kept.append(" " if talk else piece)
+    return "".join(kept)
+
+
 def _matrix(match: re.Match) -> str:
     """`[[2, 3], [1, 4]]` as the pmatrix the parser reads."""
     rows = [row.split(",") for row in match.groups() if row is not None]
@@ -165,6 +195,7 @@ def clean(problem: str) -> tuple[str, list[str]]:
     text = _SYNONYMS.sub("probability", spelling.correct(text))
     text = _BRACKET_MATRIX.sub(_matrix, text)
     text = _REPEATING.sub(_repeating, text)
+    text = _drop_chatter(text)
     kinds = []
     for pattern, replacement in _REWRITES_COMPILED:
         text, count = pattern.subn(replacement, text)

@@ -78,7 +78,7 @@ SHAPES: dict[str, Shape] = {
 }
 _SHAPE_NAMES = {"isosceles right triangle": "right triangle", "rectangular prism": "box", "rectangular box": "box", "rectangular solid": "box",
                 "trapezium": "trapezoid", "ball": "sphere"}
-_MEASURE_NAMES = {"longest diagonal": "diagonal", "space diagonal": "diagonal", "length of the longest diagonal": "diagonal",
+_MEASURE_NAMES = {"r": "radius", "h": "height", "d": "diameter", "one leg": "leg", "1 leg": "leg", "longest diagonal": "diagonal", "space diagonal": "diagonal", "length of the longest diagonal": "diagonal",
                   "edge": "side", "side length": "side", "edge length": "side", "length of a side": "side",
                   "length of each side": "side", "length of its side": "side", "height": "height", "altitude": "height",
                   "diag": "diagonal", "volume": "volume", "surface area": "surface area", "total surface area": "surface area"}
@@ -87,8 +87,9 @@ _UNIT = r"(?:\s*(?:square\s+|sq\.?\s+|cubic\s+)?(cm|mm|m|km|in|inch|inches|ft|fe
         r"centimeters?|centimetres?|millimeters?|units?)\b)?"
 _VALUE = rf"({SIGNED_NUMBER}|\\sqrt\s*\{{\s*\d+\s*\}})(?:\s*(\\pi\b))?{_UNIT}"
 _NAME = (r"(surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
-         r"side\s+length|edge\s+length|side|edge|length|width|height|altitude|base|hypotenuse|leg)")
-_GIVEN = rf"(?:(?:a|an|the|its|each)\s+)?{_NAME}\s+(?:of\s+(?:length\s+)?|is\s+|=\s*|equal\s+to\s+|measuring\s+)?{_VALUE}"
+         r"side\s+length|edge\s+length|side|edge|length|width|height|altitude|base|hypotenuse|(?:(?:one|1)\s+)?leg|r|h|d)")
+_GIVEN = (rf"(?:(?:a|an|the|its|each)\s+)?\b{_NAME}\b(?:\s*=\s*|\s+(?:of\s+(?:length\s+)?|is\s+|equal\s+to\s+|measuring\s+)?)"
+          rf"{_VALUE}")
 _DIMENSIONS = rf"{_VALUE}\s+(?:by|x)\s+{_VALUE}(?:\s+(?:by|x)\s+{_VALUE})?"
 _BASES = rf"(?:parallel\s+)?bases\s+(?:of\s+(?:length\s+|lengths\s+)?|are\s+)?{_VALUE}\s+and\s+{_VALUE}"
 _LEGS = rf"legs\s+(?:of\s+(?:length\s+|lengths\s+)?|are\s+)?{_VALUE}(?:\s+and\s+{_VALUE})?"
@@ -99,22 +100,23 @@ _GIVENS = rf"({_ONE_GIVEN}(?:\s*,?\s*(?:and\s+)?(?:has\s+|with\s+)?{_ONE_GIVEN})
 _SHAPE = (r"(?:circle|square|rectangle|(?:isosceles\s+)?right\s+triangle|equilateral\s+triangle|triangle|parallelogram|trapezoid|trapezium|cube|sphere|ball|cylinder|cone|box|"
           r"rectangular\s+(?:prism|box|solid))")
 _MEASURE = (r"(?:length\s+of\s+the\s+longest\s+diagonal|longest\s+diagonal|space\s+diagonal|surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
-            r"side\s+length|edge\s+length|length\s+of\s+(?:a|each|its)\s+side|side|edge|length|width|height|hypotenuse)")
+            r"side\s+length|edge\s+length|length\s+of\s+(?:a|each|its)\s+side|side|edge|length|width|height|hypotenuse|"
+            r"other\s+leg)")
 _ASK = (r"\s*[.,?]?\s*(?:what\s+is|find|calculate|compute|determine|how\s+long\s+is|how\s+big\s+is)?\s*(?:the\s+|its\s+)?"
         r"(?:length\s+of\s+(?:the\s+|its\s+)?)?")
 _IN_UNITS = r"(?:\s*,?\s*in\s+(?:square\s+|cubic\s+)?[a-z]+)?"
 
-_OF_SHAPE = rf"\s+of\s+(?:a|an|the)\s+(?P<shape>{_SHAPE})"
+_OF_SHAPE = rf"\s+of\s+(?:(?:a|an|the)\s+)?(?P<shape>{_SHAPE})"
 # The asked measure before or after the givens; each names its groups `asked`, `shape` and `givens` (or one
 # given as `given_name` and `given_value`).
 FORMS = [
     rf"\b(?:the\s+)?(?P<asked>{_MEASURE}){_OF_SHAPE}\s+(?:with|whose|that\s+has|having|of|measuring|that\s+is|"
     rf"which\s+is)?\s*(?P<givens>{_GIVENS}){_IN_UNITS}{OPERAND_ENDS}",
-    rf"(?:\b(?:a|an|the)\s+|^\s*)(?P<shape>{_SHAPE})(?:\s*'s)?\s*(?:[,:]\s*)?(?:has\s+|with\s+|having\s+|measures\s+|is\s+)?"
+    rf"(?:\b(?:a|an|the)\s+|^\s*)(?P<shape>{_SHAPE})(?:\s*'s)?\s*(?:[,:]\s*)?(?:has\s+|have\s+|with\s+|having\s+|measures\s+|is\s+)?"
     rf"(?P<givens>{_GIVENS}){_ASK}(?P<asked>{_MEASURE}){_IN_UNITS}{OPERAND_ENDS}",
     rf"\b(?:the\s+)?(?P<givens>legs){_OF_SHAPE}\s+are\s+(?P<legs>{_VALUE}\s+and\s+{_VALUE}){_ASK}(?P<asked>{_MEASURE})"
     rf"{_IN_UNITS}{OPERAND_ENDS}",
-    rf"\b(?:the\s+)?(?P<given_name>{_NAME}){_OF_SHAPE}\s+(?:is|measures|equals)\s+(?P<given_value>{_VALUE}){_ASK}"
+    rf"\b(?:the\s+|each\s+)?(?P<given_name>{_NAME}){_OF_SHAPE}\s+(?:is|measures|equals)\s+(?P<given_value>{_VALUE}){_ASK}"
     rf"(?P<asked>{_MEASURE}){_IN_UNITS}{OPERAND_ENDS}",
 ]
 
@@ -182,7 +184,9 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
 
     for match in re.finditer(_ONE_GIVEN, text, flags=re.I):
         head = match.group()
-        values = [(m.group(1), m.group(2), m.group(3) or "") for m in re.finditer(_VALUE, head, flags=re.I)]
+        named = re.match(rf"(?:(?:a|an|the|its|each)\s+)?\b{_NAME}\b", head, flags=re.I)
+        after = head[named.end():] if named else head  # `1 leg of length 5`: the value is the 5
+        values = [(m.group(1), m.group(2), m.group(3) or "") for m in re.finditer(_VALUE, after, flags=re.I)]
         units += [_unit(unit) for _, _, unit in values]
         numbers = [_value(n, pi) for n, pi, _ in values]
         if re.match(r"(?:parallel\s+)?bases\b", head, flags=re.I):
@@ -203,7 +207,7 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
             for name, number in zip(shape.lengths, numbers):
                 put(name, number)
         else:
-            put(_measure_name(re.match(rf"(?:(?:a|an|the|its|each)\s+)?{_NAME}", head, flags=re.I).group(1)), numbers[0])
+            put(_measure_name(named.group(1)), numbers[0])
     return given, sides, units
 
 
