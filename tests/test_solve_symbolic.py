@@ -356,6 +356,19 @@ COMPUTED = [
     ("Each side of a square measures 9 cm. Find its perimeter in centimeters.", "geometry", [36]),
     ("A right triangle has hypotenuse $13$ and one leg of length $5$. What is the length of the other leg?",
      "geometry", [12]),  # once read the `one` (as 1) for the leg
+    ("roll 2 dice, P(sum is 7)?", "probability", [Rational(1, 6)]),
+    ("whats the expected value if u roll one normal die", "probability", [Rational(7, 2)]),
+    ("One card is drawn from a standard 52-card deck. Find the probability that it is a heart or a king.",
+     "probability", [Rational(16, 52)]),
+    ("The vector is <6, -8>. What is its magnitude?", "vectors", [10]),
+    ("u=(1,2,3), v=(4,-5,6). dot product?", "vectors", [12]),
+    ("period of y = sin(3x)??", "period", [2 * sympy.pi / 3]),
+    ("Change 135° to radians.", "angles", [3 * sympy.pi / 4]),
+    ("Express 1011_2 as a base 10 number.", "bases", [11]),
+    ("add up all the primes between 10 and 30", "primes", [11 + 13 + 17 + 19 + 23 + 29]),
+    ("A standard six-sided die is rolled once. What is the probability of rolling a number greater than 4?",
+     "probability", [Rational(2, 6)]),
+    ("In how many distinct ways can the letters of $\\text{BANANA}$ be arranged?", "counting", [60]),  # 6!/(3!2!)
     ("x + y = 10 and x - y = 4. solve the system and write the answer as (x, y)", "system", [7, 3]),
     ("im stuck on this one: what is the midpoint of the segment from (-2, 5) to (8, -1)", "midpoint", [3, 2]),
     ("gcd(84, 126) = ?", "gcd", [42]),
@@ -543,6 +556,7 @@ NOT_COMPUTED = [
     "log_2(x + 1) = 3 + x",
     "i (5)",  # a pronoun before a number, or i times 5?
     "Round to the nearest tenth. What is 2/3?",  # a sentence without numbers that is not talk
+    "add up all the primes between 11 and 30",  # is 11 counted?
     "Answer in radians. what is the complement of 30",
     "My son says 10. How many positive divisors does 72 have?",  # a sentence with a number is never dropped
     "sqrt 50/2",

@@ -47,6 +47,13 @@ def _prime_sum(m: re.Match) -> sympy.Expr:
     return sympy.Integer(sum(sympy.primerange(2, n + 1 if inclusive else n)))
 
 
+def _primes_between(m: re.Match) -> sympy.Expr:
+    low, high = sorted((int(m["low"]), int(m["high"])))
+    if sympy.isprime(low) or sympy.isprime(high):
+        raise NotReadable("primes between two numbers, one of them prime: is it counted?")
+    return sympy.Integer(sum(sympy.primerange(low, high)))
+
+
 def _from_base(digits: str, base_text: str | None) -> sympy.Expr:
     base = 2 if base_text is None else int(base_text)
     if not 2 <= base <= 10 or any(int(d) >= base for d in digits):
@@ -606,11 +613,14 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      "primes"),
     (rf"\b(?:the\s+)?(smallest|largest|greatest|biggest)\s+prime\s+(?:number\s+)?(?:that|which)\s+divides\s+{_N}{_END}",
      _prime_factor, "primes"),
+    (rf"\b(?:(?:the\s+)?sum\s+of|add\s+up)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?prime(?:s|\s+numbers)\s+between\s+(?P<low>\d{{1,6}})\s+"
+     rf"and\s+(?P<high>\d{{1,6}}){_END}", _primes_between, "primes"),
     (rf"\b(?:(?:the\s+)?sum\s+of|add\s+up)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?prime(?:s|\s+numbers)\s+(?P<bound>less\s+than|below|under|"
      rf"up\s+to|at\s+most|less\s+than\s+or\s+equal\s+to)\s+(?P<n>\d{{1,6}}){_END}", _prime_sum, "primes"),
     (rf"\b(?:the\s+)?sum\s+of\s+(?:all\s+)?(?:the\s+)?(?:positive\s+)?(?:divisors|factors)\s+of\s+{_N}{_END}",
      lambda m: sympy.divisor_sigma(int(m.group(1))) if int(m.group(1)) else _divisor_count(m), "divisors"),
-    (r"\b(\d{1,30})\s*_\s*\{?\s*(\d{1,2})\s*\}?\s+(?:in|to|into)\s+(?:base\s*\{?\s*10\s*\}?|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2)), "bases"),
+    (r"\b(\d{1,30})\s*_\s*\{?\s*(\d{1,2})\s*\}?\s+(?:in|to|into|as)\s+(?:a\s+)?(?:base\s*\{?\s*10\s*\}?|decimal)(?:\s+number)?"
+     + _END, lambda m: _from_base(m.group(1), m.group(2)), "bases"),
     (r"\bconvert\s+(\d{1,30})\s*(?:_\s*\{?\s*(\d{1,2})\s*\}?\s+|\s+from\s+base\s+(\d{1,2})\s+)(?:to|into)\s+"
      r"(?:base\s*10|decimal)" + _END, lambda m: _from_base(m.group(1), m.group(2) or m.group(3)), "bases"),
     (r"\b(?:convert\s+)?([01]{1,40})\s+(?:from\s+binary\s+|in\s+binary\s+|base\s+2\s+)?(?:to|into)\s+(?:base\s*10|decimal)"
@@ -651,17 +661,21 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:the\s+)?probability\s+of\s+(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>{_DIE_EVENT}(?:\s*,?\s*or\s+"
      rf"{_DIE_EVENT})*)\s+(?:on|with)\s+(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?(?:six-sided\s+|6-sided\s+)?(?:die|dice)"
      rf"(?:\s+(?:roll|rolled))?{_END}", _die, "probability"),
+    (rf"\b(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:six-sided\s+|6-sided\s+)?die\s+is\s+(?:rolled|thrown)"
+     rf"(?:\s+once)?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?the\s+probability\s+of\s+(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>"
+     rf"{_DIE_EVENT}(?:\s*,?\s*or\s+{_DIE_EVENT})*){_END}", _die, "probability"),
     (rf"\b(?:the\s+)?probability\s+of\s+(?:drawing|picking|getting|choosing|pulling)\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+"
      rf"{_CARD_ATOM})*)\s+(?:from|out\s+of)\s+{_DECK}{_END}", _card, "probability"),
     (rf"\b(?:(?:a|one|1)\s+card\s+is\s+(?:drawn|picked|chosen|selected|pulled)|(?:[a-z]+\s+)?(?:picks|draws)\s+(?:a|one|1)\s+"
-     rf"card)\s+(?:at\s+random\s+)?from\s+{_DECK}(?:\s+at\s+random)?\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+"
+     rf"card)\s+(?:at\s+random\s+)?from\s+{_DECK}(?:\s+at\s+random)?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?the\s+probability\s+that\s+"
      rf"(?:it|the\s+card)\s+is\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+{_CARD_ATOM})*){_END}", _card, "probability"),
     (rf"\b(?:a|one|1)\s+fair\s+(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+|standard\s+)?die(?:\s+with\s+faces\s+"
      rf"(?:numbered\s+)?1\s+(?:to|through)\s+(?P<faces_to>\d{{1,3}}))?\s+is\s+(?:rolled|thrown|tossed)\s+(?P<rolls>\d{{1,3}})\s+times"
      rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)\s+(?:roll|of\s+the\s+rolls)\s+is\s+"
      rf"an?\s+(?P<face>\d{{1,3}}){_END}", _at_least_one, "probability"),
-    (rf"\b(?:the\s+)?expected\s+value\s+(?:of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of|when\s+(?:you|i|we)\s+roll)\s+"
-     rf"(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+)?die{_END}", _expected_roll,
+    (rf"\b(?:the\s+)?expected\s+value\s+(?:of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of|(?:when|if)\s+(?:you|i|we)\s+roll)\s+"
+     rf"(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+)?die{_END}",
+     _expected_roll,
      "probability"),
     (rf"\b(?:a|one|1)\s+fair\s+(?P<sides>\d{{1,2}})\s*-\s*sided\s+die\s+is\s+rolled\s+once\s*[.,]?\s*the\s+game\s+pays\s+"
      rf"(?P<pays>{SIGNED_NUMBER}\s+on\s+an?\s+\d+(?:\s*,\s*(?:and\s+)?{SIGNED_NUMBER}\s+on\s+an?\s+\d+)*)\s+dollars\s*[.,]?\s*"
@@ -690,7 +704,7 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"angle|angle)\s+(?:of|in)\s+a\s+regular\s+{_POLYGON}(?:\s+(?:measures|is)\s+how\s+many\s+degrees|\s*,?\s*in\s+degrees)?"
      rf"{_END}", _regular_angle, "angles"),
     (rf"\b(?:the\s+)?(?:two|2)\s+angles\s+(?:of|in)\s+a\s+triangle\s+(?:are|measure)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
-     rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|"
+     rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+|how\s+many\s+degrees\s+is\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|"
      rf"remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
     (rf"\b(?:the\s+)?(complement|supplement)\s+of\s+(?:a\s+|an\s+|the\s+)?({SIGNED_NUMBER}){_DEGREES}?(?:\s+angle)?{_END}",
      _complement, "angles"),
@@ -699,10 +713,14 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:the\s+)?(?:multiplicative\s+)?inverse\s+of\s+(\d{{1,9}})\s+(?:modulo|mod)\s+(\d{{1,9}})(?:\s*,?\s*as\s+a\s+residue\s+"
      rf"from\s+0\s+to\s+(\d{{1,9}}))?{_END}", _modular_inverse, "mod"),
     # precalculus
-    (rf"\b(?:convert\s+)?({SIGNED_NUMBER}){_DEGREES}\s+(?:to|into|in)\s+radians{_END}", _to_radians, "angles"),
+    (rf"\b(?:(?:convert|change)\s+)?({SIGNED_NUMBER}){_DEGREES}\s+(?:to|into|in)\s+radians{_END}", _to_radians, "angles"),
     (rf"\b(?:convert\s+)?{_RADIANS}\s*(?:radians?\s+)?(?:to|into|in)\s+degrees{_END}", _to_degrees, "angles"),
     (rf"\bhow\s+many\s+degrees\s+(?:is|are|in)\s+{_RADIANS}\s*(?:radians?)?{_END}", _to_degrees, "angles"),
     (rf"\b(?:the\s+)?(?:length|magnitude|norm)\s+of\s+(?:the\s+)?vector\s+{_VECTOR}{_END}", _length, "vectors"),
+    (rf"\b(?:the\s+)?vector\s+(?:is\s+)?{_VECTOR}\s*[.,]?\s*(?:what\s+is|find)\s+its\s+(?:length|magnitude|norm){_END}", _length,
+     "vectors"),
+    (rf"\b[a-z]\s*=\s*{_VECTOR}\s*,?\s*(?:and\s+)?[a-z]\s*=\s*{_VECTOR}\s*[.,]?\s*(?:(?:what\s+is|find)\s+(?:the\s+|their\s+)?)?"
+     rf"dot\s+product(?:\s+of\s+[a-z]\s+and\s+[a-z])?{_END}", _dot, "vectors"),
     (rf"\b(?:the\s+)?dot\s+product\s+of\s+(?:the\s+vectors\s+)?{_VECTOR}\s+and\s+{_VECTOR}{_END}", _dot, "vectors"),
     (rf"(?<![\w)])(?:{_COMPONENTS}|{_COLUMN})\s*(?:\\cdot|\*)\s*(?:{_COMPONENTS}|{_COLUMN}){_END}", _dot, "vectors"),
     (rf"\b(?:the\s+)?period\s+of\s+(?:the\s+function\s+|the\s+graph\s+of\s+)?(?:y\s*=\s*|f\s*\(\s*x\s*\)\s*=\s*)?"

@@ -31,7 +31,7 @@ _DIVISOR = re.compile(r"\{?\s*-?\d+\s*\}?")
 SIGNED_NUMBER = r"-?\d+(?:\.\d+)?"
 # What may follow an operand that ends a phrase: the end, a sentence's end, or a word (`20 more` is not `20`).
 # Not `!`: `11! + 12!` is math, not a sentence ending after 11.
-OPERAND_ENDS = r"(?=\s*$|\s*[?.,;:](?:\s|$)|\s+[A-Za-z]{2,})"
+OPERAND_ENDS = r"(?=\s*$|\s*[?.,;:]+(?:\s|$)|\s+[A-Za-z]{2,})"
 _PLAIN_SIGNED_NUMBER = re.compile(SIGNED_NUMBER)
 
 

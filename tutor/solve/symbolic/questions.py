@@ -139,15 +139,17 @@ _COINS_IMPERATIVE = (rf"\b{_IF_YOU}(?:flip|toss)\s+(?:a\s+(?:fair\s+)?coin\s+(?P
                      rf"(?:you\s+get\s+|i\s+get\s+|we\s+get\s+)?)(?P<bound>exactly\s+|at\s+least\s+|at\s+most\s+)?(?P<k>{_COUNT})\s+"
                      rf"(?:heads?|tails?){OPERAND_ENDS}")
 _DICE_IMPERATIVE = (rf"\b{_IF_YOU}roll\s+(?P<dice>{_COUNT})\s+(?:fair\s+)?(?:(?P<sides>\d{{1,2}})-sided\s+|six-sided\s+|standard\s+)?"
-                    rf"dice\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?probability\s+(?:that\s+)?(?:the\s+)?(?:sum|total)\s+"
-                    rf"is\s+(?P<bound>exactly\s+|at\s+least\s+|at\s+most\s+|more\s+than\s+|less\s+than\s+)?(?P<total>{_COUNT})"
-                    rf"{OPERAND_ENDS}")
+                    rf"dice\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:(?:the\s+)?probability\s+(?:that\s+)?(?:the\s+)?|P\s*\(\s*(?:the\s+)?)"
+                    rf"(?:sum|total)\s+(?:is|=)\s+(?P<bound>exactly\s+|at\s+least\s+|at\s+most\s+|more\s+than\s+|less\s+than\s+)?(?P<total>{_COUNT})"
+                    rf"(?:\s*\))?{OPERAND_ENDS}")
 _DICE_AT_LEAST_ONE = (rf"\b(?P<dice>{_COUNT})\s+(?:fair\s+)?(?:(?P<sides>\d{{1,2}})-sided\s+|six-sided\s+|standard\s+)?dice\s+are\s+"
                       rf"(?:rolled|thrown)\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)(?:\s+of\s+"
                       rf"them)?\s+(?:shows|is|lands\s+on)\s+an?\s+(?P<face>\d{{1,2}}){OPERAND_ENDS}")
 _CHOOSE = (rf"\bhow\s+many\s+(?:ways\s+(?:can\s+(?:you|i|we)\s+|are\s+there\s+to\s+|to\s+)|different\s+ways\s+"
            rf"(?:can\s+(?:you|i|we)\s+|to\s+))(?:choose|pick|select)\s+({_COUNT})(?:\s+([a-z]+))?\s+(?:from|out\s+of)\s+"
            rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{OPERAND_ENDS}")
+_ARRANGE_PASSIVE = (rf"\b(?:in\s+)?how\s+many\s+(?:distinct\s+|different\s+)?ways\s+can\s+the\s+letters\s+(?:of|in)\s+(?:the\s+"
+                    rf"word\s+)?([A-Za-z]{{1,20}})\s+be\s+(?:arranged|rearranged|ordered){OPERAND_ENDS}")
 _ARRANGE = (rf"\b(?:the\s+number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+)?(?:arrangements|permutations|ways\s+to\s+"
             rf"arrange)\s+(?:of\s+|are\s+there\s+of\s+)?the\s+letters\s+(?:in|of)\s+(?:the\s+word\s+)?([A-Za-z]{{1,20}})"
             rf"(?:\s+are\s+there)?{OPERAND_ENDS}")
@@ -265,6 +267,7 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (_DICE_AT_LEAST_ONE, _dice_at_least_one, "probability"),
     (_CHOOSE, _choose, "counting"),
     (_ARRANGE, _arrangements, "counting"),
+    (_ARRANGE_PASSIVE, _arrangements, "counting"),
     # `the derivative of f(x) = ...`: the name is not read as function notation; `d/dx` names its variable.
     (r"\b(?:the\s+)?slope\s+of\s+the\s+tangent(?:\s+line)?\s+(?:to|of)\s+(?:the\s+(?:curve|graph)\s+(?:of\s+)?)?", " derivative of ",
      None),
