@@ -125,3 +125,21 @@ def test_first_ctrl_c_cancels_the_solve_and_the_second_interrupts():
             assert cancel.is_set(), "the first Ctrl-C asks for a partial result"
             os.kill(os.getpid(), signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is previous, "the handler is put back"
+
+
+def test_a_false_step_of_the_shown_solution_is_printed_after_it():
+    """The app marks a false step on the step itself; the terminal shows the solution as text, so it says
+    which step does not check out right after it (a tutor must not show `10/3 = 5` as if it held)."""
+    import io
+
+    from rich.console import Console
+
+    from tutor.solve.report import render
+    from tutor.solve.result import FalseStep, RankedCluster, SampleRecord, SolveResult
+
+    sample = SampleRecord(0, "3x = 10\n$x = \\frac{10}{3} = 5$\nThe final answer is $\\boxed{5}$.", "5", score=0.1,
+                          false_steps=[FalseStep(1, "$\\frac{10}{3} = 5$ does not hold: $\\frac{10}{3}$ is 10/3")])
+    cluster = RankedCluster("5", [0], votes=1, score=0.1, mean_score=0.1, max_score=0.1)
+    out = io.StringIO()
+    render(SolveResult("Solve 3x + 7 = 22", [sample], [cluster], "5", 0.99, []), Console(file=out, width=120))
+    assert "Step 2 does not check out: $\\frac{10}{3} = 5$ does not hold" in out.getvalue()

@@ -55,6 +55,8 @@ def render(result: SolveResult, console: Console) -> None:
         pass
     elif best is not None:
         console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}", title_align="left"))
+        for step in best.false_steps:  # the app marks these on the step; here they follow the solution
+            console.print(Text(f"  Step {step.line + 1} does not check out: {step.message}", style="yellow"))
     elif result.samples:  # no answer anywhere: still show what the model wrote
         first = result.samples[0]
         console.print(Panel(Text(first.text.strip() or "(empty)"), title=f"Solution {first.index} (no final answer)",
