@@ -20,9 +20,10 @@ from tutor.grading import extract_answer, is_equivalent
 
 EVAL = Path(__file__).resolve().parents[1] / "assets" / "eval"
 STUDENT = EVAL / "student_style.jsonl"
-# (file, the fewest well-posed problems it holds): sets B and C were written later by separate sessions that had
+# (file, the fewest well-posed problems it holds): sets B, C and D were written later by separate sessions that had
 # not seen the direct computation's readers, as checks on them.
-SETS = [(STUDENT, 150), (EVAL / "student_style_b.jsonl", 100), (EVAL / "student_style_c.jsonl", 100)]
+SETS = [(STUDENT, 150), (EVAL / "student_style_b.jsonl", 100), (EVAL / "student_style_c.jsonl", 100),
+        (EVAL / "student_style_d.jsonl", 100)]
 
 
 def _records(path: Path) -> list[dict]:
