@@ -157,6 +157,10 @@ _DIE_EVENT = (r"(?:a|an)\s+(\d|even\s+number|odd\s+number|prime(?:\s+number)?|nu
               r"\s+than\s+\d|number\s+(?:at\s+least|at\s+most)\s+\d)")
 
 
+_DIE_EVENTS = rf"(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>{_DIE_EVENT}(?:\s*,?\s*or\s+{_DIE_EVENT})*)"
+_ONE_DIE = r"(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:six-sided\s+|6-sided\s+)?(?:die|dice)"
+
+
 def _die_faces(event: str) -> set[int]:
     event = " ".join(event.lower().split())
     faces = range(1, 7)
@@ -298,6 +302,9 @@ _CARD_ATOM = (r"(?:a|an)\s+(?:(red|black)\s+)?(?:(heart|diamond|club|spade)|(ace
               r"(?:\s+\(\s*jack\s*,?\s*queen\s*,?\s*(?:or\s+)?king\s*\))?")
 _DECK = (r"(?:a|the)\s+(?:standard\s+|well-shuffled\s+|shuffled\s+)*(?:52-card\s+)?(?:deck(?:\s+of\s+(?:52\s+)?(?:playing\s+)?"
          r"cards)?|pack\s+of\s+cards)")
+
+
+_CARD_EVENTS = rf"(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+{_CARD_ATOM})*)"
 
 
 def _card_matches(atom: tuple[str, ...], card: tuple[int, str]) -> bool:
@@ -658,17 +665,15 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b{_SHAKE}\s*[.,]?\s*how\s+many\s+handshakes\s+(?:{_HAPPEN})?{_END}", _handshakes, "counting"),
     (rf"\bhow\s+many\s+diagonals\s+(?:does|do|are\s+(?:there\s+)?in|in)\s+(?:a|an)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}"
      rf"(?:\s+have)?{_END}", _diagonals, "counting"),
-    (rf"\b(?:the\s+)?probability\s+of\s+(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>{_DIE_EVENT}(?:\s*,?\s*or\s+"
-     rf"{_DIE_EVENT})*)\s+(?:on|with)\s+(?:a|one|1)\s+(?:fair\s+)?(?:standard\s+)?(?:six-sided\s+|6-sided\s+)?(?:die|dice)"
-     rf"(?:\s+(?:roll|rolled))?{_END}", _die, "probability"),
-    (rf"\b(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:six-sided\s+|6-sided\s+)?die\s+is\s+(?:rolled|thrown)"
-     rf"(?:\s+once)?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?the\s+probability\s+of\s+(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>"
-     rf"{_DIE_EVENT}(?:\s*,?\s*or\s+{_DIE_EVENT})*){_END}", _die, "probability"),
-    (rf"\b(?:the\s+)?probability\s+of\s+(?:drawing|picking|getting|choosing|pulling)\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+"
-     rf"{_CARD_ATOM})*)\s+(?:from|out\s+of)\s+{_DECK}{_END}", _card, "probability"),
+    (rf"\b(?:the\s+)?probability\s+of\s+{_DIE_EVENTS}\s+(?:on|with)\s+{_ONE_DIE}(?:\s+(?:roll|rolled))?{_END}", _die,
+     "probability"),
+    (rf"\b{_ONE_DIE}\s+is\s+(?:rolled|thrown)(?:\s+once)?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?the\s+probability\s+of\s+"
+     rf"{_DIE_EVENTS}{_END}", _die, "probability"),
+    (rf"\b(?:the\s+)?probability\s+of\s+(?:drawing|picking|getting|choosing|pulling)\s+{_CARD_EVENTS}\s+(?:from|out\s+of)\s+"
+     rf"{_DECK}{_END}", _card, "probability"),
     (rf"\b(?:(?:a|one|1)\s+card\s+is\s+(?:drawn|picked|chosen|selected|pulled)|(?:[a-z]+\s+)?(?:picks|draws)\s+(?:a|one|1)\s+"
      rf"card)\s+(?:at\s+random\s+)?from\s+{_DECK}(?:\s+at\s+random)?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?the\s+probability\s+that\s+"
-     rf"(?:it|the\s+card)\s+is\s+(?P<events>{_CARD_ATOM}(?:\s*,?\s*or\s+{_CARD_ATOM})*){_END}", _card, "probability"),
+     rf"(?:it|the\s+card)\s+is\s+{_CARD_EVENTS}{_END}", _card, "probability"),
     (rf"\b(?:a|one|1)\s+fair\s+(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+|standard\s+)?die(?:\s+with\s+faces\s+"
      rf"(?:numbered\s+)?1\s+(?:to|through)\s+(?P<faces_to>\d{{1,3}}))?\s+is\s+(?:rolled|thrown|tossed)\s+(?P<rolls>\d{{1,3}})\s+times"
      rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)\s+(?:roll|of\s+the\s+rolls)\s+is\s+"
