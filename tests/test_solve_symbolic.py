@@ -345,6 +345,30 @@ COMPUTED = [
     ("how do i solve 2(x - 4) = 5x + 1", "equation", [-3]),
     ("how do i write 45 in binary", "bases", [101101]),  # once read as i * 101101 (the pronoun as the unit)
     ("what is i + 1", "complex", [1 + sympy.I]),
+    ("|-5|", "arithmetic", [5]),
+    ("what does (-4)^2 - 2^3 + 2|-5| equal", "arithmetic", [16 - 8 + 10]),
+    ("7.2 / 0.08 = ? (no calculator allowed lol)", "arithmetic", [90]),
+    ("period of y = 3sin(4x)?", "period", [sympy.pi / 2]),
+    ("need help simplifying $\\frac{2}{3}+\\frac{5}{12}-\\frac{1}{4}$", "arithmetic", [Rational(5, 6)]),
+    ("dinner bill came to $46 and my mom wants to leave an 18% tip, how much is the tip??", "money",
+     [Rational(828, 100)]),
+    ("5 pencils cost $1.35. at the same price per pencil what would 12 pencils cost", "money", [Rational(324, 100)]),
+    ("Median of this data set? 12, 7, 3, 15, 9, 7, 20, 11", "statistics", [10]),
+    ("shoes are $64 and sales tax is 7.5%. total cost with tax?", "money", [Rational(688, 10)]),
+    ("2 fair dice are rolled, what is the probability the sum is 8", "probability", [Rational(5, 36)]),
+    ("how many ways to pick a 3 person committee out of 10 students", "counting", [120]),
+    ("number of distinct arrangements of the letters in BANANA", "counting", [60]),
+    ("roll a fair die 3 times. probablity of getting at least one 6?", "probability", [Rational(91, 216)]),
+    ("expected value when rolling one fair six sided die", "probability", [Rational(7, 2)]),
+    ("How many degrees are in each interior angle of a regular hexagon?", "angles", [120]),
+    ("a triangle has angles of 47° and 68°. what's the measure of the third angle in degrees", "angles", [65]),
+    ("$\\log_2(x + 3) = 5$, what is x?", "equation", [29]),
+    ("3pi/4 radians = how many degrees", "angles", [135]),
+    ("u = <3, -2>, v = <4, 5>. compute u · v", "vectors", [2]),
+    ("How long is the vector ⟨2, -3, 6⟩?", "vectors", [7]),
+    ("Without a calculator, give the exact value of tan(π/3).", "arithmetic", [sympy.sqrt(3)]),
+    ("(1 + 3i)/(1 - i) in a+bi form", "complex", [-1 + 2 * sympy.I]),
+    ("Use the remainder theorem to find the remainder when x^3 - 4x^2 + 2x - 5 is divided by x - 3.", "mod", [-8]),
     ("Parent here. A jacket costs $64 and is on sale for 25% off. What is the sale price? My son got a different "
      "answer than I did.", "money", [48]),  # talk around the problem, in sentences of its own
     ("need the range of 12, -3, 8, 15, 0 fast", "statistics", [18]),
@@ -557,6 +581,8 @@ NOT_COMPUTED = [
     "i (5)",  # a pronoun before a number, or i times 5?
     "Round to the nearest tenth. What is 2/3?",  # a sentence without numbers that is not talk
     "add up all the primes between 11 and 30",  # is 11 counted?
+    "a $24.99 shirt is 15% off. whats the sale price",  # 21.2415: the rounding to cents is not given
+    "ok so a jacket costs $84.50 and its 20% off... whats the sale price before tax",
     "Answer in radians. what is the complement of 30",
     "My son says 10. How many positive divisors does 72 have?",  # a sentence with a number is never dropped
     "sqrt 50/2",
@@ -589,7 +615,6 @@ NOT_COMPUTED = [
     "e^2",  # a problem's e and i are letters
     # --- notation it does not read ----------------------------------------------------------------------
     "Evaluate $\\lceil (3.6)^2 \\rceil - ( \\lceil 3.6 \\rceil ) ^2$.",
-    "|-5|",
     "\\sin 30",
     "\\log 100",
     "What is the remainder when $1 + 2 + 3 + \\dots + 10$ is divided by 9?",

@@ -47,9 +47,10 @@ REWRITES = [
     (rf"\|\s*(-?{_NUMBER})\s*([+-])\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
     (rf"\|\s*(-)?\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
     (r"\s*,?\s*(?:where|with|if)\s+i\s*\^\s*\{?\s*2\s*\}?\s*=\s*-\s*1\b", " ", "complex"),
+    (rf"\|\s*({SIGNED_NUMBER})\s*\|", lambda m: f" ({abs(sympy.Rational(m.group(1)))}) ", None),  # `2|-5|`: a number's size
     (r"\b([xy])\s*-\s*intercept\b|\b([xy])\s+intercept\b", lambda m: f" {m.group(1) or m.group(2)}intercept ", None),
     # log_b(E) = c is E = b^c (which is positive, so the logarithm is defined there)
-    (rf"\\log_\{{(\d+)\}}\s*\(([^()=]*[a-z][^()=]*)\)\s*=\s*({SIGNED_NUMBER})(?![\d.]|\s*[-+*/^(\\])",
+    (rf"\\log_\{{?(\d+)\}}?\s*\(([^()=]*[a-z][^()=]*)\)\s*=\s*({SIGNED_NUMBER})(?![\d.]|\s*[-+*/^(\\])",
      r" (\2) = (\1)^{\3} ", None),
     (rf"(?<!\\)\blog\s*\(([^()=]*[a-z][^()=]*)\)\s*=\s*({SIGNED_NUMBER})\s*,?\s*(?:where\s+log\s+is\s+(?:base\s+10|the\s+common\s+"
      rf"log(?:arithm)?)|\(\s*base\s+10\s*\))", r" (\1) = 10^{\2} ", None),

@@ -149,6 +149,12 @@ _SHAKE = (r"(?P<n>\d{1,4})\s+people\s+(?:each\s+|all\s+)?shake\s+hands\s+(?:once
 _HAPPEN = r"are\s+there|happen|take\s+place|occur"
 
 
+def _choose_k(n: int, k: int) -> sympy.Expr:
+    if k > n:
+        raise IllPosed("There are fewer to choose from than are chosen, so this has no answer.")
+    return sympy.binomial(n, k)
+
+
 def _handshakes(m: re.Match) -> sympy.Expr:
     return sympy.binomial(int(m.group("n")), 2)
 
@@ -661,6 +667,9 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:a|the)\s+(?:[a-z]+\s+)?club\s+has\s+(?P<n>\d{{1,3}})\s+members\s*[.,]?\s*(?:in\s+)?how\s+many\s+ways\s+can\s+"
      rf"(?:it|the\s+club|they|we)\s+(?:choose|select|pick|elect)\s+{_OFFICES.replace('(', '(?P<offices>', 1)}{_NO_DOUBLE}{_END}",
      _offices, "counting"),
+    (rf"\bhow\s+many\s+(?:different\s+)?ways\s+(?:are\s+there\s+|can\s+(?:you|we|i)\s+)?(?:to\s+)?(?:pick|choose|select|form)\s+a\s+"
+     rf"(\d{{1,3}})\s*-?\s*(?:person|member|people)\s+(?:committee|team|group)\s+(?:from|out\s+of)\s+(\d{{1,3}})\s+[a-z]+{_END}",
+     lambda m: _choose_k(int(m.group(2)), int(m.group(1))), "counting"),
     (rf"\bhow\s+many\s+handshakes\s+(?:{_HAPPEN}\s+)?(?:if|when)\s+{_SHAKE}{_END}", _handshakes, "counting"),
     (rf"\b{_SHAKE}\s*[.,]?\s*how\s+many\s+handshakes\s+(?:{_HAPPEN})?{_END}", _handshakes, "counting"),
     (rf"\bhow\s+many\s+diagonals\s+(?:does|do|are\s+(?:there\s+)?in|in)\s+(?:a|an)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}"
@@ -678,8 +687,11 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"(?:numbered\s+)?1\s+(?:to|through)\s+(?P<faces_to>\d{{1,3}}))?\s+is\s+(?:rolled|thrown|tossed)\s+(?P<rolls>\d{{1,3}})\s+times"
      rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)\s+(?:roll|of\s+the\s+rolls)\s+is\s+"
      rf"an?\s+(?P<face>\d{{1,3}}){_END}", _at_least_one, "probability"),
-    (rf"\b(?:the\s+)?expected\s+value\s+(?:of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of|(?:when|if)\s+(?:you|i|we)\s+roll)\s+"
-     rf"(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+)?die{_END}",
+    (rf"\b(?:if\s+(?:you|i|we)\s+)?roll\s+a\s+(?:fair\s+)?(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+|standard\s+)?die\s+"
+     rf"(?P<rolls>\d{{1,3}})\s+times\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?probability\s+(?:of\s+(?:getting\s+|rolling\s+)?|that\s+"
+     rf"(?:you\s+get\s+)?)at\s+least\s+(?:one|1)\s+(?P<face>\d{{1,3}})(?P<faces_to>){_END}", _at_least_one, "probability"),
+    (rf"\b(?:the\s+)?expected\s+value\s+(?:of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of|(?:when|if)\s+(?:you|i|we)\s+roll|when\s+rolling)\s+"
+     rf"(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:(?P<sides>\d{{1,3}})\s*-?\s*sided\s+)?die{_END}",
      _expected_roll,
      "probability"),
     (rf"\b(?:a|one|1)\s+fair\s+(?P<sides>\d{{1,2}})\s*-\s*sided\s+die\s+is\s+rolled\s+once\s*[.,]?\s*the\s+game\s+pays\s+"
@@ -705,9 +717,14 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),
     (rf"\bwhat\s+do\s+(?:all\s+)?the\s+(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+(?:a|an|any)\s+(?:convex\s+)?"
      rf"(?:regular\s+)?{_POLYGON}\s+add\s+up\s+to(?:\s*\(?\s*in\s+degrees\s*\)?)?{_END}", _angle_sum, "angles"),
+    (rf"\bhow\s+many\s+degrees\s+(?:are\s+)?(?:there\s+)?in\s+(?:each|one|an|every)\s+((?:interior|exterior)\s+angle|angle)\s+(?:of|in)\s+"
+     rf"a\s+regular\s+{_POLYGON}{_END}", _regular_angle, "angles"),
     (rf"\b(?:the\s+)?(?:measure\s*,?\s*(?:in\s+degrees\s*,?\s*)?of\s+)?(?:(?:each|one|an|every|the)\s+)?((?:interior|exterior)\s+"
      rf"angle|angle)\s+(?:of|in)\s+a\s+regular\s+{_POLYGON}(?:\s+(?:measures|is)\s+how\s+many\s+degrees|\s*,?\s*in\s+degrees)?"
      rf"{_END}", _regular_angle, "angles"),
+    (rf"\b(?:a\s+)?triangle\s+has\s+(?:(?:two|2)\s+)?angles\s+(?:of|measuring)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
+     rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+|how\s+many\s+degrees\s+is\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?"
+     rf"(?:third|other|remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
     (rf"\b(?:the\s+)?(?:two|2)\s+angles\s+(?:of|in)\s+a\s+triangle\s+(?:are|measure)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
      rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+|how\s+many\s+degrees\s+is\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|"
      rf"remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
@@ -720,12 +737,14 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     # precalculus
     (rf"\b(?:(?:convert|change)\s+)?({SIGNED_NUMBER}){_DEGREES}\s+(?:to|into|in)\s+radians{_END}", _to_radians, "angles"),
     (rf"\b(?:convert\s+)?{_RADIANS}\s*(?:radians?\s+)?(?:to|into|in)\s+degrees{_END}", _to_degrees, "angles"),
+    (rf"\b{_RADIANS}\s*radians?\s*=\s*how\s+many\s+degrees{_END}", _to_degrees, "angles"),
     (rf"\bhow\s+many\s+degrees\s+(?:is|are|in)\s+{_RADIANS}\s*(?:radians?)?{_END}", _to_degrees, "angles"),
     (rf"\b(?:the\s+)?(?:length|magnitude|norm)\s+of\s+(?:the\s+)?vector\s+{_VECTOR}{_END}", _length, "vectors"),
     (rf"\b(?:the\s+)?vector\s+(?:is\s+)?{_VECTOR}\s*[.,]?\s*(?:what\s+is|find)\s+its\s+(?:length|magnitude|norm){_END}", _length,
      "vectors"),
-    (rf"\b[a-z]\s*=\s*{_VECTOR}\s*,?\s*(?:and\s+)?[a-z]\s*=\s*{_VECTOR}\s*[.,]?\s*(?:(?:what\s+is|find)\s+(?:the\s+|their\s+)?)?"
-     rf"dot\s+product(?:\s+of\s+[a-z]\s+and\s+[a-z])?{_END}", _dot, "vectors"),
+    (rf"\b[a-z]\s*=\s*{_VECTOR}\s*,?\s*(?:and\s+)?[a-z]\s*=\s*{_VECTOR}\s*[.,]?\s*(?:(?:what\s+is|find|compute)\s+(?:the\s+|their\s+)?)?"
+     rf"(?:dot\s+product(?:\s+of\s+[a-z]\s+and\s+[a-z])?|[a-z]\s*(?:\\cdot|\*)\s*[a-z]){_END}", _dot, "vectors"),
+    (rf"\bhow\s+long\s+is\s+the\s+vector\s+{_VECTOR}{_END}", _length, "vectors"),
     (rf"\b(?:the\s+)?dot\s+product\s+of\s+(?:the\s+vectors\s+)?{_VECTOR}\s+and\s+{_VECTOR}{_END}", _dot, "vectors"),
     (rf"(?<![\w)])(?:{_COMPONENTS}|{_COLUMN})\s*(?:\\cdot|\*)\s*(?:{_COMPONENTS}|{_COLUMN}){_END}", _dot, "vectors"),
     (rf"\b(?:the\s+)?period\s+of\s+(?:the\s+function\s+|the\s+graph\s+of\s+)?(?:y\s*=\s*|f\s*\(\s*x\s*\)\s*=\s*)?"
@@ -735,12 +754,18 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      rf"(?:do|does|would|will|for|are|is))\s+(\d{{1,4}})\s+([a-z]+)(?:\s+cost)?(?:\s*,?\s*in\s+dollars)?(?:\s+at\s+the\s+same\s+"
      rf"(?:price|rate)(?:\s+per\s+[a-z]+)?)?{_END}",
      lambda m: _unit_price(m.group(3), m.group(1), m.group(2), m.group(4), m.group(5)), "money"),
+    (rf"\b(\d{{1,4}})\s+([a-z]+)\s+costs?\s+{_AMOUNT}\s*[.,]?\s*(?:at\s+the\s+same\s+(?:price|rate)(?:\s+per\s+[a-z]+)?\s*,?\s*)?"
+     rf"(?:what\s+would|how\s+much\s+(?:would|will|do|does))\s+(\d{{1,4}})\s+([a-z]+)\s+cost(?:\s*,?\s*in\s+dollars)?{_END}",
+     lambda m: _unit_price(m.group(3), m.group(1), m.group(2), m.group(4), m.group(5)), "money"),
     (rf"\b[a-z]+\s+pays\s+{_AMOUNT}\s+for\s+(\d{{1,4}})\s+([a-z]+)\s*[.,]?\s*(?:at\s+the\s+same\s+(?:price|rate)\s*,?\s*)?"
      rf"(?:what\s+would|how\s+much\s+would)\s+(\d{{1,4}})\s+([a-z]+)\s+cost(?:\s*,?\s*in\s+dollars)?{_END}",
      lambda m: _unit_price(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)), "money"),
     (rf"\b(?:(?:a|an|the)\s+)?{_ITEM}\s+costs?\s+{_AMOUNT}\s*(?:,|and|but)?\s*(?:(?:it\s*'?\s*s|its|it\s+is|is)\s+)?(?:on\s+sale\s+"
      rf"(?:for|at)\s+)?{_PERCENT}\s+off(?:{_TAX})?{_PAY}{_END}",
      lambda m: _sale(m.group(1), m.group(2), m.group(3) or m.group(4)), "money"),
+    (rf"\b(?:(?:a|an|the)\s+)?{_ITEM}\s+(?:is|are|costs?)\s+{_AMOUNT}\s*(?:,|and)?\s*(?:the\s+)?(?:sales\s+)?tax\s+is\s+{_PERCENT}"
+     rf"\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?total(?:\s+cost)?(?:\s+with\s+(?:the\s+)?tax)?{_END}",
+     lambda m: sympy.Rational(m.group(1)) * (1 + sympy.Rational(m.group(2)) / 100), "money"),
     (rf"\b(?:a|an)\s+{_AMOUNT}\s+{_ITEM}\s+is\s+(?:on\s+sale\s+(?:for|at)\s+)?{_PERCENT}\s+off(?:{_TAX})?{_PAY}{_END}",
      lambda m: _sale(m.group(1), m.group(2), m.group(3) or m.group(4)), "money"),
     (rf"\b[a-z]+\s+buys\s+(?:a|an|the)\s+{_ITEM}\s+that\s+costs\s+{_AMOUNT}\s+at\s+{_PERCENT}\s+off(?:\s*,?\s*plus\s+{_PERCENT}"
@@ -784,10 +809,11 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:the\s+)?(?:modulus|absolute\s+value|magnitude)\s+(?:\(\s*(?:absolute\s+value|modulus)\s*\)\s+)?of\s+(?:the\s+)?"
      rf"(?:complex\s+number\s+)?(-?\d+(?:\.\d+)?)\s*([+-])\s*(\d+(?:\.\d+)?)?\s*i\b{_END}",
      lambda m: sympy.radsimp(sympy.sqrt(sympy.Rational(m.group(1)) ** 2 + sympy.Rational(m.group(3) or 1) ** 2)), "complex"),
-    (rf"\b(?:the|our|my|a|your)\s+(?:dinner\s+|lunch\s+|restaurant\s+|breakfast\s+)?(?:bill|meal|check)\s+(?:was|is|came\s+to|"
-     rf"comes\s+to)\s+{_AMOUNT}\s*(?:,|and)?\s*(?:(?:we|i|they|you)\s+(?:want\s+to\s+|wanna\s+|will\s+|plan\s+to\s+)?(?:leave|give|"
-     rf"add)\s+)?(?:an?\s+)?{_PERCENT}\s+tip\s*[.,]?\s*(?:how\s+much\s+is\s+the\s+tip|what\s+is\s+the\s+tip(?:\s+amount)?|"
-     rf"(?P<total>how\s+much\s+is\s+the\s+total|what\s+is\s+the\s+total))(?:\s*,?\s*in\s+dollars)?{_END}",
+    (rf"\b(?:(?:the|our|my|a|your)\s+)?(?:dinner\s+|lunch\s+|restaurant\s+|breakfast\s+)?(?:bill|meal|check)\s+(?:was|is|came\s+"
+     rf"to|comes\s+to)\s+{_AMOUNT}\s*(?:,|and)?\s*(?:(?:we|i|they|you|my\s+[a-z]+)\s+(?:wants?\s+to\s+|wanna\s+|will\s+|plans?\s+to\s+)?"
+     rf"(?:leave|give|add)\s+)?(?:an?\s+)?{_PERCENT}\s+tip\s*[.,]?\s*(?:how\s+much\s+is\s+the\s+tip|what\s+is\s+the\s+tip(?:\s+amount)?|"
+     rf"(?P<total>how\s+much\s+is\s+the\s+total|what\s+is\s+the\s+total|total\s+with\s+(?:the\s+)?tip))"
+     rf"(?:\s*,?\s*in\s+dollars)?{_END}",
      lambda m: sympy.Rational(m.group(1)) * (sympy.Rational(m.group(2)) / 100 + (1 if m["total"] else 0)), "money"),
     (rf"\b(?:the\s+)?ratio\s+of\s+(?P<first>[a-z]+)\s+to\s+(?P<second>[a-z]+)\s+(?:in\s+(?:my|the|a|our)\s+[a-z]+\s+)?is\s+"
      rf"(?P<a>\d{{1,4}})\s*:\s*(?P<b>\d{{1,4}})\s*(?:,|and)?\s*(?:there\s*'?\s*s|theres|there\s+are|there\s+is)\s+(?P<total>\d{{1,6}})\s+"

@@ -271,6 +271,8 @@ def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
             kind = "radical"
         else:
             kind = "arithmetic"
+    if kind == "money" and not (value * 100).is_Integer:
+        raise NotReadable("an amount of money between cents: the rounding is not given")
     if kind in ("money", "decimal"):
         return Computed(kind, [value], _decimal(value))  # dollars and cents (a repeating decimal: no claim)
     if kind == "as_percent":

@@ -129,7 +129,7 @@ _ASK_THEN_COINS = (rf"\bthe\s+probability\s+of\s+(?:getting|flipping)\s+{_BOUND}
 _DICE = rf"({_COUNT})\s+(?:fair\s+)?(?:(\d{{1,2}})-sided\s+|standard\s+)?dice"
 _SUM_BOUND = r"(exactly\s+|at\s+least\s+|at\s+most\s+|more\s+than\s+|less\s+than\s+)?"
 _DICE_THEN_ASK = (rf"\b{_DICE}(?:\s*,?\s*with\s+faces\s+numbered\s+1\s+to\s+(\d{{1,2}})\s*,?)?\s+are\s+(?:rolled|thrown)"
-                  rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+(?:the\s+)?(?:sum|total)\s+is\s+{_SUM_BOUND}"
+                  rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+(?:that\s+)?(?:the\s+)?(?:sum|total)\s+is\s+{_SUM_BOUND}"
                   rf"({_COUNT}){OPERAND_ENDS}")
 _ASK_THEN_DICE = (rf"\bthe\s+probability\s+of\s+(?:rolling|getting)\s+a\s+(?:sum|total)\s+of\s+{_SUM_BOUND}({_COUNT})\s+"
                   rf"(?:with|when\s+rolling|on)\s+{_DICE}{OPERAND_ENDS}")
@@ -150,7 +150,7 @@ _CHOOSE = (rf"\bhow\s+many\s+(?:ways\s+(?:can\s+(?:you|i|we)\s+|are\s+there\s+to
            rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{OPERAND_ENDS}")
 _ARRANGE_PASSIVE = (rf"\b(?:in\s+)?how\s+many\s+(?:distinct\s+|different\s+)?ways\s+can\s+the\s+letters\s+(?:of|in)\s+(?:the\s+"
                     rf"word\s+)?([A-Za-z]{{1,20}})\s+be\s+(?:arranged|rearranged|ordered){OPERAND_ENDS}")
-_ARRANGE = (rf"\b(?:the\s+number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+)?(?:arrangements|permutations|ways\s+to\s+"
+_ARRANGE = (rf"\b(?:(?:the\s+)?number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+)?(?:arrangements|permutations|ways\s+to\s+"
             rf"arrange)\s+(?:of\s+|are\s+there\s+of\s+)?the\s+letters\s+(?:in|of)\s+(?:the\s+word\s+)?([A-Za-z]{{1,20}})"
             rf"(?:\s+are\s+there)?{OPERAND_ENDS}")
 
@@ -328,7 +328,7 @@ def statistics(reading: Reading) -> None:
             continue
         name = s[j].text
         j = skip_words(s, j + 1, _STATISTIC_JOIN)
-        j += j < len(s) and s[j].kind == "punct" and s[j].text == ":"
+        j += j < len(s) and s[j].kind == "punct" and s[j].text in (":", "?")
         values, stop = listed_numbers(s, j)
         if len(values) < 2:
             raise NotReadable(f"a {name} of other than listed numbers")

@@ -62,12 +62,13 @@ FILLER = frozenset(
     decimal exact exactly result please can could would you tell me help how get for if then and given let
     that such us all when at solution solutions root roots equation equations system following expression enter
     separated by commas comma equal equals to lowest terms real complex radical number numbers hi hey thanks quick
-    pls plz thx ty wat wats wht whts so both add someone anyone this problem question""".split()
+    pls plz thx ty wat wats wht whts so both add someone anyone this problem question ok okay simplifying explain need
+    equal""".split()
 )
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 _CHARACTERS = str.maketrans({"−": "-", "–": "-", "×": r" \times ", "·": r" \cdot ", "÷": r" \div ", "√": r"\sqrt",
-                             "²": "^2", "³": "^3", "π": r"\pi ", "’": "'", "‘": "'", "“": '"', "”": '"'})
+                             "²": "^2", "³": "^3", "π": r"\pi ", "⟨": "<", "⟩": ">", "’": "'", "‘": "'", "“": '"', "”": '"'})
 _NUMBER = r"\d+(?:\.\d+)?"
 # `20% of 45` only where the 45 ends the math: `15% of 80 + 20` could mean 15% of 100.
 _TEXT_COMMANDS = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mbox|operatorname)\s*\{([^{}]*)\}")
@@ -87,6 +88,10 @@ _REWRITES = [
     (r"\(\s*mod\s+([^()]*)\)", r" mod \1 "),
     (r"\bwhat\s*'?\s*s\b", "what is"),
     (r"\bquick\s+q\b\s*:?", " "),
+    (r"\.\.\.(?=\s+[A-Za-z])", " . "),  # `its 20% off... whats`: a pause, not a pattern to continue
+    (r"\(\s*(?:no|without\s+a)\s+calculators?(?:\s+allowed)?(?:\s+lol)?\s*\)|\b(?:without|no)\s+(?:a\s+)?calculators?(?:\s+allowed)?\b", " "),
+    (r"\b(?:in|as)\s+(?:standard\s+form\s+)?a\s*\+\s*bi(?:\s+form)?\b|\banswer\s+in\s+standard\s+form\b", " "),
+    (r"\buse\s+the\s+remainder\s+theorem\s+to\b", " "),
     (r"\bthru\b", "through"),
     (r"\bppl\b", "people"),
     (r"\bw/\s*", "with "),
@@ -112,7 +117,7 @@ _REWRITES = [
     (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
     (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
     (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
-    (r"(?<!\\)\b(sin|cos|tan|cot|sec|csc)\b", r"\\\1 "),
+    (r"(?<![A-Za-z\\])(sin|cos|tan|cot|sec|csc)\b", r"\\\1 "),
     (rf"\\sqrt\s*({_NUMBER})(?![\d.]|\s*(?:/|\^|\\div))", r"\\sqrt{\1}"),
     (rf"\bsquare root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt{\1}"),
     (rf"\bcube root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt[3]{\1}"),
