@@ -164,6 +164,7 @@ _DIE_EVENT = (r"(?:a|an)\s+(\d|even\s+number|odd\s+number|prime(?:\s+number)?|nu
 
 
 _DIE_EVENTS = rf"(?P<not>not\s+)?(?:rolling|getting)\s+(?P<events>{_DIE_EVENT}(?:\s*,?\s*or\s+{_DIE_EVENT})*)"
+_DIE_SIDES = r"(?:(?P<sides>\d{1,3})\s*-?\s*sided\s+|six-sided\s+|standard\s+)?"
 _ONE_DIE = r"(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:six-sided\s+|6-sided\s+)?(?:die|dice)"
 
 
@@ -342,6 +343,10 @@ def _card(m: re.Match) -> sympy.Expr:
 
 
 # ---- angles and precalculus ----------------------------------------------------------------------------
+
+
+_ANGLES_OF_POLYGON = rf"(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}"
+_REGULAR_ANGLE = rf"((?:interior|exterior)\s+angle|angle)\s+(?:of|in)\s+a\s+regular\s+{_POLYGON}"
 
 
 def _angle_sum(m: re.Match) -> sympy.Expr:
@@ -683,17 +688,15 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:(?:a|one|1)\s+card\s+is\s+(?:drawn|picked|chosen|selected|pulled)|(?:[a-z]+\s+)?(?:picks|draws)\s+(?:a|one|1)\s+"
      rf"card)\s+(?:at\s+random\s+)?from\s+{_DECK}(?:\s+at\s+random)?\s*[.,]?\s*(?:what\s+is\s+|find\s+)?the\s+probability\s+that\s+"
      rf"(?:it|the\s+card)\s+is\s+{_CARD_EVENTS}{_END}", _card, "probability"),
-    (rf"\b(?:a|one|1)\s+fair\s+(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+|standard\s+)?die(?:\s+with\s+faces\s+"
+    (rf"\b(?:a|one|1)\s+fair\s+{_DIE_SIDES}die(?:\s+with\s+faces\s+"
      rf"(?:numbered\s+)?1\s+(?:to|through)\s+(?P<faces_to>\d{{1,3}}))?\s+is\s+(?:rolled|thrown|tossed)\s+(?P<rolls>\d{{1,3}})\s+times"
      rf"\s*[.,]?\s*(?:what\s+is\s+)?the\s+probability\s+that\s+at\s+least\s+(?:one|1)\s+(?:roll|of\s+the\s+rolls)\s+is\s+"
      rf"an?\s+(?P<face>\d{{1,3}}){_END}", _at_least_one, "probability"),
-    (rf"\b(?:if\s+(?:you|i|we)\s+)?roll\s+a\s+(?:fair\s+)?(?:(?P<sides>\d{{1,3}})\s*-\s*sided\s+|six-sided\s+|standard\s+)?die\s+"
+    (rf"\b(?:if\s+(?:you|i|we)\s+)?roll\s+a\s+(?:fair\s+)?{_DIE_SIDES}die\s+"
      rf"(?P<rolls>\d{{1,3}})\s+times\s*[.,]?\s*(?:(?:what\s+is|whats)\s+)?(?:the\s+)?probability\s+(?:of\s+(?:getting\s+|rolling\s+)?|that\s+"
      rf"(?:you\s+get\s+)?)at\s+least\s+(?:one|1)\s+(?P<face>\d{{1,3}})(?P<faces_to>){_END}", _at_least_one, "probability"),
     (rf"\b(?:the\s+)?expected\s+value\s+(?:of\s+(?:a|one|1|the)\s+(?:single\s+)?roll\s+of|(?:when|if)\s+(?:you|i|we)\s+roll|when\s+rolling)\s+"
-     rf"(?:a|one|1)\s+(?:fair\s+|standard\s+|normal\s+|regular\s+)*(?:(?P<sides>\d{{1,3}})\s*-?\s*sided\s+)?die{_END}",
-     _expected_roll,
-     "probability"),
+     rf"(?:a|one|1)\s+(?:fair\s+|normal\s+|regular\s+)*{_DIE_SIDES}die{_END}", _expected_roll, "probability"),
     (rf"\b(?:a|one|1)\s+fair\s+(?P<sides>\d{{1,2}})\s*-\s*sided\s+die\s+is\s+rolled\s+once\s*[.,]?\s*the\s+game\s+pays\s+"
      rf"(?P<pays>{SIGNED_NUMBER}\s+on\s+an?\s+\d+(?:\s*,\s*(?:and\s+)?{SIGNED_NUMBER}\s+on\s+an?\s+\d+)*)\s+dollars\s*[.,]?\s*"
      rf"(?:what\s+is\s+)?the\s+expected\s+(?:payout|value|winnings)(?:\s*,?\s*in\s+dollars)?{_END}", _expected_payout,
@@ -713,21 +716,18 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (_BAG, _bag, "probability"),
     (_THERE_BAG, _bag, "probability"),
     # angles
-    (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+"
-     rf"(?:a|an|any)\s+(?:convex\s+)?(?:regular\s+)?{_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}", _angle_sum, "angles"),
-    (rf"\bwhat\s+do\s+(?:all\s+)?the\s+(?:(exterior)\s+|interior\s+)?angles\s+(?:of|in)\s+(?:a|an|any)\s+(?:convex\s+)?"
-     rf"(?:regular\s+)?{_POLYGON}\s+add\s+up\s+to(?:\s*\(?\s*in\s+degrees\s*\)?)?{_END}", _angle_sum, "angles"),
-    (rf"\bhow\s+many\s+degrees\s+(?:are\s+)?(?:there\s+)?in\s+(?:each|one|an|every)\s+((?:interior|exterior)\s+angle|angle)\s+(?:of|in)\s+"
-     rf"a\s+regular\s+{_POLYGON}{_END}", _regular_angle, "angles"),
-    (rf"\b(?:the\s+)?(?:measure\s*,?\s*(?:in\s+degrees\s*,?\s*)?of\s+)?(?:(?:each|one|an|every|the)\s+)?((?:interior|exterior)\s+"
-     rf"angle|angle)\s+(?:of|in)\s+a\s+regular\s+{_POLYGON}(?:\s+(?:measures|is)\s+how\s+many\s+degrees|\s*,?\s*in\s+degrees)?"
-     rf"{_END}", _regular_angle, "angles"),
-    (rf"\b(?:a\s+)?triangle\s+has\s+(?:(?:two|2)\s+)?angles\s+(?:of|measuring)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
-     rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+|how\s+many\s+degrees\s+is\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?"
-     rf"(?:third|other|remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
-    (rf"\b(?:the\s+)?(?:two|2)\s+angles\s+(?:of|in)\s+a\s+triangle\s+(?:are|measure)\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+"
-     rf"({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|find\s+|how\s+many\s+degrees\s+is\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|"
-     rf"remaining|last)\s+angle(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
+    (rf"\b(?:the\s+)?sum\s+of\s+(?:the\s+)?(?:measures\s+of\s+(?:the\s+)?)?{_ANGLES_OF_POLYGON}(?:\s*,?\s*in\s+degrees)?{_END}",
+     _angle_sum, "angles"),
+    (rf"\bwhat\s+do\s+(?:all\s+)?the\s+{_ANGLES_OF_POLYGON}\s+add\s+up\s+to(?:\s*\(?\s*in\s+degrees\s*\)?)?{_END}", _angle_sum,
+     "angles"),
+    (rf"\bhow\s+many\s+degrees\s+(?:are\s+)?(?:there\s+)?in\s+(?:each|one|an|every)\s+{_REGULAR_ANGLE}{_END}", _regular_angle,
+     "angles"),
+    (rf"\b(?:the\s+)?(?:measure\s*,?\s*(?:in\s+degrees\s*,?\s*)?of\s+)?(?:(?:each|one|an|every|the)\s+)?{_REGULAR_ANGLE}"
+     rf"(?:\s+(?:measures|is)\s+how\s+many\s+degrees|\s*,?\s*in\s+degrees)?{_END}", _regular_angle, "angles"),
+    (rf"\b(?:(?:a\s+)?triangle\s+has\s+(?:(?:two|2)\s+)?angles\s+(?:of|measuring)|(?:the\s+)?(?:two|2)\s+angles\s+(?:of|in)\s+a\s+"
+     rf"triangle\s+(?:are|measure))\s+({SIGNED_NUMBER}){_DEGREES}?\s+and\s+({SIGNED_NUMBER}){_DEGREES}?\s*[.,]?\s*(?:what\s+is\s+|"
+     rf"find\s+|how\s+many\s+degrees\s+is\s+)?(?:the\s+)?(?:measure\s+of\s+the\s+)?(?:third|other|remaining|last)\s+angle"
+     rf"(?:\s*,?\s*in\s+degrees)?{_END}", _third_angle, "angles"),
     (rf"\b(?:the\s+)?(complement|supplement)\s+of\s+(?:a\s+|an\s+|the\s+)?({SIGNED_NUMBER}){_DEGREES}?(?:\s+angle)?{_END}",
      _complement, "angles"),
     (rf"\b(?:the\s+)?area\s+of\s+(?:the|a)\s+triangle\s+(?:with|whose)\s+vertices\s+(?:are\s+)?(?:at\s+)?{_POINT}\s*,?\s*(?:and\s+)?"
