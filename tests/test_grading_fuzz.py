@@ -2,7 +2,8 @@
 
 No exception may escape, results have the promised types, and no equivalence call may take longer than its
 time limit plus 0.2 s, including pathological input (`10^{10^{10}}`, 5,000-character expressions) and calls
-from a worker thread. Run: `python -m pytest tests/test_grading_fuzz.py -q` (about a minute on 2 cores).
+from a worker thread. The default run fuzzes 1,000 of them; the full 10,000 run with
+`python -m pytest tests/test_grading_fuzz.py -m slow` (about a minute on 2 cores).
 """
 
 import threading
@@ -64,23 +65,39 @@ def _timed_equivalent(a, b):
     return verdict
 
 
-@settings(max_examples=6000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(latex_soup, st.text(max_size=300)))
-@example(r"\boxed{" * 1000)
-@example("}" * 1000 + r"\boxed{1}")
-@example("#### \n####")
-def test_extraction_never_raises(text):
+def _fuzz(examples, *strategies, cases=()):
+    """`given` with `examples` random inputs plus the hand-picked `cases`."""
+    def wrap(check):
+        test = given(*strategies)(check)
+        for case in cases:
+            test = example(*case)(test)
+        return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])(test)
+    return wrap
+
+
+def _extraction_never_raises(text):
     answer = extract_answer(text)
     assert answer is None or (isinstance(answer, str) and answer.strip())
 
 
-@settings(max_examples=3900, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answers, answers)
-def test_equivalence_never_raises_and_respects_the_limit(a, b):
+def _equivalence_never_raises_and_respects_the_limit(a, b):
     _timed_equivalent(a, b)
     # Reflexive: any answer with content equals itself, however unreadable it is to sympy.
     if a is not None and normalize_answer(a):
         assert _timed_equivalent(a, a) is True
+
+
+EXTRACTION_INPUT = st.one_of(latex_soup, st.text(max_size=300))
+EXTRACTION_CASES = [(r"\boxed{" * 1000,), ("}" * 1000 + r"\boxed{1}",), ("#### \n####",)]
+
+# The default run fuzzes a tenth of the 10,000; `-m slow` runs them all.
+test_extraction_never_raises = _fuzz(600, EXTRACTION_INPUT, cases=EXTRACTION_CASES)(_extraction_never_raises)
+test_equivalence_never_raises_and_respects_the_limit = _fuzz(390, answers, answers)(
+    _equivalence_never_raises_and_respects_the_limit)
+test_extraction_never_raises_6000 = pytest.mark.slow(
+    _fuzz(6000, EXTRACTION_INPUT, cases=EXTRACTION_CASES)(_extraction_never_raises))
+test_equivalence_never_raises_and_respects_the_limit_3900 = pytest.mark.slow(
+    _fuzz(3900, answers, answers)(_equivalence_never_raises_and_respects_the_limit))
 
 
 @pytest.mark.parametrize("answer", PATHOLOGICAL)
