@@ -1,4 +1,4 @@
-"""The student-style evaluation sets (assets/eval/student_style.jsonl, _b and _c, issue 24): written by hand, not from the
+"""The student-style evaluation sets (assets/eval/student_style.jsonl, _b to _e, issue 24): written by hand, not from the
 templates; every reference answer parses with the grader, it covers MATH's seven subjects at levels 1-3 with
 at least 10 ill-posed problems, no problem overlaps the synthetic generator's output or the GSM8K / MATH
 training files, `load_problems` reads it, and no training mix can contain it.
@@ -23,7 +23,7 @@ STUDENT = EVAL / "student_style.jsonl"
 # (file, the fewest well-posed problems it holds): sets B, C and D were written later by separate sessions that had
 # not seen the direct computation's readers, as checks on them.
 SETS = [(STUDENT, 150), (EVAL / "student_style_b.jsonl", 100), (EVAL / "student_style_c.jsonl", 100),
-        (EVAL / "student_style_d.jsonl", 100)]
+        (EVAL / "student_style_d.jsonl", 100), (EVAL / "student_style_e.jsonl", 100)]
 
 
 def _records(path: Path) -> list[dict]:
