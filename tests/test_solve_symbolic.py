@@ -463,9 +463,46 @@ COMPUTED = [
     ("a right triangle has legs 5 and 12. what is the hypotenuse?", "pythagoras", [13]),
     ("A right triangle has a hypotenuse of length $26$ and a leg of length $24$. How long is the other leg?",
      "pythagoras", [10]),  # 26^2 - 24^2 = 100
+    # --- short stories (`stories`): key phrases, and the rest from the story's own words ----------------------
+    ("one bus leaves the station every 15 minutes and another every 20 minutes. if they both leave at 8:00 am, how "
+     "many minutes until they leave together again?", "lcm", [60]),
+    ("two bells ring every 15 and 20 minutes. they both ring at noon. how many minutes until they ring together again",
+     "lcm", [60]),
+    ("i have 8 shirts and 5 pairs of pants. how many different outfits of one shirt and one pair of pants can i make",
+     "counting", [40]),
+    ("At school my son gets to pick one of 3 sandwiches, one of 4 sides, and one of 2 drinks. How many different "
+     "lunches can he put together?", "counting", [24]),
+    ("the cafe menu has 4 appetizers, 6 entrees, and 3 desserts. if a meal is one of each, how many different meals "
+     "are possible", "counting", [72]),
+    ("how many 4 digit pin codes are possible if each digit can be 0-9 and digits can repeat", "counting", [10**4]),
+    ("a license plate has 3 letters followed by 3 digits, repeats allowed. how many plates are possible", "counting",
+     [26**3 * 10**3]),
+    ("A lock code is 4 digits using 0-9 with no digit repeated. How many codes are possible?", "counting",
+     [10 * 9 * 8 * 7]),
+    ("how many 3 letter codes can you make from A-Z if letters can repeat", "counting", [26**3]),
+    ("two cards are drawn from a regular deck without putting the first one back. whats the chance both are aces",
+     "probability", [sympy.Rational(4 * 3, 52 * 51)]),
+    ("two cards are drawn with replacement. probability both are red", "probability", [sympy.Rational(1, 4)]),
+    ("a spinner has 8 equal parts numbered 1 through 8. whats P(landing on a prime number)", "probability",
+     [sympy.Rational(4, 8)]),
+    ("spinner has 8 equal sections numbered 1-8. chance of landing on an even number or a 3?", "probability",
+     [sympy.Rational(5, 8)]),
 ]
 
 NOT_COMPUTED = [
+    # --- a story with a word or number its form does not read ----------------------------------------------
+    "i have 8 shirts and 5 pants. how many outfits if 2 of the shirts cant be worn with the pants",
+    "i have 8 shirts, 5 pants and 3 hats. how many outfits of one shirt and one pair of pants",
+    "a bus leaves every 15 minutes and another every 20 minutes, starting 5 minutes later. how many minutes until "
+    "they leave together again",
+    "a bus leaves every 15 minutes and another every 1 hour. how many minutes until they leave together again",
+    "how many 4 digit codes are possible if the first digit cannot be 0 and digits can repeat",
+    "how many 4 digit codes are possible",
+    "how many 4 digit codes are possible if letters can repeat but digits cannot",
+    "two cards are drawn without replacement. probability both are aces or kings",
+    "a spinner has 8 equal parts numbered 1-8. P(landing on 3 twice in a row)",
+    "a spinner has 8 parts numbered 1-8. P(landing on 3)",
+    "a spinner has 6 equal parts numbered 1-8. P(landing on 3)",
     # --- a condition the computation does not read ------------------------------------------------------
     "Solve 3x + 7 = 22 where x is even",
     "Solve 3x + 7 = 22 for positive integers x",

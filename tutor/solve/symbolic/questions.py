@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import sympy
 
-from tutor.solve.symbolic import algebra, curriculum, shapes
+from tutor.solve.symbolic import algebra, curriculum, shapes, stories
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
     SIGNED_NUMBER,
@@ -237,6 +237,7 @@ def _arrangements(match: re.Match) -> str:
 
 # (pattern, replacement, kind of the answer; None for a form only respelled here)
 _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
+    *stories.REWRITES,
     (r"\(\s*(?:leave\s+)?(?:it\s+|answer\s+)?in\s+terms\s+of\s+\\?pi\s*\)", " ", None),
     (r"\b(?:and\s+)?(?:express|give|leave)\s+(?:your\s+|the\s+)?(?:answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),
     (r"\b(?:and\s+)?(?:leave\s+)?in\s+terms\s+of\s+\\?pi\b|\(\s*\\?pi\s+form\s*\)", " ", None),  # answer forms
@@ -289,9 +290,10 @@ def rewrite(text: str) -> tuple[str, list[str]]:
     """The text with the text-level question forms computed, and the kinds of answer found."""
     kinds = []
     for pattern, replacement, kind in _REWRITES_COMPILED:
-        text, count = pattern.subn(replacement, text)
-        if count and kind:
+        rewritten = pattern.sub(replacement, text)
+        if rewritten != text and kind:
             kinds.append(kind)
+        text = rewritten
     return text, kinds
 
 

@@ -1,0 +1,249 @@
+"""Short word problems told as a story: two buses that leave every 12 and 20 minutes, outfits from 8 shirts and
+5 pairs of pants, 4-digit codes, two cards drawn from a deck, a spinner. A story is read by its key phrases
+(the periods and the question; the counts and what is counted; the code's length and whether symbols
+repeat); every other word must come from the story's own small vocabulary (`Story.words`, besides the
+`_COMMON` words of any story), and the story holds no other number. A word outside them ("but", "late",
+"except", a name) leaves the problem unread, as in every other reader: what a story does not say, it does
+not claim.
+
+`REWRITES` (text level, inside `questions.rewrite`): each replaces a whole problem it reads with its answer,
+and leaves any other problem as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from tutor.solve.symbolic.segments import IllPosed, NotReadable
+
+# Words any story may use around its key phrases: articles, pronouns, helpers, and the talk of a question.
+_COMMON = frozenset(
+    """a an the and or of to in on at for with from by is are was were be been being it its it's they them their
+    theyre they're he she his her i im i'm my me we our us you your u can could will would should do does did
+    done so if then that this these those there theres there's what whats what's how many much find tell
+    please pls plz just all total son sons daughter daughters kid kids child children mom dad teacher class
+    school homework worksheet""".split()
+)
+_NO_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story form: `pattern` matches the whole problem (after `reader.clean`'s respelling, before the other
+    question forms), `value` computes the answer from the match, and the text outside the named key groups
+    may hold only `words` and `_COMMON` words."""
+
+    pattern: str
+    words: frozenset[str]
+    value: Callable[[re.Match], sympy.Expr]
+    kind: str
+    also: str = r"(?!)"  # phrases with numbers a story may hold besides its key groups (a clock time, `0-9`)
+
+    def read(self, match: re.Match) -> str:
+        told = re.sub(self.also, " ", _outside_key_groups(match), flags=re.I)
+        if _NO_NUMBER.search(told):
+            return match.group(0)  # another number in the story: not this form's
+        unknown = [w for w in re.findall(r"[a-z']+", told.lower()) if w not in self.words and w not in _COMMON]
+        if unknown:
+            return match.group(0)  # left as it was: the other readers meet the same words
+        return f" ({sympy.latex(self.value(match))}) "
+
+
+def _outside_key_groups(match: re.Match) -> str:
+    """The match's text with every group whose name starts with `k_` cut out."""
+    spans = sorted(match.span(name) for name in match.re.groupindex if name.startswith("k_") and match.start(name) >= 0)
+    text, at = [], match.start()
+    for start, end in spans:
+        if start >= at:
+            text.append(match.string[at:start])
+            at = end
+    text.append(match.string[at : match.end()])
+    return " ".join(text)
+
+
+_WHOLE = r"^\s*{}\s*[?.!]*\s*$"
+_UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years)"
+
+# ---- two things that repeat: when do they coincide again (the least common multiple) ----------------------
+
+_CLOCK = r"(?:\d{1,2}\s*:\s*\d{2}(?:\s*(?:am|pm|a\.m\.|p\.m\.))?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|noon|midnight)"
+
+
+def _together_again(m: re.Match) -> sympy.Expr:
+    first_unit, second_unit, asked = (m[name].lower() if m[name] else None for name in ("k_unit1", "k_unit2", "k_asked"))
+    if (first_unit or second_unit) != second_unit or (asked or second_unit) != second_unit:
+        raise NotReadable("periods in different units, or an answer in another unit")
+    a, b = int(m["k_a"]), int(m["k_b"])
+    if a == 0 or b == 0:
+        raise IllPosed("Something that repeats every 0 minutes never waits, so this has no answer.")
+    return sympy.Integer(math.lcm(a, b))
+
+
+_SCHEDULE = _WHOLE.format(
+    rf".*?\bevery\s+(?P<k_a>\d{{1,5}})\s*(?P<k_unit1>{_UNIT})?\b.*?(?:\bevery\s+)?(?P<k_b>\d{{1,5}})\s*(?P<k_unit2>{_UNIT})\b"
+    rf".*?(?:in\s+|after\s+)?how\s+(?:many\s+(?P<k_asked>{_UNIT})|long)\b.*?\b(?:again|next)\b.*?")
+# `one bus`, `two bells`, `One gets back`: the number words `reader.clean` wrote as digits, not a duration.
+_ONE_OR_TWO = r"\b[12]\s+(?!(?:second|minute|hour|day|week|month|year)s?\b)(?=[a-z])"
+_SCHEDULE_WORDS = frozenset(
+    """another other one first second both each bus buses train trains bell bells ring rings ringing rang light lights
+    flash flashes flashing blink blinks blinking beep beeps beeping alarm alarms go goes going went off leave
+    leaves leaving left depart departs departing arrive arrives arriving come comes back return returns get gets
+    stop stops station terminal stations same time together again next until till will it be take takes just
+    right now both also route line a b does do they'll theyll ll at in every""".split()
+)
+
+# ---- choices made one from each group: outfits, meals (the product rule) --------------------------------
+
+_COUNTED = r"(?:pairs?\s+of\s+|kinds?\s+of\s+|types?\s+of\s+|flavou?rs?\s+of\s+|different\s+|choices\s+of\s+)?[a-z]+"
+_CHOICE_NOUNS = r"(?:outfits|meals|lunches|dinners|breakfasts|combinations|combos|choices|sandwiches|pizzas|sundaes|cones|plates|menus|options)"
+
+
+def _product_rule(m: re.Match) -> sympy.Expr:
+    groups = re.sub(r"\b1\s+of\s+", " ", m["k_groups"], flags=re.I)
+    counts = [int(n) for n in re.findall(rf"(\d{{1,4}})\s+{_COUNTED}", groups, flags=re.I)]
+    if len(counts) < 2:
+        raise NotReadable("one group of choices")
+    named = re.findall(r"\b1\s+(?!of\s+each|from\s+each)[a-z]+", m["k_each"] or "", flags=re.I)
+    if named and len(named) != len(counts):
+        raise NotReadable("choices from only some of the groups")
+    product = sympy.Integer(1)
+    for count in counts:
+        product *= count
+    return product
+
+
+_GROUP = rf"(?:1\s+of\s+)?\d{{1,4}}\s+{_COUNTED}"
+_GROUPS = rf"(?P<k_groups>{_GROUP}(?:\s*,\s*(?:and\s+)?{_GROUP}|\s+and\s+{_GROUP}){{1,4}})"
+_ONE_OF_EACH = r"(?:1\s+of\s+each|1\s+from\s+each(?:\s+(?:group|category))?|1\s+[a-z]+(?:\s+of\s+[a-z]+)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+_ONE_OF_EACH += r"1\s+[a-z]+(?:\s+of\s+[a-z]+)?(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)1\s+[a-z]+(?:\s+of\s+[a-z]+)?)*)"
+_PRODUCT_RULE = [
+    _WHOLE.format(rf".*?{_GROUPS}.*?\bhow\s+many\s+(?:different\s+|possible\s+|unique\s+|distinct\s+)*{_CHOICE_NOUNS}\b"
+                  rf"(?P<k_each>(?:.*?\b{_ONE_OF_EACH})?).*?"),
+    _WHOLE.format(rf".*?\bhow\s+many\s+(?:different\s+|possible\s+|unique\s+|distinct\s+)*{_CHOICE_NOUNS}\b.*?{_GROUPS}"
+                  rf"(?P<k_each>(?:.*?\b{_ONE_OF_EACH})?).*?"),
+]
+_PRODUCT_WORDS = frozenset(
+    """i have has had got gets get pick picks choose chooses select selects make makes put can could there
+    menu cafe restaurant shop store school lunch dinner breakfast meal outfit outfits meals lunches dinners
+    different possible unique distinct consists consist made each every item items one with choice choices
+    wear wears wearing closet drawer owns own offers offer sells serves includes include if a an is are
+    combination combinations options option be create creates up from counter together in""".split()
+)
+
+# ---- codes, pins and plates: letters and digits, with or without repeats --------------------------------
+
+_REPEATS_ALLOWED = (r"(?P<k_allowed>(?:repeats|repetition|repetitions|repeating)\s+(?:are\s+|is\s+)?allowed|(?:digits|letters|numbers|"
+                    r"symbols|characters)\s+(?:can|may)\s+(?:be\s+)?repeat(?:ed)?|(?:can|may)\s+(?:be\s+)?repeat(?:ed)?|with\s+repe"
+                    r"(?:ats|tition)(?:\s+allowed)?)")
+_NO_REPEATS = (r"(?P<k_forbidden>no\s+repeats?|no\s+(?:digit|letter|number)s?\s+(?:is\s+|are\s+|can\s+be\s+)?repeated|without\s+"
+               r"(?:repetition|repeats|repeating)|(?:digits|letters|numbers)\s+(?:cannot|can\s*'?\s*t|can\s+not|may\s+not)\s+(?:be\s+)?"
+               r"repeat(?:ed)?|all\s+different|(?:no|none)\s+(?:of\s+the\s+)?(?:digits|letters)\s+(?:repeat|repeated)|"
+               r"(?:digits|letters)\s+(?:are\s+)?all\s+different)")
+_CODE_SHAPE = (r"(?P<k_shape>(?:(?P<letters>\d)\s*-?\s*letters?(?:\s+(?:followed\s+by|then|and)\s+(?P<digits_after>\d)\s*-?\s*"
+               r"digits?)?|(?P<digits>\d)\s*-?\s*digits?(?:\s+(?:followed\s+by|then|and)\s+(?P<letters_after>\d)\s*-?\s*letters?)?))")
+_RANGES = r"\b0\s*(?:-|to|through|thru)\s*9\b|\ba\s*(?:-|to|through|thru)\s*z\b"
+_CODES = _WHOLE.format(rf".*?{_CODE_SHAPE}.*?(?:{_REPEATS_ALLOWED}|{_NO_REPEATS}).*?")
+_CODE_WORDS = frozenset(
+    """code codes pin pins password passwords passcode passcodes lock locks combination combinations license licence
+    plate plates number numbers possible different how many each digit digits letter letters can be is are has
+    have use uses using make made you we i allowed if there from any followed then one character characters
+    long of the with state new""".split()
+)
+
+
+def _codes(m: re.Match) -> sympy.Expr:
+    letters = int(m["letters"] or m["letters_after"] or 0)
+    digits = int(m["digits"] or m["digits_after"] or 0)
+    if not 1 <= letters + digits <= 12:
+        raise NotReadable("a code of no symbols, or of very many")
+    if m["k_allowed"]:
+        return sympy.Integer(26**letters * 10**digits)
+    if letters > 26 or digits > 10:
+        raise IllPosed("There are not enough different symbols for a code that long, so this has no answer.")
+    return sympy.Integer(math.perm(26, letters) * math.perm(10, digits))
+
+
+# ---- two cards from one deck ----------------------------------------------------------------------------
+
+_CARD_KINDS = {"aces": 4, "kings": 4, "queens": 4, "jacks": 4, "hearts": 13, "spades": 13, "diamonds": 13, "clubs": 13,
+               "red": 26, "black": 26, "face": 12}
+_BOTH = (r"(?P<k_both>both\s+(?:cards\s+)?(?:are|r|will\s+be)\s+(?:an?\s+)?(?P<kind>aces|kings|queens|jacks|hearts|spades|diamonds|"
+         r"clubs|red|black|face)(?:\s+cards)?|(?:they\s+are\s+|theyre\s+|they're\s+)?(?:both|2)\s+(?P<kind2>aces|kings|queens|jacks|"
+         r"hearts|spades|diamonds|clubs|red\s+cards|black\s+cards|face\s+cards))")
+_CARD_REPLACEMENT = (r"(?P<k_replacement>without\s+(?:replacement|replacing|putting\s+(?:the\s+first\s+(?:one\s+|1\s+|card\s+)?|it\s+)?"
+                     r"back|returning\s+(?:the\s+first\s+(?:one\s+|1\s+|card\s+)?|it\s+)?)|with\s+replacement|no\s+replacement|"
+                     r"(?:putting|put)\s+(?:the\s+first\s+(?:one\s+|1\s+|card\s+)?|it\s+)back(?:\s+in)?(?:\s+(?:before|between)\s+[a-z]+)?)")
+_TWO_CARDS = _WHOLE.format(rf".*?(?P<k_draw>\b2\s+cards\b).*?{_CARD_REPLACEMENT}.*?{_BOTH}.*?")
+_CARD_WORDS = frozenset(
+    """cards card are is drawn drawing draw draws picked pick picks dealt deal chosen pulled pull taken take
+    random at from standard regular normal ordinary shuffled well full deck of playing probability what whats
+    the that both first one second p prob you i we if out after""".split()
+)
+
+
+def _two_cards(m: re.Match) -> sympy.Expr:
+    kind = (m["kind"] or m["kind2"]).split()[0].lower()
+    good = _CARD_KINDS[kind]
+    replaced = not m["k_replacement"].lower().startswith(("without", "no "))
+    if replaced:
+        return sympy.Rational(good, 52) ** 2
+    return sympy.Rational(good * (good - 1), 52 * 51)
+
+
+# ---- a spinner of equal parts numbered 1 to n -------------------------------------------------------------
+
+_SPINNER_EVENT = (r"(?:an?\s+)?(?:(?:even|odd|prime|composite)(?:\s+number)?|(?:number\s+)?(?:greater|more|bigger|larger|less|"
+                  r"smaller|fewer)\s+than\s+\d{1,3}|\d{1,3})")
+_SPINNER = _WHOLE.format(
+    rf".*?\bspinner\b.*?(?P<k_parts>\b(?P<n>\d{{1,3}})\s+(?:equal|equally\s+sized|same\s+size|congruent)\s+(?:parts|sections|"
+    rf"sectors|regions|spaces|slices|pieces)\b.*?\bnumbered\s+1\s*(?:-|to|through|thru)\s*(?P<top>\d{{1,3}})).*?(?:probability|"
+    rf"\bp\b)\s*(?:\(|of|that|it|lands|landing|on|\s)*(?P<k_event>(?P<not>not\s+)?{_SPINNER_EVENT}(?:\s*,?\s*or\s+"
+    rf"{_SPINNER_EVENT})*)\s*\)?.*?")
+_SPINNER_WORDS = frozenset(
+    """spinner has have with is are equal parts sections sectors regions numbered spin spins spinning spun land lands
+    landing on it the a an what whats probability p that of once you i we if""".split()
+)
+
+
+def _spinner(m: re.Match) -> sympy.Expr:
+    n = int(m["n"])
+    if int(m["top"]) != n or n < 2:
+        raise NotReadable("a spinner whose parts and numbers disagree")
+    faces = set(range(1, n + 1))
+    hits: set[int] = set()
+    for event in re.findall(_SPINNER_EVENT, m["k_event"], flags=re.I):
+        event = " ".join(event.lower().split()).removeprefix("a ").removeprefix("an ")
+        number = re.search(r"\d+", event)
+        if "even" in event:
+            hits |= {f for f in faces if f % 2 == 0}
+        elif "odd" in event:
+            hits |= {f for f in faces if f % 2}
+        elif "prime" in event:
+            hits |= {f for f in faces if sympy.isprime(f)}
+        elif "composite" in event:
+            hits |= {f for f in faces if f > 1 and not sympy.isprime(f)}
+        elif re.search(r"greater|more|bigger|larger", event):
+            hits |= {f for f in faces if f > int(number.group())}
+        elif re.search(r"less|smaller|fewer", event):
+            hits |= {f for f in faces if f < int(number.group())}
+        else:
+            hits |= {int(number.group())} & faces
+    if m["not"]:
+        hits = faces - hits
+    return sympy.Rational(len(hits), n)
+
+
+STORIES = [
+    Story(_SCHEDULE, _SCHEDULE_WORDS, _together_again, "lcm", also=rf"{_CLOCK}|{_ONE_OR_TWO}"),
+    *(Story(pattern, _PRODUCT_WORDS, _product_rule, "counting", also=r"\b1\s+(?:of|from)\s+each\b")
+      for pattern in _PRODUCT_RULE),
+    Story(_CODES, _CODE_WORDS, _codes, "counting", also=_RANGES),
+    Story(_TWO_CARDS, _CARD_WORDS, _two_cards, "probability", also=r"\b52\s*-?\s*cards?\b"),
+    Story(_SPINNER, _SPINNER_WORDS, _spinner, "probability"),
+]
+REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
