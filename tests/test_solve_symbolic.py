@@ -487,9 +487,17 @@ COMPUTED = [
      [sympy.Rational(4, 8)]),
     ("spinner has 8 equal sections numbered 1-8. chance of landing on an even number or a 3?", "probability",
      [sympy.Rational(5, 8)]),
+    # --- one square root of the unknown: squared, and the roots that do not check dropped -------------------
+    ("how do i solve sqrt(x + 5) = x - 1", "equation", [4]),  # squaring also gives -1, where x - 1 < 0
+    ("solve sqrt(x) + 2 = x", "equation", [4]),
+    ("solve x = sqrt(6 - x)", "equation", [2]),
+    ("solve sqrt(x) = x", "equation", [0, 1]),
+    ("solve sqrt(3x) = 2x - 1", "equation", [(7 + sympy.sqrt(33)) / 8]),
 ]
 
 NOT_COMPUTED = [
+    "solve sqrt(x+1) + sqrt(x) = 3",
+    "solve sqrt(x - 3) = sqrt(x)",
     # --- a story with a word or number its form does not read ----------------------------------------------
     "i have 8 shirts and 5 pants. how many outfits if 2 of the shirts cant be worn with the pants",
     "i have 8 shirts, 5 pants and 3 hats. how many outfits of one shirt and one pair of pants",
@@ -675,6 +683,8 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("solve sqrt(x) = -3", "The equation $\\sqrt(x) = -3$ has no solution: squaring gives only roots that do not check"),
+    ("solve sqrt(x + 1) = x - 5 - x", "The equation $\\sqrt(x + 1) = x - 5 - x$ has no solution"),
     # --- division by zero -------------------------------------------------------------------------------
     ("divide 5 by zero", "This problem divides by zero, so it has no answer."),
     ("7/0", "This problem divides by zero, so it has no answer."),

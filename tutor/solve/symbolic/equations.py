@@ -23,6 +23,8 @@ def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, 
     if (lhs - rhs).has(sympy.Pow) and any(p.exp.has(x) for p in (lhs - rhs).atoms(sympy.Pow)):
         left, right = _exponents(lhs, rhs, x)
         return solve_one(equation, left, right, x, reals)
+    if _square_roots(lhs - rhs, x):
+        return _radical(equation, lhs - rhs, x)
     numerator, denominator = sympy.fraction(sympy.together(lhs - rhs))
     try:
         poly = sympy.Poly(sympy.expand(numerator), x)
@@ -47,6 +49,42 @@ def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, 
     elif reals != "complex" and len(real) != len(roots):
         raise NotReadable("non-real roots, and the problem does not say whether they count")
     return sorted(roots, key=lambda r: (float(sympy.re(r)), float(sympy.im(r))))
+
+
+def _square_roots(expression: sympy.Expr, x: sympy.Symbol) -> set[sympy.Expr]:
+    return {p for p in expression.atoms(sympy.Pow) if p.exp == sympy.Rational(1, 2) and p.base.has(x)}
+
+
+def _radical(equation: str, difference: sympy.Expr, x: sympy.Symbol) -> list[sympy.Expr]:
+    """`sqrt(x + 5) = x - 1`: one square root of a polynomial, isolated (a sqrt(B) + C = 0) and squared; a
+    candidate is kept only where -C / a >= 0 there (the square root's value is never negative), so the roots
+    that squaring added are dropped. Real roots only, ascending."""
+    (root,) = _square_roots(difference, x) if len(_square_roots(difference, x)) == 1 else (None,)
+    if root is None:
+        raise NotReadable("more than one square root of the unknown")
+    r = sympy.Dummy("r")  # xreplace, not subs: subs would also rewrite x itself as sqrt(x)^2
+    expanded = sympy.expand(sympy.expand(difference).xreplace({root: r}))
+    if not expanded.is_polynomial(r) or sympy.degree(expanded, r) != 1:
+        raise NotReadable("a square root that cannot be isolated")
+    a, c = expanded.coeff(r, 1), expanded.coeff(r, 0)
+    if a.has(x) or a == 0 or c.has(r) or not (c.is_polynomial(x) and root.base.is_polynomial(x)):
+        raise NotReadable("a square root that cannot be isolated")
+    isolated = -c / a  # sqrt(B) = isolated
+    poly = sympy.Poly(sympy.expand(root.base - isolated**2), x)
+    shown = _shown(equation)
+    if poly.is_zero:
+        raise NotReadable("a radical equation that holds wherever its side is not negative")
+    if poly.degree() == 0:
+        raise IllPosed(f"The equation {shown} has no solution.")
+    if poly.degree() > MAX_DEGREE or (poly.degree() > 1 and not poly.domain.is_QQ and not poly.domain.is_ZZ):
+        raise NotReadable("an equation of high degree or with irrational coefficients")
+    candidates = [r for r in _roots(poly) if r.is_real]
+    roots = [r for r in candidates if sympy.simplify(isolated.subs(x, r)).is_nonnegative]
+    if any(sympy.simplify(isolated.subs(x, r)).is_nonnegative is None for r in candidates):
+        raise NotReadable("a candidate root whose check could not be decided")
+    if not roots:
+        raise IllPosed(f"The equation {shown} has no solution: squaring gives only roots that do not check.")
+    return sorted(roots, key=float)
 
 
 def _exponents(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr]:
