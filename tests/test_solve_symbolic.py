@@ -493,9 +493,18 @@ COMPUTED = [
     ("solve x = sqrt(6 - x)", "equation", [2]),
     ("solve sqrt(x) = x", "equation", [0, 1]),
     ("solve sqrt(3x) = 2x - 1", "equation", [(7 + sympy.sqrt(33)) / 8]),
+    # --- limits of rational functions, two-sided and finite -------------------------------------------------
+    ("lim as x -> 2 of (x^2 - 4)/(x - 2)", "limit", [4]),
+    ("lim x->3 (x^2 - 9)/(x - 3) = ?", "limit", [6]),
+    ("limit of (x^2-9)/(x-3) as x approaches 3", "limit", [6]),
+    ("find the limit as x approaches 2 of (x^3 - 8)/(x - 2)", "limit", [12]),
+    ("$\\lim_{x \\to 1} \\frac{x^2 - 1}{x - 1}$", "limit", [2]),
 ]
 
 NOT_COMPUTED = [
+    "lim x->0 1/x",
+    "lim x->0 1/x^2",
+    "lim x->0 sin(x)/x",
     "solve sqrt(x+1) + sqrt(x) = 3",
     "solve sqrt(x - 3) = sqrt(x)",
     # --- a story with a word or number its form does not read ----------------------------------------------

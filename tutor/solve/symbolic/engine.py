@@ -37,7 +37,7 @@ _PLAIN = re.compile(r"[-\d., ()]+")
 _PHRASE_KINDS = ("mod", "gcd", "lcm", "log", "percent", "statistics", "points", "sequence", "trig", "pythagoras",
                  "geometry", "function", "probability", "counting", "divisors", "primes", "bases", "multiples",
                 "sum", "angles", "vectors", "period", "units", "line", "quadratic", "digits", "complex", "money", "decimal", "as_percent", "motion", "proportion",
-                "consecutive", "numbers", "coefficient", "ratio", "derivative")
+                "consecutive", "numbers", "coefficient", "ratio", "derivative", "limit")
 
 
 @dataclass

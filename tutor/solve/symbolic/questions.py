@@ -42,7 +42,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 QUESTION_WORDS = frozenset(
     """mean average arithmetic median mode range data set list following scores slope line through passing
     containing joining connecting between points point segment endpoints with from midpoint distance derivative
-    differentiate respect goes passes""".split()
+    differentiate respect goes passes limit""".split()
 )
 _PLAIN_NUMBER = re.compile(SIGNED_NUMBER)
 _DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
@@ -274,6 +274,12 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
      None),
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
+    # `lim x->3 ...`, `\lim_{x \to 3}`, `the limit of ... as x approaches 3`: respelled `limit at x = 3 of ...`
+    (rf"\\lim\s*_\s*\{{\s*([a-z])\s*(?:\\to|\\rightarrow|->|→)\s*({SIGNED_NUMBER})\s*\}}\s*", r" limit at \1 = \2 of ", None),
+    (rf"\b(?:the\s+)?lim(?:it)?\s*(?:of\s+)?(?:as\s+)?([a-z])\s*(?:->|→|\\to|approaches|goes\s+to|tends\s+to)\s*({SIGNED_NUMBER})\s*"
+     r"(?:,\s*)?(?:of\s+)?", r" limit at \1 = \2 of ", None),
+    (rf"\b(?:the\s+)?limit\s+of\s+(.+?)\s*,?\s+as\s+([a-z])\s*(?:->|→|\\to|approaches|goes\s+to|tends\s+to)\s*({SIGNED_NUMBER})"
+     rf"{OPERAND_ENDS}", r" limit at \2 = \3 of \1 ", None),
     (r"(?<![A-Za-z\\])([fgh])\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*\(", r"\1\\prime(", None),  # f'(2): a derivative's value
     (r"(?<![A-Za-z\\])([fgh])\s*\^\s*\{?\s*-\s*1\s*\}?\s*\(", r"\1\\inverse(", None),  # f^-1(3): the inverse's value
 ]
@@ -414,6 +420,28 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
             segment.answer = ("derivative", [slope])
             s[i:stop] = [segment]
         reading.kinds.append("derivative")
+        return
+
+
+def limit(reading: Reading, evaluate: Evaluate) -> None:
+    """`limit at x = 3 of (x^2 - 9)/(x - 3)` (as `reader.clean` respells `lim x->3 ...`): a rational function's
+    two-sided limit at a number, where both sides agree on a finite value."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not words_at(s, i, "limit"):
+            continue
+        at = re.fullmatch(rf"\s*([a-z])\s*=\s*({SIGNED_NUMBER})\s*", s[i + 2].text) if is_math(s, i + 2) else None
+        if not (words_at(s, i + 1, "at") and at and words_at(s, i + 3, "of") and is_math(s, i + 4)):
+            raise NotReadable("a limit not written as `lim x -> a` of one expression")
+        x, point = sympy.Symbol(at.group(1)), _number(at.group(2))
+        expression = evaluate(s[i + 4].text)
+        if not expression.free_symbols <= {x} or not expression.is_rational_function(x):
+            raise NotReadable("a limit of other than a rational function of its variable")
+        left, right = (sympy.limit(expression, x, point, direction) for direction in ("-", "+"))
+        if left != right or not left.is_finite:
+            raise NotReadable("a one-sided or infinite limit")
+        s[i : i + 5] = [Segment("math", _math(left), computed=True)]
+        reading.kinds.append("limit")
         return
 
 

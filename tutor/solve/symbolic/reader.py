@@ -45,6 +45,7 @@ from tutor.solve.symbolic.questions import (
     CHOICE_WORDS,
     QUESTION_WORDS,
     derivative,
+    limit,
     function_value,
     points,
     rewrite,
@@ -321,6 +322,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     statistics(reading)
     points(reading, evaluate)
     derivative(reading, evaluate)
+    limit(reading, evaluate)
     word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
     return reading
