@@ -480,6 +480,8 @@ COMPUTED = [
     ("A lock code is 4 digits using 0-9 with no digit repeated. How many codes are possible?", "counting",
      [10 * 9 * 8 * 7]),
     ("how many 3 letter codes can you make from A-Z if letters can repeat", "counting", [26**3]),
+    ("Determine the number of ways to arrange the letters of the word COMBINATION.", "counting",
+     [sympy.factorial(11) / 8]),  # not respelled as the story word `combinations`
     ("two cards are drawn from a regular deck without putting the first one back. whats the chance both are aces",
      "probability", [sympy.Rational(4 * 3, 52 * 51)]),
     ("two cards are drawn with replacement. probability both are red", "probability", [sympy.Rational(1, 4)]),
@@ -835,6 +837,7 @@ def test_no_wrong_claim_on_generated_problems_in_any_wording():
 @pytest.mark.parametrize("typed, meant", [("probabilty", "probability"), ("solutoins", "solutions"),
                                           ("mlies", "miles"), ("voluume", "volume"), ("rectnagular", "rectangular"),
                                           ("orange", "orange"), ("price", "price"), ("multiply", "multiply"),
+                                          ("PROBABILTY", "PROBABILTY"), ("COMBINATION", "COMBINATION"),
                                           (r"\begin{pmatrix}", r"\begin{pmatrix}")])
 def test_typos_in_known_words_are_corrected_and_real_words_are_left_alone(typed, meant):
     from tutor.solve.symbolic.spelling import correct

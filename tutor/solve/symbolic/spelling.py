@@ -7,7 +7,8 @@ nine letters up, and below seven letters only a swap or a doubled letter (`mlies
 is often one edit from another (`orange` and `range`, `price` and `prime`, `multiply` and `multiple`). The known words are
 the reader's own: its filler and phrase words and the words of its question patterns, so a correction can only
 turn a word the reader would have refused into one it reads; whatever the corrected problem then says must
-still be read whole, like any other. A command (`\\begin{pmatrix}`) is never touched.
+still be read whole, like any other. A word in capitals (the word whose letters are arranged) and a command
+(`\\begin{pmatrix}`) are never touched.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def correct(text: str) -> str:
 
     def fix(match: re.Match) -> str:
         word = match.group()
-        if word.lower() in known:
+        if word.lower() in known or word.isupper():  # `BANANA`, `MISSISSIPPI`: a word to count letters of
             return word
         candidates = _one_edit(word.lower(), len(word)) & known
         return candidates.pop() if len(candidates) == 1 else word
@@ -39,10 +40,10 @@ def correct(text: str) -> str:
 @functools.cache
 def vocabulary() -> frozenset[str]:
     """Every word the reader reads: filler, phrase and question words, and the words in its patterns."""
-    from tutor.solve.symbolic import algebra, questions, reader  # the reader imports this module
+    from tutor.solve.symbolic import algebra, questions, reader, stories  # the reader imports this module
 
     words = set(reader.FILLER | reader.PHRASE_WORDS | questions.QUESTION_WORDS | questions.CHOICE_WORDS
-                | algebra.ALGEBRA_WORDS)
+                | algebra.ALGEBRA_WORDS | stories.WORDS)
     patterns = [pattern for pattern, _ in reader._REWRITES] + [pattern for pattern, _, _ in questions._REWRITES]
     for pattern in patterns:
         text = re.sub(r"\\\\[a-zA-Z]+|\\[a-zA-Z]|\?P<\w+>", " ", pattern)  # TeX commands, regex escapes, group names

@@ -247,3 +247,4 @@ STORIES = [
     Story(_SPINNER, _SPINNER_WORDS, _spinner, "probability"),
 ]
 REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
+WORDS = frozenset(_COMMON.union(*(story.words for story in STORIES)))  # for `spelling`: words a story reads
