@@ -501,6 +501,13 @@ COMPUTED = [
     ("limit of (x^2-9)/(x-3) as x approaches 3", "limit", [6]),
     ("find the limit as x approaches 2 of (x^3 - 8)/(x - 2)", "limit", [12]),
     ("$\\lim_{x \\to 1} \\frac{x^2 - 1}{x - 1}$", "limit", [2]),
+    # --- series: sums of the first n terms asked after the terms, infinite geometric sums ----------------------
+    ("whats the sum of the infinite geometric series 12 + 4 + 4/3 + ...", "sequence", [18]),
+    ("infinite geometric series 8 + 4 + 2 + 1 + ... what is the sum", "sequence", [16]),
+    ("Find the sum of the infinite geometric series 1/2, 1/4, 1/8, ...", "sequence", [1]),
+    ("geometric series 5 + 10 + 20 + 40 + ... , sum of the first 8 terms?", "sequence", [5 * (2**8 - 1)]),
+    ("3, 7, 11, 15, ... whats the total if i add the first 20 terms", "sequence", [20 * (3 + 79) // 2]),
+    ("The geometric sequence 3, 6, 12, ... : what do its first 6 terms add up to?", "sequence", [3 * (2**6 - 1)]),
 ]
 
 NOT_COMPUTED = [
@@ -694,6 +701,7 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("sum of the infinite geometric series 1 + 2 + 4 + ...", "This series does not converge"),
     ("solve sqrt(x) = -3", "The equation $\\sqrt(x) = -3$ has no solution: squaring gives only roots that do not check"),
     ("solve sqrt(x + 1) = x - 5 - x", "The equation $\\sqrt(x + 1) = x - 5 - x$ has no solution"),
     # --- division by zero -------------------------------------------------------------------------------

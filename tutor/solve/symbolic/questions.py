@@ -60,11 +60,14 @@ def _math(value: sympy.Expr) -> str:
 # ---- text level ------------------------------------------------------------------------------------------
 
 def _sequence_term(match: re.Match) -> str:
-    """The n-th term (or, with `sum` in the match, the sum of the first n terms) of a listed arithmetic or
-    geometric sequence; a sequence not named either is the one its terms keep (a difference or a ratio)."""
-    index, kind, listed = int(match["index"]), (match["kind"] or "").lower(), match["terms"]
-    terms = [_number(t) for t in re.findall(SIGNED_NUMBER, listed)]
-    if index < 1 or len(terms) < 3 or index > 10_000:
+    """The n-th term (or, with `sum` in the match, the sum of the first n terms; with `infinite`, the sum of all
+    of them) of a listed arithmetic or geometric sequence; a sequence not named either is the one its terms keep
+    (a difference or a ratio)."""
+    groups = match.groupdict()
+    infinite = bool(groups.get("infinite"))
+    index, kind = (0 if infinite else int(groups["index"])), (groups.get("kind") or "").lower()
+    terms = [sympy.Rational(re.sub(r"\s+", "", t)) for t in re.findall(_TERM, match["terms"])]
+    if len(terms) < 3 or (not infinite and not 1 <= index <= 10_000):
         raise NotReadable("a sequence term needs its place (1st, 2nd, ...) and three terms")
     steps = {b - a for a, b in zip(terms, terms[1:])}
     ratios = {b / a for a, b in zip(terms, terms[1:])} if 0 not in terms else set()
@@ -72,15 +75,36 @@ def _sequence_term(match: re.Match) -> str:
         raise NotReadable("three terms and no kind named: `2, 4, 8` could go on many ways")
     if not kind:
         kind = "arithmetic" if len(steps) == 1 else "geometric" if len(ratios) == 1 else ""
+    if infinite:
+        if kind != "geometric" or len(ratios) != 1:
+            raise NotReadable("an infinite sum of other than a geometric series")
+        ratio = ratios.pop()
+        if abs(ratio) >= 1:
+            raise IllPosed("This series does not converge (its ratio is not between -1 and 1), so it has no sum.")
+        return _math(terms[0] / (1 - ratio))
     if kind == "arithmetic" and len(steps) == 1:
         step = steps.pop()
         nth = terms[0] + (index - 1) * step
-        return _math((terms[0] + nth) * index / 2 if match["sum"] else nth)
+        return _math((terms[0] + nth) * index / 2 if groups.get("sum") else nth)
     if kind == "geometric" and len(ratios) == 1 and index <= 200:
         ratio = ratios.pop()
         total = index * terms[0] if ratio == 1 else terms[0] * (1 - ratio**index) / (1 - ratio)
-        return _math(total if match["sum"] else terms[0] * ratio ** (index - 1))
+        return _math(total if groups.get("sum") else terms[0] * ratio ** (index - 1))
     raise NotReadable("the listed terms do not keep one difference or ratio (or the term is too far out)")
+
+
+def _sequence_term_sum(match: re.Match) -> str:
+    """`_sequence_term` for a sum asked after the terms (the place is in one of three groups)."""
+    index = match["index"] or match["index2"] or match["index3"]
+    groups = {"index": index, "kind": match["kind"], "terms": match["terms"], "sum": "sum"}
+    return _sequence_term(_Groups(groups))
+
+
+class _Groups(dict):
+    """A dict that answers `match[name]` and `groupdict()` like a regex match."""
+
+    def groupdict(self) -> dict:
+        return dict(self)
 
 
 def _trig_degrees(match: re.Match) -> str:
@@ -109,7 +133,12 @@ def _hypotenuse(match: re.Match) -> str:
     return _math(sympy.sqrt(a**2 + b**2))
 
 
-_LIST = rf"{SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{2,}}(?:\s*,\s*(?:\.\s*\.\s*\.|…|\\[lc]?dots\b))?"
+_TERM = rf"{SIGNED_NUMBER}(?:\s*/\s*\d+)?"
+_DOTS = r"(?:\.\s*\.\s*\.|…|\\[lc]?dots\b|\.(?=\s))"  # the last: `...` before more words, as `reader` respells it
+_LIST = rf"{_TERM}(?:\s*,\s*{_TERM}){{2,}}(?:\s*,\s*{_DOTS})?"
+_SERIES = rf"{_TERM}(?:\s*\+\s*{_TERM}){{2,}}\s*\+\s*{_DOTS}"  # `5 + 10 + 20 + ...`: a series' terms
+_NAMED_SEQUENCE = r"(?:(?:the\s+)?(?:(?P<kind>arithmetic|geometric)\s+)?(?:sequence|progression|series)\s*:?\s*)?"
+_FIRST_TERMS = r"(?:the|its)\s+first\s+(?P<index>\d+)\s+terms"
 _LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({SIGNED_NUMBER})\s+and\s+({SIGNED_NUMBER})"
 _ASK_LENGTH = r"\s*[.,]?\s*(?:what\s+is|find|how\s+long\s+is)\s+(?:the\s+)?(?:length\s+of\s+)?(?:the\s+|its\s+)?"
 _HYPOTENUSE_GIVEN = rf"hypotenuse\s+(?:of\s+(?:length\s+)?)?({SIGNED_NUMBER})"
@@ -244,7 +273,17 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (rf"\b(?:the\s+)?(?P<index>\d+)\s*(?:st|nd|rd|th)\s+term\s+(?:of|in)\s+(?:the\s+)?(?:(?P<kind>arithmetic|geometric)\s+)?"
      rf"(?:(?:sequence|progression)\s*:?\s*)?(?P<sum>)(?P<terms>{_LIST})", _sequence_term, "sequence"),
     (rf"\b(?:the\s+)?(?P<sum>sum)\s+of\s+the\s+first\s+(?P<index>\d+)\s+terms\s+(?:of|in)\s+(?:the\s+)?(?:(?P<kind>arithmetic|"
-     rf"geometric)\s+)?(?:(?:sequence|progression|series)\s*:?\s*)?(?P<terms>{_LIST})", _sequence_term, "sequence"),
+     rf"geometric)\s+)?(?:(?:sequence|progression|series)\s*:?\s*)?(?P<terms>{_SERIES}|{_LIST})", _sequence_term, "sequence"),
+    # the terms first, then the question: `3, 7, 11, 15, ... whats the total if i add the first 20 terms`
+    (rf"(?<![\w.]){_NAMED_SEQUENCE}(?P<terms>{_SERIES}|{_LIST})\s*[,:.?]*\s*(?:keeps\s+going\s*[,.]?\s*)?(?:(?:(?:what\s+is|whats|"
+     rf"find)\s+)?(?:the\s+)?(?P<sum>sum|total)\s+of\s+{_FIRST_TERMS}|(?:what\s+is|whats)\s+the\s+total\s+if\s+(?:i|you|we)\s+add\s+(?:up\s+)?"
+     rf"{_FIRST_TERMS.replace('index', 'index2')}|what\s+do\s+{_FIRST_TERMS.replace('index', 'index3')}\s+add\s+up\s+to)"
+     rf"{OPERAND_ENDS}", lambda m: _sequence_term_sum(m), "sequence"),
+    # `the infinite geometric series 12 + 4 + 4/3 + ...`, asked for its sum before or after
+    (rf"\b(?:(?:what\s+is|whats|find)\s+)?(?:the\s+)?sum\s+of\s+(?:the\s+)?(?P<infinite>infinite)\s+(?:(?P<kind>geometric)\s+)?"
+     rf"series\s*:?\s*(?P<terms>{_SERIES}|{_LIST}){OPERAND_ENDS}", _sequence_term, "sequence"),
+    (rf"\b(?:the\s+)?(?P<infinite>infinite)\s+(?:(?P<kind>geometric)\s+)?series\s*:?\s*(?P<terms>{_SERIES}|{_LIST})\s*[,:.?]*\s*"
+     rf"(?:(?:what\s+is|whats|find)\s+)?(?:the\s+|its\s+)?sum{OPERAND_ENDS}", _sequence_term, "sequence"),
     (rf"\b((?:mean|average|median|mode|range)(?:\s+(?:of|the|this|data|set|list|numbers|values|pls|please))*\s*:?\s*)"
      rf"((?:{SIGNED_NUMBER}\s+){{2,}}{SIGNED_NUMBER})(?=\s*$|\s*[?.!](?:\s|$))",
      lambda m: m.group(1) + ", ".join(m.group(2).split()), None),  # `mode of 2 4 4 5`: a list typed with spaces
