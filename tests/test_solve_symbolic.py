@@ -504,6 +504,14 @@ COMPUTED = [
     # --- series: sums of the first n terms asked after the terms, infinite geometric sums ----------------------
     ("whats the sum of the infinite geometric series 12 + 4 + 4/3 + ...", "sequence", [18]),
     ("infinite geometric series 8 + 4 + 2 + 1 + ... what is the sum", "sequence", [16]),
+    # --- talk around the problem: numbering, who asks, a guess to check ---------------------------------------
+    ("multiply out (3 + 2i)(1 - 4i) pls", "complex", [11 - 10 * sympy.I]),
+    ("Simplify $(3 + 2i)(1 - 4i)$ and write it as $a + bi$.", "complex", [11 - 10 * sympy.I]),
+    ("my homework says to multiply (3 + 2i)(4 - i), answer in standard form a + bi", "complex", [14 + 5 * sympy.I]),
+    ("Problem 7: find x when 2^(x+1) = 32.", "equation", [4]),
+    ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
+    ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
+    ("whats 15% of 80 again", "percent", [12]),
     ("Find the sum of the infinite geometric series 1/2, 1/4, 1/8, ...", "sequence", [1]),
     ("geometric series 5 + 10 + 20 + 40 + ... , sum of the first 8 terms?", "sequence", [5 * (2**8 - 1)]),
     ("3, 7, 11, 15, ... whats the total if i add the first 20 terms", "sequence", [20 * (3 + 79) // 2]),
@@ -511,6 +519,8 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "multiply (3 + 2i)(1 - 4i) by 2",
+    "3. 5 + 2",
     "lim x->0 1/x",
     "lim x->0 1/x^2",
     "lim x->0 sin(x)/x",

@@ -42,7 +42,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 QUESTION_WORDS = frozenset(
     """mean average arithmetic median mode range data set list following scores slope line through passing
     containing joining connecting between points point segment endpoints with from midpoint distance derivative
-    differentiate respect goes passes limit""".split()
+    differentiate respect goes passes limit test quiz exam grades""".split()
 )
 _PLAIN_NUMBER = re.compile(SIGNED_NUMBER)
 _DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
@@ -359,7 +359,8 @@ def _statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
     return counts[0][0]
 
 
-_STATISTIC_JOIN = frozenset("of the data set list numbers values scores following this pls please".split())
+_STATISTIC_JOIN = frozenset("of the data set list numbers values scores following this pls please test quiz exam grades "
+                            "my these".split())
 
 
 def statistics(reading: Reading) -> None:

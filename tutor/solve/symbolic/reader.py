@@ -91,7 +91,9 @@ _REWRITES = [
     (r"\bquick\s+q\b\s*:?", " "),
     (r"\.\.\.(?=\s+[A-Za-z])", " . "),  # `its 20% off... whats`: a pause, not a pattern to continue
     (r"\(\s*(?:no|without\s+a)\s+calculators?(?:\s+allowed)?(?:\s+lol)?\s*\)|\b(?:without|no)\s+(?:a\s+)?calculators?(?:\s+allowed)?\b", " "),
-    (r"\b(?:in|as)\s+(?:standard\s+form\s+)?a\s*\+\s*bi(?:\s+form)?\b|\banswer\s+in\s+standard\s+form\b", " "),
+    (r"\b(?:and\s+)?(?:(?:write|put|give|leave)\s+(?:it|the\s+answer|your\s+answer|the\s+result)\s+)?(?:in|as)\s+(?:the\s+)?"
+     r"(?:standard\s+form\s+|form\s+)?a\s*\+\s*bi(?:\s+form)?\b|\b(?:,\s*)?answer\s+in\s+standard\s+form(?:\s+a\s*\+\s*bi)?\b", " "),
+    (r"\bmultiply\s+(?:out\s+)?(?=\([^()]*\)\s*\([^()]*\)\s*(?:$|[.?!,]|\s+[a-z]))", " simplify "),  # `multiply (3 + 2i)(1 - 4i)`
     (r"\buse\s+the\s+remainder\s+theorem\s+to\b", " "),
     (r"\bthru\b", "through"),
     (r"\bppl\b", "people"),
@@ -99,7 +101,16 @@ _REWRITES = [
     (r"(?<=[A-Za-z0-9]\s)w(?=\s+[A-Za-z]{2,})", "with"),  # `circle w radius 5`
     (r"(?<=[A-Za-z0-9]\s)u(?=\s+[A-Za-z]{2,})", "you"),  # `if u roll`
     (r"(?<=[A-Za-z0-9]\s)r(?=\s+[A-Za-z]{2,})", "are"),  # `how many r there`
-    (r"\s*\b(?:real\s+quick|asap|in\s+a\s+rush|lol|fast)\s*[.!?]*\s*$", " "),  # talk after the question
+    (r"\s*\b(?:real\s+quick|asap|in\s+a\s+rush|lol|fast|again|for\s+me|thanks|thank\s+you|thx)\s*[.!?]*\s*$", " "),  # talk after the question
+    # a worksheet's numbering or heading: `#4)`, `Problem 7:`, `12. Solve ...`, `Directions:`
+    (r"^\s*(?:#\s*\d{1,3}\s*[).:]?|(?:problem|question|exercise|ex|q)\s*#?\s*\d{1,3}\s*[).:]|\d{1,3}\s*[).]\s+(?=[A-Za-z])|"
+     r"directions\s*:)\s*", " "),
+    # who asks, and a guess that is not part of the problem
+    (r"^\s*(?:(?:my|our|the)\s+(?:[a-z]+\s*'?\s*s\s+)?(?:homework|worksheet|teacher|book|textbook|assignment|quiz|test)\s+"
+     r"(?:says|asks|wants)\s+(?:me\s+|us\s+|him\s+|her\s+)?(?:to\s+)?)", " "),
+    (rf"\b(?:i|we|he|she|my\s+[a-z]+)\s+(?:got|get|gets|says|said|think|thinks)\s+(?:it\s*'?\s*s\s+|its\s+|the\s+answer\s+is\s+)?"
+     rf"-?{_NUMBER}\s*(?:,\s*|\s+but\s+|\.\s*)?(?:is\s+(?:that|this|it)\s+(?:right|correct)|(?:i\s*'?\s*m|i\s+am|im)\s+not\s+"
+     rf"sure(?:\s+(?:that\s*'?\s*s|thats|it\s*'?\s*s|its)\s+(?:right|correct))?)\s*[?.!]*", " "),
     (r"^\s*(?:(?:i\s+)?need|anyone\s+know|(?:idk|i\s+don'?t\s+know|i\s+dont\s+know)\s+how\s+to)\s+", " "),
     (r"\b(?:i\s*'?\s*m|i\s+am)\s+stuck\s+on\s+(?:this|that)(?:\s+(?:one|1|problem|question))?\s*:?", " "),
     (r"\b(?:i\s+need\s+help(?:\s+with)?|help\s+me(?:\s+with)?|can\s+(?:someone|anyone)\s+(?:help\s+(?:me\s+)?)?|can\s+you\s+help\s+(?:me\s+)?)\s*:?", " "),
@@ -108,6 +119,7 @@ _REWRITES = [
     (r"\(\s*(?:in\s+)?(?:simplest\s+(?:radical\s+)?form|exact(?:\s+answer)?|as\s+a\s+(?:common\s+)?fraction|in\s+degrees|pls|"
      r"please)\s*\)", " "),  # an answer form in brackets
     (r"=\s*\?+\s*$", " "),  # `gcd(84, 126) = ?`: asks for the value
+    (r"\bwhat\s+should\s+(?:it|the\s+answer|that)\s+be\b", " "),
     (r"=\s*\?+(?=\s+[a-z])", " "),
     (r"\b(?:as|to) an integer\b", " "),  # an answer form; "integer" anywhere else is a condition
     (r"\blet\s*'\s*s\b", "let us"),

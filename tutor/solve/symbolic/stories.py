@@ -86,7 +86,7 @@ def _together_again(m: re.Match) -> sympy.Expr:
 
 _SCHEDULE = _WHOLE.format(
     rf".*?\bevery\s+(?P<k_a>\d{{1,5}})\s*(?P<k_unit1>{_UNIT})?\b.*?(?:\bevery\s+)?(?P<k_b>\d{{1,5}})\s*(?P<k_unit2>{_UNIT})\b"
-    rf".*?(?:in\s+|after\s+)?how\s+(?:many\s+(?P<k_asked>{_UNIT})|long)\b.*?\b(?:again|next)\b.*?")
+    rf".*?(?:in\s+|after\s+)?how\s+(?:many\s+(?P<k_asked>{_UNIT})|long)\b.*?\b(?:again|next|together|same\s+time)\b.*?")
 # `one bus`, `two bells`, `One gets back`: the number words `reader.clean` wrote as digits, not a duration.
 _ONE_OR_TWO = r"\b[12]\s+(?!(?:second|minute|hour|day|week|month|year)s?\b)(?=[a-z])"
 _SCHEDULE_WORDS = frozenset(
