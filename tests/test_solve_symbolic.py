@@ -504,6 +504,11 @@ COMPUTED = [
     # --- series: sums of the first n terms asked after the terms, infinite geometric sums ----------------------
     ("whats the sum of the infinite geometric series 12 + 4 + 4/3 + ...", "sequence", [18]),
     ("infinite geometric series 8 + 4 + 2 + 1 + ... what is the sum", "sequence", [16]),
+    # --- one inequality in one unknown -------------------------------------------------------------------------
+    ("solve 5 - 2x > 11", "inequality", [sympy.Interval.open(-sympy.oo, -3)]),
+    ("solve x^2 - 2x - 15 < 0", "inequality", [sympy.Interval.open(-3, 5)]),
+    ("solve |x - 4| < 3", "inequality", [sympy.Interval.open(1, 7)]),
+    ("how many integers satisfy |x - 4| < 3", "counting", [5]),
     # --- talk around the problem: numbering, who asks, a guess to check ---------------------------------------
     ("multiply out (3 + 2i)(1 - 4i) pls", "complex", [11 - 10 * sympy.I]),
     ("Simplify $(3 + 2i)(1 - 4i)$ and write it as $a + bi$.", "complex", [11 - 10 * sympy.I]),
@@ -519,6 +524,9 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "solve x^2 + 1 > 0",
+    "what is 3 > 2",
+    "solve x^4 - 1 < 0",
     "multiply (3 + 2i)(1 - 4i) by 2",
     "3. 5 + 2",
     "lim x->0 1/x",
@@ -569,10 +577,10 @@ NOT_COMPUTED = [
     "Janet has 3 apples and buys 5 more. How many does she have?",
     "Janet sold 20% of her 50 eggs. How many are left?",
     "Richard's building has 15 floors with 8 units each; 3/4 are occupied. How many are empty?",
-    # --- inequalities -----------------------------------------------------------------------------------
-    "Solve 2x + 3 > 7",
-    "Solve $x^2 \\le 4$",
-    "2x + 3 \\geq 7",
+    # --- inequalities beyond one unknown of degree <= 2, or holding everywhere -------------------------------
+    "Solve 2x + 3y > 7",
+    "Solve $x^2 \\le x^2 + 4$",
+    "2x + 3 \\geq 7 \\geq x",
     # --- no question: an expression with a variable, or a claim -----------------------------------------
     "2x + 3",
     "x^2 + 2x + 1",
@@ -711,6 +719,7 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("solve x^2 + 1 < 0", "No number satisfies this inequality"),
     ("sum of the infinite geometric series 1 + 2 + 4 + ...", "This series does not converge"),
     ("solve sqrt(x) = -3", "The equation $\\sqrt(x) = -3$ has no solution: squaring gives only roots that do not check"),
     ("solve sqrt(x + 1) = x - 5 - x", "The equation $\\sqrt(x + 1) = x - 5 - x$ has no solution"),
@@ -764,6 +773,12 @@ ILL_POSED = [
 ]
 
 FORMS = [
+    ("solve the inequality 5 - 2x > 11 and write it in interval notation", "(-\\infty, -3)"),
+    ("solve 5 - 2x > 11", "x < -3"),
+    ("solve x^2 - 4 >= 0", "(-\\infty, -2] \\cup [2, \\infty)"),
+    ("solve 2x + 1 \\le 7", "x \\le 3"),
+    ("Solve $x^2 \\le 4$", "-2 \\le x \\le 2"),
+    ("2x + 3 \\geq 7", "x \\ge 2"),
     # the answer as the grader compares it and the student reads it
     ("x^2 + x - 12 = 0", "-4, 3"),
     ("Solve x^2 - x - 12 = 0", "-3, 4"),
@@ -783,6 +798,8 @@ FORMS = [
 
 
 def _equal(value: sympy.Expr, expected) -> bool:
+    if isinstance(expected, sympy.Set):
+        return value == expected
     expected = sympy.Integer(expected) if isinstance(expected, int) else expected
     return sympy.simplify(value - expected) == 0
 

@@ -10,6 +10,7 @@ span, and that span's value; any other word is left unread.
 
 from __future__ import annotations
 
+import operator
 import re
 
 import sympy
@@ -21,7 +22,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 ALGEBRA_WORDS = frozenset(
     """expand factor factorise factorize completely fully yintercept xintercept minimum maximum least greatest
     smallest largest value over real vertex parabola graph units ones last digit digits sum coefficient expansion
-    inverse function""".split()
+    inverse function inequality intervalnotation countintegers""".split()
 )
 _FORMS = {"expand": "expand", "factor": "factor", "factorise": "factor", "factorize": "factor"}
 
@@ -44,6 +45,9 @@ _NUMBER = r"\d+(?:\.\d+)?"
 # (pattern, replacement, kind)
 REWRITES = [
     (rf"\|([^|=]*[a-z][^|=]*)\|\s*=\s*({SIGNED_NUMBER})(?![\d.]|\s*[-+*/^(\\])", _absolute_equation, None),
+    # |E| < c as E^2 < c^2 (both sides are not negative there, so squaring keeps the order)
+    (r"\|([^|<>=]*[a-z][^|<>=]*)\|\s*(<=|>=|<|>|\\le(?:q)?\b|\\ge(?:q)?\b|≤|≥)\s*(\d+(?:\.\d+)?)(?![\d.]|\s*[-+*/^(\\])",
+     r" (\1)^2 \2 (\3)^2 ", None),
     (rf"\|\s*(-?{_NUMBER})\s*([+-])\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
     (rf"\|\s*(-)?\s*({_NUMBER})?\s*i\s*\|", _modulus, "complex"),
     (r"\s*,?\s*(?:where|with|if)\s+i\s*\^\s*\{?\s*2\s*\}?\s*=\s*-\s*1\b", " ", "complex"),
@@ -246,3 +250,55 @@ def inverse(reading: Reading, evaluate: Evaluate) -> None:
         s[i : i + 3] = [segment]
         reading.kinds.append("inverse")
         return
+
+
+_RELATION = re.compile(r"\\le(?:q)?(?![a-z])|\\ge(?:q)?(?![a-z])|\\lt(?![a-z])|\\gt(?![a-z])|<=|>=|≤|≥|<|>")
+_RELATIONS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+_SPELLED = {"\\le": "<=", "\\leq": "<=", "\\ge": ">=", "\\geq": ">=", "\\lt": "<", "\\gt": ">", "≤": "<=", "≥": ">="}
+
+
+def inequality(reading: Reading, evaluate: Evaluate) -> None:
+    """`solve 5 - 2x > 11`, `-3x + 4 > 19. solve for x`, `|x - 4| < 3 ... in interval notation`, `how many integers
+    satisfy |x - 4| < 3`: one inequality in one unknown, polynomial of degree <= 2 or with absolute values of
+    such. The answer is the solution set, as an inequality (`x < -3`, `-1 < x < 7`) or, where interval notation
+    is asked or the set has two pieces, as intervals; or the number of integers in it."""
+    s = reading.segments
+    found = [i for i, seg in enumerate(s) if seg.kind == "math" and _RELATION.search(seg.text)]
+    if not found:
+        return
+    if len(found) > 1:
+        raise NotReadable("more than one inequality")
+    i = found[0]
+    relations = _RELATION.findall(s[i].text)
+    left_text, right_text = _RELATION.split(s[i].text)[0], _RELATION.split(s[i].text)[-1]
+    if len(relations) != 1 or not left_text.strip() or not right_text.strip() or "," in s[i].text:
+        raise NotReadable("not one inequality between two expressions")
+    relation = _SPELLED.get(relations[0], relations[0])
+    left, right = evaluate(left_text), evaluate(right_text)
+    letters = (left - right).free_symbols
+    if len(letters) != 1:
+        raise NotReadable("an inequality in other than one unknown")
+    x = letters.pop()
+    plain = (left - right).replace(sympy.Abs, lambda arg: arg)
+    if not plain.is_polynomial(x) or sympy.degree(plain, x) > 2 or (left - right).has(sympy.I):
+        raise NotReadable("an inequality of higher degree or other than polynomial")
+    solution = sympy.solve_univariate_inequality(_RELATIONS[relation](left, right), x, relational=False, domain=sympy.S.Reals)
+    if solution == sympy.S.EmptySet:
+        raise IllPosed("No number satisfies this inequality, so it has no solution.")
+    if solution == sympy.S.Reals:
+        raise NotReadable("every number satisfies it")
+    if "countintegers" in reading.words:
+        if not solution.is_bounded if hasattr(solution, "is_bounded") else not (solution.inf.is_finite and solution.sup.is_finite):
+            raise NotReadable("infinitely many integers")
+        low, high = sympy.floor(solution.inf), sympy.ceiling(solution.sup)
+        count = sum(1 for n in range(int(low), int(high) + 1) if solution.contains(n) == sympy.true)
+        s[i] = Segment("math", f" ({count}) ", computed=True)
+        reading.segments = [seg for seg in s if not (seg.kind == "word" and seg.text == "countintegers")]
+        reading.kinds.append("counting")
+        return
+    segment = Segment("math", "inequality", computed=True)
+    form = "interval" if "intervalnotation" in reading.words else "inequality"
+    segment.answer = (form, [solution, x])
+    s[i] = segment
+    reading.segments = [seg for seg in s if not (seg.kind == "word" and seg.text in ("intervalnotation", "inequality"))]
+    reading.kinds.append("inequality")

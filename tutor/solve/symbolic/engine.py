@@ -184,11 +184,42 @@ def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
         answer = _latex(values[0])
         return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
                         f"The inverse function, computed directly, is {_shown(answer)}.")
+    if kind in ("interval", "inequality"):
+        solution, x = values
+        answer = _set_answer(solution, x, as_intervals=kind == "interval")
+        return Computed("inequality", [solution], answer, (str(x),), f"Solving the inequality directly gives {_shown(answer)}.")
     if kind == "derivative":
         answer = _latex(values[0])
         return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
                         f"Differentiating directly gives {_shown(answer)}.")
     raise AssertionError(f"no whole answer of kind {kind!r}")
+
+
+_LESS = {True: "<", False: r"\le"}
+_MORE = {True: ">", False: r"\ge"}
+
+
+def _set_answer(solution: sympy.Set, x: sympy.Symbol, as_intervals: bool) -> str:
+    """A solution set of real numbers as intervals (`(-\\infty, -3)`, joined by `\\cup`) or, for one interval when
+    intervals are not asked for, as an inequality (`x < -3`, `-1 < x \\le 7`)."""
+    pieces = list(solution.args) if isinstance(solution, sympy.Union) else [solution]
+    if any(not isinstance(piece, sympy.Interval) for piece in pieces):
+        raise NotReadable("a solution set that is not made of intervals")
+    if as_intervals or len(pieces) > 1:
+        return r" \cup ".join(_interval(piece) for piece in pieces)
+    (piece,) = pieces
+    start, end = _latex(piece.start), _latex(piece.end)
+    if piece.start.is_infinite:
+        return f"{x} {_LESS[bool(piece.right_open)]} {end}"
+    if piece.end.is_infinite:
+        return f"{x} {_MORE[bool(piece.left_open)]} {start}"
+    return f"{start} {_LESS[bool(piece.left_open)]} {x} {_LESS[bool(piece.right_open)]} {end}"
+
+
+def _interval(piece: sympy.Interval) -> str:
+    opening = "(" if piece.left_open or piece.start.is_infinite else "["
+    closing = ")" if piece.right_open or piece.end.is_infinite else "]"
+    return f"{opening}{_latex(piece.start)}, {_latex(piece.end)}{closing}"
 
 
 def _side(text: str, span: str) -> tuple[sympy.Expr, set[sympy.Symbol]]:

@@ -29,6 +29,7 @@ from tutor.solve.symbolic.algebra import (
     coefficient,
     digits,
     extremum,
+    inequality,
     inverse,
     line_equation,
 )
@@ -45,8 +46,8 @@ from tutor.solve.symbolic.questions import (
     CHOICE_WORDS,
     QUESTION_WORDS,
     derivative,
-    limit,
     function_value,
+    limit,
     points,
     rewrite,
     root_choice,
@@ -120,6 +121,9 @@ _REWRITES = [
      r"please)\s*\)", " "),  # an answer form in brackets
     (r"=\s*\?+\s*$", " "),  # `gcd(84, 126) = ?`: asks for the value
     (r"\bwhat\s+should\s+(?:it|the\s+answer|that)\s+be\b", " "),
+    (r"\b(?:and\s+)?(?:(?:write|give|express|put)\s+(?:it|the\s+answer|your\s+answer|the\s+solution(?:\s+set)?)\s+)?(?:in|using)\s+"
+     r"interval\s+notation\b", " intervalnotation "),
+    (r"\bhow\s+many\s+integers?\s+(?:values\s+of\s+[a-z]\s+)?(?:satisfy|solve|are\s+solutions\s+(?:of|to))\b", " countintegers "),
     (r"=\s*\?+(?=\s+[a-z])", " "),
     (r"\b(?:as|to) an integer\b", " "),  # an answer form; "integer" anywhere else is a condition
     (r"\blet\s*'\s*s\b", "let us"),
@@ -319,6 +323,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     _article(reading)
     _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS | CHOICE_WORDS | ALGEBRA_WORDS)
     inverse(reading, evaluate)
+    inequality(reading, evaluate)
     function_value(reading, evaluate, _refuse_ambiguous)
     answer_form(reading)
     coefficient(reading, evaluate)
