@@ -489,6 +489,15 @@ COMPUTED = [
      [sympy.Rational(4, 8)]),
     ("spinner has 8 equal sections numbered 1-8. chance of landing on an even number or a 3?", "probability",
      [sympy.Rational(5, 8)]),
+    ("a 13 foot ladder leans against a wall. the bottom of the ladder is 5 feet from the wall. how high up the wall "
+     "does the ladder reach", "pythagoras", [12]),
+    ("a 10 ft ladder reaches 8 ft up a wall. how far is the bottom from the wall", "pythagoras", [6]),
+    ("We put $1000 in a savings account that pays 5% interest compounded once a year. How much will be in the "
+     "account after 2 years?", "money", [sympy.Rational("1102.5")]),
+    ("Jada deposits $850 in an account that earns 4.5% simple interest per year. How much interest does she earn "
+     "in 3 years?", "money", [sympy.Rational("114.75")]),
+    ("10 people, need to pick a 3 person committee. number of possible committees?", "counting", [120]),
+    ("a pizza place has 8 toppings. how many 2-topping pizzas can u make", "counting", [28]),
     # --- one square root of the unknown: squared, and the roots that do not check dropped -------------------
     ("how do i solve sqrt(x + 5) = x - 1", "equation", [4]),  # squaring also gives -1, where x - 1 < 0
     ("solve sqrt(x) + 2 = x", "equation", [4]),
@@ -524,6 +533,10 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "a 10 ft ladder reaches 8 m up a wall. how far is the bottom from the wall",
+    "$1000 at 10% interest. how much after 2 years",
+    "Jada deposits $850 in an account that earns 4.5% simple interest per year. Except she withdraws. How much "
+    "interest does she earn in 3 years?",
     "solve x^2 + 1 > 0",
     "what is 3 > 2",
     "solve x^4 - 1 < 0",

@@ -1,10 +1,11 @@
 """Short word problems told as a story: two buses that leave every 12 and 20 minutes, outfits from 8 shirts and
-5 pairs of pants, 4-digit codes, two cards drawn from a deck, a spinner. A story is read by its key phrases
-(the periods and the question; the counts and what is counted; the code's length and whether symbols
-repeat); every other word must come from the story's own small vocabulary (`Story.words`, besides the
-`_COMMON` words of any story), and the story holds no other number. A word outside them ("but", "late",
-"except", a name) leaves the problem unread, as in every other reader: what a story does not say, it does
-not claim.
+5 pairs of pants, 4-digit codes, two cards drawn from a deck, a spinner, a ladder against a wall, money earning
+interest, a committee of 3 from 10 people. A story is read by its key phrases (the periods and the question;
+the counts and what is counted; the code's length and whether symbols repeat); every other word must come
+from the story's own small vocabulary (`Story.words`, the `_COMMON` words of any story, and names: a
+capitalised word before one of them, `Jada deposits`), and the story holds no other number. A word outside
+them ("but", "late", "except") leaves the problem unread, as in every other reader: what a story does not
+say, it does not claim.
 
 `REWRITES` (text level, inside `questions.rewrite`): each replaces a whole problem it reads with its answer,
 and leaves any other problem as it was.
@@ -48,10 +49,21 @@ class Story:
         told = re.sub(self.also, " ", _outside_key_groups(match), flags=re.I)
         if _NO_NUMBER.search(told):
             return match.group(0)  # another number in the story: not this form's
-        unknown = [w for w in re.findall(r"[a-z']+", told.lower()) if w not in self.words and w not in _COMMON]
+        known = self.words | _COMMON
+        words = re.findall(r"[A-Za-z']+", told)
+        unknown = [w for i, w in enumerate(words) if w.lower() not in known and not _name(w, words[i + 1 : i + 2], known)]
         if unknown:
             return match.group(0)  # left as it was: the other readers meet the same words
         return f" ({sympy.latex(self.value(match))}) "
+
+
+_NOT_NAMES = frozenset("except unless but not only without however instead no none never each every".split())
+
+
+def _name(word: str, following: list[str], known: frozenset[str]) -> bool:
+    """`Jada deposits`, `Amy has`: a capitalised word before a word of the story is a name."""
+    return (word[:1].isupper() and word[1:].islower() and word.lower() not in _NOT_NAMES
+            and bool(following) and following[0].lower() in known)
 
 
 def _outside_key_groups(match: re.Match) -> str:
@@ -238,6 +250,92 @@ def _spinner(m: re.Match) -> sympy.Expr:
     return sympy.Rational(len(hits), n)
 
 
+# ---- a ladder against a wall (a right triangle: the ladder, the height it reaches, its foot's distance) -----
+
+_LENGTH_UNIT = r"(?:\s*-?\s*(?P<{}>foot|feet|ft|meters?|m|yards?|yd)\b)?"
+_LADDER = (rf"(?P<k_ladder>\b(?P<ladder>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u1')}\s+(?:long\s+|tall\s+)?ladder\b|\bladder\s+"
+           rf"(?:that\s+is\s+|is\s+|of\s+length\s+)?(?P<ladder2>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u2')}(?:\s+long)?)")
+_FOOT = (rf"(?P<k_foot>\b(?P<foot>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u3')}\s+(?:away\s+)?from\s+(?:the\s+)?(?:base\s+of\s+"
+         rf"the\s+)?(?:wall|building|house))")
+_HEIGHT = (rf"(?P<k_height>\b(?:reaches|reach|touches|is|sits|rests)\s+(?P<height>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u4')}\s+"
+           rf"(?:up|high)(?:\s+(?:on\s+)?(?:the|a)\s+(?:wall|building|house))?)")
+_ASK_HEIGHT = r"(?P<k_ask_height>\bhow\s+(?:high|far\s+up)\b)"
+_ASK_FOOT = r"(?P<k_ask_foot>\bhow\s+far\b(?!\s+up))"
+_LADDERS = [
+    _WHOLE.format(rf".*?{_LADDER}.*?{_FOOT}.*?{_ASK_HEIGHT}.*?"),
+    _WHOLE.format(rf".*?{_LADDER}.*?{_HEIGHT}.*?{_ASK_FOOT}.*?"),
+]
+_LADDER_WORDS = frozenset(
+    """ladder leans leaning leaned lean rests resting against wall building house the bottom foot base top of is
+    placed stands standing up high far away from how does do it reach reaches its side ground on with be
+    set sits""".split()
+)
+
+
+def _ladder(m: re.Match) -> sympy.Expr:
+    units = {u.lower().rstrip("s").replace("feet", "foot").replace("ft", "foot").replace("yd", "yard").replace("meter", "m")
+             for u in (m.group(name) for name in ("u1", "u2", "u3", "u4") if name in m.re.groupindex) if u}
+    if len(units) > 1:
+        raise NotReadable("lengths in different units")
+    ladder = sympy.Rational(m["ladder"] or m["ladder2"])
+    other = sympy.Rational(m.groupdict().get("foot") or m.groupdict().get("height"))
+    if other >= ladder:
+        raise IllPosed("The ladder is not longer than that side, so no such ladder can lean on the wall.")
+    return sympy.sqrt(ladder**2 - other**2)
+
+
+# ---- money in an account: simple interest, or interest compounded once a year ------------------------------
+
+_MONEY = r"(?:dollars\s+)?(?P<{}>\d{{1,9}}(?:\.\d{{1,2}})?)(?:\s+dollars)?"
+_RATE = r"(?P<rate>\d{1,2}(?:\.\d{1,3})?)\s*(?:%|percent)"
+_YEARS = r"(?P<k_years>\b(?:in|after|for|over)\s+(?P<years>\d{1,2})\s+years?\b)"
+_INTEREST = _WHOLE.format(
+    rf".*?(?P<k_principal>(?:puts?|deposits?|deposited|invests?|invested|put|saves|has|have)\s+{_MONEY.format('principal')}|"
+    rf"^\s*{_MONEY.format('principal2')})\b.*?(?P<k_rate>{_RATE}\s+(?:(?P<simple>simple)\s+)?(?:annual\s+|yearly\s+)?interest"
+    rf"(?P<compound>\s*,?\s*compounded\s+(?:annually|yearly|once\s+a\s+year|every\s+year|each\s+year))?"
+    rf"(?:\s+(?:per|a|each)\s+year|\s+annually|\s+yearly)?).*?(?P<k_ask>how\s+much\s+(?P<ask_interest>interest\s+)?|"
+    rf"what\s+(?:is|will\s+be)\s+the\s+(?P<ask_balance>balance|total|amount)).*?{_YEARS}.*?")
+_INTEREST_WORDS = frozenset(
+    """we i you he she they puts put deposits deposit deposited invests invested saves in into an a the account
+    bank savings that which pays earns earn earned gets get at interest money will be there have has how much
+    does do did after what is balance total amount altogether grow grows""".split()
+)
+
+
+def _interest(m: re.Match) -> sympy.Expr:
+    principal = sympy.Rational(m["principal"] or m["principal2"])
+    rate, years = sympy.Rational(m["rate"]) / 100, int(m["years"])
+    if m["simple"] and m["compound"] or not (m["simple"] or m["compound"]):
+        raise NotReadable("interest not said to be simple or compounded once a year")
+    total = principal * (1 + rate * years) if m["simple"] else principal * (1 + rate) ** years
+    return total - principal if m["ask_interest"] else total
+
+
+# ---- choosing k of n where order does not matter: committees, toppings -----------------------------------
+
+_CHOOSE_GROUP = (r"(?P<k_chosen>\b(?P<k>\d{1,3})\s*-?\s*(?:person|people|member|student|player|kid|topping|book|flavou?r|card|"
+                 r"scoop)s?\s+(?:committees?|teams?|groups?|pizzas?|sundaes?|cones?|sets?|hands?|bowls?)\b)")
+_POOL = (r"(?P<k_pool>\b(?P<n>\d{1,3})\s+(?:people|persons|students|members|kids|players|toppings|books|flavou?rs|friends|"
+         r"employees|workers|candidates|teachers|girls|boys|cards)\b)")
+_CHOOSE_STORY = [
+    _WHOLE.format(rf".*?{_POOL}.*?{_CHOOSE_GROUP}.*?"),
+    _WHOLE.format(rf".*?{_CHOOSE_GROUP}.*?{_POOL}.*?"),
+]
+_CHOOSE_WORDS = frozenset(
+    """need needs pick picks choose chooses select selects form forms make makes made be can could possible
+    different number ways how many a an the of from out there are is has have place shop pizza parlor club
+    committee committees team teams group groups pizza pizzas sundae sundaes among with offers on menu
+    different unique distinct chosen picked selected formed""".split()
+)
+
+
+def _choose_story(m: re.Match) -> sympy.Expr:
+    n, k = int(m["n"]), int(m["k"])
+    if k > n:
+        raise IllPosed("There are fewer to choose from than are chosen, so this has no answer.")
+    return sympy.binomial(n, k)
+
+
 STORIES = [
     Story(_SCHEDULE, _SCHEDULE_WORDS, _together_again, "lcm", also=rf"{_CLOCK}|{_ONE_OR_TWO}"),
     *(Story(pattern, _PRODUCT_WORDS, _product_rule, "counting", also=r"\b1\s+(?:of|from)\s+each\b")
@@ -245,6 +343,9 @@ STORIES = [
     Story(_CODES, _CODE_WORDS, _codes, "counting", also=_RANGES),
     Story(_TWO_CARDS, _CARD_WORDS, _two_cards, "probability", also=r"\b52\s*-?\s*cards?\b"),
     Story(_SPINNER, _SPINNER_WORDS, _spinner, "probability"),
+    *(Story(pattern, _LADDER_WORDS, _ladder, "pythagoras") for pattern in _LADDERS),
+    Story(_INTEREST, _INTEREST_WORDS, _interest, "money"),
+    *(Story(pattern, _CHOOSE_WORDS, _choose_story, "counting") for pattern in _CHOOSE_STORY),
 ]
 REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
 WORDS = frozenset(_COMMON.union(*(story.words for story in STORIES)))  # for `spelling`: words a story reads
