@@ -526,6 +526,16 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("lcm of 12 18 and 30", "lcm", [180]),
+    ("how many zeros are at the end of 50!", "digits", [12]),
+    ("A set has 7 elements. How many subsets does it have (including the empty set)?", "counting", [128]),
+    ("smallest number divisible by 2, 3, 4, 5 and 6", "lcm", [60]),
+    ("round 3.467 to the nearest tenth", "decimal", [sympy.Rational(7, 2)]),
+    ("round -2.45 to the nearest tenth", "decimal", [sympy.Rational(-5, 2)]),  # half away from zero, as in school
+    ("round 1234 to the nearest hundred", "decimal", [1200]),
+    ("Round 3.14159 to the nearest tenth", "decimal", [sympy.Rational(31, 10)]),
+    ("divide 3/4 by 1/8", "arithmetic", [6]),
+    ("Write the prime factorization of 756 using exponents.", "factorization", [756]),
     ("Find the sum of the infinite geometric series 1/2, 1/4, 1/8, ...", "sequence", [1]),
     ("geometric series 5 + 10 + 20 + 40 + ... , sum of the first 8 terms?", "sequence", [5 * (2**8 - 1)]),
     ("3, 7, 11, 15, ... whats the total if i add the first 20 terms", "sequence", [20 * (3 + 79) // 2]),
@@ -533,6 +543,7 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "divide 3/4 by 1/8 + 1",
     "a 10 ft ladder reaches 8 m up a wall. how far is the bottom from the wall",
     "$1000 at 10% interest. how much after 2 years",
     "Jada deposits $850 in an account that earns 4.5% simple interest per year. Except she withdraws. How much "
@@ -583,7 +594,6 @@ NOT_COMPUTED = [
     "What is the smallest prime greater than 20?",
     "What is the positive square root of the product $10 \\times 15 \\times 24$?",
     "What is 7/3 rounded to the nearest integer?",
-    "Round 3.14159 to the nearest tenth",
     "What is 1/3 as a decimal?",  # a repeating decimal: the rounding is not given
     "Can you help me with 2+3 please?",
     # --- word problems with numbers ---------------------------------------------------------------------
@@ -732,6 +742,7 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("prime factorization of 1", "1 has no prime factorization"),
     ("solve x^2 + 1 < 0", "No number satisfies this inequality"),
     ("sum of the infinite geometric series 1 + 2 + 4 + ...", "This series does not converge"),
     ("solve sqrt(x) = -3", "The equation $\\sqrt(x) = -3$ has no solution: squaring gives only roots that do not check"),
@@ -786,6 +797,7 @@ ILL_POSED = [
 ]
 
 FORMS = [
+    ("what is the prime factorization of 360, using exponents", "2^{3} \\cdot 3^{2} \\cdot 5"),
     ("solve the inequality 5 - 2x > 11 and write it in interval notation", "(-\\infty, -3)"),
     ("solve 5 - 2x > 11", "x < -3"),
     ("solve x^2 - 4 >= 0", "(-\\infty, -2] \\cup [2, \\infty)"),

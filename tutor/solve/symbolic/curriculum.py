@@ -9,6 +9,7 @@ say, it does not claim, and a word it leaves over leaves the problem unread.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -103,6 +104,34 @@ def _range_sum(m: re.Match) -> sympy.Expr:
     if high < low:
         raise NotReadable("a range that runs backwards")
     return sympy.Integer((low + high) * (high - low + 1) // 2)
+
+
+def _trailing_zeros(m: re.Match) -> sympy.Expr:
+    n, count, power = int(m["n"]), 0, 5
+    while power <= n:
+        count += n // power
+        power *= 5
+    return sympy.Integer(count)
+
+
+_PLACES = {"whole number": 0, "integer": 0, "one": 0, "ones": 0, "unit": 0, "tenth": 1, "tenths": 1, "hundredth": 2,
+           "hundredths": 2, "thousandth": 3, "thousandths": 3, "ten": -1, "tens": -1, "hundred": -2, "hundreds": -2,
+           "thousand": -3, "thousands": -3}
+
+
+def _round(m: re.Match) -> sympy.Expr:
+    """Rounding half away from zero, as school does (not Python's half-to-even)."""
+    value, places = sympy.Rational(m["value"]), _PLACES[" ".join(m["place"].lower().split())]
+    scaled = abs(value) * sympy.Integer(10) ** places
+    rounded = sympy.floor(scaled + sympy.Rational(1, 2)) / sympy.Integer(10) ** places
+    return rounded if value >= 0 else -rounded
+
+
+def _lcm_of_listed(m: re.Match) -> sympy.Expr:
+    numbers = [int(n) for n in re.findall(r"\d+", m["numbers"])]
+    if 0 in numbers:
+        raise NotReadable("divisible by 0")
+    return sympy.Integer(math.lcm(*numbers))
 
 
 # ---- counting and probability --------------------------------------------------------------------------
@@ -659,6 +688,20 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      lambda m: _first_n_sum(m.group(1), m.group(2) or m.group(3)), "sum"),
     (rf"\b(?:the\s+)?sum\s+of\s+(?:all\s+)?(?:the\s+)?(?:integers|whole\s+numbers|numbers)\s+from\s+(-?\d{{1,9}})\s+to\s+"
      rf"(-?\d{{1,9}})(?:\s*,?\s*inclusive)?{_END}", _range_sum, "sum"),
+    (rf"\bhow\s+many\s+(?:trailing\s+)?zeros?\s+(?:are\s+(?:there\s+)?)?(?:at\s+the\s+end\s+of|does)\s+(?P<n>\d{{1,7}})\s*!"
+     rf"(?:\s+(?:have|end\s+(?:in|with))(?:\s+at\s+the\s+end)?)?(?:\s+when\s+(?:it\s+is\s+)?written\s+out)?{_END}", _trailing_zeros,
+     "digits"),
+    (rf"\b(?:a|the)\s+set\s+(?:has|with)\s+(?P<n>\d{{1,3}})\s+elements\s*[.,]?\s*how\s+many\s+subsets\s+(?:does\s+it\s+have|are\s+"
+     rf"there|can\s+be\s+(?:formed|made))(?:\s*\(?\s*including\s+the\s+empty\s+set(?:\s+and\s+the\s+set\s+itself)?\s*\)?)?{_END}",
+     lambda m: sympy.Integer(2) ** int(m["n"]), "counting"),
+    (rf"\bhow\s+many\s+subsets\s+does\s+(?:a|the)\s+set\s+(?:with|of)\s+(?P<n>\d{{1,3}})\s+elements\s+have"
+     rf"(?:\s*\(?\s*including\s+the\s+empty\s+set(?:\s+and\s+the\s+set\s+itself)?\s*\)?)?{_END}",
+     lambda m: sympy.Integer(2) ** int(m["n"]), "counting"),
+    (rf"\b(?:the\s+)?(?:smallest|least|lowest)\s+(?:positive\s+)?(?:whole\s+)?(?:number|integer)\s+(?:that\s+is\s+|that\s*'?\s*s\s+)?"
+     rf"(?:evenly\s+)?divisible\s+by\s+(?:(?:all|each)\s+of\s+)?(?P<numbers>\d{{1,6}}(?:\s*,\s*\d{{1,6}})*\s*,?\s*and\s+\d{{1,6}}){_END}",
+     _lcm_of_listed, "lcm"),
+    (rf"\bround\s+(?P<value>-?\d+(?:\.\d+)?)\s+to\s+the\s+nearest\s+(?P<place>whole\s+number|integer|ones?|unit|tenths?|"
+     rf"hundredths?|thousandths?|tens?|hundreds?|thousands?){_END}", _round, "decimal"),
     # counting and probability
     (rf"\b(?:in\s+)?how\s+many\s+(?:different\s+)?(?:ways|orders)\s+(?:can|could)\s+{_SMALL}\s+(?:different\s+|distinct\s+)?[a-z]+\s+"
      rf"(?:line\s+up|stand\s+in\s+(?:a\s+)?(?:line|row)|sit\s+in\s+(?:a\s+)?row|be\s+(?:arranged|lined\s+up|ordered|seated)"

@@ -184,6 +184,10 @@ def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
         answer = _latex(values[0])
         return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),
                         f"The inverse function, computed directly, is {_shown(answer)}.")
+    if kind == "factorization":
+        factors = sympy.factorint(int(values[0]))
+        answer = r" \cdot ".join(f"{p}^{{{e}}}" if e > 1 else str(p) for p, e in sorted(factors.items()))
+        return Computed(kind, values, answer, (), f"Factoring directly gives {_shown(answer)}.")
     if kind in ("interval", "inequality"):
         solution, x = values
         answer = _set_answer(solution, x, as_intervals=kind == "interval")

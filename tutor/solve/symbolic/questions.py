@@ -42,7 +42,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 QUESTION_WORDS = frozenset(
     """mean average arithmetic median mode range data set list following scores slope line through passing
     containing joining connecting between points point segment endpoints with from midpoint distance derivative
-    differentiate respect goes passes limit test quiz exam grades""".split()
+    differentiate respect goes passes limit test quiz exam grades primefactorization""".split()
 )
 _PLAIN_NUMBER = re.compile(SIGNED_NUMBER)
 _DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
@@ -267,6 +267,8 @@ def _arrangements(match: re.Match) -> str:
 # (pattern, replacement, kind of the answer; None for a form only respelled here)
 _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     *stories.REWRITES,
+    (r"\b(gcd|lcm)\s+of\s+(\d+)((?:\s+\d+)+)\s+and\s+(\d+)\b", lambda m: f"{m[1]} of {m[2]}, {', '.join(m[3].split())} and {m[4]}",
+     None),  # `lcm of 12 18 and 30`: a list typed with spaces
     (r"\(\s*(?:leave\s+)?(?:it\s+|answer\s+)?in\s+terms\s+of\s+\\?pi\s*\)", " ", None),
     (r"\b(?:and\s+)?(?:express|give|leave)\s+(?:your\s+|the\s+)?(?:answer\s+)?in\s+terms\s+of\s+\\?pi\b", " ", None),
     (r"\b(?:and\s+)?(?:leave\s+)?in\s+terms\s+of\s+\\?pi\b|\(\s*\\?pi\s+form\s*\)", " ", None),  # answer forms
@@ -313,6 +315,8 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
      None),
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
+    (r"\b(?:write\s+)?(?:the\s+)?prime\s+factori[sz]ation\s+of\s+(\d{1,15})(?:\s*,?\s*(?:using|with|in)\s+(?:exponents|exponent\s+form|"
+     r"exponential\s+form|powers))?", r" primefactorization of \1 ", None),
     # `lim x->3 ...`, `\lim_{x \to 3}`, `the limit of ... as x approaches 3`: respelled `limit at x = 3 of ...`
     (rf"\\lim\s*_\s*\{{\s*([a-z])\s*(?:\\to|\\rightarrow|->|→)\s*({SIGNED_NUMBER})\s*\}}\s*", r" limit at \1 = \2 of ", None),
     (rf"\b(?:the\s+)?lim(?:it)?\s*(?:of\s+)?(?:as\s+)?([a-z])\s*(?:->|→|\\to|approaches|goes\s+to|tends\s+to)\s*({SIGNED_NUMBER})\s*"
@@ -461,6 +465,21 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
             s[i:stop] = [segment]
         reading.kinds.append("derivative")
         return
+
+
+def factorization(reading: Reading) -> None:
+    """`the prime factorization of 360` (as `reader.clean` respells it): the primes and their exponents."""
+    s = reading.segments
+    for i in range(len(s)):
+        if words_at(s, i, "primefactorization", "of") and is_math(s, i + 2) and re.fullmatch(r"\s*\d+\s*", s[i + 2].text):
+            n = int(s[i + 2].text)
+            if n < 2:
+                raise IllPosed(f"{n} has no prime factorization, so this has no answer.")
+            segment = Segment("math", "factorization", computed=True)
+            segment.answer = ("factorization", [sympy.Integer(n)])
+            s[i : i + 3] = [segment]
+            reading.kinds.append("primes")
+            return
 
 
 def limit(reading: Reading, evaluate: Evaluate) -> None:

@@ -46,6 +46,7 @@ from tutor.solve.symbolic.questions import (
     CHOICE_WORDS,
     QUESTION_WORDS,
     derivative,
+    factorization,
     function_value,
     limit,
     points,
@@ -140,7 +141,7 @@ _REWRITES = [
     (rf"\bcube root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt[3]{\1}"),
     (r"(?<!\\)(?:\b|(?<=\d))pi\b", r"\\pi "),
     (r"\b(\d+)\s+choose\s+(\d+)\b", r"\\binom{\1}{\2}"),
-    (rf"\bdivide\s+(-?{_NUMBER})\s+by\s+(-?{_NUMBER})\b", r"(\1)/(\2)"),
+    (rf"\bdivide\s+(-?{_NUMBER}(?:\s*/\s*\d+)?)\s+by\s+(-?{_NUMBER}(?:\s*/\s*\d+)?)(?![\d.]|\s*[-+*/^(\\])", r"(\1)/(\2)"),
     (r"(?<!\\)\b(?:the\s+)?(?:determinant|det)\s+(?:of\s+)?(?:the\s+)?(?:matrix\s+)?(?=\\begin\{[pbv]?matrix\})", r"\\det "),
     (r"\\det\s*\(\s*(\\begin\{matrix\}.*?\\end\{matrix\})\s*\)", r"\\det \1"),
 ]
@@ -340,6 +341,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     points(reading, evaluate)
     derivative(reading, evaluate)
     limit(reading, evaluate)
+    factorization(reading)
     word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
     return reading
