@@ -526,6 +526,12 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("the polar coordinates (r, θ) = (4, π/3) - what point is that in rectangular (x, y)", "point",
+     [2, 2 * sympy.sqrt(3)]),
+    ("Convert the point (1, √3) to polar coordinates (r, θ) with r > 0 and 0 ≤ θ < 2π.", "point", [2, sympy.pi / 3]),
+    ("convert (-1, -1) to polar coordinates", "point", [sympy.sqrt(2), 5 * sympy.pi / 4]),
+    ("if u = (2, -1) and v = (1, 4), find u + 3v", "point", [5, 11]),
+    ("u = <1, 2, 3> and v = <0, 1, -1>. what is 2u - v", "point", [2, 3, 7]),
     ("lcm of 12 18 and 30", "lcm", [180]),
     ("how many zeros are at the end of 50!", "digits", [12]),
     ("A set has 7 elements. How many subsets does it have (including the empty set)?", "counting", [128]),
@@ -543,6 +549,8 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "convert (0, 0) to polar coordinates",
+    "if u = (2, -1) and v = (1, 4), find u + 3w",
     "divide 3/4 by 1/8 + 1",
     "a 10 ft ladder reaches 8 m up a wall. how far is the bottom from the wall",
     "$1000 at 10% interest. how much after 2 years",

@@ -650,6 +650,80 @@ def _convert(m: re.Match) -> sympy.Expr:
     return amount * sympy.Rational(size / per) ** power
 
 
+# ---- points and vectors answered whole: `reader` reads back `pointanswer (a, b)` (`questions.point_answer`) ----
+
+_ROOT_OR_NUMBER = rf"(?:-?\s*(?:\d+(?:\.\d+)?\s*)?\\sqrt\s*\{{\d+\}}|{SIGNED_NUMBER})"
+_PI_ANGLE = (r"(?:(?P<{0}n>\d+)?\s*\\pi\s*(?:/\s*(?P<{0}d>\d+))?|\\frac\s*\{{\s*(?P<{0}fn>\d+)?\s*\\pi\s*\}}\s*\{{\s*(?P<{0}fd>\d+)"
+             r"\s*\}}|(?P<{0}zero>0))")
+_THETA = r"(?:θ|\\theta)"
+_RECTANGULAR = r"rectangular(?:\s+(?:coordinates|form))?(?:\s*\(\s*x\s*,\s*y\s*\))?"
+_POLAR_RANGE = (rf"(?:\s*,?\s*(?:with|where)\s+r\s*>\s*0\s*(?:,|and)?\s*(?:and\s+)?0\s*(?:≤|<=|\\le(?:q)?)\s*{_THETA}\s*<\s*2\s*\\pi"
+                rf"\s*)?")
+
+
+def _root_or_number(text: str) -> sympy.Expr:
+    root = re.fullmatch(r"(-)?\s*(\d+(?:\.\d+)?)?\s*\\sqrt\s*\{(\d+)\}", text.strip())
+    if root:
+        return (-1 if root[1] else 1) * sympy.Rational(root[2] or 1) * sympy.sqrt(int(root[3]))
+    return sympy.Rational(text.strip())
+
+
+def _pi_angle(m: re.Match, name: str) -> sympy.Expr:
+    if m[f"{name}zero"]:
+        return sympy.Integer(0)
+    numerator, denominator = m[f"{name}n"] or m[f"{name}fn"] or 1, m[f"{name}d"] or m[f"{name}fd"] or 1
+    return sympy.pi * sympy.Rational(int(numerator), int(denominator))
+
+
+def point_marker(*coordinates: sympy.Expr) -> str:
+    """A point or vector as `questions.point_answer` reads it back."""
+    return " pointanswer (" + ", ".join(sympy.latex(sympy.radsimp(c)) for c in coordinates) + ") "
+
+
+def _polar_to_rectangular(m: re.Match) -> str:
+    r, theta = _root_or_number(m["r"]), _pi_angle(m, "t")
+    return point_marker(r * sympy.cos(theta), r * sympy.sin(theta))
+
+
+def _rectangular_to_polar(m: re.Match) -> str:
+    x, y = _root_or_number(m["x"]), _root_or_number(m["y"])
+    if x == 0 and y == 0:
+        raise NotReadable("the origin has no single polar angle")
+    theta = sympy.atan2(y, x) % (2 * sympy.pi)
+    if not (theta / sympy.pi).is_Rational:
+        raise NotReadable("a polar angle that is not a rational multiple of pi")
+    return point_marker(sympy.sqrt(x**2 + y**2), theta)
+
+
+def _vector_combination(m: re.Match) -> str:
+    named = {m["a"]: _components(m["u"] or ""), m["b"]: _components(m["v"] or "")}
+    if m["a"] == m["b"] or len(named[m["a"]]) != len(named[m["b"]]):
+        raise NotReadable("two vectors of one name, or of different sizes")
+    total = [sympy.Integer(0)] * len(named[m["a"]])
+    for sign, factor, letter in re.findall(r"([+-]?)\s*(\d*)\s*\*?\s*([a-z])", m["combination"]):
+        if letter not in named:
+            raise NotReadable("a vector that was not given")
+        scale = (-1 if sign == "-" else 1) * int(factor or 1)
+        total = [t + scale * c for t, c in zip(total, named[letter])]
+    return point_marker(*total)
+
+
+_NAMED_VECTOR = rf"(?P<{{0}}>(?:\(\s*{SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{{{1,2}}}}\s*\)|<\s*{SIGNED_NUMBER}(?:\s*,\s*{SIGNED_NUMBER}){{{{1,2}}}}\s*>))"
+POINT_REWRITES = [
+    (rf"\b(?:the\s+)?polar\s+(?:coordinates|point)\s*(?:\(\s*r\s*,\s*{_THETA}\s*\)\s*=\s*)?\(\s*(?P<r>{_ROOT_OR_NUMBER})\s*,\s*"
+     rf"{_PI_ANGLE.format('t')}\s*\)\s*(?:-\s*|,\s*)?(?:what\s+point\s+is\s+(?:that|it)|is\s+what(?:\s+point)?|(?:convert(?:ed)?|written))\s+"
+     rf"in\s+(?:to\s+)?{_RECTANGULAR}{_END}", _polar_to_rectangular, "point"),
+    (rf"\bconvert\s+(?:the\s+(?:polar\s+)?point\s+)?\(\s*(?P<r>{_ROOT_OR_NUMBER})\s*,\s*{_PI_ANGLE.format('t')}\s*\)\s+(?:from\s+polar\s+)?"
+     rf"(?:to|into)\s+{_RECTANGULAR}{_END}", _polar_to_rectangular, "point"),
+    (rf"\bconvert\s+(?:the\s+(?:rectangular\s+)?point\s+)?\(\s*(?P<x>{_ROOT_OR_NUMBER})\s*,\s*(?P<y>{_ROOT_OR_NUMBER})\s*\)\s+"
+     rf"(?:from\s+rectangular\s+)?(?:to|into)\s+polar(?:\s+(?:coordinates|form))?(?:\s*\(\s*r\s*,\s*{_THETA}\s*\))?{_POLAR_RANGE}{_END}",
+     _rectangular_to_polar, "point"),
+    (rf"\b(?:if\s+)?(?P<a>[a-z])\s*=\s*{_NAMED_VECTOR.format('u')}\s*,?\s*(?:and\s+)?(?P<b>[a-z])\s*=\s*{_NAMED_VECTOR.format('v')}\s*[.,]?\s*"
+     rf"(?:(?:what\s+is|find|compute|calculate)\s+)?(?P<combination>-?\s*\d*\s*[a-z](?:\s*[+-]\s*\d*\s*\*?\s*[a-z])+){_END}",
+     _vector_combination, "point"),
+]
+
+
 # (pattern, the value of a match, kind of the answer); re.I throughout, over the text `reader.clean` made.
 FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     # number theory

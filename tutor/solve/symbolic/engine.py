@@ -177,9 +177,10 @@ def _compute(reading: Reading) -> Computed:
 
 def _whole_answer(kind: str, values: list[sympy.Expr]) -> Computed:
     """A question a phrase answered whole: a midpoint (`questions.points`) or a derivative (`questions.derivative`)."""
-    if kind in ("midpoint", "vertex"):
+    if kind in ("midpoint", "vertex", "point"):
         answer = "(" + ", ".join(map(_latex, values)) + ")"
-        return Computed(kind, values, answer, (), f"The {kind}, computed directly, is {_shown(answer)}.")
+        named = "answer" if kind == "point" else kind  # a point or a vector (`curriculum.POINT_REWRITES`)
+        return Computed(kind, values, answer, (), f"The {named}, computed directly, is {_shown(answer)}.")
     if kind == "inverse":
         answer = _latex(values[0])
         return Computed(kind, values, answer, tuple(sorted(map(str, values[0].free_symbols))),

@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import sympy
 
+from tutor.grading.fast import split_top_level
 from tutor.solve.symbolic import algebra, curriculum, shapes, stories
 from tutor.solve.symbolic.phrases import (
     OPERAND_ENDS,
@@ -42,7 +43,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 QUESTION_WORDS = frozenset(
     """mean average arithmetic median mode range data set list following scores slope line through passing
     containing joining connecting between points point segment endpoints with from midpoint distance derivative
-    differentiate respect goes passes limit test quiz exam grades primefactorization""".split()
+    differentiate respect goes passes limit test quiz exam grades primefactorization pointanswer""".split()
 )
 _PLAIN_NUMBER = re.compile(SIGNED_NUMBER)
 _DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
@@ -327,6 +328,7 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (r"(?<![A-Za-z\\])([fgh])\s*\^\s*\{?\s*-\s*1\s*\}?\s*\(", r"\1\\inverse(", None),  # f^-1(3): the inverse's value
 ]
 _REWRITES += algebra.REWRITES
+_REWRITES += curriculum.POINT_REWRITES
 def _as_math(value: Callable[[re.Match], sympy.Expr]) -> Callable[[re.Match], str]:
     return lambda match: _math(value(match))
 
@@ -465,6 +467,19 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
             s[i:stop] = [segment]
         reading.kinds.append("derivative")
         return
+
+
+def point_answer(reading: Reading, evaluate: Evaluate) -> None:
+    """`pointanswer (2, 2\\sqrt{3})`, as a text-level form (`curriculum.POINT_REWRITES`) writes a point or a
+    vector it computed: the answer whole."""
+    s = reading.segments
+    for i in range(len(s)):
+        if words_at(s, i, "pointanswer") and is_math(s, i + 1):
+            inside = re.fullmatch(r"\s*\((.*)\)\s*", s[i + 1].text)
+            segment = Segment("math", "point", computed=True)
+            segment.answer = ("point", [evaluate(c) for c in split_top_level(inside.group(1), ",")])
+            s[i : i + 2] = [segment]
+            return
 
 
 def factorization(reading: Reading) -> None:

@@ -49,6 +49,7 @@ from tutor.solve.symbolic.questions import (
     factorization,
     function_value,
     limit,
+    point_answer,
     points,
     rewrite,
     root_choice,
@@ -342,6 +343,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     derivative(reading, evaluate)
     limit(reading, evaluate)
     factorization(reading)
+    point_answer(reading, evaluate)
     word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase
     return reading
