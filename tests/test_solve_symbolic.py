@@ -549,6 +549,7 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "Find the greatest value of $a$ such that $a^2-10a+21 \\le 0$.",  # not the whole solution set
     "convert (0, 0) to polar coordinates",
     "if u = (2, -1) and v = (1, 4), find u + 3w",
     "divide 3/4 by 1/8 + 1",

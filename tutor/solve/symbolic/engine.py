@@ -127,6 +127,8 @@ def _compute(reading: Reading) -> Computed:
     if whole:
         if len(reading.spans) != 1:
             raise NotReadable("more than one thing asked")
+        if reading.choose or reading.form:
+            raise NotReadable("one value or form asked of an answer that is given whole")  # `the greatest a such that`
         return _whole_answer(*whole[0])
     equations, expressions, unknowns, broken = [], [], set(), []
     for span in reading.spans:
