@@ -498,6 +498,13 @@ COMPUTED = [
      "in 3 years?", "money", [sympy.Rational("114.75")]),
     ("10 people, need to pick a 3 person committee. number of possible committees?", "counting", [120]),
     ("a pizza place has 8 toppings. how many 2-topping pizzas can u make", "counting", [28]),
+    ("recipe calls for 2 1/4 cups of flour to make 18 cookies. i want 30 cookies, how much flour do i need? give it "
+     "as an improper fraction", "proportion", [sympy.Rational(9, 4) / 18 * 30]),
+    ("so if a car goes 234 miles on 9 gallons, how many gallons would it use to go 390 miles at the same rate",
+     "proportion", [15]),
+    ("my average on 4 tests is 85. i got 78, 92 and 81 on three of them, what did i get on the other one",
+     "statistics", [4 * 85 - 78 - 92 - 81]),
+    ("my test scores this semester were 78, 85, 92, 88 and 97. what is my average (mean) score", "statistics", [88]),
     # --- one square root of the unknown: squared, and the roots that do not check dropped -------------------
     ("how do i solve sqrt(x + 5) = x - 1", "equation", [4]),  # squaring also gives -1, where x - 1 < 0
     ("solve sqrt(x) + 2 = x", "equation", [4]),
@@ -549,6 +556,9 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "a car goes 234 miles on 9 gallons, how many gallons for 390 km",
+    "3 cups of flour for 24 cookies. how many eggs for 40 cookies",
+    "my average on 4 tests is 85. i got 78 and 92 on two of them, what did i get on the other one",
     "Find the greatest value of $a$ such that $a^2-10a+21 \\le 0$.",  # not the whole solution set
     "convert (0, 0) to polar coordinates",
     "if u = (2, -1) and v = (1, 4), find u + 3w",

@@ -350,7 +350,7 @@ def rewrite(text: str) -> tuple[str, list[str]]:
 
 # ---- segment level ---------------------------------------------------------------------------------------
 
-def _statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
+def statistic(name: str, values: list[sympy.Rational]) -> sympy.Rational:
     ordered = sorted(values)
     if name in ("mean", "average"):
         return sum(values, sympy.Integer(0)) / len(values)
@@ -386,7 +386,7 @@ def statistics(reading: Reading) -> None:
         values, stop = listed_numbers(s, j)
         if len(values) < 2:
             raise NotReadable(f"a {name} of other than listed numbers")
-        reading.segments[start:stop] = [Segment("math", _math(_statistic(name, values)), computed=True)]
+        reading.segments[start:stop] = [Segment("math", _math(statistic(name, values)), computed=True)]
         reading.kinds.append("statistics")
         i = start + 1
 

@@ -24,11 +24,11 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable
 
 # Words any story may use around its key phrases: articles, pronouns, helpers, and the talk of a question.
 _COMMON = frozenset(
-    """a an the and or of to in on at for with from by is are was were be been being it its it's they them their
+    """a an the and of to in on at for with from by is are was were be been being it its it's they them their
     theyre they're he she his her i im i'm my me we our us you your u can could will would should do does did
     done so if then that this these those there theres there's what whats what's how many much find tell
     please pls plz just all total son sons daughter daughters kid kids child children mom dad teacher class
-    school homework worksheet""".split()
+    school homework worksheet give answer as improper fraction""".split()
 )
 _NO_NUMBER = re.compile(r"\d")
 
@@ -336,6 +336,88 @@ def _choose_story(m: re.Match) -> sympy.Expr:
     return sympy.binomial(n, k)
 
 
+# ---- a rate kept: 3 cups for 24 cookies, so how many cups for 40 (a proportion) ----------------------------
+
+_QUANTITY = r"\d{1,6}(?:\.\d+)?(?:\s+\d{1,3}\s*/\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3}"
+_UNIT_NOUN = r"[a-z]{3,}"
+_PAIR = (rf"(?P<k_pair>(?P<a>{_QUANTITY})\s+(?P<unit_a>{_UNIT_NOUN})(?:\s+of\s+(?P<stuff>{_UNIT_NOUN}))?\s+(?:for|to\s+(?:make|bake|"
+         rf"cook|go|drive|travel|feed|serve)|on|makes?|per|in|feeds?|serves?)\s+(?P<b>{_QUANTITY})\s+(?P<unit_b>{_UNIT_NOUN}))\b")
+_THIRD = rf"(?P<k_third>(?P<c>{_QUANTITY})\s+(?P<unit_c>{_UNIT_NOUN}))\b"
+_ASKED = rf"(?P<k_asked>how\s+(?:many|much)\s+(?P<asked>{_UNIT_NOUN})(?:\s+of\s+(?P<asked_stuff>{_UNIT_NOUN}))?)\b"
+_PROPORTIONS = [
+    _WHOLE.format(rf".*?{_PAIR}.*?{_THIRD}.*?{_ASKED}.*?"),
+    _WHOLE.format(rf".*?{_PAIR}.*?{_ASKED}.*?{_THIRD}.*?"),
+]
+_PROPORTION_WORDS = frozenset(
+    """recipe recipes uses use used using calls call needs need needed makes make making made bake baking baked cook
+    for to of a an the car truck goes go went drives drive drove travels travel traveled would will it she he they
+    want wants wanted on at same rate if so how many much do does did i we you her his their class party batch
+    batches takes take with be get gets cookie cookies that this is are can could should""".split()
+)
+
+
+def _singular(noun: str) -> str:
+    noun = noun.lower()
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def _quantity(text: str) -> sympy.Rational:
+    whole_and_part = re.fullmatch(r"(\d+)\s+(\d+)\s*/\s*(\d+)", text.strip())
+    if whole_and_part:
+        return sympy.Integer(whole_and_part[1]) + sympy.Rational(int(whole_and_part[2]), int(whole_and_part[3]))
+    return sympy.Rational(re.sub(r"\s+", "", text))
+
+
+def _proportion(m: re.Match) -> sympy.Expr:
+    a, b, c = _quantity(m["a"]), _quantity(m["b"]), _quantity(m["c"])
+    unit_a, unit_b, unit_c = _singular(m["unit_a"]), _singular(m["unit_b"]), _singular(m["unit_c"])
+    asked = {_singular(m["asked"])} | ({_singular(m["asked_stuff"])} if m["asked_stuff"] else set())
+    names_a = {unit_a} | ({_singular(m["stuff"])} if m["stuff"] else set())
+    if unit_a == unit_b or 0 in (a, b):
+        raise NotReadable("a rate of one unit to itself, or of nothing")
+    if unit_c == unit_b and asked <= names_a:
+        return a / b * c
+    if unit_c == unit_a and asked == {unit_b}:
+        return b / a * c
+    raise NotReadable("the quantity asked is not the one the rate gives")
+
+
+# ---- test scores: their mean (median, ...), or the score missing from a known average -----------------------
+
+_SCORES = r"(?P<k_list>\d{1,3}(?:\.\d+)?(?:\s*,\s*(?:and\s+)?\d{1,3}(?:\.\d+)?|\s+and\s+\d{1,3}(?:\.\d+)?){1,30})"
+_SCORE_STATISTICS = [
+    _WHOLE.format(rf".*?\b(?:scores|grades|marks|points)\b.*?{_SCORES}.*?(?P<k_asked>(?:what\s+is|whats|find)\s+(?:my|the|his|her|their)\s+"
+                  rf"(?P<statistic>average|mean|median|mode|range)(?:\s*\(\s*(?:mean|average)\s*\))?(?:\s+(?:test\s+)?(?:score|grade|mark))?)"
+                  rf".*?"),
+]
+_MISSING_SCORE = _WHOLE.format(
+    rf".*?(?P<k_average>average\s+(?:on|of|for|over)\s+(?P<n>\d{{1,2}})\s+(?:tests|quizzes|exams|games)\s+(?:is|was)\s+(?P<mean>\d{{1,3}}"
+    rf"(?:\.\d+)?))\b.*?{_SCORES}\s+on\s+(?P<k_some>(?P<known>\d{{1,2}})\s+of\s+them|the\s+first\s+(?P<known2>\d{{1,2}})(?:\s+(?:tests|"
+    rf"quizzes|exams|games))?)\b.*?(?P<k_asked>\b(?:what\s+did\s+(?:i|he|she|they|you)\s+(?:get|score)|what\s+(?:was|is)\s+(?:my|the|"
+    rf"his|her)\s+score)\s+on\s+the\s+(?:other|last|remaining|missing|fourth|fifth)(?:\s+(?:1|test|quiz|exam|game))?)\b.*?")
+_SCORE_WORDS = frozenset(
+    """my his her their test tests quiz quizzes exam exams scores score grades grade marks mark points this
+    semester year term were are was of on i got get had he she they what is average mean the in class math
+    science english so far did one other""".split()
+)
+
+
+def _score_statistic(m: re.Match) -> sympy.Expr:
+    from tutor.solve.symbolic.questions import statistic  # the one definition of each statistic
+
+    return statistic(m["statistic"].lower(), [sympy.Rational(v) for v in re.findall(r"\d+(?:\.\d+)?", m["k_list"])])
+
+
+def _missing_score(m: re.Match) -> sympy.Expr:
+    scores = [sympy.Rational(v) for v in re.findall(r"\d+(?:\.\d+)?", m["k_list"])]
+    count, known = int(m["n"]), int(m["known"] or m["known2"])
+    if known != len(scores) or count != known + 1:
+        raise NotReadable("scores that do not add up to the tests counted")
+    return count * sympy.Rational(m["mean"]) - sum(scores)
+
+
 STORIES = [
     Story(_SCHEDULE, _SCHEDULE_WORDS, _together_again, "lcm", also=rf"{_CLOCK}|{_ONE_OR_TWO}"),
     *(Story(pattern, _PRODUCT_WORDS, _product_rule, "counting", also=r"\b1\s+(?:of|from)\s+each\b")
@@ -346,6 +428,9 @@ STORIES = [
     *(Story(pattern, _LADDER_WORDS, _ladder, "pythagoras") for pattern in _LADDERS),
     Story(_INTEREST, _INTEREST_WORDS, _interest, "money"),
     *(Story(pattern, _CHOOSE_WORDS, _choose_story, "counting") for pattern in _CHOOSE_STORY),
+    *(Story(pattern, _PROPORTION_WORDS, _proportion, "proportion") for pattern in _PROPORTIONS),
+    *(Story(pattern, _SCORE_WORDS, _score_statistic, "statistics") for pattern in _SCORE_STATISTICS),
+    Story(_MISSING_SCORE, _SCORE_WORDS, _missing_score, "statistics"),
 ]
 REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
 WORDS = frozenset(_COMMON.union(*(story.words for story in STORIES)))  # for `spelling`: words a story reads
