@@ -498,6 +498,16 @@ COMPUTED = [
      "in 3 years?", "money", [sympy.Rational("114.75")]),
     ("10 people, need to pick a 3 person committee. number of possible committees?", "counting", [120]),
     ("a pizza place has 8 toppings. how many 2-topping pizzas can u make", "counting", [28]),
+    ("ok so a jacket costs $84.50 and its 20% off... whats the sale price before tax", "money",
+     [sympy.Rational("67.60")]),
+    ("shirt is 20 bucks plus 7.5% sales tax. what do i actually pay", "money", [sympy.Rational("21.50")]),
+    ("a shirt is $24.99 and the sales tax where i live is 8%. whats the total with tax (round to the nearest cent)",
+     "money", [sympy.Rational("26.99")]),
+    ("a $40 game is 25% off. how much do i save", "money", [10]),
+    ("In my son's class the ratio of boys to girls is 3:5, and there are 32 students in all. How many girls are in "
+     "the class?", "ratio", [20]),
+    ("In Ms. Lopez's class the ratio of boys to girls is 4:5. There are 27 students. How many are girls?", "ratio",
+     [15]),
     ("recipe calls for 2 1/4 cups of flour to make 18 cookies. i want 30 cookies, how much flour do i need? give it "
      "as an improper fraction", "proportion", [sympy.Rational(9, 4) / 18 * 30]),
     ("so if a car goes 234 miles on 9 gallons, how many gallons would it use to go 390 miles at the same rate",
@@ -556,6 +566,9 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "a jacket costs $80 and its 20% off but only on tuesdays. whats the sale price",
+    "a $60 jacket is 25% off and theres 8% tax. whats the sale price",  # before or after the tax?
+    "In a class the ratio of boys to girls is 4:5. There are 27 students. How many are teachers?",
     "a car goes 234 miles on 9 gallons, how many gallons for 390 km",
     "3 cups of flour for 24 cookies. how many eggs for 40 cookies",
     "my average on 4 tests is 85. i got 78 and 92 on two of them, what did i get on the other one",
@@ -705,7 +718,6 @@ NOT_COMPUTED = [
     "Round to the nearest tenth. What is 2/3?",  # a sentence without numbers that is not talk
     "add up all the primes between 11 and 30",  # is 11 counted?
     "a $24.99 shirt is 15% off. whats the sale price",  # 21.2415: the rounding to cents is not given
-    "ok so a jacket costs $84.50 and its 20% off... whats the sale price before tax",
     "Answer in radians. what is the complement of 30",
     "My son says 10. How many positive divisors does 72 have?",  # a sentence with a number is never dropped
     "sqrt 50/2",
@@ -761,6 +773,8 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("In a class the ratio of boys to girls is 4:5. There are 28 students. How many are girls?",
+     "That total cannot be split in that ratio into whole numbers"),
     ("prime factorization of 1", "1 has no prime factorization"),
     ("solve x^2 + 1 < 0", "No number satisfies this inequality"),
     ("sum of the infinite geometric series 1 + 2 + 4 + ...", "This series does not converge"),

@@ -567,7 +567,7 @@ _DIRECTION = {"increase": "increase", "go up": "increase", "grow": "increase", "
               "change": "change"}
 
 
-def _ratio_part(m: re.Match) -> sympy.Expr:
+def ratio_part(m: re.Match) -> sympy.Expr:
     names = [m["first"].lower(), m["second"].lower()]
     asked = m["asked"].lower()
     if asked not in names:
@@ -935,7 +935,7 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?:the\s+)?ratio\s+of\s+(?P<first>[a-z]+)\s+to\s+(?P<second>[a-z]+)\s+(?:in\s+(?:my|the|a|our)\s+[a-z]+\s+)?is\s+"
      rf"(?P<a>\d{{1,4}})\s*:\s*(?P<b>\d{{1,4}})\s*(?:,|and)?\s*(?:there\s*'?\s*s|theres|there\s+are|there\s+is)\s+(?P<total>\d{{1,6}})\s+"
      rf"[a-z]+(?:\s+(?:total|in\s+all|altogether))?\s*[.,]?\s*how\s+many\s+(?:are\s+)?(?P<asked>[a-z]+)(?:\s+are\s+there)?{_END}",
-     _ratio_part, "ratio"),
+     ratio_part, "ratio"),
     # units
     (rf"\bhow\s+many\s+{_WANT}\s+(?:are\s+)?(?:there\s+)?in\s+(?:a\s+|an\s+)?(?P<amount>{SIGNED_NUMBER})?\s*{_HAVE}{_END}",
      _convert, "units"),

@@ -28,7 +28,7 @@ _COMMON = frozenset(
     theyre they're he she his her i im i'm my me we our us you your u can could will would should do does did
     done so if then that this these those there theres there's what whats what's how many much find tell
     please pls plz just all total son sons daughter daughters kid kids child children mom dad teacher class
-    school homework worksheet give answer as improper fraction""".split()
+    school homework worksheet give answer as improper fraction ok okay mr mrs ms dr""".split()
 )
 _NO_NUMBER = re.compile(r"\d")
 
@@ -51,7 +51,8 @@ class Story:
             return match.group(0)  # another number in the story: not this form's
         known = self.words | _COMMON
         words = re.findall(r"[A-Za-z']+", told)
-        unknown = [w for i, w in enumerate(words) if w.lower() not in known and not _name(w, words[i + 1 : i + 2], known)]
+        unknown = [w for i, w in enumerate(words)
+                   if w.lower().removesuffix("'s") not in known and not _name(w, words[i + 1 : i + 2], known)]
         if unknown:
             return match.group(0)  # left as it was: the other readers meet the same words
         return f" ({sympy.latex(self.value(match))}) "
@@ -418,6 +419,73 @@ def _missing_score(m: re.Match) -> sympy.Expr:
     return count * sympy.Rational(m["mean"]) - sum(scores)
 
 
+# ---- a price, a discount and a tax: the sale price, the total, the savings ---------------------------------
+
+_PRICE = r"(?P<k_price>(?:dollars\s+)?(?P<price>\d{1,7}(?:\.\d{1,2})?)(?:\s+(?:dollars|bucks))?)"
+_OFF = r"(?P<k_off>(?P<off>\d{1,3}(?:\.\d+)?)\s*(?:%|percent)\s+off|(?:a\s+)?discount\s+of\s+(?P<off2>\d{1,3}(?:\.\d+)?)\s*(?:%|percent))"
+_TAX_RATE = (r"(?P<k_tax>(?P<tax>\d{1,2}(?:\.\d+)?)\s*(?:%|percent)\s+(?:sales\s+)?tax|(?:sales\s+)?tax\s+(?:where\s+i\s+live\s+)?(?:is|of|rate\s+is)"
+             r"\s+(?P<tax2>\d{1,2}(?:\.\d+)?)\s*(?:%|percent))(?:\s+(?:is\s+)?(?:added\s+)?(?:on|to)\s+the\s+sale\s+price)?")
+_PRICE_ASK = (r"(?P<k_ask>(?P<ask_sale>sale\s+price(?:\s+before\s+tax)?|price\s+after\s+the\s+discount|new\s+price|discounted\s+price)|"
+              r"(?P<ask_saved>how\s+much\s+(?:money\s+)?(?:do|did|does|will|would)\s+(?:i|you|we|he|she|they)\s+save|the\s+discount(?:\s+amount)?|"
+              r"amount\s+saved)|(?P<ask_tax>how\s+much\s+(?:is\s+the\s+)?tax)|(?P<ask_total>total(?:\s+(?:cost|price))?(?:\s+with\s+(?:the\s+)?tax)?|"
+              r"what\s+do\s+(?:i|you|we)\s+(?:actually\s+|really\s+)?pay|how\s+much\s+(?:do|does|will|would)\s+(?:i|you|we|he|she|it|they)\s+"
+              r"(?:actually\s+|really\s+)?(?:pay|cost)|final\s+(?:price|cost)))")
+_NEAREST_CENT = r"(?P<k_round>\(?\s*round(?:ed)?\s+to\s+the\s+nearest\s+(?:cent|penny|hundredth)\s*\)?)"
+_PRICE_STORIES = [
+    _WHOLE.format(rf".*?{_PRICE}\b.*?{_OFF}.*?(?:{_TAX_RATE}.*?)?{_PRICE_ASK}.*?(?:{_NEAREST_CENT}.*?)?"),
+    _WHOLE.format(rf".*?{_PRICE}\b.*?{_TAX_RATE}.*?{_PRICE_ASK}.*?(?:{_NEAREST_CENT}.*?)?"),
+]
+_PRICE_WORDS = frozenset(
+    """a an the jacket shirt shoes pants jeans dress hat game video toy book bike phone laptop tv coat sweater
+    backpack item costs cost costing is was are priced price marked regular original sale on its it's and
+    but then plus with after before off what is whats how much do i you pay actually really will be total
+    sales where live store at in my of for the with there theres there's tax""".split()
+)
+
+
+def _price_story(m: re.Match) -> sympy.Expr:
+    price = sympy.Rational(m["price"])
+    off = sympy.Rational(m.groupdict().get("off") or m.groupdict().get("off2") or 0) / 100
+    tax = sympy.Rational(m["tax"] or m["tax2"] or 0) / 100
+    if off > 1:
+        raise IllPosed("A discount of more than 100% has no meaning here, so this has no answer.")
+    sale = price * (1 - off)
+    if m["ask_sale"]:
+        value = sale
+    elif m["ask_saved"]:
+        value = price * off
+    elif m["ask_tax"]:
+        value = sale * tax
+    else:
+        value = sale * (1 + tax)
+    if m["ask_sale"] and tax and "before" not in m["k_ask"].lower():
+        raise NotReadable("a sale price asked with a tax given: before or after the tax?")
+    if m["k_round"]:
+        value = sympy.floor(value * 100 + sympy.Rational(1, 2)) / 100
+    return value
+
+
+# ---- a total split in a ratio ---------------------------------------------------------------------------------
+
+_RATIO = (r"(?P<k_ratio>\bratio\s+of\s+(?P<first>[a-z]+)\s+to\s+(?P<second>[a-z]+)\s+(?:is|was)\s+(?P<a>\d{1,4})\s*(?::|to)\s*"
+          r"(?P<b>\d{1,4}))\b")
+_TOTAL = (r"(?P<k_total>\b(?P<total>\d{1,6})\s+(?:students|kids|children|people|members|animals|pets|players|people|marbles|"
+          r"candies|coins|cars|books|fish|birds|dogs|cats)\b(?:\s+(?:in\s+all|total|altogether|in\s+total))?)")
+_RATIO_ASK = r"(?P<k_ask>\bhow\s+many\s+(?:are\s+)?(?P<asked>[a-z]+))\b"
+_RATIO_STORIES = [_WHOLE.format(rf".*?{_RATIO}.*?{_TOTAL}.*?{_RATIO_ASK}.*?"),
+                  _WHOLE.format(rf".*?{_TOTAL}.*?{_RATIO}.*?{_RATIO_ASK}.*?")]
+_RATIO_WORDS = frozenset(
+    """in the class classroom school club team group room my his her our there are is were was a an and of
+    total all altogether how many in are there theres there's ms mr mrs dr""".split()
+)
+
+
+def _ratio_story(m: re.Match) -> sympy.Expr:
+    from tutor.solve.symbolic.curriculum import ratio_part  # the one rule of a split in a ratio
+
+    return ratio_part(m)
+
+
 STORIES = [
     Story(_SCHEDULE, _SCHEDULE_WORDS, _together_again, "lcm", also=rf"{_CLOCK}|{_ONE_OR_TWO}"),
     *(Story(pattern, _PRODUCT_WORDS, _product_rule, "counting", also=r"\b1\s+(?:of|from)\s+each\b")
@@ -431,6 +499,8 @@ STORIES = [
     *(Story(pattern, _PROPORTION_WORDS, _proportion, "proportion") for pattern in _PROPORTIONS),
     *(Story(pattern, _SCORE_WORDS, _score_statistic, "statistics") for pattern in _SCORE_STATISTICS),
     Story(_MISSING_SCORE, _SCORE_WORDS, _missing_score, "statistics"),
+    *(Story(pattern, _PRICE_WORDS, _price_story, "money") for pattern in _PRICE_STORIES),
+    *(Story(pattern, _RATIO_WORDS, _ratio_story, "ratio") for pattern in _RATIO_STORIES),
 ]
 REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
 WORDS = frozenset(_COMMON.union(*(story.words for story in STORIES)))  # for `spelling`: words a story reads
