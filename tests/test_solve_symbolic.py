@@ -543,6 +543,19 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("arcsin(1/2) in degrees", "arithmetic", [30]),
+    ("what is arccos(-1/2)", "arithmetic", [2 * sympy.pi / 3]),
+    ("sin^-1(1) in degrees", "arithmetic", [90]),
+    ("At what y-value does the graph of 4x + 2y = 12 cross the y-axis?", "line", [6]),
+    ("Determine the slope of a line perpendicular to y = -3/4 x + 2.", "line", [sympy.Rational(4, 3)]),
+    ("slope of a line parallel to 2x + 3y = 6", "line", [sympy.Rational(-2, 3)]),
+    ("|2x - 3| = 7, what do the two solutions add up to", "equation", [3]),
+    ("2x^2 - 8x + 3 = 0 -- if i add the two roots together what do i get", "equation", [4]),
+    ("what are the roots of x^2 + 4x + 13 = 0? (i know theyre complex)", "equation",
+     [-2 - 3 * sympy.I, -2 + 3 * sympy.I]),
+    ("Solve the system $x + y = 10$ and $x - y = 4$, answer as $(x, y)$", "system", [7, 3]),
+    ("Solve the system of equations. Give your answer as an ordered pair (x, y).\nx + y = 11\n3x - 2y = 8", "system",
+     [6, 5]),
     ("the polar coordinates (r, θ) = (4, π/3) - what point is that in rectangular (x, y)", "point",
      [2, 2 * sympy.sqrt(3)]),
     ("Convert the point (1, √3) to polar coordinates (r, θ) with r > 0 and 0 ≤ θ < 2π.", "point", [2, sympy.pi / 3]),
@@ -566,6 +579,9 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "arcsin(2)",
+    "arcsin(1/3)",
+    "slope of a line perpendicular to y = 5",
     "a jacket costs $80 and its 20% off but only on tuesdays. whats the sale price",
     "a $60 jacket is 25% off and theres 8% tax. whats the sale price",  # before or after the tax?
     "In a class the ratio of boys to girls is 4:5. There are 27 students. How many are teachers?",

@@ -22,7 +22,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 ALGEBRA_WORDS = frozenset(
     """expand factor factorise factorize completely fully yintercept xintercept minimum maximum least greatest
     smallest largest value over real vertex parabola graph units ones last digit digits sum coefficient expansion
-    inverse function inequality intervalnotation countintegers""".split()
+    inverse function inequality intervalnotation countintegers perpendicular parallel""".split()
 )
 _FORMS = {"expand": "expand", "factor": "factor", "factorise": "factor", "factorize": "factor"}
 
@@ -93,7 +93,7 @@ def in_form(reading: Reading, value: sympy.Expr) -> tuple[str, sympy.Expr] | Non
     return None
 
 
-_LINE_JOIN = frozenset("of the line graph".split())
+_LINE_JOIN = frozenset("of the a any line graph".split())
 
 
 def line_equation(reading: Reading, evaluate: Evaluate) -> None:
@@ -104,6 +104,8 @@ def line_equation(reading: Reading, evaluate: Evaluate) -> None:
         if not any(words_at(s, i, name) for name in ("slope", "yintercept", "xintercept")):
             continue
         j = skip_words(s, i + 1, _LINE_JOIN)
+        turn = next((w for w in ("perpendicular", "parallel") if s[i].text == "slope" and words_at(s, j, w, "to")), None)
+        j = skip_words(s, j + 2, _LINE_JOIN) if turn else j  # `the slope of a line perpendicular to ...`
         if not (is_math(s, j) and s[j].text.count("=") == 1):
             return
         left, right = (evaluate(side) for side in s[j].text.split("="))
@@ -123,6 +125,10 @@ def line_equation(reading: Reading, evaluate: Evaluate) -> None:
             raise NotReadable("a vertical line: no slope or y-intercept")
         else:
             value = -a / b if name == "slope" else -c / b
+            if turn == "perpendicular":
+                if a == 0:
+                    raise NotReadable("a line perpendicular to a horizontal one is vertical: no slope")
+                value = -1 / value
         s[i : j + 1] = [Segment("math", f" ({sympy.latex(value)}) ", computed=True)]
         reading.kinds.append("line")
         return

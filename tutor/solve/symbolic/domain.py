@@ -34,6 +34,7 @@ _MATRIX_TOKENS = {rf"\{edge}{{{name}}}" for edge in ("begin", "end") for name in
 
 _TRIG = {r"\sin": sympy.sin, r"\cos": sympy.cos, r"\tan": sympy.tan, r"\cot": sympy.cot, r"\sec": sympy.sec,
          r"\csc": sympy.csc}
+_INVERSE_TRIG = {r"\arcsin": sympy.asin, r"\arccos": sympy.acos, r"\arctan": sympy.atan}
 
 
 class SympyDomain:
@@ -41,7 +42,7 @@ class SympyDomain:
 
     commands = frozenset(
         {r"\frac", r"\sqrt", r"\pi", r"\cdot", r"\times", r"\div", r"\log", r"\binom", r"\det", "\\\\", *_MATRIX_TOKENS,
-         *_TRIG}
+         *_TRIG, *_INVERSE_TRIG}
     )
 
     def __init__(self) -> None:
@@ -121,7 +122,10 @@ class SympyDomain:
 
     def function(self, name: str, argument: sympy.Expr, power: int) -> sympy.Expr:
         """A trigonometric function at a rational multiple of pi (radians, plainly), where its value has a
-        closed form; at any other argument (`sin 30`: degrees or radians?) and for other functions, no claim."""
+        closed form; at any other argument (`sin 30`: degrees or radians?) and for other functions, no claim. An
+        inverse one (`arcsin(1/2)`) where its value, in radians, is a rational multiple of pi."""
+        if name in _INVERSE_TRIG:
+            return self._inverse_trig(name, argument, power)
         if name not in _TRIG or argument.free_symbols or not (argument / sympy.pi).is_Rational:
             raise Unsupported(f"function {name} (of an argument that is not a rational multiple of pi)")
         value = _TRIG[name](argument)
@@ -130,6 +134,16 @@ class SympyDomain:
         if value.has(*_TRIG.values()):
             raise Unsupported("a trigonometric value with no closed form")
         return sympy.radsimp(value**power)
+
+    def _inverse_trig(self, name: str, argument: sympy.Expr, power: int) -> sympy.Expr:
+        if argument.free_symbols or not argument.is_real:
+            raise Unsupported(f"function {name} of other than a real number")
+        if name != r"\arctan" and abs(argument) > 1:
+            raise Unsupported(f"{name} of a number outside [-1, 1]")
+        value = _INVERSE_TRIG[name](argument)
+        if not (value / sympy.pi).is_Rational:
+            raise Unsupported("an inverse trigonometric value with no closed form")
+        return value**power
 
     def log(self, base: sympy.Expr, argument: sympy.Expr, power: int) -> sympy.Expr:
         if base.free_symbols or argument.free_symbols:

@@ -243,6 +243,10 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     roots = solve_one(span, lhs, rhs, x, reals)
     if reading.choose in ("sum", "product") and _repeated_root(lhs - rhs, x):
         raise NotReadable("a repeated root: counted once or twice in the sum?")
+    if reading.choose in ("sum", "product") and (asked is None or asked == x):
+        value = choose_root(roots, reading.choose)
+        return Computed("equation", [value], _latex(value), (str(x),),
+                        f"The {reading.choose} of the solutions, computed directly, is {_shown(_latex(value))}.")
     if reading.choose:
         roots = [choose_root(roots, reading.choose)]
     if asked is None or asked == x:

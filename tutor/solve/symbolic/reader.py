@@ -70,6 +70,14 @@ FILLER = frozenset(
     equal""".split()
 )
 
+
+def _inverse_trig(match: re.Match) -> str:
+    """`arcsin(1/2)`, `sin^-1(1/2)`: the inverse function, in radians unless degrees are asked for."""
+    name = "arc" + match.group(1) if match.group(1) else match.group(2)
+    value = rf"\{name.lower()}{match.group(3)}"
+    return f" (180/\\pi) \\cdot {value} " if match["unit"] == "degrees" else f" {value} "
+
+
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 _CHARACTERS = str.maketrans({"−": "-", "–": "-", "×": r" \times ", "·": r" \cdot ", "÷": r" \div ", "√": r"\sqrt",
                              "²": "^2", "³": "^3", "π": r"\pi ", "⟨": "<", "⟩": ">", "’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -123,6 +131,16 @@ _REWRITES = [
      r"please)\s*\)", " "),  # an answer form in brackets
     (r"=\s*\?+\s*$", " "),  # `gcd(84, 126) = ?`: asks for the value
     (r"\bwhat\s+should\s+(?:it|the\s+answer|that)\s+be\b", " "),
+    (r"\s*(?:--+|—)\s*(?=[A-Za-z])", " . "),  # `2x^2 - 8x + 3 = 0 -- if i add ...`: a dash between the math and the question
+    # the question said another way
+    (r"\b(?:at\s+)?what\s+y\s*-?\s*value\s+does\s+(?:the\s+)?(?:graph\s+of\s+(?:the\s+line\s+)?|line\s+)?(?P<eq>[^?]*?=[^?]*?)\s+"
+     r"(?:cross|intersect|hit|meet)\s+the\s+y\s*-?\s*axis\b", r" the y-intercept of \g<eq> "),
+    (r"\bwhat\s+do\s+(?:the|its|all\s+the|they|both)\s+(?:(?:2|two)\s+)?(solutions|roots|zeros)\s+add\s+up\s+to\b", r" the sum of the \1 "),
+    (r"\bif\s+(?:i|you|we)\s+add\s+(?:up\s+)?(?:the|its|both)\s+(?:(?:2|two)\s+)?(roots|solutions|zeros)(?:\s+together)?\s*,?\s*what\s+do\s+"
+     r"(?:i|you|we)\s+get\b", r" the sum of the \1 "),
+    (r"\(\s*(?:i\s+know\s+)?(?:they\s*'?\s*re|theyre|they\s+are|its|it\s*'?\s*s)\s+(?:complex|imaginary)\s*\)", " complex "),
+    (r"\s*,?\s*(?:and\s+)?(?:answer|give\s+it|write\s+it)\s+as\s+(?:an\s+ordered\s+pair\s+)?\(\s*x\s*,\s*y\s*\)", " "),
+    (r"(=[^=\n]*?)\s*\n\s*(?=[^=\n]*=)", r"\1 and "),  # equations on lines of their own: a system
     (r"\b(?:and\s+)?(?:(?:write|give|express|put)\s+(?:it|the\s+answer|your\s+answer|the\s+solution(?:\s+set)?)\s+)?(?:in|using)\s+"
      r"interval\s+notation\b", " intervalnotation "),
     (r"\bhow\s+many\s+integers?\s+(?:values\s+of\s+[a-z]\s+)?(?:satisfy|solve|are\s+solutions\s+(?:of|to))\b", " countintegers "),
@@ -136,6 +154,8 @@ _REWRITES = [
     (rf"\blog\s+(?:base|to the base)\s+({_NUMBER})\s+of\s+({_NUMBER})", r"\\log_{\1}{\2}"),
     (r"(?<!\\)\blog\s*_\s*(\d+)", r"\\log_{\1}"),
     (r"(?<!\\)\bsqrt\b", r"\\sqrt"),
+    (r"(?<![A-Za-z\\])(?:\\?(sin|cos|tan)\s*\^\s*\{?\s*-\s*1\s*\}?|(arcsin|arccos|arctan))\s*(\([^()]*\))\s*,?\s*"
+     r"(?:in\s+(?P<unit>degrees|radians))?", _inverse_trig),
     (r"(?<![A-Za-z\\])(sin|cos|tan|cot|sec|csc)\b", r"\\\1 "),
     (rf"\\sqrt\s*({_NUMBER})(?![\d.]|\s*(?:/|\^|\\div))", r"\\sqrt{\1}"),
     (rf"\bsquare root of ({_NUMBER})\b(?!\s*[-+*/^(\\])", r"\\sqrt{\1}"),
@@ -223,9 +243,9 @@ def clean(problem: str) -> tuple[str, list[str]]:
     kinds = []
     for pattern, replacement in _REWRITES_COMPILED:
         text, count = pattern.subn(replacement, text)
-        if count and "100" in replacement:
+        if count and isinstance(replacement, str) and "100" in replacement:
             kinds.append("percent")
-        elif count and "log_" in replacement:
+        elif count and isinstance(replacement, str) and "log_" in replacement:
             kinds.append("log")
     text, question_kinds = rewrite(text)
     kinds += question_kinds
