@@ -543,6 +543,14 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("whats d/dx of x*sin(x)", "derivative", [sympy.Symbol("x") * sympy.cos(sympy.Symbol("x")) + sympy.sin(sympy.Symbol("x"))]),
+    ("d/dx of sin(x^2)", "derivative", [2 * sympy.Symbol("x") * sympy.cos(sympy.Symbol("x") ** 2)]),
+    ("the derivative of sin(x) at x = 0", "derivative", [1]),
+    ("derivative of 1/x", "derivative", [-1 / sympy.Symbol("x") ** 2]),
+    ("solve sin x = 1/2 for 0 ≤ x < 2π", "equation", [sympy.pi / 6, 5 * sympy.pi / 6]),
+    ("all angles x in [0, 2π) with 2sin(x) - 1 = 0?", "equation", [sympy.pi / 6, 5 * sympy.pi / 6]),
+    ("solve 2sin^2(x) - sin(x) - 1 = 0 on [0, 2π)", "equation", [sympy.pi / 2, 7 * sympy.pi / 6, 11 * sympy.pi / 6]),
+    ("solve tan(x) = 1 for 0 <= x < 2pi", "equation", [sympy.pi / 4, 5 * sympy.pi / 4]),
     ("arcsin(1/2) in degrees", "arithmetic", [30]),
     ("what is arccos(-1/2)", "arithmetic", [2 * sympy.pi / 3]),
     ("sin^-1(1) in degrees", "arithmetic", [90]),
@@ -579,6 +587,12 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "what is sin^2(x) + cos^2(x)",
+    "sin(x)",
+    "solve sin(x) = 1/2",  # every angle in every turn
+    "solve sin(x) = 1/3 for 0 <= x < 2pi",
+    "solve sin(2x) = 1 for 0 <= x < 2pi",
+    "solve x^2 = 4 for 0 <= x < 2pi",
     "arcsin(2)",
     "arcsin(1/3)",
     "slope of a line perpendicular to y = 5",
@@ -746,7 +760,6 @@ NOT_COMPUTED = [
     "the slope of the line perpendicular to the line through (1, 2) and (3, 4)",
     "the distance between (0, 0) and (3, 4) in miles",
     "derivative of x y",
-    "derivative of 1/x",  # not a polynomial: no claim on the written form
     "d/dx t^2",  # t is not x
     "sin 20 degrees",  # no closed form
     "tan 90 degrees",  # undefined
@@ -789,6 +802,7 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("solve sin(x) = 2 for 0 <= x < 2pi", "The equation $\\sin (x) = 2$ has no solution between 0 and 2 pi"),
     ("In a class the ratio of boys to girls is 4:5. There are 28 students. How many are girls?",
      "That total cannot be split in that ratio into whole numbers"),
     ("prime factorization of 1", "1 has no prime factorization"),

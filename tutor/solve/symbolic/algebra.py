@@ -22,7 +22,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 ALGEBRA_WORDS = frozenset(
     """expand factor factorise factorize completely fully yintercept xintercept minimum maximum least greatest
     smallest largest value over real vertex parabola graph units ones last digit digits sum coefficient expansion
-    inverse function inequality intervalnotation countintegers perpendicular parallel""".split()
+    inverse function inequality intervalnotation countintegers perpendicular parallel fullturn""".split()
 )
 _FORMS = {"expand": "expand", "factor": "factor", "factorise": "factor", "factorize": "factor"}
 
@@ -308,3 +308,10 @@ def inequality(reading: Reading, evaluate: Evaluate) -> None:
     s[i] = segment
     reading.segments = [seg for seg in s if not (seg.kind == "word" and seg.text in ("intervalnotation", "inequality"))]
     reading.kinds.append("inequality")
+
+
+def full_turn(reading: Reading) -> None:
+    """`fullturn`, as `reader.clean` respells `for 0 <= x < 2pi` or `in [0, 2pi)`: the solutions asked in one turn."""
+    if "fullturn" in reading.words:
+        reading.full_turn = True
+        reading.segments = [seg for seg in reading.segments if not (seg.kind == "word" and seg.text == "fullturn")]

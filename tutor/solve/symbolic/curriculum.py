@@ -657,8 +657,8 @@ _PI_ANGLE = (r"(?:(?P<{0}n>\d+)?\s*\\pi\s*(?:/\s*(?P<{0}d>\d+))?|\\frac\s*\{{\s*
              r"\s*\}}|(?P<{0}zero>0))")
 _THETA = r"(?:θ|\\theta)"
 _RECTANGULAR = r"rectangular(?:\s+(?:coordinates|form))?(?:\s*\(\s*x\s*,\s*y\s*\))?"
-_POLAR_RANGE = (rf"(?:\s*,?\s*(?:with|where)\s+r\s*>\s*0\s*(?:,|and)?\s*(?:and\s+)?0\s*(?:≤|<=|\\le(?:q)?)\s*{_THETA}\s*<\s*2\s*\\pi"
-                rf"\s*)?")
+_POLAR_RANGE = (rf"(?:\s*,?\s*(?:with|where)\s+r\s*>\s*0\s*(?:,|and)?\s*(?:and\s+)?(?:fullturn|0\s*(?:≤|<=|\\le(?:q)?)\s*{_THETA}\s*<\s*2\s*"
+                rf"\\pi)\s*)?")  # `fullturn`: `0 <= theta < 2pi` as `reader.clean` respells it
 
 
 def _root_or_number(text: str) -> sympy.Expr:

@@ -123,9 +123,13 @@ class SympyDomain:
     def function(self, name: str, argument: sympy.Expr, power: int) -> sympy.Expr:
         """A trigonometric function at a rational multiple of pi (radians, plainly), where its value has a
         closed form; at any other argument (`sin 30`: degrees or radians?) and for other functions, no claim. An
-        inverse one (`arcsin(1/2)`) where its value, in radians, is a rational multiple of pi."""
+        inverse one (`arcsin(1/2)`) where its value, in radians, is a rational multiple of pi. Of a variable it
+        stays symbolic (`sin(x^2)`), for what works on expressions (a derivative); `engine` claims no value that
+        still holds one."""
         if name in _INVERSE_TRIG:
             return self._inverse_trig(name, argument, power)
+        if name in _TRIG and argument.free_symbols:
+            return _TRIG[name](argument) ** power  # `sin(x^2)`, for a derivative: a value is never claimed with it
         if name not in _TRIG or argument.free_symbols or not (argument / sympy.pi).is_Rational:
             raise Unsupported(f"function {name} (of an argument that is not a rational multiple of pi)")
         value = _TRIG[name](argument)

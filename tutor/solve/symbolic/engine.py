@@ -19,7 +19,7 @@ from tutor.grading.timeout import worker_op
 from tutor.solve.symbolic.algebra import in_form
 from tutor.solve.symbolic.analysis import Analysis
 from tutor.solve.symbolic.domain import SympyDomain
-from tutor.solve.symbolic.equations import solve_linear_system, solve_one
+from tutor.solve.symbolic.equations import solve_in_turn, solve_linear_system, solve_one
 from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
@@ -240,7 +240,7 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     span, lhs, rhs = equation
     words = set(reading.words)
     reals = "complex" if "complex" in words else "real" if "real" in words else ""
-    roots = solve_one(span, lhs, rhs, x, reals)
+    roots = solve_in_turn(span, lhs, rhs, x) if reading.full_turn else solve_one(span, lhs, rhs, x, reals)
     if reading.choose in ("sum", "product") and _repeated_root(lhs - rhs, x):
         raise NotReadable("a repeated root: counted once or twice in the sum?")
     if reading.choose in ("sum", "product") and (asked is None or asked == x):
@@ -275,7 +275,12 @@ def _defined(value: sympy.Expr) -> sympy.Expr:
     return value
 
 
+_TRIG_FUNCTIONS = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
+
+
 def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
+    if value.has(*_TRIG_FUNCTIONS):
+        raise NotReadable("a trigonometric value with no closed form, or of a variable")
     imaginary_unit = sympy.Symbol("i")
     if value.free_symbols == {imaginary_unit} and not reading.form:  # `(2 + 3i)(1 - i)`, `i^15`: a complex number
         if re.search(r"(?<![A-Za-z\\])i\s+[(\d]", span):

@@ -51,6 +51,47 @@ def solve_one(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, 
     return sorted(roots, key=lambda r: (float(sympy.re(r)), float(sympy.im(r))))
 
 
+def solve_in_turn(equation: str, lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol) -> list[sympy.Expr]:
+    """The solutions in [0, 2pi) of a polynomial equation in one of sin x, cos x, tan x (`2 sin^2 x - sin x - 1 = 0`),
+    ascending: the polynomial's roots u, then every angle in one turn where the function is u. Each must be a
+    rational multiple of pi. (Not sympy's solveset, which misses solutions of such equations.)"""
+    difference = sympy.expand(lhs - rhs)
+    functions = {f for f in difference.atoms(sympy.Function)}
+    if len(functions) != 1 or next(iter(functions)).args != (x,) or next(iter(functions)).func not in _ONE_TURN:
+        raise NotReadable("solutions in one turn asked of other than an equation in one of sin x, cos x, tan x")
+    (function,) = functions
+    u = sympy.Dummy("u")
+    in_u = difference.xreplace({function: u})
+    if in_u.has(x) or not in_u.is_polynomial(u):
+        raise NotReadable("an equation in x besides its sin, cos or tan")
+    poly = sympy.Poly(in_u, u)
+    if poly.degree() < 1 or poly.degree() > 2 or not (poly.domain.is_QQ or poly.domain.is_ZZ):
+        raise NotReadable("an equation of high degree in its trigonometric function")
+    angles = set()
+    for value in _roots(poly):
+        if value.is_real:
+            angles |= _ONE_TURN[function.func](value)
+    roots = sorted(angles, key=float)
+    if not roots:
+        raise IllPosed(f"The equation {_shown(equation)} has no solution between 0 and 2 pi.")
+    if any(not (root / sympy.pi).is_Rational for root in roots):
+        raise NotReadable("an angle that is not a rational multiple of pi")
+    if any(sympy.simplify(difference.subs(x, root)) != 0 for root in roots):
+        raise NotReadable("a solution that does not check")
+    return roots
+
+
+def _turn(angles: list[sympy.Expr]) -> set[sympy.Expr]:
+    return {sympy.Mod(a, 2 * sympy.pi) for a in angles}
+
+
+_ONE_TURN = {
+    sympy.sin: lambda v: _turn([sympy.asin(v), sympy.pi - sympy.asin(v)]) if abs(v) <= 1 else set(),
+    sympy.cos: lambda v: _turn([sympy.acos(v), 2 * sympy.pi - sympy.acos(v)]) if abs(v) <= 1 else set(),
+    sympy.tan: lambda v: _turn([sympy.atan(v), sympy.pi + sympy.atan(v)]),
+}
+
+
 def _square_roots(expression: sympy.Expr, x: sympy.Symbol) -> set[sympy.Expr]:
     return {p for p in expression.atoms(sympy.Pow) if p.exp == sympy.Rational(1, 2) and p.base.has(x)}
 

@@ -315,7 +315,7 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
     (r"\b(?:the\s+)?slope\s+of\s+the\s+tangent(?:\s+line)?\s+(?:to|of)\s+(?:the\s+(?:curve|graph)\s+(?:of\s+)?)?", " derivative of ",
      None),
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
-    (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b", r" derivative with respect to \1 of ", None),
+    (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b(?:\s+of\b)?", r" derivative with respect to \1 of ", None),
     (r"\b(?:write\s+)?(?:the\s+)?prime\s+factori[sz]ation\s+of\s+(\d{1,15})(?:\s*,?\s*(?:using|with|in)\s+(?:exponents|exponent\s+form|"
      r"exponential\s+form|powers))?", r" primefactorization of \1 ", None),
     # `lim x->3 ...`, `\lim_{x \to 3}`, `the limit of ... as x approaches 3`: respelled `limit at x = 3 of ...`
@@ -455,9 +455,10 @@ def derivative(reading: Reading, evaluate: Evaluate) -> None:
         letters = expression.free_symbols
         named = variable or after
         x = sympy.Symbol(named) if named else (next(iter(letters)) if len(letters) == 1 else None)
-        if x is None or not letters <= {x} or not expression.is_polynomial(x):
-            raise NotReadable("a derivative of other than a polynomial in one variable")
-        slope = sympy.expand(sympy.diff(expression, x))
+        if x is None or not letters <= {x} or not _elementary(expression):
+            raise NotReadable("a derivative of other than a polynomial or trigonometric expression in one variable")
+        slope = sympy.diff(expression, x)
+        slope = sympy.expand(slope) if expression.is_polynomial(x) else sympy.simplify(slope)
         point = _at_point(s, stop, x)
         if point is not None:  # `the derivative of 5x^2 at x = 3`: its value there
             s[i : stop + 2] = [Segment("math", _math(slope.subs(x, point)), computed=True)]
@@ -517,6 +518,12 @@ def limit(reading: Reading, evaluate: Evaluate) -> None:
         s[i : i + 5] = [Segment("math", _math(left), computed=True)]
         reading.kinds.append("limit")
         return
+
+
+def _elementary(expression: sympy.Expr) -> bool:
+    """Built from numbers, one variable, + - * / powers and sin, cos, tan (of such)."""
+    functions = expression.atoms(sympy.Function)
+    return all(f.func in (sympy.sin, sympy.cos, sympy.tan) for f in functions) and not expression.has(sympy.zoo, sympy.nan)
 
 
 def _at_point(s: list[Segment], i: int, x: sympy.Symbol) -> sympy.Rational | None:

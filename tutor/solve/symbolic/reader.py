@@ -29,6 +29,7 @@ from tutor.solve.symbolic.algebra import (
     coefficient,
     digits,
     extremum,
+    full_turn,
     inequality,
     inverse,
     line_equation,
@@ -131,7 +132,11 @@ _REWRITES = [
      r"please)\s*\)", " "),  # an answer form in brackets
     (r"=\s*\?+\s*$", " "),  # `gcd(84, 126) = ?`: asks for the value
     (r"\bwhat\s+should\s+(?:it|the\s+answer|that)\s+be\b", " "),
-    (r"\s*(?:--+|—)\s*(?=[A-Za-z])", " . "),  # `2x^2 - 8x + 3 = 0 -- if i add ...`: a dash between the math and the question
+    (r"\s*(?:--+|—)\s*(?=[A-Za-z])", " . "),  # `2x^2 - 8x + 3 = 0 -- if i add ...`: a dash before the question
+    (r"\s*,?\s*(?:for|on|in|over|where|with|if)?\s*(?:the\s+interval\s+)?(?:0\s*(?:≤|<=|\\le(?:q)?)\s*(?:[a-z]|\\theta|θ)\s*<\s*2\s*(?:\\pi|pi)\b|"
+     r"\[\s*0\s*,\s*2\s*(?:\\pi|pi)\s*\))", " fullturn "),  # `for 0 <= x < 2pi`: the equation's solutions in one turn
+    (r"\ball\s+(?:the\s+)?(?:angles|values|solutions)\s+(?:of\s+)?[a-z]\s+fullturn\s+(?:with|where|such\s+that|for\s+which|satisfying)\s+",
+     " fullturn "),
     # the question said another way
     (r"\b(?:at\s+)?what\s+y\s*-?\s*value\s+does\s+(?:the\s+)?(?:graph\s+of\s+(?:the\s+line\s+)?|line\s+)?(?P<eq>[^?]*?=[^?]*?)\s+"
      r"(?:cross|intersect|hit|meet)\s+the\s+y\s*-?\s*axis\b", r" the y-intercept of \g<eq> "),
@@ -345,6 +350,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     _article(reading)
     _check_words(reading, FILLER | PHRASE_WORDS | QUESTION_WORDS | CHOICE_WORDS | ALGEBRA_WORDS)
     inverse(reading, evaluate)
+    full_turn(reading)
     inequality(reading, evaluate)
     function_value(reading, evaluate, _refuse_ambiguous)
     answer_form(reading)

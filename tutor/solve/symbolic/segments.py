@@ -37,6 +37,8 @@ class Reading:
     for all of them."""
     form: str = ""
     """The form an expression's answer is asked in ("expand", "factor"), or "" for its value."""
+    full_turn: bool = False
+    """Solutions asked for in [0, 2pi) only (`for 0 <= x < 2pi`): an angle's equation."""
 
     @property
     def words(self) -> list[str]:
