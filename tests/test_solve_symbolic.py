@@ -498,6 +498,18 @@ COMPUTED = [
      "in 3 years?", "money", [sympy.Rational("114.75")]),
     ("10 people, need to pick a 3 person committee. number of possible committees?", "counting", [120]),
     ("a pizza place has 8 toppings. how many 2-topping pizzas can u make", "counting", [28]),
+    ("a class has 12 boys and 8 girls. one student is picked at random. probability its a girl", "probability",
+     [sympy.Rational(2, 5)]),
+    ("3 red and 2 green marbles, draw 2 without putting back, chance both red", "probability", [sympy.Rational(3, 10)]),
+    ("bag with 5 red 3 blue 2 green marbles. i pull out 2 without putting the first back. prob both are red?",
+     "probability", [sympy.Rational(2, 9)]),
+    ("There are 4 red, 6 blue, and 5 green marbles in a bag. My daughter reaches in without looking and grabs one. "
+     "What's the probability it's blue?", "probability", [sympy.Rational(6, 15)]),
+    ("a jar has 3 red, 2 green and 1 blue marble. i draw 2 without replacement. probability both are red",
+     "probability", [sympy.Rational(1, 5)]),
+    ("flip a coin 3 times, P(at least one head)", "probability", [sympy.Rational(7, 8)]),
+    ("if i flip a coin 3 times whats the chance its heads every time", "probability", [sympy.Rational(1, 8)]),
+    ("5 ppl standing in a line, how many different orders can they be in", "counting", [120]),
     ("ok so a jacket costs $84.50 and its 20% off... whats the sale price before tax", "money",
      [sympy.Rational("67.60")]),
     ("shirt is 20 bucks plus 7.5% sales tax. what do i actually pay", "money", [sympy.Rational("21.50")]),
@@ -587,6 +599,8 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "a jar has 3 red and 2 green marbles. i draw 2 without replacement, then 1 more. probability all are red",
+    "a bag has 3 red and 2 green marbles. i draw 2 with replacement. probability the first is red",
     "what is sin^2(x) + cos^2(x)",
     "sin(x)",
     "solve sin(x) = 1/2",  # every angle in every turn

@@ -486,6 +486,107 @@ def _ratio_story(m: re.Match) -> sympy.Expr:
     return ratio_part(m)
 
 
+# ---- drawing from groups: marbles by colour, students by kind (one draw, or several with or without return) ---
+
+_GROUP_NAME = r"(?:red|blue|green|yellow|white|black|orange|purple|pink|brown|gray|grey|boys|girls|men|women|dogs|cats|apples|oranges)"
+_GROUP_COUNT = rf"\d{{1,4}}\s+{_GROUP_NAME}\b(?:\s+(?:marbles?|balls?|candies|candy|chips?|socks?|beads?|cubes?|blocks?|tokens?|pens?|"
+_GROUP_COUNT += r"pencils?|jelly\s+beans?|cards?|tiles?|gumballs?|shirts?))?"
+_GROUPS_HELD = rf"(?P<k_groups>{_GROUP_COUNT}(?:\s*,\s*(?:and\s+)?{_GROUP_COUNT}|\s+and\s+{_GROUP_COUNT}|\s+{_GROUP_COUNT}){{1,5}})"
+_DRAWS = (r"(?P<k_draws>\b(?:draw|draws|drawn|drawing|pick|picks|picked|picking|pull|pulls|pulled|take|takes|taken|grab|grabs|grabbed|"
+          r"choose|chooses|chosen|select|selects|selected)\s+(?:out\s+)?(?P<k>[23])\b(?:\s+(?:marbles|balls|of\s+them|at\s+random|"
+          r"students|people))?|(?P<k2>[23])\s+(?:marbles|balls|students|people|of\s+them)\s+are\s+(?:drawn|picked|chosen|selected|pulled))")
+_RETURN = (r"(?P<k_return>(?:with(?:out)?|no)\s+replac(?:ement|ing)|without\s+(?:putting|returning)\s+(?:it|them|the\s+first(?:\s+(?:1|one|marble"
+           r"|ball))?)\s+back|(?:and\s+)?(?:putting|puts|put)\s+(?:it|each|them|the\s+first(?:\s+(?:1|one))?)\s+back(?:\s+(?:each\s+time|"
+           r"in\s+between|before\s+the\s+next))?|without\s+putting\s+back|not\s+put\s+back)")
+_ASK_GROUP = (rf"(?P<k_ask>(?:probability|\bp\b)\s*\(?\s*(?:that\s+)?(?:(?:it|its|it's|it\s+is|they|theyre|they're|they\s+are|both|all|"
+              rf"the\s+(?:marble|ball|student|person|one)(?:\s+(?:picked|drawn|chosen))?)\s+)*(?:is\s+|are\s+|will\s+be\s+)?"
+              rf"(?:(?:both|all)\s+(?:of\s+them\s+)?(?:are\s+)?)?(?:an?\s+)?(?P<asked>{_GROUP_NAME[3:-1]}|boy|girl|man|woman|dog|cat|"
+              rf"apple|orange)s?\b(?:\s+(?:marbles?|balls?|ones?))?\s*\)?)")
+_DRAW_STORIES = [
+    _WHOLE.format(rf".*?{_GROUPS_HELD}.*?{_DRAWS}.*?{_RETURN}.*?{_ASK_GROUP}.*?"),
+    _WHOLE.format(rf".*?{_GROUPS_HELD}.*?{_RETURN}.*?{_DRAWS}.*?{_ASK_GROUP}.*?"),
+    _WHOLE.format(rf".*?{_GROUPS_HELD}.*?{_ASK_GROUP}.*?"),  # one draw: no draw count, no return
+]
+_DRAW_WORDS = frozenset(
+    """bag bags jar jars box boxes urn drawer cup bowl has have had with contains contain holds hold there are is in
+    a an the of marbles marble balls ball candies candy chips socks beads cubes blocks tokens pens pencils cards
+    tiles gumballs one 1 at random without looking reaches reach grabs grab picks pick pulls pull draws draw takes
+    take chooses choose selects select what whats probability that it its it's is class classroom group team
+    club room student students person people kid kids picked drawn chosen selected pulled taken grabbed if i you
+    we he she they my her his first then out of from""".split()
+)
+
+
+def _draw_story(m: re.Match) -> sympy.Expr:
+    counts: dict[str, int] = {}
+    for count, name in re.findall(rf"(\d{{1,4}})\s+({_GROUP_NAME})", m["k_groups"], flags=re.I):
+        name = _singular(name.replace("grey", "gray"))
+        if name in counts:
+            raise NotReadable("a group named twice")
+        counts[name] = int(count)
+    asked = _singular(m["asked"].lower().replace("grey", "gray"))
+    if asked not in counts:
+        raise NotReadable("a group the story does not hold")
+    total, good = sum(counts.values()), counts[asked]
+    if total == 0:
+        raise IllPosed("Nothing to draw from, so this has no answer.")
+    draws = int(m.groupdict().get("k") or m.groupdict().get("k2") or 1)
+    if draws == 1:
+        if m.groupdict().get("k_return"):
+            raise NotReadable("a return told of a single draw")
+        return sympy.Rational(good, total)
+    returned = not re.match(r"with(?:out)?\s+replac|without|no\s+replac|not\s+put", m["k_return"].lower()) or \
+        m["k_return"].lower().startswith("with ")
+    if not re.search(r"\b(?:both|all|they|theyre|they're)\b", m["k_ask"].lower()):
+        raise NotReadable("several draws and a question about one of them")
+    if returned:
+        return sympy.Rational(good, total) ** draws
+    if draws > total:
+        raise IllPosed("More are drawn than there are, so this has no answer.")
+    probability = sympy.Integer(1)
+    for i in range(draws):
+        probability *= sympy.Rational(max(good - i, 0), total - i)
+    return probability
+
+
+# ---- coins flipped n times ------------------------------------------------------------------------------------
+
+_FLIPS = (r"(?P<k_flips>\b(?:flip|flips|flipped|flipping|toss|tosses|tossed|tossing)\s+(?:a\s+)?(?:fair\s+)?coin\s+(?P<n>\d{1,2})\s+times|"
+          r"\b(?P<n2>\d{1,2})\s+(?:fair\s+)?coins?\s+(?:are\s+)?(?:flipped|tossed)|\b(?:flip|toss)\s+(?P<n3>\d{1,2})\s+(?:fair\s+)?coins|"
+          r"\bcoin\s+is\s+(?:flipped|tossed)\s+(?P<n4>\d{1,2})\s+times)")
+_COIN_ASK = (r"(?P<k_ask>(?:probability|\bp\b)\s*\(?\s*(?:of\s+(?:getting\s+)?|(?:that\s+)?(?:you\s+get\s+|i\s+get\s+|it\s*'?\s*s\s+|its\s+|"
+             r"it\s+(?:is|lands)\s+|they\s+are\s+|theyre\s+|all\s+are\s+))?(?:(?P<all>all\s+(?:heads|tails)|(?:heads|tails)\s+every\s+time|every\s+"
+             r"(?:flip|toss)\s+(?:is\s+)?(?:heads|tails))|(?P<none>no\s+(?:heads|tails))|at\s+least\s+(?:1|one)\s+(?P<least>heads?|tails?)|"
+             r"exactly\s+(?P<exactly>\d{1,2})\s+(?P<exact_side>heads|tails))\s*\)?)")
+_COIN_STORIES = [_WHOLE.format(rf".*?{_FLIPS}.*?{_COIN_ASK}.*?")]
+_COIN_WORDS = frozenset("if i you we a fair coin what is whats the probability that of getting get".split())
+
+
+def _coin_story(m: re.Match) -> sympy.Expr:
+    n = int(m["n"] or m["n2"] or m["n3"] or m["n4"])
+    if not 1 <= n <= 60:
+        raise NotReadable("a number of flips out of range")
+    if m["all"] or m["none"]:
+        return sympy.Rational(1, 2**n)
+    if m["least"]:
+        return 1 - sympy.Rational(1, 2**n)
+    k = int(m["exactly"])
+    return sympy.Rational(sympy.binomial(n, k), 2**n) if k <= n else sympy.Integer(0)
+
+
+# ---- people in order: a line, offices ---------------------------------------------------------------------------
+
+_LINE_UP = (r"(?P<k_line>\b(?P<n>\d{1,2})\s+(?:people|persons|students|kids|friends|children|books|cars|runners|dogs)\s+(?:are\s+)?(?:standing|"
+            r"stand|line\s+up|lined\s+up|sit|sitting|in)\s+(?:in\s+)?(?:a\s+)?(?:line|row)\b)")
+_ORDERS_ASK = r"(?P<k_ask>\bhow\s+many\s+(?:different\s+)?(?:orders|ways|arrangements|orderings)\b)"
+_ORDER_STORIES = [_WHOLE.format(rf".*?{_LINE_UP}.*?{_ORDERS_ASK}.*?"), _WHOLE.format(rf".*?{_ORDERS_ASK}.*?{_LINE_UP}.*?")]
+_ORDER_WORDS = frozenset("how many different can they be in could there are is a the of to arrange arranged stand line up".split())
+
+
+def _line_up(m: re.Match) -> sympy.Expr:
+    return sympy.factorial(int(m["n"]))
+
+
 STORIES = [
     Story(_SCHEDULE, _SCHEDULE_WORDS, _together_again, "lcm", also=rf"{_CLOCK}|{_ONE_OR_TWO}"),
     *(Story(pattern, _PRODUCT_WORDS, _product_rule, "counting", also=r"\b1\s+(?:of|from)\s+each\b")
@@ -501,6 +602,9 @@ STORIES = [
     Story(_MISSING_SCORE, _SCORE_WORDS, _missing_score, "statistics"),
     *(Story(pattern, _PRICE_WORDS, _price_story, "money") for pattern in _PRICE_STORIES),
     *(Story(pattern, _RATIO_WORDS, _ratio_story, "ratio") for pattern in _RATIO_STORIES),
+    *(Story(pattern, _DRAW_WORDS, _draw_story, "probability", also=r"\b1\b(?!\s*[\d/]|\.\d)") for pattern in _DRAW_STORIES),
+    *(Story(pattern, _COIN_WORDS, _coin_story, "probability") for pattern in _COIN_STORIES),
+    *(Story(pattern, _ORDER_WORDS, _line_up, "counting") for pattern in _ORDER_STORIES),
 ]
 REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
 WORDS = frozenset(_COMMON.union(*(story.words for story in STORIES)))  # for `spelling`: words a story reads
