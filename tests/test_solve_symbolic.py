@@ -555,6 +555,17 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("4x = 3 mod 7, find the x between 0 and 6 that works", "mod", [6]),
+    ("solve 4x ≡ 3 (mod 7)", "mod", [6]),
+    ("3 times what number is congruent to 1 mod 11? (answer from 0 to 10)", "mod", [4]),
+    ("what's the smallest whole number bigger than 1 that leaves a remainder of 1 when divided by 2, by 3, and by 4?",
+     "mod", [13]),
+    ("the smallest positive integer that leaves a remainder of 2 when divided by 3, a remainder of 3 when divided by 5, "
+     "and a remainder of 2 when divided by 7", "mod", [23]),
+    ("how many positive integers less than 100 are divisible by 3 or 5 (or both)", "multiples", [33 + 19 - 6]),
+    ("how many integers from 1 to 100 are divisible by 3 and 5", "multiples", [6]),
+    ("two positive integers have a product of 180 and a gcd of 6. whats their lcm", "lcm", [30]),
+    ("what's 100 (base ten) when written in base 5", "bases", [400]),
     ("whats d/dx of x*sin(x)", "derivative", [sympy.Symbol("x") * sympy.cos(sympy.Symbol("x")) + sympy.sin(sympy.Symbol("x"))]),
     ("d/dx of sin(x^2)", "derivative", [2 * sympy.Symbol("x") * sympy.cos(sympy.Symbol("x") ** 2)]),
     ("the derivative of sin(x) at x = 0", "derivative", [1]),
@@ -599,6 +610,8 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "solve 4x ≡ 2 (mod 6)",  # two residues
+    "smallest positive integer that leaves a remainder of 5 when divided by 3 and 1 when divided by 4",
     "a jar has 3 red and 2 green marbles. i draw 2 without replacement, then 1 more. probability all are red",
     "a bag has 3 red and 2 green marbles. i draw 2 with replacement. probability the first is red",
     "what is sin^2(x) + cos^2(x)",
@@ -816,6 +829,7 @@ NOT_COMPUTED = [
 ]
 
 ILL_POSED = [
+    ("solve 4x ≡ 3 (mod 6)", "No x satisfies 4x = 3 (mod 6)"),
     ("solve sin(x) = 2 for 0 <= x < 2pi", "The equation $\\sin (x) = 2$ has no solution between 0 and 2 pi"),
     ("In a class the ratio of boys to girls is 4:5. There are 28 students. How many are girls?",
      "That total cannot be split in that ratio into whole numbers"),

@@ -134,6 +134,66 @@ def _lcm_of_listed(m: re.Match) -> sympy.Expr:
     return sympy.Integer(math.lcm(*numbers))
 
 
+def _linear_congruence(m: re.Match) -> sympy.Expr:
+    """a x = b (mod n): the one residue in 0..n-1, where a and n are coprime."""
+    a, b, n = int(m["a"]), int(m["b"]), int(m["m"])
+    top = m.groupdict().get("top") or m.groupdict().get("top2")
+    if n < 2 or (top is not None and int(top) != n - 1):
+        raise NotReadable("a modulus below 2, or a range other than one full set of residues")
+    g = math.gcd(a, n)
+    if b % g:
+        raise IllPosed(f"No x satisfies {a}x = {b} (mod {n}), so this has no answer.")
+    if g != 1:
+        raise NotReadable("a congruence with several solutions")
+    return sympy.Integer(pow(a, -1, n) * b % n)
+
+
+_REMAINDER_OF = r"(?:(?:and\s+)?(?:a\s+)?remainder\s+(?:of\s+)?)?(?P<r{0}>\d{{1,6}})\s+when\s+(?:it\s+is\s+)?divided\s+by\s+(?P<m{0}>\d{{1,6}})"
+
+
+def _smallest_with_remainders(m: re.Match) -> sympy.Expr:
+    from sympy.ntheory.modular import solve_congruence
+
+    pairs = [(int(r), int(mod)) for r, mod in re.findall(r"(\d{1,6})\s+when\s+(?:it\s+is\s+)?divided\s+by\s+(\d{1,6})", m["pairs"])]
+    pairs += [(int(pairs[-1][0]), int(mod)) for mod in re.findall(r"by\s+(\d{1,6})", m["more"] or "")]
+    if len(pairs) < 2 or any(mod < 2 or r >= mod for r, mod in pairs):
+        raise NotReadable("remainders that are not remainders of those divisors")
+    solved = solve_congruence(*pairs)
+    if solved is None:
+        raise IllPosed("No number leaves those remainders, so this has no answer.")
+    value, period = solved
+    floor = int(m["above"]) if m["above"] else 0
+    while value <= floor:
+        value += period
+    return sympy.Integer(value)
+
+
+class _Groups(dict):
+    """A match's groups with some replaced, read like a match (`m["name"]`)."""
+
+    def __init__(self, match: re.Match, **replaced: str) -> None:
+        super().__init__(match.groupdict(), **replaced)
+
+    def __getitem__(self, name: str) -> str | None:
+        return self.get(name)
+
+
+def _divisible_count(m: re.Match) -> sympy.Expr:
+    n, a, b = int(m["n"]), int(m["a"]), int(m["b"])
+    if a == 0 or b == 0:
+        raise NotReadable("divisible by 0")
+    top = n if m["inclusive"] else n - 1
+    both = top // math.lcm(a, b)
+    return sympy.Integer(both if m["both"] else top // a + top // b - both)
+
+
+def _lcm_from_product(m: re.Match) -> sympy.Expr:
+    product, g = int(m["p"]), int(m["g"])
+    if g == 0 or product % (g * g):
+        raise IllPosed("No two whole numbers have that product and that gcd, so this has no answer.")
+    return sympy.Integer(product // g)
+
+
 # ---- counting and probability --------------------------------------------------------------------------
 
 _OFFICE = r"(?:president|vice[\s-]?president|vp|secretary|treasurer|captain|co-?captain|chair)"
@@ -776,6 +836,27 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
      _lcm_of_listed, "lcm"),
     (rf"\bround\s+(?P<value>-?\d+(?:\.\d+)?)\s+to\s+the\s+nearest\s+(?P<place>whole\s+number|integer|ones?|unit|tenths?|"
      rf"hundredths?|thousandths?|tens?|hundreds?|thousands?){_END}", _round, "decimal"),
+    (rf"\b(?:solve\s+)?(?P<a>\d{{1,6}})\s*x\s*(?:≡|=|\\equiv|is\s+congruent\s+to)\s*(?P<b>\d{{1,9}})\s*\(?\s*(?:mod|modulo)\s*\{{?"
+     rf"(?P<m>\d{{1,9}})\}}?\s*\)?(?:\s*,?\s*(?:(?:find|what\s+is|give)\s+)?(?:the\s+)?x\s+(?:between\s+0\s+and\s+(?P<top>\d{{1,9}})|"
+     rf"from\s+0\s+to\s+(?P<top2>\d{{1,9}}))(?:\s+that\s+works)?)?{_END}", _linear_congruence, "mod"),
+    (rf"\b(?P<a>\d{{1,6}})\s+times\s+what\s+(?:number|integer)\s+is\s+congruent\s+to\s+(?P<b>\d{{1,9}})\s+(?:mod|modulo)\s+"
+     rf"(?P<m>\d{{1,9}})\s*\??\s*(?:\(\s*answer\s+(?:from|between)\s+0\s+(?:to|and)\s+(?P<top>\d{{1,9}})\s*\))?{_END}",
+     _linear_congruence, "mod"),
+    (rf"\b(?:the\s+)?(?:smallest|least)\s+(?:positive\s+)?(?:whole\s+number|integer|number)\s+(?:(?:bigger|greater|larger)\s+than\s+"
+     rf"(?P<above>\d{{1,6}})\s+)?(?:that|which)\s+leaves\s+(?P<pairs>{_REMAINDER_OF.format(1)}(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+     rf"{_REMAINDER_OF.format(2)}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_REMAINDER_OF.format(3)})?)(?P<more>(?:\s*,?\s*(?:and\s+)?"
+     rf"by\s+\d{{1,6}})*){_END}", _smallest_with_remainders, "mod"),
+    (rf"\b(?:the\s+)?(?:smallest|least)\s+(?:positive\s+)?(?:whole\s+number|integer|number)\s+(?:(?:bigger|greater|larger)\s+than\s+"
+     rf"(?P<above>\d{{1,6}})\s+)?(?:that|which)\s+leaves\s+(?:a\s+)?remainder\s+(?:of\s+)?(?P<pairs>\d{{1,6}}\s+when\s+divided\s+by\s+"
+     rf"\d{{1,6}})(?P<more>(?:\s*,?\s*(?:and\s+)?by\s+\d{{1,6}})+){_END}", _smallest_with_remainders, "mod"),
+    (rf"\bhow\s+many\s+(?:positive\s+)?(?:integers|whole\s+numbers|numbers)\s+(?:(?:less\s+than|below|under)\s+(?P<n>\d{{1,9}})|"
+     rf"from\s+1\s+to\s+(?P<inclusive>(?P<n_to>\d{{1,9}})))(?:\s*,?\s*inclusive)?\s+are\s+divisible\s+by\s+(?P<a>\d{{1,6}})\s+"
+     rf"(?:or|(?P<both>and))\s+(?P<b>\d{{1,6}})(?:\s*\(?\s*or\s+both\s*\)?)?{_END}",
+     lambda m: _divisible_count(_Groups(m, n=m["n"] or m["n_to"])), "multiples"),
+    (rf"\b(?:(?:two|2)\s+)?(?:positive\s+)?(?:integers|numbers)\s+have\s+a\s+product\s+of\s+(?P<p>\d{{1,12}})\s+and\s+a\s+gcd\s+of\s+"
+     rf"(?P<g>\d{{1,9}})\s*[.,]?\s*(?:(?:what\s+is|find)\s+)?(?:their\s+|the\s+)?lcm{_END}", _lcm_from_product, "lcm"),
+    (rf"\b(\d{{1,15}})\s*(?:\(\s*base\s+(?:ten|10)\s*\)\s*)?(?:when\s+)?(?:written|expressed|converted)\s+(?:in|to|into)\s+"
+     rf"(?:base\s+(\d{{1,2}})|binary){_END}", _to_base, "bases"),
     # counting and probability
     (rf"\b(?:in\s+)?how\s+many\s+(?:different\s+)?(?:ways|orders)\s+(?:can|could)\s+{_SMALL}\s+(?:different\s+|distinct\s+)?[a-z]+\s+"
      rf"(?:line\s+up|stand\s+in\s+(?:a\s+)?(?:line|row)|sit\s+in\s+(?:a\s+)?row|be\s+(?:arranged|lined\s+up|ordered|seated)"
