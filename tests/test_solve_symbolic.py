@@ -555,6 +555,7 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("what is 2 + 2? I keep getting the wrong answer.", "arithmetic", [4]),
     ("4x = 3 mod 7, find the x between 0 and 6 that works", "mod", [6]),
     ("solve 4x ≡ 3 (mod 7)", "mod", [6]),
     ("3 times what number is congruent to 1 mod 11? (answer from 0 to 10)", "mod", [4]),
@@ -610,6 +611,8 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "solve x^2 = 4. Give the positive one.",  # a sentence with a condition is never talk
+    "Assume x is positive. Solve x^2 = 4",
     "solve 4x ≡ 2 (mod 6)",  # two residues
     "smallest positive integer that leaves a remainder of 5 when divided by 3 and 1 when divided by 4",
     "a jar has 3 red and 2 green marbles. i draw 2 without replacement, then 1 more. probability all are red",
@@ -994,3 +997,14 @@ def test_typos_in_known_words_are_corrected_and_real_words_are_left_alone(typed,
     from tutor.solve.symbolic.spelling import correct
 
     assert correct(typed) == meant
+
+
+def test_talk_words_state_no_math():
+    """A sentence made only of talk is dropped whole, so no talk word may be a condition, a unit or a form."""
+    from tutor.solve.symbolic.reader import _TALK
+
+    conditions = set("""positive negative integer integers whole even odd prime real complex round rounded nearest
+        degrees radians exact exactly decimal fraction percent not only except without unless least most greater less
+        more fewer first last each every all none both different same distinct unit units inches feet meters cm
+        simplest form terms""".split())
+    assert not _TALK & conditions
