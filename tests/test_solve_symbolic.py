@@ -498,6 +498,8 @@ COMPUTED = [
      "in 3 years?", "money", [sympy.Rational("114.75")]),
     ("10 people, need to pick a 3 person committee. number of possible committees?", "counting", [120]),
     ("a pizza place has 8 toppings. how many 2-topping pizzas can u make", "counting", [28]),
+    ("Amy has 48 red beads and 72 blue beads. she wants to make identical bracelets using all of the beads with none "
+     "left over. whats the greatest number of bracelets she can make", "gcd", [24]),
     ("a class has 12 boys and 8 girls. one student is picked at random. probability its a girl", "probability",
      [sympy.Rational(2, 5)]),
     ("3 red and 2 green marbles, draw 2 without putting back, chance both red", "probability", [sympy.Rational(3, 10)]),
@@ -555,6 +557,10 @@ COMPUTED = [
     ("Directions: Find the mean of the test scores 78, 85, 92, 85, 70.", "statistics", [82]),
     ("How many positive divisors does 72 have? My son says 10 but I'm not sure that's right.", "divisors", [12]),
     ("whats 15% of 80 again", "percent", [12]),
+    ("how many distinct ways can you arrange the letters of the word BANANA", "counting", [60]),
+    ("$\\sum_{k=1}^{10} (2k+1)$, what's the value of this sum", "sum", [120]),
+    ("sum from k=1 to 10 of 2k+1", "sum", [120]),
+    ("evaluate \\sum_{n=1}^{5} n^2", "sum", [55]),
     ("what is 2 + 2? I keep getting the wrong answer.", "arithmetic", [4]),
     ("4x = 3 mod 7, find the x between 0 and 6 that works", "mod", [6]),
     ("solve 4x ≡ 3 (mod 7)", "mod", [6]),
@@ -611,6 +617,8 @@ COMPUTED = [
 ]
 
 NOT_COMPUTED = [
+    "\\sum_{k=1}^{10} (2k+1) + 1",  # the + 1 inside the sum or after it?
+    "a teacher has 24 pencils and 36 erasers. she wants to make identical kits. what is the greatest number of kits",
     "solve x^2 = 4. Give the positive one.",  # a sentence with a condition is never talk
     "Assume x is positive. Solve x^2 = 4",
     "solve 4x ≡ 2 (mod 6)",  # two residues

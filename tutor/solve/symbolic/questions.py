@@ -43,7 +43,7 @@ from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segmen
 QUESTION_WORDS = frozenset(
     """mean average arithmetic median mode range data set list following scores slope line through passing
     containing joining connecting between points point segment endpoints with from midpoint distance derivative
-    differentiate respect goes passes limit test quiz exam grades primefactorization pointanswer""".split()
+    differentiate respect goes passes limit test quiz exam grades primefactorization pointanswer seriessum upto sigma""".split()
 )
 _PLAIN_NUMBER = re.compile(SIGNED_NUMBER)
 _DEGREES = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*degrees?\b|\s*deg\b)"
@@ -180,9 +180,9 @@ _CHOOSE = (rf"\bhow\s+many\s+(?:ways\s+(?:can\s+(?:you|i|we)\s+|are\s+there\s+to
            rf"(?:a\s+group\s+of\s+)?({_COUNT})(?:\s+(?:different\s+|distinct\s+)?([a-z]+))?{OPERAND_ENDS}")
 _ARRANGE_PASSIVE = (rf"\b(?:in\s+)?how\s+many\s+(?:distinct\s+|different\s+)?ways\s+can\s+the\s+letters\s+(?:of|in)\s+(?:the\s+"
                     rf"word\s+)?([A-Za-z]{{1,20}})\s+be\s+(?:arranged|rearranged|ordered){OPERAND_ENDS}")
-_ARRANGE = (rf"\b(?:(?:the\s+)?number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+)?(?:arrangements|permutations|ways\s+to\s+"
-            rf"arrange)\s+(?:of\s+|are\s+there\s+of\s+)?the\s+letters\s+(?:in|of)\s+(?:the\s+word\s+)?([A-Za-z]{{1,20}})"
-            rf"(?:\s+are\s+there)?{OPERAND_ENDS}")
+_ARRANGE = (rf"\b(?:(?:the\s+)?number\s+of\s+|how\s+many\s+)(?:distinct\s+|different\s+|unique\s+)?(?:arrangements|permutations|"
+            rf"ways\s+to\s+arrange|ways\s+(?:can|could)\s+(?:you|i|we)\s+(?:re)?arrange)\s+(?:of\s+|are\s+there\s+of\s+)?the\s+letters\s+"
+            rf"(?:in|of)\s+(?:the\s+word\s+)?([A-Za-z]{{1,20}})(?:\s+are\s+there)?{OPERAND_ENDS}")
 
 
 def _in_range(bound: str, k: int, outcomes: range) -> list[int]:
@@ -316,6 +316,10 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match], str], str | None]] = [
      None),
     (r"\b(derivative\s+of)\s+(?:[fgh]\s*\(\s*[a-z]\s*\)|y)\s*=", r"\1 ", None),
     (r"(?<![A-Za-z])d\s*/\s*d\s*([a-z])\b(?:\s+of\b)?", r" derivative with respect to \1 of ", None),
+    # `\sum_{k=1}^{10} (2k+1)`, `the sum from k = 1 to 10 of 2k + 1`: respelled `seriessum k = 1 upto 10 of ...`
+    (r"\\sum\s*_\s*\{\s*([a-z])\s*=\s*(-?\d{1,6})\s*\}\s*\^\s*\{?\s*(\d{1,6})\s*\}?\s*", r" seriessum \1 = \2 upto \3 sigma ", None),
+    (r"\b(?:the\s+)?sum\s+(?:from|for)\s+([a-z])\s*=\s*(-?\d{1,6})\s+to\s+(\d{1,6})\s+of\s+", r" seriessum \1 = \2 upto \3 of ", None),
+    (r"\s*,?\s*what\s+is\s+the\s+value\s+of\s+this\s+sum\b", " ", None),
     (r"\b(?:write\s+)?(?:the\s+)?prime\s+factori[sz]ation\s+of\s+(\d{1,15})(?:\s*,?\s*(?:using|with|in)\s+(?:exponents|exponent\s+form|"
      r"exponential\s+form|powers))?", r" primefactorization of \1 ", None),
     # `lim x->3 ...`, `\lim_{x \to 3}`, `the limit of ... as x approaches 3`: respelled `limit at x = 3 of ...`
@@ -481,6 +485,29 @@ def point_answer(reading: Reading, evaluate: Evaluate) -> None:
             segment.answer = ("point", [evaluate(c) for c in split_top_level(inside.group(1), ",")])
             s[i : i + 2] = [segment]
             return
+
+
+def series_sum(reading: Reading, evaluate: Evaluate) -> None:
+    """`seriessum k = 1 upto 10 of (2k + 1)` (as `reader.clean` respells a sigma): a polynomial's sum over a range."""
+    s = reading.segments
+    for i in range(len(s)):
+        if not words_at(s, i, "seriessum"):
+            continue
+        start = re.fullmatch(rf"\s*([a-z])\s*=\s*({SIGNED_NUMBER})\s*", s[i + 1].text) if is_math(s, i + 1) else None
+        sigma = words_at(s, i + 4, "sigma")
+        if not (start and words_at(s, i + 2, "upto") and is_math(s, i + 3) and (sigma or words_at(s, i + 4, "of"))
+                and is_math(s, i + 5)):
+            raise NotReadable("a sum not written as one expression over a range")
+        if sigma and len(split_top_level(re.sub(r"(?<=[-+(^*/=,])\s*-", " ", s[i + 5].text.strip()).replace("-", "+"), "+")) > 1:
+            raise NotReadable("`\\sum (2k+1) + 1`: is the + 1 inside the sum or after it?")
+        k, low, high = sympy.Symbol(start.group(1)), _number(start.group(2)), evaluate(s[i + 3].text)
+        term = evaluate(s[i + 5].text)
+        if not (low.is_Integer and high.is_Integer) or high - low > 10**6 or not term.free_symbols <= {k} or \
+                not term.is_polynomial(k):
+            raise NotReadable("a sum of other than a polynomial over a range of integers")
+        s[i : i + 6] = [Segment("math", _math(sympy.summation(term, (k, low, high))), computed=True)]
+        reading.kinds.append("sum")
+        return
 
 
 def factorization(reading: Reading) -> None:

@@ -54,6 +54,7 @@ from tutor.solve.symbolic.questions import (
     points,
     rewrite,
     root_choice,
+    series_sum,
     statistics,
 )
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading, Segment
@@ -382,6 +383,7 @@ def read(problem: str, evaluate: Evaluate) -> Reading:
     derivative(reading, evaluate)
     limit(reading, evaluate)
     factorization(reading)
+    series_sum(reading, evaluate)
     point_answer(reading, evaluate)
     word_operators(reading)
     _check_words(reading, FILLER)  # a phrase word left over was used outside its phrase

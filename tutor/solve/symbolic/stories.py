@@ -587,6 +587,35 @@ def _line_up(m: re.Match) -> sympy.Expr:
     return sympy.factorial(int(m["n"]))
 
 
+# ---- identical groups using everything: the greatest number of groups is the gcd --------------------------
+
+_CONTAINERS = r"(?:bracelets|necklaces|groups|teams|bags|baskets|packages|packs|kits|boxes|rows|bouquets|gift\s+bags|goody\s+bags|plates|trays)"
+_ITEM_COUNTS = (r"(?P<k_counts>\d{1,6}\s+(?:[a-z]+\s+)?[a-z]+(?:\s*,\s*(?:and\s+)?\d{1,6}\s+(?:[a-z]+\s+)?[a-z]+|\s+and\s+\d{1,6}\s+"
+                r"(?:[a-z]+\s+)?[a-z]+){1,3})")
+_IDENTICAL = rf"(?P<k_identical>\b(?:identical|equal|the\s+same)\s+(?P<containers>{_CONTAINERS})\b)"
+_GREATEST_GROUPS = (rf"(?P<k_ask>\b(?:greatest|largest|most|biggest|maximum)\s+number\s+of\s+(?P<asked>{_CONTAINERS})\b|how\s+many\s+"
+                    rf"(?P<asked2>{_CONTAINERS})\s+at\s+most\b)")
+_USE_ALL = (r"(?P<k_all>\b(?:using|use|uses)\s+(?:up\s+)?all\b|\b(?:with\s+)?(?:none|nothing|no\s+[a-z]+)\s+left(?:\s+over)?\b|"
+            r"\bevery\s+[a-z]+\s+(?:is\s+)?used\b)")
+# Without "using all" the greatest number of identical groups is not the gcd (leftovers allowed), so it is asked for.
+_GCD_STORIES = [_WHOLE.format(rf".*?{_ITEM_COUNTS}.*?{_IDENTICAL}.*?{_USE_ALL}.*?{_GREATEST_GROUPS}.*?"),
+                _WHOLE.format(rf".*?{_ITEM_COUNTS}.*?{_USE_ALL}.*?{_IDENTICAL}.*?{_GREATEST_GROUPS}.*?")]
+_GCD_WORDS = frozenset(
+    """has have had she he they i we wants want make makes making made using use uses all of the beads with none left
+    over whats what is the she can could be and put puts into so that each gets get has same same number kind
+    every no items""".split()
+)
+
+
+def _greatest_groups(m: re.Match) -> sympy.Expr:
+    if _singular(m["containers"]) != _singular(m["asked"] or m["asked2"]):
+        raise NotReadable("groups of one kind, and a question about another")
+    counts = [int(n) for n in re.findall(r"\d{1,6}", m["k_counts"])]
+    if 0 in counts:
+        raise NotReadable("a count of zero")
+    return sympy.Integer(math.gcd(*counts))
+
+
 STORIES = [
     Story(_SCHEDULE, _SCHEDULE_WORDS, _together_again, "lcm", also=rf"{_CLOCK}|{_ONE_OR_TWO}"),
     *(Story(pattern, _PRODUCT_WORDS, _product_rule, "counting", also=r"\b1\s+(?:of|from)\s+each\b")
@@ -605,6 +634,7 @@ STORIES = [
     *(Story(pattern, _DRAW_WORDS, _draw_story, "probability", also=r"\b1\b(?!\s*[\d/]|\.\d)") for pattern in _DRAW_STORIES),
     *(Story(pattern, _COIN_WORDS, _coin_story, "probability") for pattern in _COIN_STORIES),
     *(Story(pattern, _ORDER_WORDS, _line_up, "counting") for pattern in _ORDER_STORIES),
+    *(Story(pattern, _GCD_WORDS, _greatest_groups, "gcd") for pattern in _GCD_STORIES),
 ]
 REWRITES = [(story.pattern, story.read, story.kind) for story in STORIES]
 WORDS = frozenset(_COMMON.union(*(story.words for story in STORIES)))  # for `spelling`: words a story reads
