@@ -15,6 +15,7 @@ import sympy
 from sympy import Matrix, Rational, binomial, factorial, gcd, lcm, sqrt
 
 from tutor.solve.symbolic import analyse_here, compute
+from tutor.solve.symbolic.segments import IllPosed, NotReadable
 
 COMPUTED = [
     # --- arithmetic as students type it ------------------------------------------------------------------
@@ -1016,3 +1017,24 @@ def test_talk_words_state_no_math():
         more fewer first last each every all none both different same distinct unit units inches feet meters cm
         simplest form terms""".split())
     assert not _TALK & conditions
+
+
+@pytest.mark.parametrize("text", [
+    "every 12 minutes " * 300 + "how many minutes",  # a story's key phrase, repeated
+    "3 red, " * 400 + "probability",
+    ", ".join(str(i) for i in range(1000)),  # a list of terms, tried at every number
+    " ".join(str(i) for i in range(1500)),
+    "2 cards " * 300 + "without replacement both are aces",
+], ids=["every", "groups", "commas", "numbers", "cards"])
+def test_long_text_is_read_without_catastrophic_backtracking(text):
+    """Readers made of patterns with gaps between key phrases must stay near-linear on long input (one story
+    pattern took over two minutes on the first of these). The bound is generous: this guards against blow-ups,
+    it does not measure speed."""
+    from tutor.solve.symbolic.reader import clean
+
+    started = time.perf_counter()
+    try:
+        clean(text)
+    except (NotReadable, IllPosed):
+        pass
+    assert time.perf_counter() - started < 5.0

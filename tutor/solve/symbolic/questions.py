@@ -136,8 +136,8 @@ def _hypotenuse(match: re.Match) -> str:
 
 _TERM = rf"{SIGNED_NUMBER}(?:\s*/\s*\d+)?"
 _DOTS = r"(?:\.\s*\.\s*\.|…|\\[lc]?dots\b|\.(?=\s))"  # the last: `...` before more words, as `reader` respells it
-_LIST = rf"{_TERM}(?:\s*,\s*{_TERM}){{2,}}(?:\s*,\s*{_DOTS})?"
-_SERIES = rf"{_TERM}(?:\s*\+\s*{_TERM}){{2,}}\s*\+\s*{_DOTS}"  # `5 + 10 + 20 + ...`: a series' terms
+_LIST = rf"{_TERM}(?:\s*,\s*{_TERM}){{2,30}}(?:\s*,\s*{_DOTS})?"  # bounded: tried at every number of a long list
+_SERIES = rf"{_TERM}(?:\s*\+\s*{_TERM}){{2,30}}\s*\+\s*{_DOTS}"  # `5 + 10 + 20 + ...`: a series' terms
 _NAMED_SEQUENCE = r"(?:(?:the\s+)?(?:(?P<kind>arithmetic|geometric)\s+)?(?:sequence|progression|series)\s*:?\s*)?"
 _FIRST_TERMS = r"(?:the|its)\s+first\s+(?P<index>\d+)\s+terms"
 _LEGS = rf"legs\s+(?:of\s+(?:length|lengths)\s+|are\s+|measuring\s+)?({SIGNED_NUMBER})\s+and\s+({SIGNED_NUMBER})"
