@@ -21,12 +21,17 @@ larger/smaller/positive/negative root, the n-th term of an arithmetic or geometr
 value in degrees, "what percent of", a percent change, a right triangle's sides, a named shape's measure
 from other measures (`shapes`), divisors, bases, multiples, arrangements, one die or card, polygon angles,
 degrees and radians, vectors, periods, unit conversions, prices (`curriculum`), and an expression's form
-(expand, factor, simplify), complex numbers, a line's slope and intercepts, a parabola's extremum, digits
-(`algebra`). Small typos in the words it knows are corrected first (`spelling`). Math that students type
-one way and mean another (`1 1/2`, `x2`, `1/2x`, `8^2/3`, `1,000`, `3 * 17 mod 5`) gets no claim.
+(expand, factor, simplify), complex numbers, a line's slope and intercepts, a parabola's extremum, digits,
+inequalities (`algebra`); limits of rational functions, derivatives with sin/cos/tan, sums over a range,
+prime factorizations, points and vectors answered whole (`questions`, `curriculum`); equations with one
+square root, and angle equations in [0, 2pi) (`equations`); and short word problems told as a story
+(`stories`: schedules, outfits, codes, cards, spinners, ladders, interest, committees, rates, scores, prices,
+ratios, draws, coins, identical groups), each read by its key phrases and a small vocabulary of its own.
+Small typos in the words it knows are corrected first (`spelling`). Math that students type one way and
+mean another (`1 1/2`, `x2`, `1/2x`, `8^2/3`, `1,000`, `3 * 17 mod 5`) gets no claim.
 
 Modules: `reader` (words and math spans), `phrases` (remainder, gcd/lcm, word operators), `questions`
-(the school questions), `shapes`, `curriculum`, `algebra` (more of them), `spelling`, `segments`
+(the school questions), `shapes`, `curriculum`, `algebra` (more of them), `stories`, `spelling`, `segments`
 (the reader's data and verdicts), `domain` (sympy values, bounded), `equations` (solving),
 `engine` (the analysis in-process: `analyse_here`, `compute`), `client` (the time limit: a worker op
 under the grader's killable worker pool; `analyse`, `start`, `cross_check`), `analysis` (`Analysis`).
