@@ -81,7 +81,7 @@ def _outside_key_groups(match: re.Match) -> str:
 
 STORY_MAX = 600
 # A story is short: a longer text is not tried (the lazy gaps between key phrases would take time on it).
-_WHOLE = r"^(?=[\s\S]{{0,%d}}$)\s*{}\s*[?.!]*\s*$" % STORY_MAX
+_WHOLE = r"^(?=[\s\S]{{0," + str(STORY_MAX) + r"}}$)\s*{}\s*[?.!]*\s*$"
 _UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 
 # ---- two things that repeat: when do they coincide again (the least common multiple) ----------------------
