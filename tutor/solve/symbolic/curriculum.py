@@ -381,10 +381,17 @@ def _bag(m: re.Match) -> sympy.Expr:
         return sympy.Rational(good, total)
     draws = int(m["k"] or m["k2"])
     replacement = m["replacement"].lower()
-    if "back" in replacement and "without" not in replacement or replacement.strip("( )").startswith("with "):
+    returned = "back" in replacement and "without" not in replacement or replacement.strip("( )").startswith("with ")
+    return all_drawn(good, total, draws, returned)
+
+
+def all_drawn(good: int, total: int, draws: int, returned: bool) -> sympy.Expr:
+    """The probability that every one of `draws` draws from `total` things is one of the `good` ones, each drawn
+    thing put back (`returned`) or not."""
+    if returned:
         return sympy.Rational(good, total) ** draws
     if draws > total:
-        raise IllPosed("More are drawn than the bag holds, so this has no answer.")
+        raise IllPosed("More are drawn than there are, so this has no answer.")
     probability = sympy.Integer(1)
     for i in range(draws):
         probability *= sympy.Rational(max(good - i, 0), total - i)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from tutor.solve.symbolic.curriculum import all_drawn, ratio_part
 from tutor.solve.symbolic.segments import IllPosed, NotReadable
 
 # Words any story may use around its key phrases: articles, pronouns, helpers, and the talk of a question.
@@ -483,9 +484,7 @@ _RATIO_WORDS = frozenset(
 
 
 def _ratio_story(m: re.Match) -> sympy.Expr:
-    from tutor.solve.symbolic.curriculum import ratio_part  # the one rule of a split in a ratio
-
-    return ratio_part(m)
+    return ratio_part(m)  # the one rule of a split in a ratio
 
 
 # ---- drawing from groups: marbles by colour, students by kind (one draw, or several with or without return) ---
@@ -541,14 +540,7 @@ def _draw_story(m: re.Match) -> sympy.Expr:
         m["k_return"].lower().startswith("with ")
     if not re.search(r"\b(?:both|all|they|theyre|they're)\b", m["k_ask"].lower()):
         raise NotReadable("several draws and a question about one of them")
-    if returned:
-        return sympy.Rational(good, total) ** draws
-    if draws > total:
-        raise IllPosed("More are drawn than there are, so this has no answer.")
-    probability = sympy.Integer(1)
-    for i in range(draws):
-        probability *= sympy.Rational(max(good - i, 0), total - i)
-    return probability
+    return all_drawn(good, total, draws, returned)
 
 
 # ---- coins flipped n times ------------------------------------------------------------------------------------
