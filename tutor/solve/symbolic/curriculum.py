@@ -148,6 +148,8 @@ def _linear_congruence(m: re.Match) -> sympy.Expr:
     return sympy.Integer(pow(a, -1, n) * b % n)
 
 
+_SMALLEST_THAT_LEAVES = (r"\b(?:the\s+)?(?:smallest|least)\s+(?:positive\s+)?(?:whole\s+number|integer|number)\s+(?:(?:bigger|greater|"
+                         r"larger)\s+than\s+(?P<above>\d{1,6})\s+)?(?:that|which)\s+leaves\s+")
 _REMAINDER_OF = r"(?:(?:and\s+)?(?:a\s+)?remainder\s+(?:of\s+)?)?(?P<r{0}>\d{{1,6}})\s+when\s+(?:it\s+is\s+)?divided\s+by\s+(?P<m{0}>\d{{1,6}})"
 
 
@@ -168,18 +170,8 @@ def _smallest_with_remainders(m: re.Match) -> sympy.Expr:
     return sympy.Integer(value)
 
 
-class _Groups(dict):
-    """A match's groups with some replaced, read like a match (`m["name"]`)."""
-
-    def __init__(self, match: re.Match, **replaced: str) -> None:
-        super().__init__(match.groupdict(), **replaced)
-
-    def __getitem__(self, name: str) -> str | None:
-        return self.get(name)
-
-
 def _divisible_count(m: re.Match) -> sympy.Expr:
-    n, a, b = int(m["n"]), int(m["a"]), int(m["b"])
+    n, a, b = int(m["n"] or m["n_to"]), int(m["a"]), int(m["b"])
     if a == 0 or b == 0:
         raise NotReadable("divisible by 0")
     top = n if m["inclusive"] else n - 1
@@ -849,17 +841,15 @@ FORMS: list[tuple[str, Callable[[re.Match], sympy.Expr], str]] = [
     (rf"\b(?P<a>\d{{1,6}})\s+times\s+what\s+(?:number|integer)\s+is\s+congruent\s+to\s+(?P<b>\d{{1,9}})\s+(?:mod|modulo)\s+"
      rf"(?P<m>\d{{1,9}})\s*\??\s*(?:\(\s*answer\s+(?:from|between)\s+0\s+(?:to|and)\s+(?P<top>\d{{1,9}})\s*\))?{_END}",
      _linear_congruence, "mod"),
-    (rf"\b(?:the\s+)?(?:smallest|least)\s+(?:positive\s+)?(?:whole\s+number|integer|number)\s+(?:(?:bigger|greater|larger)\s+than\s+"
-     rf"(?P<above>\d{{1,6}})\s+)?(?:that|which)\s+leaves\s+(?P<pairs>{_REMAINDER_OF.format(1)}(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    (rf"{_SMALLEST_THAT_LEAVES}(?P<pairs>{_REMAINDER_OF.format(1)}(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
      rf"{_REMAINDER_OF.format(2)}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_REMAINDER_OF.format(3)})?)(?P<more>(?:\s*,?\s*(?:and\s+)?"
      rf"by\s+\d{{1,6}})*){_END}", _smallest_with_remainders, "mod"),
-    (rf"\b(?:the\s+)?(?:smallest|least)\s+(?:positive\s+)?(?:whole\s+number|integer|number)\s+(?:(?:bigger|greater|larger)\s+than\s+"
-     rf"(?P<above>\d{{1,6}})\s+)?(?:that|which)\s+leaves\s+(?:a\s+)?remainder\s+(?:of\s+)?(?P<pairs>\d{{1,6}}\s+when\s+divided\s+by\s+"
+    (rf"{_SMALLEST_THAT_LEAVES}(?:a\s+)?remainder\s+(?:of\s+)?(?P<pairs>\d{{1,6}}\s+when\s+divided\s+by\s+"
      rf"\d{{1,6}})(?P<more>(?:\s*,?\s*(?:and\s+)?by\s+\d{{1,6}})+){_END}", _smallest_with_remainders, "mod"),
     (rf"\bhow\s+many\s+(?:positive\s+)?(?:integers|whole\s+numbers|numbers)\s+(?:(?:less\s+than|below|under)\s+(?P<n>\d{{1,9}})|"
      rf"from\s+1\s+to\s+(?P<inclusive>(?P<n_to>\d{{1,9}})))(?:\s*,?\s*inclusive)?\s+are\s+divisible\s+by\s+(?P<a>\d{{1,6}})\s+"
      rf"(?:or|(?P<both>and))\s+(?P<b>\d{{1,6}})(?:\s*\(?\s*or\s+both\s*\)?)?{_END}",
-     lambda m: _divisible_count(_Groups(m, n=m["n"] or m["n_to"])), "multiples"),
+     _divisible_count, "multiples"),
     (rf"\b(?:(?:two|2)\s+)?(?:positive\s+)?(?:integers|numbers)\s+have\s+a\s+product\s+of\s+(?P<p>\d{{1,12}})\s+and\s+a\s+gcd\s+of\s+"
      rf"(?P<g>\d{{1,9}})\s*[.,]?\s*(?:(?:what\s+is|find)\s+)?(?:their\s+|the\s+)?lcm{_END}", _lcm_from_product, "lcm"),
     (rf"\b(\d{{1,15}})\s*(?:\(\s*base\s+(?:ten|10)\s*\)\s*)?(?:when\s+)?(?:written|expressed|converted)\s+(?:in|to|into)\s+"

@@ -34,6 +34,7 @@ _MATRIX_TOKENS = {rf"\{edge}{{{name}}}" for edge in ("begin", "end") for name in
 
 _TRIG = {r"\sin": sympy.sin, r"\cos": sympy.cos, r"\tan": sympy.tan, r"\cot": sympy.cot, r"\sec": sympy.sec,
          r"\csc": sympy.csc}
+TRIG_FUNCTIONS = tuple(_TRIG.values())
 _INVERSE_TRIG = {r"\arcsin": sympy.asin, r"\arccos": sympy.acos, r"\arctan": sympy.atan}
 
 
@@ -135,7 +136,7 @@ class SympyDomain:
         value = _TRIG[name](argument)
         if value.has(sympy.zoo, sympy.nan):
             raise Undefined("division by zero")
-        if value.has(*_TRIG.values()):
+        if value.has(*TRIG_FUNCTIONS):
             raise Unsupported("a trigonometric value with no closed form")
         return sympy.radsimp(value**power)
 

@@ -18,7 +18,7 @@ from tutor.grading.fast import split_top_level
 from tutor.grading.timeout import worker_op
 from tutor.solve.symbolic.algebra import in_form
 from tutor.solve.symbolic.analysis import Analysis
-from tutor.solve.symbolic.domain import SympyDomain
+from tutor.solve.symbolic.domain import TRIG_FUNCTIONS, SympyDomain
 from tutor.solve.symbolic.equations import solve_in_turn, solve_linear_system, solve_one
 from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
@@ -275,11 +275,8 @@ def _defined(value: sympy.Expr) -> sympy.Expr:
     return value
 
 
-_TRIG_FUNCTIONS = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
-
-
 def _value(reading: Reading, span: str, value: sympy.Expr) -> Computed:
-    if value.has(*_TRIG_FUNCTIONS):
+    if value.has(*TRIG_FUNCTIONS):
         raise NotReadable("a trigonometric value with no closed form, or of a variable")
     imaginary_unit = sympy.Symbol("i")
     if value.free_symbols == {imaginary_unit} and not reading.form:  # `(2 + 3i)(1 - i)`, `i^15`: a complex number

@@ -61,13 +61,17 @@ def _math(value: sympy.Expr) -> str:
 # ---- text level ------------------------------------------------------------------------------------------
 
 def _sequence_term(match: re.Match) -> str:
-    """The n-th term (or, with `sum` in the match, the sum of the first n terms; with `infinite`, the sum of all
-    of them) of a listed arithmetic or geometric sequence; a sequence not named either is the one its terms keep
-    (a difference or a ratio)."""
     groups = match.groupdict()
-    infinite = bool(groups.get("infinite"))
-    index, kind = (0 if infinite else int(groups["index"])), (groups.get("kind") or "").lower()
-    terms = [sympy.Rational(re.sub(r"\s+", "", t)) for t in re.findall(_TERM, match["terms"])]
+    index = None if groups.get("infinite") else int(groups["index"])
+    return _math(_sequence_value(match["terms"], index, groups.get("kind") or "", bool(groups.get("sum"))))
+
+
+def _sequence_value(listed: str, index: int | None, kind: str, total: bool) -> sympy.Expr:
+    """The n-th term (or, with `total`, the sum of the first n terms; with no `index`, the sum of all of them) of
+    a listed arithmetic or geometric sequence; a sequence not named either is the one its terms keep (a
+    difference or a ratio)."""
+    infinite, kind = index is None, kind.lower()
+    terms = [sympy.Rational(re.sub(r"\s+", "", t)) for t in re.findall(_TERM, listed)]
     if len(terms) < 3 or (not infinite and not 1 <= index <= 10_000):
         raise NotReadable("a sequence term needs its place (1st, 2nd, ...) and three terms")
     steps = {b - a for a, b in zip(terms, terms[1:])}
@@ -82,30 +86,22 @@ def _sequence_term(match: re.Match) -> str:
         ratio = ratios.pop()
         if abs(ratio) >= 1:
             raise IllPosed("This series does not converge (its ratio is not between -1 and 1), so it has no sum.")
-        return _math(terms[0] / (1 - ratio))
+        return terms[0] / (1 - ratio)
     if kind == "arithmetic" and len(steps) == 1:
         step = steps.pop()
         nth = terms[0] + (index - 1) * step
-        return _math((terms[0] + nth) * index / 2 if groups.get("sum") else nth)
+        return (terms[0] + nth) * index / 2 if total else nth
     if kind == "geometric" and len(ratios) == 1 and index <= 200:
         ratio = ratios.pop()
-        total = index * terms[0] if ratio == 1 else terms[0] * (1 - ratio**index) / (1 - ratio)
-        return _math(total if groups.get("sum") else terms[0] * ratio ** (index - 1))
+        summed = index * terms[0] if ratio == 1 else terms[0] * (1 - ratio**index) / (1 - ratio)
+        return summed if total else terms[0] * ratio ** (index - 1)
     raise NotReadable("the listed terms do not keep one difference or ratio (or the term is too far out)")
 
 
 def _sequence_term_sum(match: re.Match) -> str:
-    """`_sequence_term` for a sum asked after the terms (the place is in one of three groups)."""
-    index = match["index"] or match["index2"] or match["index3"]
-    groups = {"index": index, "kind": match["kind"], "terms": match["terms"], "sum": "sum"}
-    return _sequence_term(_Groups(groups))
-
-
-class _Groups(dict):
-    """A dict that answers `match[name]` and `groupdict()` like a regex match."""
-
-    def groupdict(self) -> dict:
-        return dict(self)
+    """The sum of the first n terms asked after the terms (the place is in one of three groups)."""
+    index = int(match["index"] or match["index2"] or match["index3"])
+    return _math(_sequence_value(match["terms"], index, match["kind"] or "", total=True))
 
 
 def _trig_degrees(match: re.Match) -> str:
@@ -192,11 +188,16 @@ def _in_range(bound: str, k: int, outcomes: range) -> list[int]:
     return [j for j in outcomes if tests[bound](j)]
 
 
-def _coin_probability(flips: int, bound: str, k: int) -> str:
+def coin_probability(flips: int, bound: str, k: int) -> sympy.Rational:
+    """The probability of `bound` ("exactly", "at least", ...) k heads in `flips` fair flips."""
     if not 1 <= flips <= 60:
         raise NotReadable("a number of coin flips out of range")
     favourable = sum(sympy.binomial(flips, j) for j in _in_range(bound or "", k, range(flips + 1)))
-    return _math(sympy.Rational(favourable, 2**flips))
+    return sympy.Rational(favourable, 2**flips)
+
+
+def _coin_probability(flips: int, bound: str, k: int) -> str:
+    return _math(coin_probability(flips, bound, k))
 
 
 def _coins_then_ask(match: re.Match) -> str:

@@ -83,8 +83,8 @@ _MEASURE_NAMES = {"r": "radius", "h": "height", "d": "diameter", "one leg": "leg
                   "length of each side": "side", "length of its side": "side", "height": "height", "altitude": "height",
                   "diag": "diagonal", "volume": "volume", "surface area": "surface area", "total surface area": "surface area"}
 
-_UNIT = r"(?:\s*(?:square\s+|sq\.?\s+|cubic\s+)?(cm|mm|m|km|in|inch|inches|ft|feet|foot|yd|yards?|meters?|metres?|" \
-        r"centimeters?|centimetres?|millimeters?|units?)\b)?"
+LENGTH_UNITS = r"cm|mm|m|km|in|inch|inches|ft|feet|foot|yd|yards?|meters?|metres?|centimeters?|centimetres?|millimeters?"
+_UNIT = rf"(?:\s*(?:square\s+|sq\.?\s+|cubic\s+)?({LENGTH_UNITS}|units?)\b)?"
 _VALUE = rf"({SIGNED_NUMBER}|\\sqrt\s*\{{\s*\d+\s*\}})(?:\s*(\\pi\b))?{_UNIT}"
 _NAME = (r"(surface\s+area|total\s+surface\s+area|area|perimeter|circumference|volume|diagonal|radius|diameter|"
          r"side\s+length|edge\s+length|side|edge|length|width|height|altitude|base|hypotenuse|(?:(?:one|1)\s+)?leg|r|h|d)")
@@ -187,7 +187,7 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
         named = re.match(rf"(?:(?:a|an|the|its|each)\s+)?\b{_NAME}\b", head, flags=re.I)
         after = head[named.end():] if named else head  # `1 leg of length 5`: the value is the 5
         values = [(m.group(1), m.group(2), m.group(3) or "") for m in re.finditer(_VALUE, after, flags=re.I)]
-        units += [_unit(unit) for _, _, unit in values]
+        units += [unit_name(unit) for _, _, unit in values]
         numbers = [_value(n, pi) for n, pi, _ in values]
         if re.match(r"(?:parallel\s+)?bases\b", head, flags=re.I):
             put("base", numbers[0])
@@ -211,7 +211,8 @@ def _givens(text: str, shape: Shape) -> tuple[dict[str, sympy.Expr], list[sympy.
     return given, sides, units
 
 
-def _unit(unit: str) -> str:
+def unit_name(unit: str) -> str:
+    """One name per length unit (`feet`, `foot`, `ft` are `ft`), to tell whether two lengths share a unit."""
     unit = unit.lower()
     return {"inch": "in", "inches": "in", "feet": "ft", "foot": "ft"}.get(unit, unit.rstrip("s") if len(unit) > 2 else unit)
 

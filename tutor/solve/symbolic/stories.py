@@ -22,6 +22,7 @@ import sympy
 
 from tutor.solve.symbolic.curriculum import all_drawn, ratio_part
 from tutor.solve.symbolic.segments import IllPosed, NotReadable
+from tutor.solve.symbolic.shapes import LENGTH_UNITS, unit_name
 
 # Words any story may use around its key phrases: articles, pronouns, helpers, and the talk of a question.
 _COMMON = frozenset(
@@ -256,7 +257,7 @@ def _spinner(m: re.Match) -> sympy.Expr:
 
 # ---- a ladder against a wall (a right triangle: the ladder, the height it reaches, its foot's distance) -----
 
-_LENGTH_UNIT = r"(?:\s*-?\s*(?P<{}>foot|feet|ft|meters?|m|yards?|yd)\b)?"
+_LENGTH_UNIT = r"(?:\s*-?\s*(?P<{}>" + LENGTH_UNITS + r")\b)?"
 _LADDER = (rf"(?P<k_ladder>\b(?P<ladder>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u1')}\s+(?:long\s+|tall\s+)?ladder\b|\bladder\s+"
            rf"(?:that\s+is\s+|is\s+|of\s+length\s+)?(?P<ladder2>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u2')}(?:\s+long)?)")
 _FOOT = (rf"(?P<k_foot>\b(?P<foot>\d{{1,4}}(?:\.\d+)?){_LENGTH_UNIT.format('u3')}\s+(?:away\s+)?from\s+(?:the\s+)?(?:base\s+of\s+"
@@ -277,8 +278,7 @@ _LADDER_WORDS = frozenset(
 
 
 def _ladder(m: re.Match) -> sympy.Expr:
-    units = {u.lower().rstrip("s").replace("feet", "foot").replace("ft", "foot").replace("yd", "yard").replace("meter", "m")
-             for u in (m.group(name) for name in ("u1", "u2", "u3", "u4") if name in m.re.groupindex) if u}
+    units = {unit_name(u) for u in (m.group(name) for name in ("u1", "u2", "u3", "u4") if name in m.re.groupindex) if u}
     if len(units) > 1:
         raise NotReadable("lengths in different units")
     ladder = sympy.Rational(m["ladder"] or m["ladder2"])
@@ -557,15 +557,14 @@ _COIN_WORDS = frozenset("if i you we a fair coin what is whats the probability t
 
 
 def _coin_story(m: re.Match) -> sympy.Expr:
+    from tutor.solve.symbolic.questions import coin_probability  # the one rule of coin flips
+
     n = int(m["n"] or m["n2"] or m["n3"] or m["n4"])
-    if not 1 <= n <= 60:
-        raise NotReadable("a number of flips out of range")
-    if m["all"] or m["none"]:
-        return sympy.Rational(1, 2**n)
+    if m["all"] or m["none"]:  # all heads, or no tails: as many as flips of one side, or none of the other
+        return coin_probability(n, "exactly", n if m["all"] else 0)
     if m["least"]:
-        return 1 - sympy.Rational(1, 2**n)
-    k = int(m["exactly"])
-    return sympy.Rational(sympy.binomial(n, k), 2**n) if k <= n else sympy.Integer(0)
+        return coin_probability(n, "at least", 1)
+    return coin_probability(n, "exactly", int(m["exactly"]))
 
 
 # ---- people in order: a line, offices ---------------------------------------------------------------------------
