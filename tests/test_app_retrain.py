@@ -244,8 +244,14 @@ def test_use_this_model_shows_both_evaluations_and_asks_first(qtbot, window, sto
     from tutor import paths
     from tutor.app import retrain_view
 
-    class Bundled:  # the model in use: the bundled one, whose card has its numbers
-        name, path = "model", paths.bundled_model_dir() / "model.gguf"
+    bundled = tmp_path / "bundled"  # the model in use: the bundled one, whose card has its numbers
+    bundled.mkdir()
+    (bundled / "README.md").write_text("## Evaluation (1000 held-out synthetic problems)\n\n| metric | value |\n"
+                                       "| --- | --- |\n| Pass@1 | 14.5 % |\n| Maj1@16 | 10.5 % |\n| RR.Top-8 | 12.0 % |\n")
+    monkeypatch.setattr(paths, "bundled_model_dir", lambda: bundled)
+
+    class Bundled:
+        name, path = "model", bundled / "model.gguf"
 
     window.session.set_model(Bundled(), None)
     run_id, export = finished_run_with_model(store, tmp_path, 0.0)
