@@ -217,26 +217,25 @@ _CHATTER = frozenset(
 )
 # More talk: words about asking, checking and feeling. None of them states math on its own (no condition,
 # unit or answer form: tested), so a sentence made only of them, `_CHATTER` and `FILLER` is dropped whole.
-_TALK = frozenset(
-    """thought think thinks thinking know knew known sure unsure confused confusing explain explained explains
-    shortcut confirm confirmed proof riddle club math asks asked ask says said wants want wanted teacher's
-    that's thats wrong marked mark key book learning learn studying study tomorrow tonight due haha ugh kinda
-    sorta super very much forgot remember remembered why because since trying check checking checked double
-    quiz test exam please pls thank thanks lol omg wow hmm getting got keep keeps kept messing messed answer
-    answers supposed should would could can gave give gives giving us them told tell couldn't can't cant wont
-    won't isn't isnt doesn't doesnt didn't didnt i've ive i'd we're they're what's how's hows makes make sense
-    idea clue lost seems seem look looks looked looking way again still""".split()
+_TALK = frozenset(  # beyond _CHATTER
+    """thought think thinks thinking know knew known unsure confusing explain explained explains shortcut confirm
+    confirmed proof riddle club math asks asked ask says said wants want wanted teacher's that's thats wrong
+    marked mark key book learning learn studying study tomorrow tonight due haha ugh kinda sorta super very
+    much forgot remember remembered why because since check checking checked double quiz test exam omg wow hmm
+    getting kept messed supposed should would could can gave give gives giving us them told tell couldn't can't
+    cant wont won't isn't isnt doesn't doesnt didn't didnt i've ive i'd we're they're what's how's hows makes
+    make sense idea clue lost seems seem look looks looked looking way still""".split()
 )
+_TALK_WORDS = _CHATTER | FILLER | _TALK
 _SENTENCE_END = re.compile(r"(?<=[.!?])(\s+)")
 
 
 def _drop_chatter(text: str) -> str:
     kept = []
-    talk_words = _CHATTER | FILLER | _TALK
     for piece in _SENTENCE_END.split(text):  # sentences, and the spaces between them
         words = re.findall(r"[A-Za-z']+", piece)
         talk = words and not re.search(r"[\d=+*/^()<>|\\$%]", piece) and all(
-            w.lower() in talk_words or w.lower().removesuffix("'s") in talk_words for w in words)
+            w.lower() in _TALK_WORDS or w.lower().removesuffix("'s") in _TALK_WORDS for w in words)
         kept.append(" " if talk else piece)
     return "".join(kept)
 

@@ -483,10 +483,6 @@ _RATIO_WORDS = frozenset(
 )
 
 
-def _ratio_story(m: re.Match) -> sympy.Expr:
-    return ratio_part(m)  # the one rule of a split in a ratio
-
-
 # ---- drawing from groups: marbles by colour, students by kind (one draw, or several with or without return) ---
 
 _GROUP_NAME = r"(?:red|blue|green|yellow|white|black|orange|purple|pink|brown|gray|grey|boys|girls|men|women|dogs|cats|apples|oranges)"
@@ -557,7 +553,8 @@ _COIN_WORDS = frozenset("if i you we a fair coin what is whats the probability t
 
 
 def _coin_story(m: re.Match) -> sympy.Expr:
-    from tutor.solve.symbolic.questions import coin_probability  # the one rule of coin flips
+    # the one rule of coin flips; imported here because questions imports this module
+    from tutor.solve.symbolic.questions import coin_probability
 
     n = int(m["n"] or m["n2"] or m["n3"] or m["n4"])
     if m["all"] or m["none"]:  # all heads, or no tails: as many as flips of one side, or none of the other
@@ -595,8 +592,7 @@ _GCD_STORIES = [_WHOLE.format(rf".*?{_ITEM_COUNTS}.*?{_IDENTICAL}.*?{_USE_ALL}.*
                 _WHOLE.format(rf".*?{_ITEM_COUNTS}.*?{_USE_ALL}.*?{_IDENTICAL}.*?{_GREATEST_GROUPS}.*?")]
 _GCD_WORDS = frozenset(
     """has have had she he they i we wants want make makes making made using use uses all of the beads with none left
-    over whats what is the she can could be and put puts into so that each gets get has same same number kind
-    every no items""".split()
+    over whats what is can could be and put puts into so that each gets get same number kind every no items""".split()
 )
 
 
@@ -623,7 +619,7 @@ STORIES = [
     *(Story(pattern, _SCORE_WORDS, _score_statistic, "statistics") for pattern in _SCORE_STATISTICS),
     Story(_MISSING_SCORE, _SCORE_WORDS, _missing_score, "statistics"),
     *(Story(pattern, _PRICE_WORDS, _price_story, "money") for pattern in _PRICE_STORIES),
-    *(Story(pattern, _RATIO_WORDS, _ratio_story, "ratio") for pattern in _RATIO_STORIES),
+    *(Story(pattern, _RATIO_WORDS, ratio_part, "ratio") for pattern in _RATIO_STORIES),
     *(Story(pattern, _DRAW_WORDS, _draw_story, "probability", also=r"\b1\b(?!\s*[\d/]|\.\d)") for pattern in _DRAW_STORIES),
     *(Story(pattern, _COIN_WORDS, _coin_story, "probability") for pattern in _COIN_STORIES),
     *(Story(pattern, _ORDER_WORDS, _line_up, "counting") for pattern in _ORDER_STORIES),
