@@ -263,6 +263,20 @@ def test_check_my_answer_trusts_the_computation_over_samples_that_all_got_it_wro
     assert view.check_result.text() == "" and "background" not in view.check_result.styleSheet()
 
 
+def test_a_solution_the_computation_overruled_is_shown_as_an_attempt_not_as_the_answer(qtbot, store):
+    wrong = "Subtract 7: $3x = 22 - 7 = -3$.\nSo $x = -1$.\nThe answer is $\\boxed{-1}$."
+    window = make_window(qtbot, store, generator=ScriptedGenerator((wrong,)))
+    view = window.solve_view
+    result = solve_by_keyboard(qtbot, window, "Solve for $x$: $3x + 7 = 22$.").result
+    assert result.answer == "5" and result.source == "computation"
+    steps = view.steps_view.toPlainText()
+    assert "not the directly computed" in steps, "the -1 box says it is not the answer"
+    assert "#fff3b0" not in view.steps_view.toHtml().lower(), "the overruled box is not highlighted as the answer"
+    solve_by_keyboard(qtbot, window, "Solve for $x$: $3x + 7 = 20 - 3$.")  # -1 is right here: its box is the answer
+    assert "not the directly computed" not in view.steps_view.toPlainText()
+    assert "#fff3b0" in view.steps_view.toHtml().lower()
+
+
 def test_review_flags_the_false_steps_of_a_solution(qtbot, store):
     window = make_window(qtbot, store)
     solve_by_keyboard(qtbot, window)

@@ -244,3 +244,18 @@ def test_steps_carry_the_false_steps_the_solve_core_recorded_and_nothing_is_rech
     assert steps[0][1] == ["$2 + 2 = 5$ does not hold: $2 + 2$ is 4"] and steps[1][1] == steps[2][1] == []
     unrecorded = SampleRecord(0, text, "6")  # the view reads the record: a flag it does not carry is not drawn
     assert all(flags == [] for _, flags in present.steps_with_flags(unrecorded))
+
+
+def test_a_solution_the_computation_overruled_says_so_on_its_boxed_step():
+    from tutor.solve.result import RankedCluster, SampleRecord, SolveResult
+
+    text = "Subtract 7: $3x = -3$.\nThe answer is $\\boxed{-1}$.\nDone."
+    sample = SampleRecord(0, text, "-1")
+    clusters = [RankedCluster("-1", [0], votes=1, score=None)]
+    overruled = SolveResult("Solve 3x + 7 = 22", [sample], clusters, "5", 0.99, [], source="computation")
+    steps = present.steps_with_flags(sample, overruled)
+    assert steps[0][1] == [] and steps[2][1] == []
+    assert steps[1][1] == ["This written solution ends with $-1$, not the directly computed $5$: "
+                           "read it as an attempt, not as the answer."]
+    chosen = SolveResult("Solve 3x + 7 = 22", [sample], clusters, "-1", 0.4, [], source="model")
+    assert all(flags == [] for _, flags in present.steps_with_flags(sample, chosen))

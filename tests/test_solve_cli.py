@@ -143,3 +143,21 @@ def test_a_false_step_of_the_shown_solution_is_printed_after_it():
     out = io.StringIO()
     render(SolveResult("Solve 3x + 7 = 22", [sample], [cluster], "5", 0.99, []), Console(file=out, width=120))
     assert "Step 2 does not check out: $\\frac{10}{3} = 5$ does not hold" in out.getvalue()
+
+
+def test_a_solution_the_computation_overruled_is_printed_as_an_attempt():
+    import io
+
+    from rich.console import Console
+
+    from tutor.solve.report import render
+    from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
+
+    sample = SampleRecord(0, "3x = -3\nThe final answer is $\\boxed{-1}$.", "-1")
+    cluster = RankedCluster("-1", [0], votes=1, score=None)
+    out = io.StringIO()
+    render(SolveResult("Solve 3x + 7 = 22", [sample], [cluster], "5", 0.99, [], source="computation",
+                       symbolic=SymbolicCheck("disagree", "5", "equation")), Console(file=out, width=200))
+    printed = out.getvalue()
+    assert "Solution 0, not the answer" in printed and "ends with $-1$, not the directly computed $5$" in printed
+    assert printed.index("not the directly computed") < printed.index("Answer: 5")

@@ -23,8 +23,9 @@ def _steps(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """(step, its false arithmetic) of the stored result's best solution."""
     from tutor.solve import SolveResult
 
-    best = SolveResult.from_dict(result).best_solution
-    return present.steps_with_flags(best) if best is not None else []
+    solved = SolveResult.from_dict(result)
+    best = solved.best_solution
+    return present.steps_with_flags(best, solved) if best is not None else []
 
 
 def _confidence(row: Any) -> str:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.solve import reasons as say
+
 # Confidence bands: (lowest confidence, name, background colour, what we tell the student).
 BANDS = (
     (0.75, "high", "#d7f0d2", "I'm fairly confident."),
@@ -75,13 +77,19 @@ def split_steps(solution: str) -> list[str]:
     return [line.strip() for line in solution.splitlines() if line.strip()]
 
 
-def steps_with_flags(sample: Any) -> list[tuple[str, list[str]]]:
-    """(step, what is wrong with its arithmetic) per step of a sample, from the false steps the solve core
-    recorded (`SampleRecord.false_steps`: nothing is re-checked while rendering)."""
+def steps_with_flags(sample: Any, result: Any = None) -> list[tuple[str, list[str]]]:
+    """(step, what is wrong with it) per step of a sample, from the false steps the solve core recorded
+    (`SampleRecord.false_steps`: nothing is re-checked while rendering). Given the `result` it is shown for,
+    a solution that ends elsewhere than the result's answer (the direct computation decided, and no sample
+    reached it) says so on its last step, so its boxed answer is never read as the tutor's."""
     flags: dict[int, list[str]] = {}
     for step in sample.false_steps:
         flags.setdefault(step.line, []).append(step.message)
-    return [(line.strip(), flags.get(number, [])) for number, line in enumerate(sample.text.splitlines()) if line.strip()]
+    steps = [(line.strip(), flags.get(number, [])) for number, line in enumerate(sample.text.splitlines()) if line.strip()]
+    if steps and result is not None and result.overrules(sample):
+        last = max((i for i, (step, _) in enumerate(steps) if has_boxed(step)), default=len(steps) - 1)
+        steps[last] = (steps[last][0], steps[last][1] + [say.ends_elsewhere(sample.answer, result.answer)])
+    return steps
 
 
 def has_boxed(step: str) -> bool:

@@ -52,6 +52,7 @@ class SolveView(QWidget):
         self.session = session
         self.revealed_steps = 0
         self._steps: list[tuple[str, list[str]]] = []  # (step, its false arithmetic) of the shown solution
+        self._boxed_is_answer = True  # whether the shown solution's boxed answer is the tutor's answer
         self._last_preview = ""
 
         self.editor = QPlainTextEdit()
@@ -265,7 +266,8 @@ class SolveView(QWidget):
         self.banner.setText(f"<b>{present.headline(result)}</b>")
         self.banner.setStyleSheet(f"background-color: {band.colour}; padding: 6px; border-radius: 4px;")
         best = result.best_solution or present.first_attempt(result)
-        self._steps = present.steps_with_flags(best) if best is not None else []
+        self._steps = present.steps_with_flags(best, result) if best is not None else []
+        self._boxed_is_answer = best is not None and not result.overrules(best)
         hide = self.hint_mode.isChecked() and result.answer is not None  # nothing to give away otherwise
         self.revealed_steps = 0 if hide else len(self._steps)
         self.check_result.clear()
@@ -301,7 +303,8 @@ class SolveView(QWidget):
         for number, (step, flags) in enumerate(self._steps[: self.revealed_steps], start=1):
             rendered = math_render.render_html(step)
             # The final step (with the boxed answer) is highlighted like the answer above.
-            style = ' style="background-color: #fff3b0"' if present.has_boxed(step) else ""
+            # (not when that box is a written solution's answer the direct computation overruled)
+            style = ' style="background-color: #fff3b0"' if present.has_boxed(step) and self._boxed_is_answer else ""
             rendered.html = rendered.html.replace("<p>", f"<p{style}><b>Step {number}.</b>&nbsp; ", 1)
             parts.append(rendered)
             for problem in flags:  # the tutor checks its own arithmetic, and says so

@@ -34,7 +34,13 @@ def computed_agrees(answer: str) -> str:
 
 def computed_alone(answer: str, n: int) -> str:
     return (f"A direct computation gives {answer}. None of the {n} written solutions reached it; "
-            "the closest one is shown below, so read it with care.")
+            "the best-rated one is shown below as an attempt, not as this answer's working.")
+
+
+def ends_elsewhere(written: str, computed: str) -> str:
+    """Beside the last step of a shown solution that did not reach the directly computed answer."""
+    return (f"This written solution ends with ${written}$, not the directly computed ${computed}$: "
+            "read it as an attempt, not as the answer.")
 
 
 def fallback_cancelled(strategy: str) -> str:

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from tutor.solve import reasons as say
 from tutor.solve.result import SolveResult
 
 SYMBOLIC_STYLE = {"agree": "green", "disagree": "bold red", "unknown": "yellow"}
@@ -48,15 +49,24 @@ def cluster_table(result: SolveResult) -> Table:
     return table
 
 
+def _false_steps(sample, console: Console) -> None:
+    for step in sample.false_steps:  # the app marks these on the step; here they follow the solution
+        console.print(Text(f"  Step {step.line + 1} does not check out: {step.message}", style="yellow"))
+
+
 def render(result: SolveResult, console: Console) -> None:
     """Print the result: the solution a student should read first, then the evidence."""
     best = result.best_solution
     if result.notice:  # an ill-posed problem: no solution to read first
         pass
+    elif best is not None and result.overrules(best):
+        console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}, not the answer", title_align="left",
+                            style="dim"))
+        _false_steps(best, console)
+        console.print(Text(f"  {say.ends_elsewhere(best.answer, result.answer)}", style="yellow"))
     elif best is not None:
         console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}", title_align="left"))
-        for step in best.false_steps:  # the app marks these on the step; here they follow the solution
-            console.print(Text(f"  Step {step.line + 1} does not check out: {step.message}", style="yellow"))
+        _false_steps(best, console)
     elif result.samples:  # no answer anywhere: still show what the model wrote
         first = result.samples[0]
         console.print(Panel(Text(first.text.strip() or "(empty)"), title=f"Solution {first.index} (no final answer)",

@@ -113,6 +113,11 @@ class SolveResult:
             return None
         return self.samples_by_index[self.clusters[0].members[0]]
 
+    def overrules(self, sample: SampleRecord) -> bool:
+        """Whether the answer given is not `sample`'s own: the direct computation decided, and no sample reached
+        it (a solution shown then is an attempt, not the answer's working)."""
+        return self.source == "computation" and sample.answer is not None and self.answer is not None
+
     @property
     def samples_by_index(self) -> dict[int, SampleRecord]:
         return {sample.index: sample for sample in self.samples}
