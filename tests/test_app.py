@@ -263,18 +263,36 @@ def test_check_my_answer_trusts_the_computation_over_samples_that_all_got_it_wro
     assert view.check_result.text() == "" and "background" not in view.check_result.styleSheet()
 
 
+ANSWER_HIGHLIGHT = "#fff3b0"
+
+
 def test_a_solution_the_computation_overruled_is_shown_as_an_attempt_not_as_the_answer(qtbot, store):
-    wrong = "Subtract 7: $3x = 22 - 7 = -3$.\nSo $x = -1$.\nThe answer is $\\boxed{-1}$."
+    wrong = "First $3 + 4 = 7$.\nThen $7 \\cdot 5 = 35$.\nThe answer is $\\boxed{35}$."
     window = make_window(qtbot, store, generator=ScriptedGenerator((wrong,)))
     view = window.solve_view
+    result = solve_by_keyboard(qtbot, window, "What is $3 + 4 \\cdot 5$?").result
+    assert result.answer == "23" and result.source == "computation" and not result.worked_by_computation
+    assert "not the directly computed" in view.steps_view.toPlainText(), "the 35 box says it is not the answer"
+    assert ANSWER_HIGHLIGHT not in view.steps_view.toHtml().lower(), "nor is it highlighted as the answer"
+
+
+@pytest.mark.parametrize("written, worked", [
+    ("Subtract 7: $3x = 22 - 7 = -3$.\nSo $x = -1$.\nThe answer is $\\boxed{-1}$.", True),        # wrong answer
+    ("Subtract 7: $3x = 22 - 7 = 25$.\nDivide by 3: $x = 5$.\nThe answer is $\\boxed{5}$.", True),  # a false step
+    ("Subtract 7: $3x = 22 - 7 = 15$.\nDivide by 3: $x = \\frac{15}{3} = 5$.\nThe answer is $\\boxed{5}$.", False),
+])
+def test_the_computations_own_steps_are_shown_where_no_sound_written_solution_reached_its_answer(qtbot, store, written,
+                                                                                                  worked):
+    window = make_window(qtbot, store, generator=ScriptedGenerator((written,)))
+    view = window.solve_view
     result = solve_by_keyboard(qtbot, window, "Solve for $x$: $3x + 7 = 22$.").result
-    assert result.answer == "5" and result.source == "computation"
+    assert result.answer == "5" and result.worked_by_computation is worked
     steps = view.steps_view.toPlainText()
-    assert "not the directly computed" in steps, "the -1 box says it is not the answer"
-    assert "#fff3b0" not in view.steps_view.toHtml().lower(), "the overruled box is not highlighted as the answer"
-    solve_by_keyboard(qtbot, window, "Solve for $x$: $3x + 7 = 20 - 3$.")  # -1 is right here: its box is the answer
-    assert "not the directly computed" not in view.steps_view.toPlainText()
-    assert "#fff3b0" in view.steps_view.toHtml().lower()
+    assert ("Divide both sides by" in steps) is worked and ("Divide by 3" in steps) is not worked
+    assert "does not hold" not in steps and "not the directly computed" not in steps
+    assert ANSWER_HIGHLIGHT in view.steps_view.toHtml().lower(), "the box shown is the answer"
+    if worked and "-1" in written:
+        screenshot(window, "solve-worked-by-computation")
 
 
 def test_review_flags_the_false_steps_of_a_solution(qtbot, store):

@@ -259,3 +259,17 @@ def test_a_solution_the_computation_overruled_says_so_on_its_boxed_step():
                            "read it as an attempt, not as the answer."]
     chosen = SolveResult("Solve 3x + 7 = 22", [sample], clusters, "-1", 0.4, [], source="model")
     assert all(flags == [] for _, flags in present.steps_with_flags(sample, chosen))
+
+
+def test_the_solution_shown_is_the_computations_worked_steps_where_it_decided_and_has_them():
+    from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
+
+    sample = SampleRecord(0, "Subtract 7: $3x = -3$.\nThe answer is $\\boxed{-1}$.", "-1")
+    worked = ["Subtract $7$ from both sides: $3x = 22 - 7 = 15$.", "The final answer is $\\boxed{5}$."]
+    result = SolveResult("Solve 3x + 7 = 22", [sample], [RankedCluster("-1", [0], votes=1, score=None)], "5", 0.99,
+                         [], source="computation", symbolic=SymbolicCheck("disagree", "5", "equation", "", worked))
+    assert present.shown_steps(result) == [(step, []) for step in worked] and present.boxed_is_answer(result)
+    result.symbolic.steps = []  # a computation with no steps of its own: the attempt, marked
+    assert present.shown_steps(result)[-1][1] and not present.boxed_is_answer(result)
+    result.clusters, result.source, result.answer = [], "none", None  # nothing answered: the first attempt
+    assert [step for step, _ in present.shown_steps(result)] == sample.text.splitlines()

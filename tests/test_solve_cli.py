@@ -161,3 +161,22 @@ def test_a_solution_the_computation_overruled_is_printed_as_an_attempt():
     printed = out.getvalue()
     assert "Solution 0, not the answer" in printed and "ends with $-1$, not the directly computed $5$" in printed
     assert printed.index("not the directly computed") < printed.index("Answer: 5")
+
+
+def test_the_computations_worked_steps_are_printed_as_the_solution():
+    import io
+
+    from rich.console import Console
+
+    from tutor.solve.report import render
+    from tutor.solve.result import RankedCluster, SampleRecord, SolveResult, SymbolicCheck
+
+    sample = SampleRecord(0, "3x = -3\nThe final answer is $\\boxed{-1}$.", "-1")
+    worked = ["Subtract $7$ from both sides: $3x = 22 - 7 = 15$.", "The final answer is $\\boxed{5}$."]
+    out = io.StringIO()
+    render(SolveResult("Solve 3x + 7 = 22", [sample], [RankedCluster("-1", [0], votes=1, score=None)], "5", 0.99, [],
+                       source="computation", symbolic=SymbolicCheck("disagree", "5", "equation", "", worked)),
+           Console(file=out, width=200))
+    printed = out.getvalue()
+    assert "Worked by direct computation" in printed and worked[0] in printed
+    assert "\\boxed{-1}" not in printed.split("Answer:")[0], "the wrong attempt is not shown as the solution"

@@ -14,6 +14,7 @@ from solve_fakes import ScriptedModel, solution
 from tutor.errors import ConfigError, DataError
 from tutor.prompts import SOLVER_STOP
 from tutor.solve import Calibration, SolveConfig, Solver, SolveResult
+from tutor.solve import reasons as say
 from tutor.solve.config import calibration_settings
 
 # Three solutions say 4 but the verifier dislikes them; two say 5 and one of those it likes a lot.
@@ -207,11 +208,32 @@ def test_where_no_sample_reaches_the_computed_answer_it_is_shown_as_computed():
     assert result.answer == "5" and result.source == "computation"
     assert result.symbolic.status == "disagree" and result.symbolic.answer == "5"
     assert result.clusters[0].answer == "6", "the closest written solution is still there, for the student to read"
-    assert any("None of the 3 written solutions reached it" in reason for reason in result.reasons)
+    assert any("None of the 3 written solutions reached it; its own steps are shown" in r for r in result.reasons)
+    assert result.worked_by_computation and result.symbolic.steps[-1] == "The final answer is $\\boxed{5}$."
     back = SolveResult.from_dict(json.loads(json.dumps(result.to_dict())))
-    assert back.source == "computation" and back.answer == "5"
+    assert back.source == "computation" and back.answer == "5" and back.symbolic.steps == result.symbolic.steps
+    assert back.worked_by_computation
     _, skipped = solve("maj1", script=[solution("5")] * 3, problem="Janet has 3 apples. How many now?")
     assert skipped.symbolic.status == "not_applicable" and skipped.source == "model"
+
+
+@pytest.mark.parametrize("text, worked", [
+    ("Subtract 7: $3x = 22 - 7 = 15$, so $x = \\frac{15}{3} = 5$.", False),   # a clean solution reached it: shown
+    ("Subtract 7: $3x = 22 - 7 = 25$, so $x = 5$.", True),                    # through a false step: the computation's
+])
+def test_the_computations_own_steps_stand_in_for_a_written_solution_only_where_that_one_is_wrong(text, worked):
+    _, result = solve("maj1", script=[solution("5", text)] * 2 + [solution("6")], problem="Solve 3x + 7 = 22")
+    assert result.answer == "5" and result.source == "model" and result.symbolic.status == "agree"
+    assert result.worked_by_computation is worked
+    assert (say.computed_steps_shown() in result.reasons) is worked
+    assert any("arithmetic step does not hold" in reason for reason in result.reasons) is False
+
+
+def test_a_problem_the_computation_answers_without_steps_keeps_the_written_attempt():
+    _, result = solve("maj1", script=[solution("8")] * 3, problem="What is $3 + 4 \\cdot 5$?")
+    assert result.answer == "23" and result.source == "computation" and result.symbolic.steps == []
+    assert not result.worked_by_computation and result.overrules(result.best_solution)
+    assert any("shown below as an attempt" in reason for reason in result.reasons)
 
 
 def test_with_no_usable_verifier_signal_the_votes_decide_and_it_says_so():

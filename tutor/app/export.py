@@ -20,12 +20,10 @@ SUFFIXES = {"markdown": ".md", "html": ".html", "jsonl": ".jsonl"}
 
 
 def _steps(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """(step, its false arithmetic) of the stored result's best solution."""
+    """(step, its false arithmetic) of the solution shown for the stored result (`present.shown_steps`)."""
     from tutor.solve import SolveResult
 
-    solved = SolveResult.from_dict(result)
-    best = solved.best_solution
-    return present.steps_with_flags(best, solved) if best is not None else []
+    return present.shown_steps(SolveResult.from_dict(result))
 
 
 def _confidence(row: Any) -> str:

@@ -92,6 +92,22 @@ def steps_with_flags(sample: Any, result: Any = None) -> list[tuple[str, list[st
     return steps
 
 
+def shown_steps(result: Any) -> list[tuple[str, list[str]]]:
+    """The steps of the solution a student reads for `result`: the direct computation's own where it has them
+    and decided (`SolveResult.worked_by_computation`), else the best written solution's (or, with no answer,
+    the first attempt's), with its false steps."""
+    if result.worked_by_computation:
+        return [(step, []) for step in result.symbolic.steps]
+    shown = result.best_solution or first_attempt(result)
+    return steps_with_flags(shown, result) if shown is not None else []
+
+
+def boxed_is_answer(result: Any) -> bool:
+    """Whether the box on the shown solution's last step is the answer the tutor gives."""
+    best = result.best_solution
+    return result.worked_by_computation or best is None or not result.overrules(best)
+
+
 def has_boxed(step: str) -> bool:
     return "\\boxed" in step
 

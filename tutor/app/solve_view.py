@@ -265,9 +265,8 @@ class SolveView(QWidget):
         band = present.confidence_band(result.confidence) if result.answer is not None else present.confidence_band(0)
         self.banner.setText(f"<b>{present.headline(result)}</b>")
         self.banner.setStyleSheet(f"background-color: {band.colour}; padding: 6px; border-radius: 4px;")
-        best = result.best_solution or present.first_attempt(result)
-        self._steps = present.steps_with_flags(best, result) if best is not None else []
-        self._boxed_is_answer = best is not None and not result.overrules(best)
+        self._steps = present.shown_steps(result)
+        self._boxed_is_answer = present.boxed_is_answer(result)
         hide = self.hint_mode.isChecked() and result.answer is not None  # nothing to give away otherwise
         self.revealed_steps = 0 if hide else len(self._steps)
         self.check_result.clear()

@@ -32,9 +32,14 @@ def computed_agrees(answer: str) -> str:
     return f"A direct computation gives {answer} too, so this answer is checked."
 
 
-def computed_alone(answer: str, n: int) -> str:
-    return (f"A direct computation gives {answer}. None of the {n} written solutions reached it; "
-            "the best-rated one is shown below as an attempt, not as this answer's working.")
+def computed_alone(answer: str, n: int, worked: bool) -> str:
+    shown = ("its own steps are shown" if worked
+             else "the best-rated one is shown below as an attempt, not as this answer's working")
+    return f"A direct computation gives {answer}. None of the {n} written solutions reached it; {shown}."
+
+
+def computed_steps_shown() -> str:
+    return "The written solution that reached it has a false step, so the direct computation's own steps are shown."
 
 
 def ends_elsewhere(written: str, computed: str) -> str:

@@ -59,6 +59,9 @@ def render(result: SolveResult, console: Console) -> None:
     best = result.best_solution
     if result.notice:  # an ill-posed problem: no solution to read first
         pass
+    elif result.worked_by_computation:
+        console.print(Panel(Text("\n".join(result.symbolic.steps)), title="Worked by direct computation",
+                            title_align="left"))
     elif best is not None and result.overrules(best):
         console.print(Panel(Text(best.text.strip()), title=f"Solution {best.index}, not the answer", title_align="left",
                             style="dim"))

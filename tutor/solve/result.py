@@ -75,6 +75,8 @@ class SymbolicCheck:
     kind: str | None = None
     """What was recognised: "arithmetic", "equation", "gcd", "lcm", "mod"."""
     detail: str = ""
+    steps: list[str] = field(default_factory=list)
+    """The computation's worked steps (one a line, the answer boxed last), where it has them."""
 
 
 @dataclass
@@ -112,6 +114,15 @@ class SolveResult:
         if not self.clusters:
             return None
         return self.samples_by_index[self.clusters[0].members[0]]
+
+    @property
+    def worked_by_computation(self) -> bool:
+        """Whether the solution to show is the direct computation's worked steps (`symbolic.steps`): it decided
+        the answer and no written solution reached it, or the best that did goes through a false step."""
+        symbolic, best = self.symbolic, self.best_solution
+        if symbolic is None or not symbolic.steps or self.answer is None:
+            return False
+        return self.source == "computation" or (symbolic.status == "agree" and best is not None and bool(best.false_steps))
 
     def overrules(self, sample: SampleRecord) -> bool:
         """Whether the answer given is not `sample`'s own: the direct computation decided, and no sample reached

@@ -268,10 +268,10 @@ class Solver:
         if agreeing is not None:
             result.clusters = [agreeing] + [c for c in result.clusters if c is not agreeing]
             result.answer, result.source = agreeing.answer, "model"
-            result.symbolic = SymbolicCheck("agree", symbolic.answer, symbolic.kind, symbolic.detail)
+            result.symbolic = replace(symbolic, status="agree")
         else:
             result.answer, result.source = symbolic.answer, "computation"
-            result.symbolic = SymbolicCheck("disagree", symbolic.answer, symbolic.kind, symbolic.detail)
+            result.symbolic = replace(symbolic, status="disagree")
         result.confidence = COMPUTED_CONFIDENCE
 
     def _decided_by_computation(self, pending, clusters, cancel: threading.Event) -> object | None:
@@ -313,9 +313,11 @@ class Solver:
         if not result.cancelled and self.config.adaptive and n < self.config.sampling().n:
             reasons.append(say.stopped_early(n, self.config.n, symbolic is not None and symbolic.status == "agree"))
         if result.source == "computation":
-            reasons.append(say.computed_alone(symbolic.answer, n))
+            reasons.append(say.computed_alone(symbolic.answer, n, result.worked_by_computation))
         elif symbolic is not None and symbolic.status == "agree":
             reasons.append(say.computed_agrees(symbolic.answer))
+            if result.worked_by_computation:
+                reasons.append(say.computed_steps_shown())
         if fallback:
             reasons.append(fallback)
         if result.notice:
@@ -333,7 +335,7 @@ class Solver:
                 reason = say.over_majority if by_verifier else say.majority_differs
                 reasons.append(reason(majority.answer, majority.votes, n))
             best = result.samples_by_index[winner.members[0]]
-            if best.wrong_steps:
+            if best.wrong_steps and not result.worked_by_computation:
                 reasons.append(say.false_steps(best.wrong_steps))
         unanswered = sum(s.answer is None for s in result.samples)
         if unanswered:

@@ -31,6 +31,8 @@ class Analysis:
     detail: str = ""
     """One plain sentence for a student: "A direct computation gives 5.", "This problem divides by zero,
     so it has no answer.", "The problem text is broken: '2x + = 9' is missing a term."."""
+    steps: tuple[str, ...] = ()
+    """Worked steps, one a line, the answer boxed on the last (`worked`); empty where the kind has none."""
 
     def __post_init__(self) -> None:
         assert self.status in STATUSES, f"unknown status {self.status!r}; expected one of {STATUSES}"
@@ -45,4 +47,4 @@ class Analysis:
 
     @classmethod
     def from_dict(cls, data: dict) -> Analysis:
-        return cls(**{**data, "values": tuple(data.get("values", ())), "variables": tuple(data.get("variables", ()))})
+        return cls(**{**data, **{name: tuple(data.get(name, ())) for name in ("values", "variables", "steps")}})

@@ -99,11 +99,11 @@ def cross_check(
     analysis = (pending or PendingAnalysis(problem, timeout)).result(wait=timeout + 10.0)
     if analysis.status != "computed":
         return SymbolicCheck(analysis.status, None, analysis.kind, analysis.detail)
-    computed = analysis.answer
+    computed, steps = analysis.answer, list(analysis.steps)
     if answer is None:
-        return SymbolicCheck("disagree", computed, analysis.kind, f"{analysis.detail} The model gave no answer.")
+        return SymbolicCheck("disagree", computed, analysis.kind, f"{analysis.detail} The model gave no answer.", steps)
     bare = answer.split("=", 1)[1] if answer.count("=") == 1 and len(answer.split("=")[0].strip()) == 1 else answer
     candidates = [computed, *(analysis.values if len(analysis.values) > 1 and analysis.kind == "equation" else ())]
     if any(equivalent(value, bare) or equivalent(value, answer) for value in candidates):
-        return SymbolicCheck("agree", computed, analysis.kind, analysis.detail)
-    return SymbolicCheck("disagree", computed, analysis.kind, analysis.detail)
+        return SymbolicCheck("agree", computed, analysis.kind, analysis.detail, steps)
+    return SymbolicCheck("disagree", computed, analysis.kind, analysis.detail, steps)

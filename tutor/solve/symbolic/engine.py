@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy
 
@@ -23,6 +23,7 @@ from tutor.solve.symbolic.equations import solve_in_turn, solve_linear_system, s
 from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
+from tutor.solve.symbolic.worked import linear_steps
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class Computed:
     variables: tuple[str, ...] = ()
     sentence: str = ""
     """One plain sentence for the student; "A direct computation gives <answer>." when empty."""
+    steps: list[str] = field(default_factory=list)
+    """Worked steps in the models' solution format (`worked`), where the kind has them."""
 
     def __post_init__(self) -> None:
         self.sentence = self.sentence or f"A direct computation gives {_shown(self.answer)}."
@@ -113,7 +116,8 @@ def _analyse(problem: str) -> tuple[Computed | None, Analysis]:
         log.debug("the direct computation failed on %r", problem[:80], exc_info=True)
         return None, Analysis("unknown", detail="The direct computation failed on this problem.")
     values = (computed.answer,) if len(computed.values) == 1 else tuple(_latex(v) for v in computed.values)
-    return computed, Analysis("computed", computed.kind, computed.answer, values, computed.variables, computed.sentence)
+    return computed, Analysis("computed", computed.kind, computed.answer, values, computed.variables, computed.sentence,
+                              tuple(computed.steps))
 
 
 def _undefined_sentence(reason: str) -> str:
@@ -251,8 +255,10 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
         roots = [choose_root(roots, reading.choose)]
     if asked is None or asked == x:
         found = " or ".join(_shown(f"{x} = {_latex(root)}") for root in roots)
-        return Computed("equation", roots, ", ".join(map(_latex, roots)), (str(x),),
-                        f"Solving the equation directly gives {found}.")
+        answer = ", ".join(map(_latex, roots))
+        one = len(roots) == 1 and not reading.choose and not reading.full_turn
+        steps = linear_steps(lhs, rhs, x, "(" in span, answer) if one else []
+        return Computed("equation", roots, answer, (str(x),), f"Solving the equation directly gives {found}.", steps)
     values = {_defined(sympy.radsimp(sympy.expand(asked.subs(x, root)))) for root in roots}
     if len(values) != 1:
         raise NotReadable("the asked expression has a different value at each root (or none written alike)")

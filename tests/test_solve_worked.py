@@ -1,0 +1,61 @@
+"""The direct computation's worked steps (`tutor.solve.symbolic.worked`): every step holds under the step
+check, the boxed answer is the computed one, and nothing but a linear equation in one unknown gets steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.grading import extract_answer, is_equivalent
+from tutor.solve.checked import false_steps
+from tutor.solve.symbolic import Analysis, analyse_here
+
+LINEAR = [
+    ("Solve for $x$: $3x + 7 = 22$.", "5", 3),
+    ("solve 5y - 4 = 2y + 11", "5", 3),
+    ("solve 2(x+3) = 10", "2", 4),
+    ("solve 10 = 2(x + 3)", "2", 5),
+    ("solve 4 = 2x", "2", 3),
+    ("Solve $\\frac{x}{2} + 3 = 7$", "8", 3),
+    ("solve x/3 = 5", "15", 2),
+    ("solve -x = 4", "-4", 2),
+    ("solve 7 - x = 3", "4", 3),
+    ("solve 1 - 2x = 7", "-3", 3),
+    ("solve 4x = 9", "\\frac{9}{4}", 2),
+    ("solve 2x = -7", "-\\frac{7}{2}", 2),
+    ("Solve $\\frac{3}{4}x - 2 = \\frac{1}{2}x + 5$", "28", 3),
+    ("Solve $\\frac{x}{2} + \\frac{1}{3} = 4$", "\\frac{22}{3}", 3),
+    ("solve x + 5 = 2", "-3", 2),
+    ("solve 0.5x + 1.5 = 4", "5", 3),
+    ("solve 3(x - 1) = 2(x + 4)", "11", 3),
+]
+
+
+@pytest.mark.parametrize("problem, answer, count", LINEAR, ids=[row[0] for row in LINEAR])
+def test_a_linear_equation_is_worked_in_steps_that_hold_and_box_the_computed_answer(problem, answer, count):
+    analysis = analyse_here(problem)
+    assert analysis.computed and analysis.answer == answer
+    steps = analysis.steps
+    assert len(steps) == count, steps
+    text = "\n".join(steps)
+    assert false_steps(text) == [], text
+    assert steps[-1].startswith("The final answer is") and is_equivalent(extract_answer(steps[-1]), answer)
+    assert all("=" in step for step in steps[:-1]), "every step before the answer writes its equality out"
+
+
+@pytest.mark.parametrize("problem", [
+    "solve x^2 = 4",                      # two roots: no single line of steps
+    "what is 3 + 4 * 5",                  # arithmetic: its value is the whole working
+    "solve x^2 + 2x = x^2 + 6",           # linear only after the squares cancel: not worked here
+    "Solve the system x + y = 5, x - y = 1",
+    "What is the larger root of x^2 - 5x + 6 = 0?",
+    "solve 1/x = 2",
+])
+def test_what_is_not_a_linear_equation_in_one_unknown_gets_no_steps(problem):
+    analysis = analyse_here(problem)
+    assert analysis.steps == ()
+
+
+def test_steps_survive_the_trip_across_the_worker():
+    analysis = analyse_here("solve 3x + 7 = 22")
+    back = Analysis.from_dict(analysis.to_dict())
+    assert back == analysis and back.steps and isinstance(back.steps, tuple)
