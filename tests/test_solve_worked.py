@@ -42,10 +42,33 @@ def test_a_linear_equation_is_worked_in_steps_that_hold_and_box_the_computed_ans
     assert all("=" in step for step in steps[:-1]), "every step before the answer writes its equality out"
 
 
+QUADRATIC = [
+    ("solve x^2 - 5x + 6 = 0", "2, 3", "Factor: $(x - 2)(x - 3) = 0$."),
+    ("x^2 = 49 solve", "-7, 7", "Factor: $(x + 7)(x - 7) = 0$."),
+    ("find all solutions to 2x^2 + x - 15 = 0", "-3, \\frac{5}{2}", "Factor: $(x + 3)(2x - 5) = 0$."),
+    ("Solve $x^2 + 6x + 9 = 0$.", "-3", "Factor: $(x + 3)^2 = 0$."),
+    ("solve x^2 + 2x = 15", "-5, 3", "Factor: $(x + 5)(x - 3) = 0$."),
+    ("solve x^2 + 4x + 1 = 0", "-2 - \\sqrt{3}, -2 + \\sqrt{3}", "Use the quadratic formula"),
+]
+
+
+@pytest.mark.parametrize("problem, answer, how", QUADRATIC, ids=[row[0] for row in QUADRATIC])
+def test_a_quadratic_is_factored_or_solved_by_the_formula_in_steps_that_hold(problem, answer, how):
+    analysis = analyse_here(problem)
+    assert analysis.computed and analysis.answer == answer
+    assert any(step.startswith(how) for step in analysis.steps), analysis.steps
+    assert false_steps("\n".join(analysis.steps)) == []
+    assert analysis.steps[-1] == f"The final answer is $\\boxed{{{answer}}}$."
+    roots = analysis.steps[-2].split(":" if "Factor" in how else "which is")[-1]
+    assert all(f"x = {value}" in roots for value in answer.split(", ")), "the roots said are the roots boxed"
+
+
 @pytest.mark.parametrize("problem", [
-    "solve x^2 = 4",                      # two roots: no single line of steps
     "what is 3 + 4 * 5",                  # arithmetic: its value is the whole working
     "solve x^2 + 2x = x^2 + 6",           # linear only after the squares cancel: not worked here
+    "solve |x - 3| = 5",                  # read as (x - 3)^2 = 5^2: steps of that would not be the student's equation
+    "what are the roots of x^2 + 4x + 13 = 0",  # complex roots
+    "sum of the roots of 2x^2 - 8x + 3 = 0",    # a choice of root: its answer is not the roots
     "Solve the system x + y = 5, x - y = 1",
     "What is the larger root of x^2 - 5x + 6 = 0?",
     "solve 1/x = 2",

@@ -23,7 +23,7 @@ from tutor.solve.symbolic.equations import solve_in_turn, solve_linear_system, s
 from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
-from tutor.solve.symbolic.worked import linear_steps
+from tutor.solve.symbolic.worked import linear_steps, quadratic_steps
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def _analyse(problem: str) -> tuple[Computed | None, Analysis]:
     if not isinstance(problem, str) or not problem.strip() or len(problem) > MAX_PROBLEM:
         return None, Analysis("not_applicable", detail="This is not a problem a direct computation reads.")
     try:
-        computed = _compute(read(problem, evaluate))
+        computed = _compute(read(problem, evaluate), problem)
     except IllPosed as exc:
         return None, Analysis("ill_posed", detail=str(exc))
     except Undefined as exc:
@@ -126,7 +126,7 @@ def _undefined_sentence(reason: str) -> str:
     return "This problem divides by zero, so it has no answer."
 
 
-def _compute(reading: Reading) -> Computed:
+def _compute(reading: Reading, problem: str) -> Computed:
     whole = [segment.answer for segment in reading.segments if segment.answer]
     if whole:
         if len(reading.spans) != 1:
@@ -169,7 +169,7 @@ def _compute(reading: Reading) -> Computed:
     if not unknowns:
         raise NotReadable("an equation with no unknown: a claim to check, not a computation")
     if len(equations) == 1 and len(unknowns) == 1:
-        return _one_equation(reading, equations[0], unknowns.pop(), asked)
+        return _one_equation(reading, equations[0], unknowns.pop(), asked, problem)
     solution = solve_linear_system(equations, unknowns)
     names = tuple(str(x) for x in solution)
     if asked is None:
@@ -240,7 +240,7 @@ def _side(text: str, span: str) -> tuple[sympy.Expr, set[sympy.Symbol]]:
         raise Malformed(f"'{span}' is missing a term") from None
 
 
-def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr | None) -> Computed:
+def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr | None, problem: str) -> Computed:
     span, lhs, rhs = equation
     words = set(reading.words)
     reals = "complex" if "complex" in words else "real" if "real" in words else ""
@@ -256,8 +256,11 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     if asked is None or asked == x:
         found = " or ".join(_shown(f"{x} = {_latex(root)}") for root in roots)
         answer = ", ".join(map(_latex, roots))
-        one = len(roots) == 1 and not reading.choose and not reading.full_turn
-        steps = linear_steps(lhs, rhs, x, "(" in span, answer) if one else []
+        # Steps only for an equation as the student wrote it: the reader rewrites some (`|x - 3| = 5` is read
+        # as `(x - 3)^2 = (5)^2`), and steps from the rewritten form would not be the student's equation.
+        as_written = re.sub(r"\s+", "", span) in re.sub(r"\s+", "", problem)
+        plain = as_written and not reading.choose and not reading.full_turn
+        steps = (linear_steps(lhs, rhs, x, "(" in span, answer) or quadratic_steps(lhs, rhs, x, answer)) if plain else []
         return Computed("equation", roots, answer, (str(x),), f"Solving the equation directly gives {found}.", steps)
     values = {_defined(sympy.radsimp(sympy.expand(asked.subs(x, root)))) for root in roots}
     if len(values) != 1:

@@ -8,8 +8,9 @@ reached it, or reached it through a false step.
     #  "Divide both sides by $3$: $x = \\frac{15}{3} = 5$.",
     #  "The final answer is $\\boxed{5}$."]
 
-Only linear equations in one unknown with rational coefficients for now; anything else gets no steps
-(an empty list), and the tutor then shows the best written attempt, marked as such.
+Linear and quadratic equations in one unknown with rational coefficients (quadratics with real roots: factored
+where the roots are rational, else by the formula); anything else gets no steps (an empty list), and the
+tutor then shows the best written attempt, marked as such.
 """
 
 from __future__ import annotations
@@ -65,6 +66,42 @@ def linear_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, bracketed: b
     return steps
 
 
+def quadratic_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, answer: str) -> list[str]:
+    """The steps that solve a quadratic `lhs = rhs` with rational coefficients for its real roots: factored
+    where the roots are rational, else by the quadratic formula; [] for anything else."""
+    try:
+        poly = sympy.Poly(sympy.expand(lhs - rhs), x)
+    except sympy.PolynomialError:
+        return []
+    if poly.degree() != 2 or not all(c.is_Rational for c in poly.all_coeffs()):
+        return []
+    a, b, c = poly.all_coeffs()
+    if a < 0:
+        a, b, c = -a, -b, -c
+    standard = a * x**2 + b * x + c
+    steps = []
+    if sympy.expand(lhs) != standard or rhs != 0:
+        steps.append(f"Bring every term to one side: ${_tex(standard)} = 0$.")
+    discriminant = b**2 - 4 * a * c
+    if discriminant < 0:
+        return []
+    constant, factors = sympy.factor_list(standard)
+    if all(sympy.degree(factor, x) == 1 for factor, _ in factors):
+        by_root = sorted((sympy.solve(factor, x)[0], factor, power) for factor, power in factors)
+        product = "".join((_tex(factor) if factor == x else f"({_tex(factor)})") + ("^2" if power == 2 else "")
+                          for _, factor, power in by_root)
+        solved = " or ".join(f"${_tex(factor)} = 0$" for _, factor, _ in by_root)
+        steps.append(f"Factor: ${'' if constant == 1 else _tex(constant)}{product} = 0$.")
+        steps.append(f"So {solved}: " + " or ".join(f"${x} = {_tex(root)}$" for root, _, _ in by_root) + ".")
+    else:
+        steps.append(f"Use the quadratic formula with $a = {_tex(a)}$, $b = {_tex(b)}$, $c = {_tex(c)}$: the "
+                     f"discriminant is $b^2 - 4ac = {_factor(b)}^2 - 4 \\cdot {_tex(a)} \\cdot {_factor(c)} = {_tex(discriminant)}$.")
+        steps.append(f"So ${x} = \\frac{{{_tex(-b)} \\pm \\sqrt{{{_tex(discriminant)}}}}}{{{_tex(2 * a)}}}$, which is "
+                     + " or ".join(f"${x} = {root}$" for root in answer.split(", ")) + ".")
+    steps.append(f"The final answer is $\\boxed{{{answer}}}$.")
+    return steps
+
+
 def _move(term: sympy.Expr) -> str:
     """"subtract $7$ from both sides" / "add $2x$ to both sides": what takes `term` off the side it is on."""
     if term == 0:
@@ -92,5 +129,5 @@ def _tex(value: sympy.Expr) -> str:
     if value.is_Rational and not value.is_Integer:
         sign = "-" if value < 0 else ""
         return f"{sign}\\frac{{{abs(int(value.p))}}}{{{int(value.q)}}}"
-    text = sympy.latex(value)
+    text = sympy.latex(value).replace(r"\left(", "(").replace(r"\right)", ")")
     return _COEFFICIENT_SPACE.sub(r"\1\2", "-" + text[2:] if text.startswith("- ") else text)
