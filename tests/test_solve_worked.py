@@ -82,3 +82,25 @@ def test_steps_survive_the_trip_across_the_worker():
     analysis = analyse_here("solve 3x + 7 = 22")
     back = Analysis.from_dict(analysis.to_dict())
     assert back == analysis and back.steps and isinstance(back.steps, tuple)
+
+
+def test_every_worked_step_holds_on_the_generators_equations_in_every_wording():
+    """The synthetic generator's equation templates (sympy-verified answers), in all four wordings: every
+    worked step holds under the step check, and the box is the computed answer, which is the generator's."""
+    from trainer.data.synth.generate import make_problem
+    from trainer.data.synth.wording import WORDINGS
+
+    worked, wrong = 0, []
+    for name in ("linear_equation", "proportion", "quadratic_solve"):
+        for level in range(1, 6):
+            for wording in WORDINGS:
+                problem = make_problem(name, level, 9_000 + level, verify_answer=False, wording=wording)
+                analysis = analyse_here(problem.problem)
+                if not analysis.steps:
+                    continue
+                worked += 1
+                boxed = extract_answer(analysis.steps[-1])
+                if false_steps("\n".join(analysis.steps)) or not is_equivalent(boxed, problem.answer):
+                    wrong.append((problem.problem, analysis.steps))
+    assert not wrong, wrong[:3]
+    assert worked >= 30, f"only {worked} problems worked: the steps stopped being written"
