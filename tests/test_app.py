@@ -274,6 +274,7 @@ def test_a_solution_the_computation_overruled_is_shown_as_an_attempt_not_as_the_
     assert result.answer == "23" and result.source == "computation" and not result.worked_by_computation
     assert "not the directly computed" in view.steps_view.toPlainText(), "the 35 box says it is not the answer"
     assert ANSWER_HIGHLIGHT not in view.steps_view.toHtml().lower(), "nor is it highlighted as the answer"
+    screenshot(window, "solve-attempt-overruled")
 
 
 @pytest.mark.parametrize("written, worked", [
