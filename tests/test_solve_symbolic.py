@@ -37,6 +37,10 @@ COMPUTED = [
     ("5 plus 3 times 2", "arithmetic", [11]),
     ("2 plus 3 squared", "arithmetic", [2 + 3**2]),
     ("12 divided by 4", "arithmetic", [3]),
+    ("what is 3/4 divided by 1/2", "arithmetic", [sympy.Rational(3, 2)]),  # (3/4) / (1/2), not 3/4/1/2
+    ("what is 10 divided by 2/5", "arithmetic", [25]),
+    ("2/3 over 4/5", "arithmetic", [sympy.Rational(5, 6)]),
+    ("whats 6 divided by 3 times 2", "arithmetic", [4]),
     ("What is two plus three?", "arithmetic", [5]),
     ("Compute 5!/3!", "arithmetic", [20]),
     ("Simplify 12/18", "arithmetic", [Rational(2, 3)]),

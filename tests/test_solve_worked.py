@@ -64,7 +64,6 @@ def test_a_quadratic_is_factored_or_solved_by_the_formula_in_steps_that_hold(pro
 
 
 @pytest.mark.parametrize("problem", [
-    "what is 3 + 4 * 5",                  # arithmetic: its value is the whole working
     "solve x^2 + 2x = x^2 + 6",           # linear only after the squares cancel: not worked here
     "solve |x - 3| = 5",                  # read as (x - 3)^2 = 5^2: steps of that would not be the student's equation
     "what are the roots of x^2 + 4x + 13 = 0",  # complex roots
@@ -73,7 +72,7 @@ def test_a_quadratic_is_factored_or_solved_by_the_formula_in_steps_that_hold(pro
     "What is the larger root of x^2 - 5x + 6 = 0?",
     "solve 1/x = 2",
 ])
-def test_what_is_not_a_linear_equation_in_one_unknown_gets_no_steps(problem):
+def test_equations_beyond_linear_and_factorable_or_real_quadratics_get_no_steps(problem):
     analysis = analyse_here(problem)
     assert analysis.steps == ()
 
@@ -104,3 +103,40 @@ def test_every_worked_step_holds_on_the_generators_equations_in_every_wording():
                     wrong.append((problem.problem, analysis.steps))
     assert not wrong, wrong[:3]
     assert worked >= 30, f"only {worked} problems worked: the steps stopped being written"
+
+
+ARITHMETIC = [
+    ("What is $3 + 4 \\cdot 5$?", "$3 + 4 \\cdot 5 = 3 + 20 = 23$"),
+    ("calc (2+3)^2 - 4", "$(2 + 3)^{2} - 4 = 5^{2} - 4 = 25 - 4 = 21$"),
+    ("evaluate 12 - 3 * 2 + 8 / 4", "$12 - 3 \\cdot 2 + \\frac{8}{4} = 12 - 6 + 2 = 8$"),
+    ("whats 3/5 of 40", "$\\frac{3}{5} \\cdot 40 = 24$"),
+    ("what is 15% of 80", "$\\frac{15}{100} \\cdot 80 = \\frac{3}{20} \\cdot 80 = 12$"),
+    ("1/2 + 1/3 = ?", "$\\frac{1}{2} + \\frac{1}{3} = \\frac{5}{6}$"),
+    ("what is 3/4 divided by 1/2", "$\\frac{3}{4} \\div \\frac{1}{2} = \\frac{3}{2}$"),
+    ("calc 2.5 * 4 + 0.5", "$2.5 \\cdot 4 + 0.5 = 10 + 0.5 = 10.5$"),
+    ("what is -3^2", "$-3^{2} = -9$"),
+    ("what is (-3)^2", "$(-3)^{2} = 9$"),
+    ("compute 3 - (4 - 10)", "$3 - (4 - 10) = 3 + 6 = 9$"),
+    ("what is (2^3)^2", "$(2^{3})^{2} = 8^{2} = 64$"),
+]
+
+
+@pytest.mark.parametrize("problem, chain", ARITHMETIC, ids=[row[0] for row in ARITHMETIC])
+def test_arithmetic_is_worked_from_the_inside_out_in_one_chain_that_holds(problem, chain):
+    analysis = analyse_here(problem)
+    assert analysis.computed and len(analysis.steps) == 2
+    assert analysis.steps[0].endswith(chain + "."), analysis.steps[0]
+    assert false_steps("\n".join(analysis.steps)) == []
+    assert analysis.steps[-1] == f"The final answer is $\\boxed{{{analysis.answer}}}$."
+
+
+@pytest.mark.parametrize("problem", [
+    "what is 7",                          # nothing to work out
+    "what is 17 mod 5",                   # a phrase's value: no working of its own here
+    "what is gcd(12, 18) + 1",
+    "what's 7/8 as a percent",
+    "what is \\sqrt{16} + 1",             # roots, logs, functions: not worked here
+    "what is 2^{-1}",
+])
+def test_arithmetic_beyond_plain_operations_on_numbers_gets_no_steps(problem):
+    assert analyse_here(problem).steps == ()

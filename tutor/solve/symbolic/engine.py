@@ -23,7 +23,7 @@ from tutor.solve.symbolic.equations import solve_in_turn, solve_linear_system, s
 from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
-from tutor.solve.symbolic.worked import linear_steps, quadratic_steps
+from tutor.solve.symbolic.worked import arithmetic_steps, linear_steps, quadratic_steps
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,10 @@ class Computed:
     @property
     def latex(self) -> str:
         return self.answer
+
+
+_WORKED_KINDS = ("arithmetic", "percent", "money")
+"""Kinds of a value whose expression is worked in steps (`worked.arithmetic_steps`)."""
 
 
 class _Result(Exception):
@@ -158,7 +162,10 @@ def _compute(reading: Reading, problem: str) -> Computed:
         if len(expressions) != 1:
             raise NotReadable("not one expression" if expressions else "no math")
         span, value, _ = expressions[0]
-        return _value(reading, span, value)
+        computed = _value(reading, span, value)
+        if computed.kind in _WORKED_KINDS and not any(segment.computed for segment in reading.segments):
+            computed.steps = arithmetic_steps(span, computed.answer, value)  # (a phrase's value has no working)
+        return computed
     if len(expressions) > 1:
         raise NotReadable("more than one thing asked")
     asked = expressions[0][1] if expressions else None

@@ -33,6 +33,7 @@ SIGNED_NUMBER = r"-?\d+(?:\.\d+)?"
 # Not `!`: `11! + 12!` is math, not a sentence ending after 11.
 OPERAND_ENDS = r"(?=\s*$|\s*[?.,;:]+(?:\s|$)|\s+[A-Za-z]{2,})"
 _PLAIN_SIGNED_NUMBER = re.compile(SIGNED_NUMBER)
+_FRACTION = re.compile(r"-?\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?")
 
 
 def words_at(segments: list[Segment], i: int, *words: str) -> bool:
@@ -207,7 +208,10 @@ def word_operators(reading: Reading) -> None:
                 if s[i].computed:
                     raise NotReadable("a word operator after a phrase: `the lcm of 4 and 6 times 2`")
                 stop = i + 2 + len(words)
-                s[i:stop] = [Segment("math", f"{s[i].text} {operator} {s[stop - 1].text}")]
+                left, right = s[i].text, s[stop - 1].text
+                if operator.strip() not in ("+", "-"):  # `3/4 divided by 1/2` is (3/4) / (1/2), not 3/4/1/2
+                    left, right = (f"({side})" if _FRACTION.fullmatch(side.strip()) else side for side in (left, right))
+                s[i:stop] = [Segment("math", f"{left} {operator} {right}")]
                 break
         else:
             i += 1

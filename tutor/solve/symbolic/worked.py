@@ -9,15 +9,21 @@ reached it, or reached it through a false step.
     #  "The final answer is $\\boxed{5}$."]
 
 Linear and quadratic equations in one unknown with rational coefficients (quadratics with real roots: factored
-where the roots are rational, else by the formula); anything else gets no steps (an empty list), and the
-tutor then shows the best written attempt, marked as such.
+where the roots are rational, else by the formula), and arithmetic on numbers (+ - * / ^ and brackets, worked
+from the inside out); anything else gets no steps (an empty list), and the tutor then shows the best written
+attempt, marked as such.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 
 import sympy
+
+from tutor.grading.expression import Unsupported, parse
 
 _COEFFICIENT_SPACE = re.compile(r"(\d|\}) ([A-Za-z])")
 
@@ -131,3 +137,148 @@ def _tex(value: sympy.Expr) -> str:
         return f"{sign}\\frac{{{abs(int(value.p))}}}{{{int(value.q)}}}"
     text = sympy.latex(value).replace(r"\left(", "(").replace(r"\right)", ")")
     return _COEFFICIENT_SPACE.sub(r"\1\2", "-" + text[2:] if text.startswith("- ") else text)
+
+
+# ---------------------------------------------------------------- arithmetic, inside out
+@dataclass
+class _Term:
+    """A node of an arithmetic expression as written: a number (`value`, shown as `text`) or an operation."""
+
+    op: str
+    """"number", "sum", "neg", "mul", "div" or "pow"."""
+    children: list[_Term] = field(default_factory=list)
+    value: sympy.Rational | None = None
+    text: str = ""
+
+
+_PRECEDENCE = {"sum": 1, "neg": 1, "mul": 2, "pow": 3, "div": 4, "number": 4}
+"""How tightly each form binds as written: `\\frac{a}{b}` and a number never need brackets of their own."""
+MAX_PASSES = 6
+
+
+class _TermDomain:
+    """Builds `_Term`s through the one expression parser: numbers and + - * / ^ only (anything else is not
+    worked here); an integer over an integer is a fraction as written (`\\frac{15}{100}` stays so)."""
+
+    commands = frozenset({r"\frac", r"\cdot", r"\times", r"\div"})
+
+    def number(self, token: str) -> _Term:
+        fraction = Fraction(token)
+        return _Term("number", value=sympy.Rational(fraction.numerator, fraction.denominator), text=token)
+
+    def sum(self, terms: list[_Term]) -> _Term:
+        return terms[0] if len(terms) == 1 else _Term("sum", terms)
+
+    def neg(self, a: _Term) -> _Term:
+        return _negated(a)
+
+    def mul(self, a: _Term, b: _Term) -> _Term:
+        return _Term("mul", [a, b])
+
+    def div(self, a: _Term, b: _Term) -> _Term:
+        if b.op == "number" and b.value == 0:
+            raise Unsupported("division by zero")
+        whole = a.op == b.op == "number" and a.value.is_Integer and b.value.is_Integer and "." not in a.text + b.text
+        if whole and sympy.gcd(a.value, b.value) == 1 and b.value > 1:  # a fraction as written: `8 / 4` is a division
+            return _Term("number", value=a.value / b.value, text=f"\\frac{{{a.text}}}{{{b.text}}}")
+        return _Term("div", [a, b])
+
+    def pow(self, base: _Term, exponent: _Term) -> _Term:
+        if exponent.op != "number" or not exponent.value.is_Integer or not 0 <= exponent.value <= 12:
+            raise Unsupported("a power other than a small whole number")
+        return _Term("pow", [base, exponent])
+
+    def __getattr__(self, name: str):  # letters, constants, roots, functions...: not plain arithmetic
+        raise Unsupported(f"{name} is not worked in steps")
+
+
+def arithmetic_steps(span: str, answer: str, value: sympy.Expr) -> list[str]:
+    """The expression `span` worked inside out (powers, then products and quotients, then sums, one layer of
+    the expression a pass) as one chain of equalities, or [] where it is not plain arithmetic on numbers, needs
+    no working, or does not come to `value`."""
+    try:
+        term = parse(span, _TermDomain())
+    except (Unsupported, RecursionError):
+        return []
+    decimals = "." in span
+    chain = [_render(term, decimals)]
+    for _ in range(MAX_PASSES):
+        if term.op == "number":
+            break
+        term = _reduce(term)
+        shown = _render(term, decimals)
+        if shown != chain[-1]:
+            chain.append(shown)
+    if term.op != "number" or term.value != value or len(chain) < 2:
+        return []
+    how = "Compute" if len(chain) == 2 else "Work from the inside out (powers, then products and quotients, then sums)"
+    return [f"{how}: ${' = '.join(chain)}$.", f"The final answer is $\\boxed{{{answer}}}$."]
+
+
+def _reduce(term: _Term) -> _Term:
+    """One pass: every operation whose operands are all numbers becomes its value."""
+    if term.op == "number":
+        return term
+    if all(child.op == "number" for child in term.children):
+        a = term.children[0].value
+        if term.op == "sum":
+            return _Term("number", value=sum((child.value for child in term.children), sympy.Integer(0)))
+        b = term.children[1].value
+        if term.op == "div" and b == 0:
+            raise Unsupported("division by zero")
+        value = {"mul": lambda: a * b, "div": lambda: a / b, "pow": lambda: a**b}[term.op]()
+        return _Term("number", value=value)
+    children = [_reduce(child) for child in term.children]
+    return _negated(children[0]) if term.op == "neg" else _Term(term.op, children)
+
+
+def _negated(term: _Term) -> _Term:
+    """-term: a number's own negative (`-6`, so `3 - -6` is never written), else a negation to work out."""
+    if term.op == "number":
+        text = term.text[1:] if term.text.startswith("-") else f"-{term.text}" if term.text else ""
+        return _Term("number", value=-term.value, text=text)
+    return _Term("neg", [term])
+
+
+def _render(term: _Term, decimals: bool) -> str:
+    if term.op == "number":
+        return term.text or _number(term.value, decimals)
+    parts = [_render(child, decimals) for child in term.children]
+    if term.op == "sum":
+        text = parts[0]
+        for child, part in zip(term.children[1:], parts[1:]):
+            if child.op == "neg":
+                text += " - " + _wrapped(child.children[0], _render(child.children[0], decimals), 2)
+            elif part.startswith("-"):
+                text += " - " + part[1:]
+            else:
+                text += " + " + part
+        return text
+    if term.op == "neg":
+        return "-" + _wrapped(term.children[0], parts[0], 2)
+    if term.op == "div" and "frac" in parts[0] + parts[1]:  # no fraction of fractions: `a \div b`
+        return f"{_wrapped(term.children[0], parts[0], 2)} \\div {_wrapped(term.children[1], parts[1], 3, sign=True)}"
+    if term.op == "div":
+        return f"\\frac{{{parts[0]}}}{{{parts[1]}}}"
+    if term.op == "pow":
+        return f"{_wrapped(term.children[0], parts[0], 4)}^{{{parts[1]}}}"
+    return f"{_wrapped(term.children[0], parts[0], 2)} \\cdot {_wrapped(term.children[1], parts[1], 2, sign=True)}"
+
+
+def _wrapped(term: _Term, text: str, precedence: int, sign: bool = False) -> str:
+    """`text` in brackets where `term` binds more loosely than `precedence` (or, for `sign`, is negative)."""
+    loose = _PRECEDENCE[term.op] < precedence or (term.op == "number" and precedence == 4 and
+                                                   (text.startswith("-") or "frac" in text or "." in text))
+    return f"({text})" if loose or (sign and text.startswith("-")) else text
+
+
+def _number(value: sympy.Rational, decimals: bool) -> str:
+    if decimals and not value.is_Integer:
+        q = int(value.q)
+        while q % 2 == 0:
+            q //= 2
+        while q % 5 == 0:
+            q //= 5
+        if q == 1:  # a terminating decimal: written as the problem wrote its numbers
+            return format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
+    return _tex(value)
