@@ -179,4 +179,5 @@ def test_the_computations_worked_steps_are_printed_as_the_solution():
            Console(file=out, width=200))
     printed = out.getvalue()
     assert "Worked by direct computation" in printed and worked[0] in printed
+    assert "Symbolic check: the answer shown" in printed and "disagree" not in printed
     assert "\\boxed{-1}" not in printed.split("Answer:")[0], "the wrong attempt is not shown as the solution"

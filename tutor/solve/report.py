@@ -86,8 +86,10 @@ def render(result: SolveResult, console: Console) -> None:
     console.print(headline)
     symbolic = result.symbolic
     if symbolic is not None and symbolic.status not in ("not_applicable", "ill_posed"):
-        style = SYMBOLIC_STYLE.get(symbolic.status, "")
-        console.print(Text(f"Symbolic check: {symbolic.status} ({symbolic.detail})", style=style))
+        # where the computation gave the answer, it disagrees with the samples, not with the answer shown
+        status = "the answer shown" if result.source == "computation" else symbolic.status
+        style = "green" if result.source == "computation" else SYMBOLIC_STYLE.get(symbolic.status, "")
+        console.print(Text(f"Symbolic check: {status} ({symbolic.detail})", style=style))
     shown = [reason for reason in result.reasons if symbolic is None or reason != symbolic.detail]
     console.print(Group(*(Text(f"  - {reason}") for reason in shown)))
     console.print(cluster_table(result))
