@@ -277,6 +277,7 @@ def test_tutor_with_no_arguments_solves_in_smoke_mode_on_a_real_gguf_model(tmp_p
     done = subprocess.run([sys.executable, "-m", "tutor.cli"], capture_output=True, text=True, env=env, timeout=300)
     events = smoke_events(done.stdout)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert [e["smoke"] for e in events] == ["window", "model", "answer"] and events[1]["name"] == "model"
+    # STEPWISE_MODEL names the default model, which the app shows as "default (<its name>)"
+    assert [e["smoke"] for e in events] == ["window", "model", "answer"] and events[1]["name"] == "default (model)"
     with Store(tmp_path / "home" / "stepwise.sqlite") as store:
         assert [row.problem for row in store.solves()] == ["What is 12 + 30?"]

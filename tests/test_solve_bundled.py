@@ -43,4 +43,10 @@ def test_bundled_model_solves_held_out_problems():
     assert answered >= 9, f"only {answered} of 12 solves produced an answer"
     print(f"bundled model: {correct} of 12 held-out problems right")  # ~4 % RR.Top-8 in its model card
     if (BUNDLED / "calibration.json").exists():
-        assert all(any("calibrated on" in reason for reason in r.reasons) for r in results if r.answer)
+        # an answer of the samples says what its confidence rests on (calibrated only under the settings the
+        # calibration was fitted with, which n = 8 and 256 tokens are not); one the computation checked or gave
+        # says that instead
+        by_samples = [r for r in results if r.source == "model" and (r.symbolic is None or r.symbolic.status != "agree")]
+        checked = [r for r in results if r.answer and r not in by_samples]
+        assert all(any(reason.startswith("The confidence is") for reason in r.reasons) for r in by_samples)
+        assert all(any("A direct computation gives" in reason for reason in r.reasons) for r in checked)
