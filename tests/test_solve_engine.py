@@ -14,7 +14,6 @@ from solve_fakes import ScriptedModel, solution
 from tutor.errors import ConfigError, DataError
 from tutor.prompts import SOLVER_STOP
 from tutor.solve import Calibration, SolveConfig, Solver, SolveResult
-from tutor.solve import reasons as say
 from tutor.solve.config import calibration_settings
 
 # Three solutions say 4 but the verifier dislikes them; two say 5 and one of those it likes a lot.
@@ -217,16 +216,26 @@ def test_where_no_sample_reaches_the_computed_answer_it_is_shown_as_computed():
     assert skipped.symbolic.status == "not_applicable" and skipped.source == "model"
 
 
-@pytest.mark.parametrize("text, worked", [
-    ("Subtract 7: $3x = 22 - 7 = 15$, so $x = \\frac{15}{3} = 5$.", False),   # a clean solution reached it: shown
-    ("Subtract 7: $3x = 22 - 7 = 25$, so $x = 5$.", True),                    # through a false step: the computation's
+CLEAN = "Subtract 7: $3x = 22 - 7 = 15$, so $x = \\frac{15}{3} = 5$."
+SLIP = "Subtract 7: $3x = 22 - 7 = 25$, so $x = 5$."
+
+
+@pytest.mark.parametrize("text, score, why", [
+    (CLEAN, 0.9, None),                                   # a sound, well-rated solution reached it: shown
+    (CLEAN, 0.5, None),                                   # rated at the trust line: shown
+    (SLIP, 0.9, "has a false step"),                      # through a false step: the computation's steps
+    (CLEAN, 0.2, "is rated only 20% likely correct"),     # rated low: the computation's steps
 ])
-def test_the_computations_own_steps_stand_in_for_a_written_solution_only_where_that_one_is_wrong(text, worked):
-    _, result = solve("maj1", script=[solution("5", text)] * 2 + [solution("6")], problem="Solve 3x + 7 = 22")
+def test_the_computations_own_steps_stand_in_for_a_written_solution_not_worth_learning_from(text, score, why):
+    written = solution("5", text)
+    _, result = solve("maj1", script=[written] * 2 + [solution("6")], scores={written: score},
+                      problem="Solve 3x + 7 = 22")
     assert result.answer == "5" and result.source == "model" and result.symbolic.status == "agree"
-    assert result.worked_by_computation is worked
-    assert (say.computed_steps_shown() in result.reasons) is worked
-    assert any("arithmetic step does not hold" in reason for reason in result.reasons) is False
+    assert result.worked_by_computation is (why is not None)
+    said = [reason for reason in result.reasons if "own steps are shown" in reason]
+    assert said == ([f"The best written solution that reached it {why}, so the direct computation's own steps "
+                     "are shown."] if why else [])
+    assert not any("arithmetic step does not hold" in reason for reason in result.reasons)
 
 
 def test_a_problem_the_computation_answers_without_steps_keeps_the_written_attempt():

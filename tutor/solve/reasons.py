@@ -38,8 +38,9 @@ def computed_alone(answer: str, n: int, worked: bool) -> str:
     return f"A direct computation gives {answer}. None of the {n} written solutions reached it; {shown}."
 
 
-def computed_steps_shown() -> str:
-    return "The written solution that reached it has a false step, so the direct computation's own steps are shown."
+def computed_steps_shown(false_steps: int, verifier_score: float | None) -> str:
+    why = "has a false step" if false_steps else f"is rated only {verifier_score:.0%} likely correct"
+    return f"The best written solution that reached it {why}, so the direct computation's own steps are shown."
 
 
 def ends_elsewhere(written: str, computed: str) -> str:

@@ -8,6 +8,9 @@ from typing import Any
 
 from tutor.errors import DataError
 
+WRITTEN_SOLUTION_TRUST = 0.5
+"""The checking model's P(correct) a written solution needs to be shown over the direct computation's own steps
+when both reach the same answer (an unscored one is shown unless it has a false step)."""
 SCHEMA_VERSION = 2  # 2: SampleRecord's verifier_score, false_steps and computed; SolveResult's source and notice
 
 
@@ -118,11 +121,15 @@ class SolveResult:
     @property
     def worked_by_computation(self) -> bool:
         """Whether the solution to show is the direct computation's worked steps (`symbolic.steps`): it decided
-        the answer and no written solution reached it, or the best that did goes through a false step."""
+        the answer and no written solution reached it, or the best that did is not one to learn from (it goes
+        through a false step, or the checking model rates it below WRITTEN_SOLUTION_TRUST)."""
         symbolic, best = self.symbolic, self.best_solution
         if symbolic is None or not symbolic.steps or self.answer is None:
             return False
-        return self.source == "computation" or (symbolic.status == "agree" and best is not None and bool(best.false_steps))
+        if self.source == "computation":
+            return True
+        return symbolic.status == "agree" and best is not None and (
+            bool(best.false_steps) or (best.verifier_score is not None and best.verifier_score < WRITTEN_SOLUTION_TRUST))
 
     def overrules(self, sample: SampleRecord) -> bool:
         """Whether the answer given is not `sample`'s own: the direct computation decided, and no sample reached

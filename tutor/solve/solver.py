@@ -317,7 +317,8 @@ class Solver:
         elif symbolic is not None and symbolic.status == "agree":
             reasons.append(say.computed_agrees(symbolic.answer))
             if result.worked_by_computation:
-                reasons.append(say.computed_steps_shown())
+                best = result.best_solution
+                reasons.append(say.computed_steps_shown(best.wrong_steps, best.verifier_score))
         if fallback:
             reasons.append(fallback)
         if result.notice:
