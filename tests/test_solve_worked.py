@@ -140,3 +140,18 @@ def test_arithmetic_is_worked_from_the_inside_out_in_one_chain_that_holds(proble
 ])
 def test_arithmetic_beyond_plain_operations_on_numbers_gets_no_steps(problem):
     assert analyse_here(problem).steps == ()
+
+
+@pytest.mark.parametrize("problem, steps", [
+    ("solve 0.5x + 1.5 = 4", ["Subtract $1.5$ from both sides: $0.5x = 4 - 1.5 = 2.5$.",
+                              "Divide both sides by $0.5$: $x = 2.5 \\div 0.5 = 5$."]),
+    ("solve 1.2x - 0.4 = 2x + 1.2", ["Subtract $2x$ from both sides and add $0.4$ to both sides: $-0.8x = 1.2 + 0.4 = 1.6$.",
+                                     "Divide both sides by $-0.8$: $x = 1.6 \\div (-0.8) = -2$."]),
+    ("solve 0.25(x + 2) = 3", ["Expand: $0.25x + 0.5 = 3$.", "Subtract $0.5$ from both sides: $0.25x = 3 - 0.5 = 2.5$.",
+                               "Divide both sides by $0.25$: $x = 2.5 \\div 0.25 = 10$."]),
+    ("solve 0.3x = 1", ["Divide both sides by $0.3$: $x = 1 \\div 0.3 = \\frac{10}{3}$."]),  # a value that does not terminate
+])
+def test_an_equation_written_with_decimals_is_worked_in_decimals(problem, steps):
+    analysis = analyse_here(problem)
+    assert list(analysis.steps[:-1]) == steps
+    assert false_steps("\n".join(analysis.steps)) == []

@@ -267,7 +267,8 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
         # as `(x - 3)^2 = (5)^2`), and steps from the rewritten form would not be the student's equation.
         as_written = re.sub(r"\s+", "", span) in re.sub(r"\s+", "", problem)
         plain = as_written and not reading.choose and not reading.full_turn
-        steps = (linear_steps(lhs, rhs, x, "(" in span, answer) or quadratic_steps(lhs, rhs, x, answer)) if plain else []
+        steps = (linear_steps(lhs, rhs, x, "(" in span, answer, "." in span) or quadratic_steps(lhs, rhs, x, answer)
+                 if plain else [])
         return Computed("equation", roots, answer, (str(x),), f"Solving the equation directly gives {found}.", steps)
     values = {_defined(sympy.radsimp(sympy.expand(asked.subs(x, root)))) for root in roots}
     if len(values) != 1:

@@ -17,6 +17,8 @@ attempt, marked as such.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -29,12 +31,14 @@ _COEFFICIENT_SPACE = re.compile(r"(\d|\}) ([A-Za-z])")
 
 
 def linear_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, bracketed: bool = False,
-                 answer: str | None = None) -> list[str]:
+                 answer: str | None = None, decimals: bool = False) -> list[str]:
     """The steps that solve `lhs = rhs` for `x`, or [] when it is not linear with rational coefficients.
     `bracketed`: the equation was written with brackets, which sympy multiplied out as it read them
     (`2(x + 3)` is read as `2x + 6`), so the first step says so. `answer`: the computed answer as the tutor
-    shows it, boxed on the last line (else the value as these steps write it). Numbers are written as exact
-    fractions, also where the problem wrote decimals."""
+    shows it, boxed on the last line (else the value as these steps write it). `decimals`: the problem wrote
+    decimals, so numbers are written as decimals where they terminate (else as exact fractions)."""
+    if decimals:
+        return _with_decimals(lambda: linear_steps(lhs, rhs, x, bracketed, answer), x)
     sides = []
     for side in (lhs, rhs):
         expanded = sympy.expand(side)
@@ -62,6 +66,8 @@ def linear_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, bracketed: b
     value = b / a
     if a == -1:
         steps.append(f"Multiply both sides by $-1$: ${x} = {_tex(value)}$.")
+    elif not a.is_Integer and _DECIMALS.get() is not None and _terminates(a):
+        steps.append(f"Divide both sides by ${_tex(a)}$: ${x} = {_factor(b)} \\div {_factor(a)} = {_tex(value)}$.")
     elif not a.is_Integer:  # a fraction: multiply by its reciprocal
         steps.append(f"Multiply both sides by ${_tex(1 / a)}$: ${x} = {_tex(1 / a)} \\cdot {_factor(b)} = {_tex(value)}$.")
     elif a != 1:
@@ -130,8 +136,56 @@ def _factor(value: sympy.Expr) -> str:
     return f"({_tex(value)})" if value < 0 else _tex(value)
 
 
+_DECIMALS: ContextVar[sympy.Symbol | None] = ContextVar("worked_decimals", default=None)
+"""While steps are written for a problem that wrote decimals: its unknown (numbers and linear terms in it are
+then written as decimals where they terminate)."""
+
+
+def _with_decimals(write: Callable[[], list[str]], x: sympy.Symbol) -> list[str]:
+    token = _DECIMALS.set(x)
+    try:
+        return write()
+    finally:
+        _DECIMALS.reset(token)
+
+
+def _terminates(value: sympy.Rational) -> bool:
+    q = int(value.q)
+    for prime in (2, 5):
+        while q % prime == 0:
+            q //= prime
+    return q == 1
+
+
+def _decimal(value: sympy.Rational) -> str:
+    """A terminating rational as its decimal, exactly (`5/2` -> `2.5`)."""
+    return format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
+
+
+def _decimal_tex(value: sympy.Expr, x: sympy.Symbol) -> str | None:
+    """`value` (a number, or a*x + b) with its terminating coefficients as decimals; None where one does not
+    terminate or `value` is not of that form."""
+    try:
+        poly = sympy.Poly(value, x)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() > 1 or not all(c.is_Rational and _terminates(c) for c in poly.all_coeffs()):
+        return None
+    a, b = poly.coeff_monomial(x), poly.coeff_monomial(1)
+    number = _decimal
+    if a == 0:
+        return number(b)
+    term = f"{'' if abs(a) == 1 else number(abs(a))}{x}"
+    text = f"-{term}" if a < 0 else term
+    return text if b == 0 else f"{text} {'-' if b < 0 else '+'} {number(abs(b))}"
+
+
 def _tex(value: sympy.Expr) -> str:
-    """Fractions as `\\frac{p}{q}` with the sign outside, `3x` not `3 x`, the rest as sympy writes it."""
+    """Fractions as `\\frac{p}{q}` with the sign outside, `3x` not `3 x`, the rest as sympy writes it (and
+    decimals, while `_DECIMALS` says the problem wrote them)."""
+    x = _DECIMALS.get()
+    if x is not None and (decimal := _decimal_tex(value, x)) is not None:
+        return decimal
     if value.is_Rational and not value.is_Integer:
         sign = "-" if value < 0 else ""
         return f"{sign}\\frac{{{abs(int(value.p))}}}{{{int(value.q)}}}"
@@ -273,12 +327,5 @@ def _wrapped(term: _Term, text: str, precedence: int, sign: bool = False) -> str
 
 
 def _number(value: sympy.Rational, decimals: bool) -> str:
-    if decimals and not value.is_Integer:
-        q = int(value.q)
-        while q % 2 == 0:
-            q //= 2
-        while q % 5 == 0:
-            q //= 5
-        if q == 1:  # a terminating decimal: written as the problem wrote its numbers
-            return format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
-    return _tex(value)
+    """A value as the problem wrote its numbers: a decimal where it wrote decimals and the value terminates."""
+    return _decimal(value) if decimals and not value.is_Integer and _terminates(value) else _tex(value)
