@@ -68,7 +68,6 @@ def test_a_quadratic_is_factored_or_solved_by_the_formula_in_steps_that_hold(pro
     "solve |x - 3| = 5",                  # read as (x - 3)^2 = 5^2: steps of that would not be the student's equation
     "what are the roots of x^2 + 4x + 13 = 0",  # complex roots
     "sum of the roots of 2x^2 - 8x + 3 = 0",    # a choice of root: its answer is not the roots
-    "Solve the system x + y = 5, x - y = 1",
     "What is the larger root of x^2 - 5x + 6 = 0?",
     "solve 1/x = 2",
 ])
@@ -155,3 +154,30 @@ def test_an_equation_written_with_decimals_is_worked_in_decimals(problem, steps)
     analysis = analyse_here(problem)
     assert list(analysis.steps[:-1]) == steps
     assert false_steps("\n".join(analysis.steps)) == []
+
+
+SYSTEMS = [
+    ("solve the system x + y = 10 and x - y = 4", "(7, 3)", "Add them to eliminate $y$: $2x = 10 + 4 = 14$."),
+    ("Solve: 2x + 3y = 12, x - y = 1", "(3, 2)", "Multiply the first by $-1$ and the second by $3$"),
+    ("solve 2a + b = 7, a + 3b = 11", "(2, 3)", "Multiply the first by $3$, then subtract to eliminate $b$"),
+    ("solve x = 10 - y and x - y = 4", "(7, 3)", "Write the equations as $x + y = 10$ and $x - y = 4$."),
+    ("solve 3x + 2y = 16 and x + 2y = 8", "(4, 2)", "Subtract the second from the first to eliminate $y$"),
+    ("solve 2x - 3y = -1 and x + 2y = 10", "(4, 3)", "Put $x = 4$ into the first equation: $2 \\cdot 4 - 3y = -1$"),
+]
+
+
+@pytest.mark.parametrize("problem, answer, step", SYSTEMS, ids=[row[0] for row in SYSTEMS])
+def test_a_system_of_two_is_solved_by_elimination_in_steps_that_hold(problem, answer, step):
+    analysis = analyse_here(problem)
+    assert analysis.computed and analysis.answer == answer
+    assert any(line.startswith(step) for line in analysis.steps), analysis.steps
+    assert false_steps("\n".join(analysis.steps)) == []
+    assert analysis.steps[-1] == f"The final answer is $\\boxed{{{answer}}}$."
+
+
+@pytest.mark.parametrize("problem", [
+    "solve x + y = 5 and y = 2",              # an unknown missing from one equation: one equation at a time
+    "if 3a + 2b = 12 and a = 2 find b",       # one value asked, not the pair
+])
+def test_systems_outside_two_full_linear_equations_get_no_steps(problem):
+    assert analyse_here(problem).steps == ()

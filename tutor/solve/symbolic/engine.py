@@ -23,7 +23,7 @@ from tutor.solve.symbolic.equations import solve_in_turn, solve_linear_system, s
 from tutor.solve.symbolic.questions import choose_root
 from tutor.solve.symbolic.reader import read
 from tutor.solve.symbolic.segments import IllPosed, NotReadable, Reading
-from tutor.solve.symbolic.worked import arithmetic_steps, linear_steps, quadratic_steps
+from tutor.solve.symbolic.worked import arithmetic_steps, linear_steps, quadratic_steps, system_steps
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,9 @@ def _compute(reading: Reading, problem: str) -> Computed:
         values = list(solution.values())
         pairs = " and ".join(_shown(f"{x} = {_latex(v)}") for x, v in zip(names, values))
         answer = "(" + ", ".join(map(_latex, values)) + ")"
-        return Computed("system", values, answer, names, f"Solving the equations directly gives {pairs}.")
+        as_written = all(re.sub(r"\s+", "", span) in re.sub(r"\s+", "", problem) for span, _, _ in equations)
+        steps = system_steps([(lhs, rhs) for _, lhs, rhs in equations], list(solution), answer) if as_written else []
+        return Computed("system", values, answer, names, f"Solving the equations directly gives {pairs}.", steps)
     value = solution[asked] if asked in solution else _defined(sympy.expand(asked.subs(solution)))
     return Computed("system", [value], _latex(value), names)
 

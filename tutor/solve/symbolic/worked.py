@@ -9,7 +9,8 @@ reached it, or reached it through a false step.
     #  "The final answer is $\\boxed{5}$."]
 
 Linear and quadratic equations in one unknown with rational coefficients (quadratics with real roots: factored
-where the roots are rational, else by the formula), and arithmetic on numbers (+ - * / ^ and brackets, worked
+where the roots are rational, else by the formula), two linear equations in two unknowns (by elimination), and
+arithmetic on numbers (+ - * / ^ and brackets, worked
 from the inside out); anything else gets no steps (an empty list), and the tutor then shows the best written
 attempt, marked as such.
 """
@@ -110,6 +111,55 @@ def quadratic_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, answer: s
                      f"discriminant is $b^2 - 4ac = {_factor(b)}^2 - 4 \\cdot {_tex(a)} \\cdot {_factor(c)} = {_tex(discriminant)}$.")
         steps.append(f"So ${x} = \\frac{{{_tex(-b)} \\pm \\sqrt{{{_tex(discriminant)}}}}}{{{_tex(2 * a)}}}$, which is "
                      + " or ".join(f"${x} = {root}$" for root in answer.split(", ")) + ".")
+    steps.append(f"The final answer is $\\boxed{{{answer}}}$.")
+    return steps
+
+
+def system_steps(equations: list[tuple[sympy.Expr, sympy.Expr]], unknowns: list[sympy.Symbol],
+                 answer: str) -> list[str]:
+    """The steps that solve two linear equations in two unknowns (`unknowns` in the answer's order) by
+    eliminating the second unknown and putting the first back; [] for anything else (a coefficient of 0
+    included: such a system is one equation at a time)."""
+    if len(equations) != 2 or len(unknowns) != 2:
+        return []
+    x, y = unknowns
+    rows = []
+    for lhs, rhs in equations:
+        try:
+            poly = sympy.Poly(sympy.expand(lhs - rhs), x, y)
+        except sympy.PolynomialError:
+            return []
+        a, b, c = poly.coeff_monomial(x), poly.coeff_monomial(y), -poly.coeff_monomial(1)
+        if poly.total_degree() != 1 or not all(v.is_Rational for v in (a, b, c)) or a == 0 or b == 0:
+            return []
+        rows.append((a, b, c))
+    (a1, b1, c1), (a2, b2, c2) = rows
+    steps = []
+    if any(sympy.expand(lhs) != a * x + b * y or rhs != c for (lhs, rhs), (a, b, c) in zip(equations, rows)):
+        steps.append(f"Write the equations as ${_tex(a1 * x + b1 * y)} = {_tex(c1)}$ and "
+                     f"${_tex(a2 * x + b2 * y)} = {_tex(c2)}$.")
+    if b1 == -b2:
+        a, c = a1 + a2, c1 + c2
+        steps.append(f"Add them to eliminate ${y}$: ${_tex(a * x)} = {_tex(c1)} + {_factor(c2)} = {_tex(c)}$.")
+    elif b1 == b2:
+        a, c = a1 - a2, c1 - c2
+        steps.append(f"Subtract the second from the first to eliminate ${y}$: ${_tex(a * x)} = {_tex(c1)} - {_factor(c2)} = {_tex(c)}$.")
+    else:
+        a, c = a1 * b2 - a2 * b1, c1 * b2 - c2 * b1
+        scaled = " and ".join(f"the {which} by ${_tex(k)}$" for which, k in (("first", b2), ("second", b1)) if k != 1)
+        steps.append(f"Multiply {scaled}, then subtract to eliminate ${y}$: "
+                     f"${_tex(a * x)} = {_tex(c1)} \\cdot {_factor(b2)} - {_factor(c2)} \\cdot {_factor(b1)} = {_tex(c)}$.")
+    if a == 0:
+        return []
+    value = c / a
+    steps += linear_steps(a * x, c, x)[:-1]
+    put = b1 * y + a1 * value
+    term = _tex(b1 * y)
+    plus = f"{'-' if term.startswith('-') else '+'} {term.removeprefix('-')}"
+    product = _factor(value) if a1 == 1 else f"{_tex(a1)} \\cdot {_factor(value)}"
+    worked = f", so ${_tex(a1 * value)} {plus} = {_tex(c1)}$" if a1 != 1 else ""
+    steps.append(f"Put ${x} = {_tex(value)}$ into the first equation: ${product} {plus} = {_tex(c1)}${worked}.")
+    steps += linear_steps(put, c1, y)[:-1]
     steps.append(f"The final answer is $\\boxed{{{answer}}}$.")
     return steps
 
