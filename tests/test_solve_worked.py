@@ -42,6 +42,17 @@ def test_a_linear_equation_is_worked_in_steps_that_hold_and_box_the_computed_ans
     assert all("=" in step for step in steps[:-1]), "every step before the answer writes its equality out"
 
 
+def _worked(problem: str, answer: str, step: str) -> Analysis:
+    """The analysis of a problem worked in steps: computed to `answer`, with a step starting `step`, no false
+    step, and `answer` boxed last."""
+    analysis = analyse_here(problem)
+    assert analysis.computed and analysis.answer == answer
+    assert any(line.startswith(step) for line in analysis.steps), analysis.steps
+    assert false_steps("\n".join(analysis.steps)) == []
+    assert analysis.steps[-1] == f"The final answer is $\\boxed{{{answer}}}$."
+    return analysis
+
+
 QUADRATIC = [
     ("solve x^2 - 5x + 6 = 0", "2, 3", "Factor: $(x - 2)(x - 3) = 0$."),
     ("x^2 = 49 solve", "-7, 7", "Factor: $(x + 7)(x - 7) = 0$."),
@@ -54,11 +65,7 @@ QUADRATIC = [
 
 @pytest.mark.parametrize("problem, answer, how", QUADRATIC, ids=[row[0] for row in QUADRATIC])
 def test_a_quadratic_is_factored_or_solved_by_the_formula_in_steps_that_hold(problem, answer, how):
-    analysis = analyse_here(problem)
-    assert analysis.computed and analysis.answer == answer
-    assert any(step.startswith(how) for step in analysis.steps), analysis.steps
-    assert false_steps("\n".join(analysis.steps)) == []
-    assert analysis.steps[-1] == f"The final answer is $\\boxed{{{answer}}}$."
+    analysis = _worked(problem, answer, how)
     roots = analysis.steps[-2].split(":" if "Factor" in how else "which is")[-1]
     assert all(f"x = {value}" in roots for value in answer.split(", ")), "the roots said are the roots boxed"
 
@@ -168,11 +175,7 @@ SYSTEMS = [
 
 @pytest.mark.parametrize("problem, answer, step", SYSTEMS, ids=[row[0] for row in SYSTEMS])
 def test_a_system_of_two_is_solved_by_elimination_in_steps_that_hold(problem, answer, step):
-    analysis = analyse_here(problem)
-    assert analysis.computed and analysis.answer == answer
-    assert any(line.startswith(step) for line in analysis.steps), analysis.steps
-    assert false_steps("\n".join(analysis.steps)) == []
-    assert analysis.steps[-1] == f"The final answer is $\\boxed{{{answer}}}$."
+    _worked(problem, answer, step)
 
 
 @pytest.mark.parametrize("problem", [

@@ -183,7 +183,7 @@ def _compute(reading: Reading, problem: str) -> Computed:
         values = list(solution.values())
         pairs = " and ".join(_shown(f"{x} = {_latex(v)}") for x, v in zip(names, values))
         answer = "(" + ", ".join(map(_latex, values)) + ")"
-        as_written = all(re.sub(r"\s+", "", span) in re.sub(r"\s+", "", problem) for span, _, _ in equations)
+        as_written = all(_as_written(span, problem) for span, _, _ in equations)
         steps = system_steps([(lhs, rhs) for _, lhs, rhs in equations], list(solution), answer) if as_written else []
         return Computed("system", values, answer, names, f"Solving the equations directly gives {pairs}.", steps)
     value = solution[asked] if asked in solution else _defined(sympy.expand(asked.subs(solution)))
@@ -265,10 +265,7 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     if asked is None or asked == x:
         found = " or ".join(_shown(f"{x} = {_latex(root)}") for root in roots)
         answer = ", ".join(map(_latex, roots))
-        # Steps only for an equation as the student wrote it: the reader rewrites some (`|x - 3| = 5` is read
-        # as `(x - 3)^2 = (5)^2`), and steps from the rewritten form would not be the student's equation.
-        as_written = re.sub(r"\s+", "", span) in re.sub(r"\s+", "", problem)
-        plain = as_written and not reading.choose and not reading.full_turn
+        plain = _as_written(span, problem) and not reading.choose and not reading.full_turn
         steps = (linear_steps(lhs, rhs, x, "(" in span, answer, "." in span) or quadratic_steps(lhs, rhs, x, answer)
                  if plain else [])
         return Computed("equation", roots, answer, (str(x),), f"Solving the equation directly gives {found}.", steps)
@@ -276,6 +273,12 @@ def _one_equation(reading: Reading, equation, x: sympy.Symbol, asked: sympy.Expr
     if len(values) != 1:
         raise NotReadable("the asked expression has a different value at each root (or none written alike)")
     return Computed("equation", list(values), _latex(values.pop()), (str(x),))
+
+
+def _as_written(span: str, problem: str) -> bool:
+    """Whether an equation stands in the problem as the student wrote it: the reader rewrites some (`|x - 3| = 5`
+    is read as `(x - 3)^2 = (5)^2`), and steps of the rewritten form would not be the student's equation."""
+    return re.sub(r"\s+", "", span) in re.sub(r"\s+", "", problem)
 
 
 def _repeated_root(difference: sympy.Expr, x: sympy.Symbol) -> bool:

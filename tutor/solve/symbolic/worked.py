@@ -1,7 +1,7 @@
 """Worked steps for what the direct computation solved, written the way the tutor's models write solutions:
 one small step a line, every computation an explicit equality (which the step check verifies), the answer
-boxed on the last line. Shown to the student when the computation decided the answer and no written solution
-reached it, or reached it through a false step.
+boxed on the last line. Shown to the student where the computation decided the answer and no written
+solution reached it, or the best that did is not one to learn from (`SolveResult.worked_by_computation`).
 
     linear_steps(3*x + 7, 22, x)
     # ["Subtract $7$ from both sides: $3x = 22 - 7 = 15$.",
@@ -10,9 +10,9 @@ reached it, or reached it through a false step.
 
 Linear and quadratic equations in one unknown with rational coefficients (quadratics with real roots: factored
 where the roots are rational, else by the formula), two linear equations in two unknowns (by elimination), and
-arithmetic on numbers (+ - * / ^ and brackets, worked
-from the inside out); anything else gets no steps (an empty list), and the tutor then shows the best written
-attempt, marked as such.
+arithmetic on numbers (+ - * / ^ and brackets, worked from the inside out). Numbers are written as the problem
+wrote them: decimals where it wrote decimals and they terminate, else exact fractions. Anything else gets no
+steps (an empty list), and the tutor then shows the best written attempt, marked as such.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def linear_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, bracketed: b
     shows it, boxed on the last line (else the value as these steps write it). `decimals`: the problem wrote
     decimals, so numbers are written as decimals where they terminate (else as exact fractions)."""
     if decimals:
-        return _with_decimals(lambda: linear_steps(lhs, rhs, x, bracketed, answer), x)
+        return _with_decimals(lambda: linear_steps(lhs, rhs, x, bracketed, answer))
     sides = []
     for side in (lhs, rhs):
         expanded = sympy.expand(side)
@@ -67,7 +67,7 @@ def linear_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, bracketed: b
     value = b / a
     if a == -1:
         steps.append(f"Multiply both sides by $-1$: ${x} = {_tex(value)}$.")
-    elif not a.is_Integer and _DECIMALS.get() is not None and _terminates(a):
+    elif not a.is_Integer and _DECIMALS.get() and _terminates(a):
         steps.append(f"Divide both sides by ${_tex(a)}$: ${x} = {_factor(b)} \\div {_factor(a)} = {_tex(value)}$.")
     elif not a.is_Integer:  # a fraction: multiply by its reciprocal
         steps.append(f"Multiply both sides by ${_tex(1 / a)}$: ${x} = {_tex(1 / a)} \\cdot {_factor(b)} = {_tex(value)}$.")
@@ -75,7 +75,7 @@ def linear_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, bracketed: b
         already = a > 0 and b.is_Integer and sympy.gcd(b, a) == 1  # \frac{14}{3} is its own value
         worked = _tex(value) if already else f"\\frac{{{_tex(b)}}}{{{_tex(a)}}} = {_tex(value)}"
         steps.append(f"Divide both sides by ${_tex(a)}$: ${x} = {worked}$.")
-    steps.append(f"The final answer is $\\boxed{{{answer or _tex(value)}}}$.")
+    steps.append(_boxed(answer or _tex(value)))
     return steps
 
 
@@ -111,7 +111,7 @@ def quadratic_steps(lhs: sympy.Expr, rhs: sympy.Expr, x: sympy.Symbol, answer: s
                      f"discriminant is $b^2 - 4ac = {_factor(b)}^2 - 4 \\cdot {_tex(a)} \\cdot {_factor(c)} = {_tex(discriminant)}$.")
         steps.append(f"So ${x} = \\frac{{{_tex(-b)} \\pm \\sqrt{{{_tex(discriminant)}}}}}{{{_tex(2 * a)}}}$, which is "
                      + " or ".join(f"${x} = {root}$" for root in answer.split(", ")) + ".")
-    steps.append(f"The final answer is $\\boxed{{{answer}}}$.")
+    steps.append(_boxed(answer))
     return steps
 
 
@@ -160,8 +160,12 @@ def system_steps(equations: list[tuple[sympy.Expr, sympy.Expr]], unknowns: list[
     worked = f", so ${_tex(a1 * value)} {plus} = {_tex(c1)}$" if a1 != 1 else ""
     steps.append(f"Put ${x} = {_tex(value)}$ into the first equation: ${product} {plus} = {_tex(c1)}${worked}.")
     steps += linear_steps(put, c1, y)[:-1]
-    steps.append(f"The final answer is $\\boxed{{{answer}}}$.")
+    steps.append(_boxed(answer))
     return steps
+
+
+def _boxed(answer: str) -> str:
+    return f"The final answer is $\\boxed{{{answer}}}$."
 
 
 def _move(term: sympy.Expr) -> str:
@@ -186,13 +190,13 @@ def _factor(value: sympy.Expr) -> str:
     return f"({_tex(value)})" if value < 0 else _tex(value)
 
 
-_DECIMALS: ContextVar[sympy.Symbol | None] = ContextVar("worked_decimals", default=None)
-"""While steps are written for a problem that wrote decimals: its unknown (numbers and linear terms in it are
-then written as decimals where they terminate)."""
+_DECIMALS: ContextVar[bool] = ContextVar("worked_decimals", default=False)
+"""Whether steps are being written for a problem that wrote decimals (`_tex` then writes terminating numbers,
+and the coefficients of a linear term, as decimals)."""
 
 
-def _with_decimals(write: Callable[[], list[str]], x: sympy.Symbol) -> list[str]:
-    token = _DECIMALS.set(x)
+def _with_decimals(write: Callable[[], list[str]]) -> list[str]:
+    token = _DECIMALS.set(True)
     try:
         return write()
     finally:
@@ -212,9 +216,13 @@ def _decimal(value: sympy.Rational) -> str:
     return format(Decimal(int(value.p)) / Decimal(int(value.q)), "f")
 
 
-def _decimal_tex(value: sympy.Expr, x: sympy.Symbol) -> str | None:
-    """`value` (a number, or a*x + b) with its terminating coefficients as decimals; None where one does not
-    terminate or `value` is not of that form."""
+def _decimal_tex(value: sympy.Expr) -> str | None:
+    """`value` (a number, or a*x + b in its one letter) with its coefficients as decimals; None where one does
+    not terminate or `value` is not of that form."""
+    letters = value.free_symbols
+    if len(letters) > 1:
+        return None
+    x = letters.pop() if letters else sympy.Dummy()
     try:
         poly = sympy.Poly(value, x)
     except sympy.PolynomialError:
@@ -233,8 +241,7 @@ def _decimal_tex(value: sympy.Expr, x: sympy.Symbol) -> str | None:
 def _tex(value: sympy.Expr) -> str:
     """Fractions as `\\frac{p}{q}` with the sign outside, `3x` not `3 x`, the rest as sympy writes it (and
     decimals, while `_DECIMALS` says the problem wrote them)."""
-    x = _DECIMALS.get()
-    if x is not None and (decimal := _decimal_tex(value, x)) is not None:
+    if _DECIMALS.get() and (decimal := _decimal_tex(value)) is not None:
         return decimal
     if value.is_Rational and not value.is_Integer:
         sign = "-" if value < 0 else ""
@@ -304,19 +311,24 @@ def arithmetic_steps(span: str, answer: str, value: sympy.Expr) -> list[str]:
         term = parse(span, _TermDomain())
     except (Unsupported, RecursionError):
         return []
-    decimals = "." in span
-    chain = [_render(term, decimals)]
+    if "." in span:
+        return _with_decimals(lambda: _chain(term, answer, value))
+    return _chain(term, answer, value)
+
+
+def _chain(term: _Term, answer: str, value: sympy.Expr) -> list[str]:
+    chain = [_render(term)]
     for _ in range(MAX_PASSES):
         if term.op == "number":
             break
         term = _reduce(term)
-        shown = _render(term, decimals)
+        shown = _render(term)
         if shown != chain[-1]:
             chain.append(shown)
     if term.op != "number" or term.value != value or len(chain) < 2:
         return []
     how = "Compute" if len(chain) == 2 else "Work from the inside out (powers, then products and quotients, then sums)"
-    return [f"{how}: ${' = '.join(chain)}$.", f"The final answer is $\\boxed{{{answer}}}$."]
+    return [f"{how}: ${' = '.join(chain)}$.", _boxed(answer)]
 
 
 def _reduce(term: _Term) -> _Term:
@@ -344,15 +356,15 @@ def _negated(term: _Term) -> _Term:
     return _Term("neg", [term])
 
 
-def _render(term: _Term, decimals: bool) -> str:
+def _render(term: _Term) -> str:
     if term.op == "number":
-        return term.text or _number(term.value, decimals)
-    parts = [_render(child, decimals) for child in term.children]
+        return term.text or _tex(term.value)
+    parts = [_render(child) for child in term.children]
     if term.op == "sum":
         text = parts[0]
         for child, part in zip(term.children[1:], parts[1:]):
             if child.op == "neg":
-                text += " - " + _wrapped(child.children[0], _render(child.children[0], decimals), 2)
+                text += " - " + _wrapped(child.children[0], _render(child.children[0]), 2)
             elif part.startswith("-"):
                 text += " - " + part[1:]
             else:
@@ -374,8 +386,3 @@ def _wrapped(term: _Term, text: str, precedence: int, sign: bool = False) -> str
     loose = _PRECEDENCE[term.op] < precedence or (term.op == "number" and precedence == 4 and
                                                    (text.startswith("-") or "frac" in text or "." in text))
     return f"({text})" if loose or (sign and text.startswith("-")) else text
-
-
-def _number(value: sympy.Rational, decimals: bool) -> str:
-    """A value as the problem wrote its numbers: a decimal where it wrote decimals and the value terminates."""
-    return _decimal(value) if decimals and not value.is_Integer and _terminates(value) else _tex(value)
